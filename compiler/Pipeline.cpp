@@ -1,0 +1,17 @@
+#include "compiler/Pipeline.h"
+
+#include "passes/Passes.h"
+
+#include "mlir/Transforms/Passes.h"
+
+void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
+  auto &fn = pm.nest<mlir::func::FuncOp>();
+  fn.addPass(createRecognizeBinary());
+  fn.addPass(createFoldThresholds());
+  fn.addPass(mlir::createCanonicalizerPass());
+  fn.addPass(mlir::createCSEPass());
+}
+
+void qnnc::buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name) {
+  pm.addPass(createLowerToEmitC(LowerToEmitCOptions{name}));
+}

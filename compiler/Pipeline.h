@@ -1,0 +1,17 @@
+// Which passes run, in what order.
+#ifndef QNNC_COMPILER_PIPELINE_H
+#define QNNC_COMPILER_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace qnnc {
+
+/// Recognition and folding on the imported qnn IR.
+void buildQnnPipeline(mlir::OpPassManager &pm);
+
+/// qnn IR -> EmitC, entry point `<name>_run`.
+void buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name);
+
+} // namespace qnnc
+
+#endif

@@ -1,0 +1,200 @@
+// Operations of the qnn dialect. Float operations follow ONNX semantics on
+// NCHW tensors; binary operations compute exactly what the float model with
+// Sign activations and +-1 weights computes.
+#ifndef QNN_OPS_TD
+#define QNN_OPS_TD
+
+include "dialects/qnn/QnnBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+defvar ConvAttrs = (ins DenseI64ArrayAttr:$strides,
+                        DenseI64ArrayAttr:$pads,       // top, left, bottom, right
+                        DenseI64ArrayAttr:$dilations,
+                        I64Attr:$group);
+
+//===----------------------------------------------------------------------===//
+// Float operations
+//===----------------------------------------------------------------------===//
+
+def Qnn_Conv2DOp : Qnn_Op<"conv2d", [Pure]> {
+  let summary = "2-D float convolution (ONNX Conv, NCHW, OIHW weights)";
+  let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight,
+                            Optional<Qnn_F32Tensor>:$bias), ConvAttrs);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qnn_GemmOp : Qnn_Op<"gemm", [Pure]> {
+  let summary = "Y = alpha * op(A) * op(B) + beta * C (ONNX Gemm)";
+  let arguments = (ins Qnn_F32Tensor:$a, Qnn_F32Tensor:$b, Optional<Qnn_F32Tensor>:$c,
+                       BoolAttr:$trans_a, BoolAttr:$trans_b, F32Attr:$alpha, F32Attr:$beta);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = [{
+    $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qnn_BatchNormOp : Qnn_Op<"batch_norm", [Pure]> {
+  let summary = "inference batch normalization over axis 1";
+  let arguments = (ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$scale, Qnn_F32Tensor:$bias,
+                       Qnn_F32Tensor:$mean, Qnn_F32Tensor:$variance, F32Attr:$epsilon);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+class Qnn_UnaryF32Op<string mnemonic, string desc> : Qnn_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = desc;
+  let arguments = (ins Qnn_F32Tensor:$input);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Qnn_ReluOp : Qnn_UnaryF32Op<"relu", "max(x, 0)">;
+def Qnn_SignOp : Qnn_UnaryF32Op<"sign", "ONNX Sign: -1, 0 or +1 as float">;
+
+def Qnn_ClipOp : Qnn_Op<"clip", [Pure, SameOperandsAndResultType]> {
+  let summary = "min(max(x, min), max)";
+  let arguments = (ins Qnn_F32Tensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+class Qnn_BroadcastOp<string mnemonic, string desc> : Qnn_Op<mnemonic, [Pure]> {
+  let summary = desc # " with multidirectional (numpy) broadcasting";
+  let arguments = (ins Qnn_F32Tensor:$lhs, Qnn_F32Tensor:$rhs);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_AddOp : Qnn_BroadcastOp<"add", "lhs + rhs">;
+def Qnn_SubOp : Qnn_BroadcastOp<"sub", "lhs - rhs">;
+def Qnn_MulOp : Qnn_BroadcastOp<"mul", "lhs * rhs">;
+def Qnn_PReluOp : Qnn_BroadcastOp<"prelu", "lhs < 0 ? lhs * rhs : lhs">;
+
+def Qnn_MaxPoolOp : Qnn_Op<"max_pool", [Pure]> {
+  let summary = "2-D max pooling; padding never wins (ONNX MaxPool)";
+  let arguments = (ins Qnn_NumericTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations);
+  let results = (outs Qnn_NumericTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_AvgPoolOp : Qnn_Op<"avg_pool", [Pure]> {
+  let summary = "2-D average pooling (ONNX AveragePool)";
+  let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       BoolAttr:$count_include_pad);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_GlobalAvgPoolOp : Qnn_Op<"global_avg_pool", [Pure]> {
+  let summary = "mean over H and W, keeping them as size 1";
+  let arguments = (ins Qnn_F32Tensor:$input);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_ReshapeOp : Qnn_Op<"reshape", [Pure]> {
+  let summary = "same elements in the same order, new shape";
+  let arguments = (ins Qnn_F32Tensor:$input);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Qnn_TransposeOp : Qnn_Op<"transpose", [Pure]> {
+  let summary = "permute dimensions: output dim i is input dim perm[i]";
+  let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_ConcatOp : Qnn_Op<"concat", [Pure]> {
+  let summary = "concatenate along an axis";
+  let arguments = (ins Variadic<Qnn_F32Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_SoftmaxOp : Qnn_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "softmax along one axis (ONNX Softmax-13)";
+  let arguments = (ins Qnn_F32Tensor:$input, I64Attr:$axis);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Qnn_ToFloatOp : Qnn_Op<"to_float", [Pure]> {
+  let summary = "exact int32 accumulator to float32";
+  let arguments = (ins Qnn_I32Tensor:$input);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Binary operations
+//===----------------------------------------------------------------------===//
+
+def Qnn_BinarizeOp : Qnn_Op<"binarize", [Pure]> {
+  let summary = "ONNX Sign of a float tensor, bit-packed (Sign(0) = 0 kept exact)";
+  let arguments = (ins Qnn_F32Tensor:$input);
+  let results = (outs Qnn_BinaryTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_BinaryConv2DOp : Qnn_Op<"binary_conv2d", [Pure]> {
+  let summary = "xnor-popcount 2-D convolution into an exact int32 accumulator";
+  let description = [{
+    `weight` holds the +-1 kernel (OIHW, I = C / group) as i1, true meaning
+    -1. Zero padding and zero inputs contribute 0, exactly as in the float
+    convolution of the Sign-ed input with the +-1 weights.
+  }];
+  let arguments = !con((ins Qnn_BinaryTensor:$input, ElementsAttr:$weight), ConvAttrs);
+  let results = (outs Qnn_I32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_BinaryDenseOp : Qnn_Op<"binary_dense", [Pure]> {
+  let summary = "xnor-popcount matrix product [N,K] x [O,K]^T into int32";
+  let arguments = (ins Qnn_BinaryTensor:$input, ElementsAttr:$weight);
+  let results = (outs Qnn_I32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_ThresholdOp : Qnn_Op<"threshold", [Pure]> {
+  let summary = "per-channel integer thresholds on an accumulator, giving -1/0/+1";
+  let description = [{
+    For channel c (axis 1), n = (acc >= low[c]) + (acc >= high[c]) counts the
+    thresholds reached, low <= high. The output is n - 1 (that is -1, 0, +1),
+    or 1 - n where `descending[c]` is set. This is Sign of any monotone
+    per-channel function of the accumulator, ties included.
+  }];
+  let arguments = (ins Qnn_I32Tensor:$input, DenseI32ArrayAttr:$low,
+                       DenseI32ArrayAttr:$high, DenseBoolArrayAttr:$descending);
+  let results = (outs Qnn_BinaryTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif

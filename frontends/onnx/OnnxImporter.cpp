@@ -1,0 +1,881 @@
+// ONNX ModelProto -> func.func @main(tensor) -> tensor of qnn ops, with
+// static shapes computed here and every malformed input diagnosed at the
+// node that carries it.
+#include "frontends/onnx/OnnxImporter.h"
+
+#include "dialects/qnn/QnnDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/text_format.h>
+#include <onnx/onnx_pb.h>
+
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+
+using namespace mlir;
+using namespace qnnc;
+using namespace qnnc::qnn;
+
+namespace {
+
+// Anything larger is an absurd attribute or shape, not a model.
+constexpr int64_t kMaxDim = int64_t(1) << 24;
+constexpr int64_t kMaxElements = int64_t(1) << 31;
+constexpr int kMinOpset = 11, kMaxOpset = 19;
+
+using Ints = SmallVector<int64_t>;
+
+class Importer {
+public:
+  Importer(MLIRContext &ctx, const std::string &path, const onnx::ModelProto &model,
+           const OnnxImportOptions &options)
+      : ctx(ctx), b(&ctx), model(model), options(options),
+        fileLoc(FileLineColLoc::get(&ctx, path, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  MLIRContext &ctx;
+  OpBuilder b;
+  const onnx::ModelProto &model;
+  OnnxImportOptions options;
+  Location fileLoc;
+  int64_t opset = 0;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<DenseElementsAttr> constants;
+
+  // Per-node state.
+  const onnx::NodeProto *node = nullptr;
+  Location loc = fileLoc;
+
+  InFlightDiagnostic error() { return emitError(loc); }
+
+  // --- tensors and values ---------------------------------------------------
+  FailureOr<DenseElementsAttr> decodeTensor(const onnx::TensorProto &t);
+  Value materialize(StringRef name);
+  FailureOr<Value> input(int i);
+  FailureOr<Value> optionalInput(int i);
+  FailureOr<DenseElementsAttr> constantInput(int i);
+  RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+  RankedTensorType f32(ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, b.getF32Type()); }
+  LogicalResult setOutput(Value v, int i = 0);
+  LogicalResult checkArity(int minIn, int maxIn);
+  LogicalResult checkShape(ArrayRef<int64_t> shape);
+
+  // --- attributes -----------------------------------------------------------
+  const onnx::AttributeProto *attr(StringRef name, onnx::AttributeProto::AttributeType type, bool &bad);
+  FailureOr<int64_t> intAttr(StringRef name, int64_t dflt);
+  FailureOr<float> floatAttr(StringRef name, float dflt);
+  FailureOr<Ints> intsAttr(StringRef name, Ints dflt);
+  FailureOr<std::string> stringAttr(StringRef name, std::string dflt);
+
+  // --- ops ------------------------------------------------------------------
+  LogicalResult importNode(const onnx::NodeProto &n, int index);
+  struct Window {
+    Ints kernel, strides, pads, dilations, out;
+  };
+  FailureOr<Window> window(ArrayRef<int64_t> inShape, Ints kernel, bool allowDilations);
+  LogicalResult conv();
+  LogicalResult gemm(bool isMatMul);
+  LogicalResult batchNorm();
+  template <class Op> LogicalResult unary();
+  template <class Op> LogicalResult broadcast(bool unidirectional);
+  LogicalResult clip();
+  LogicalResult pool(bool isMax);
+  LogicalResult globalAvgPool();
+  LogicalResult flatten();
+  LogicalResult reshape();
+  LogicalResult transpose();
+  LogicalResult concat();
+  LogicalResult softmax();
+  LogicalResult identity();
+  LogicalResult constant();
+  Value reshapeTo(Value v, ArrayRef<int64_t> shape) {
+    if (typeOf(v).getShape() == shape)
+      return v;
+    return b.create<ReshapeOp>(loc, f32(shape), v);
+  }
+};
+
+std::string shapeStr(ArrayRef<int64_t> s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i)
+    out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors and values
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::checkShape(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || d > kMaxDim)
+      return error() << "dimension " << d << " in shape " << shapeStr(shape) << " is out of range";
+    n *= d;
+    if (n > kMaxElements)
+      return error() << "tensor of shape " << shapeStr(shape) << " is too large";
+  }
+  return success();
+}
+
+FailureOr<DenseElementsAttr> Importer::decodeTensor(const onnx::TensorProto &t) {
+  Ints dims(t.dims().begin(), t.dims().end());
+  if (failed(checkShape(dims)))
+    return failure();
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    return error() << "tensor '" << t.name() << "' uses external data, which is not supported";
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= d;
+  const std::string &raw = t.raw_data();
+  auto sizeError = [&](int64_t got) {
+    return error() << "tensor '" << t.name() << "' of shape " << shapeStr(dims) << " holds " << got
+                   << " values, expected " << n;
+  };
+  auto fromRaw = [&](auto sample, auto &out) -> LogicalResult {
+    using T = decltype(sample);
+    if ((int64_t)raw.size() != n * (int64_t)sizeof(T))
+      return sizeError(raw.size() / sizeof(T));
+    out.resize(n);
+    for (int64_t i = 0; i < n; ++i) {
+      T v;
+      memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+      out[i] = v;
+    }
+    return success();
+  };
+  switch (t.data_type()) {
+  case onnx::TensorProto::FLOAT:
+  case onnx::TensorProto::DOUBLE: {
+    SmallVector<float> v;
+    bool isDouble = t.data_type() == onnx::TensorProto::DOUBLE;
+    if (!raw.empty()) {
+      if (failed(isDouble ? fromRaw(double(), v) : fromRaw(float(), v)))
+        return failure();
+    } else if (isDouble) {
+      if (t.double_data_size() != n)
+        return sizeError(t.double_data_size());
+      v.assign(t.double_data().begin(), t.double_data().end());
+    } else {
+      if (t.float_data_size() != n)
+        return sizeError(t.float_data_size());
+      v.assign(t.float_data().begin(), t.float_data().end());
+    }
+    return DenseElementsAttr::get(f32(dims), ArrayRef<float>(v));
+  }
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::INT32: {
+    SmallVector<int64_t> v;
+    bool is32 = t.data_type() == onnx::TensorProto::INT32;
+    if (!raw.empty()) {
+      if (failed(is32 ? fromRaw(int32_t(), v) : fromRaw(int64_t(), v)))
+        return failure();
+    } else if (is32) {
+      if (t.int32_data_size() != n)
+        return sizeError(t.int32_data_size());
+      v.assign(t.int32_data().begin(), t.int32_data().end());
+    } else {
+      if (t.int64_data_size() != n)
+        return sizeError(t.int64_data_size());
+      v.assign(t.int64_data().begin(), t.int64_data().end());
+    }
+    return DenseElementsAttr::get(RankedTensorType::get(dims, b.getI64Type()), ArrayRef<int64_t>(v));
+  }
+  default:
+    return error() << "tensor '" << t.name() << "' has data type "
+                   << onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(t.data_type()))
+                   << ", which is not supported (FLOAT, DOUBLE, INT32 and INT64 are)";
+  }
+}
+
+Value Importer::materialize(StringRef name) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto c = constants.find(name);
+  if (c == constants.end())
+    return {};
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(b.getInsertionBlock());
+  Value v = b.create<arith::ConstantOp>(NameLoc::get(b.getStringAttr(name), fileLoc), c->second);
+  values[name] = v;
+  return v;
+}
+
+FailureOr<Value> Importer::optionalInput(int i) {
+  if (i >= node->input_size() || node->input(i).empty())
+    return Value();
+  Value v = materialize(node->input(i));
+  if (!v)
+    return error() << "input '" << node->input(i) << "' is not produced by any earlier node, initializer or graph input";
+  if (!typeOf(v).getElementType().isF32())
+    return error() << "input '" << node->input(i) << "' must be a float tensor";
+  return v;
+}
+
+FailureOr<Value> Importer::input(int i) {
+  auto v = optionalInput(i);
+  if (succeeded(v) && !*v)
+    return error() << "input " << i << " is required";
+  return v;
+}
+
+FailureOr<DenseElementsAttr> Importer::constantInput(int i) {
+  if (i < node->input_size()) {
+    auto c = constants.find(node->input(i));
+    if (c != constants.end())
+      return c->second;
+  }
+  return error() << "input " << i << " must be a constant (initializer or Constant node)";
+}
+
+LogicalResult Importer::setOutput(Value v, int i) {
+  if (i >= node->output_size())
+    return error() << "has no output " << i;
+  values[node->output(i)] = v;
+  return success();
+}
+
+LogicalResult Importer::checkArity(int minIn, int maxIn) {
+  if (node->input_size() < minIn || node->input_size() > maxIn)
+    return error() << "expects " << minIn << (minIn == maxIn ? "" : " to " + std::to_string(maxIn))
+                   << " inputs, got " << node->input_size();
+  if (node->output_size() < 1)
+    return error() << "has no outputs";
+  // Extra outputs (BatchNormalization's statistics, MaxPool's indices) are
+  // training or index outputs that must not be consumed.
+  for (int i = 1; i < node->output_size(); ++i)
+    if (!node->output(i).empty())
+      for (const auto &other : model.graph().node())
+        for (const auto &in : other.input())
+          if (in == node->output(i))
+            return error() << "output " << i << " ('" << node->output(i) << "') is used by node '"
+                           << other.name() << "', which is not supported";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+const onnx::AttributeProto *Importer::attr(StringRef name, onnx::AttributeProto::AttributeType type, bool &bad) {
+  bad = false;
+  for (const auto &a : node->attribute())
+    if (a.name() == name) {
+      if (a.type() != type) {
+        error() << "attribute '" << name.str() << "' must be of type "
+                << onnx::AttributeProto::AttributeType_Name(type);
+        bad = true;
+        return nullptr;
+      }
+      return &a;
+    }
+  return nullptr;
+}
+
+FailureOr<int64_t> Importer::intAttr(StringRef name, int64_t dflt) {
+  bool bad;
+  auto *a = attr(name, onnx::AttributeProto::INT, bad);
+  if (bad)
+    return failure();
+  return a ? a->i() : dflt;
+}
+
+FailureOr<float> Importer::floatAttr(StringRef name, float dflt) {
+  bool bad;
+  auto *a = attr(name, onnx::AttributeProto::FLOAT, bad);
+  if (bad)
+    return failure();
+  return a ? a->f() : dflt;
+}
+
+FailureOr<Ints> Importer::intsAttr(StringRef name, Ints dflt) {
+  bool bad;
+  auto *a = attr(name, onnx::AttributeProto::INTS, bad);
+  if (bad)
+    return failure();
+  return a ? Ints(a->ints().begin(), a->ints().end()) : dflt;
+}
+
+FailureOr<std::string> Importer::stringAttr(StringRef name, std::string dflt) {
+  bool bad;
+  auto *a = attr(name, onnx::AttributeProto::STRING, bad);
+  if (bad)
+    return failure();
+  return a ? a->s() : dflt;
+}
+
+//===----------------------------------------------------------------------===//
+// Operators
+//===----------------------------------------------------------------------===//
+
+FailureOr<Importer::Window> Importer::window(ArrayRef<int64_t> in, Ints kernel, bool allowDilations) {
+  Window w;
+  w.kernel = kernel;
+  auto strides = intsAttr("strides", {1, 1});
+  auto dilations = intsAttr("dilations", {1, 1});
+  auto pads = intsAttr("pads", {0, 0, 0, 0});
+  auto autoPad = stringAttr("auto_pad", "NOTSET");
+  if (failed(strides) || failed(dilations) || failed(pads) || failed(autoPad))
+    return failure();
+  if (kernel.size() != 2 || strides->size() != 2 || dilations->size() != 2 || pads->size() != 4)
+    return error() << "expects 2-D kernel_shape, strides and dilations and 4 pads (only 2-D windows are supported)";
+  for (int i = 0; i < 2; ++i) {
+    if (kernel[i] < 1 || kernel[i] > kMaxDim)
+      return error() << "kernel size " << kernel[i] << " is out of range";
+    if ((*strides)[i] < 1 || (*strides)[i] > kMaxDim)
+      return error() << "stride " << (*strides)[i] << " is out of range (must be >= 1)";
+    if ((*dilations)[i] < 1 || (*dilations)[i] > kMaxDim)
+      return error() << "dilation " << (*dilations)[i] << " is out of range (must be >= 1)";
+  }
+  if (!allowDilations && (*dilations != Ints{1, 1}))
+    return error() << "dilations other than 1 are not supported here";
+  for (int64_t p : *pads)
+    if (p < 0 || p > kMaxDim)
+      return error() << "pad " << p << " is out of range";
+  w.strides = *strides;
+  w.dilations = *dilations;
+  w.pads = *pads;
+  if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 2; ++i) {
+      int64_t out = (in[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t total = std::max<int64_t>(
+          (out - 1) * w.strides[i] + (kernel[i] - 1) * w.dilations[i] + 1 - in[i], 0);
+      int64_t small = total / 2, large = total - small;
+      w.pads[i] = *autoPad == "SAME_UPPER" ? small : large;
+      w.pads[i + 2] = *autoPad == "SAME_UPPER" ? large : small;
+    }
+  } else if (*autoPad == "VALID") {
+    w.pads = {0, 0, 0, 0};
+  } else if (*autoPad != "NOTSET") {
+    return error() << "auto_pad '" << *autoPad << "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID";
+  }
+  for (int i = 0; i < 2; ++i) {
+    int64_t o = windowOutputSize(in[i], kernel[i], w.strides[i], w.pads[i], w.pads[i + 2], w.dilations[i]);
+    if (o < 1)
+      return error() << "the " << kernel[i] << "-wide window (dilation " << w.dilations[i]
+                     << ") does not fit the input of size " << in[i] << " with its padding";
+    w.out.push_back(o);
+  }
+  return w;
+}
+
+LogicalResult Importer::conv() {
+  if (failed(checkArity(2, 3)))
+    return failure();
+  auto x = input(0), w = input(1), bias = optionalInput(2);
+  if (failed(x) || failed(w) || failed(bias))
+    return failure();
+  auto xs = typeOf(*x).getShape(), ws = typeOf(*w).getShape();
+  if (xs.size() != 4 || ws.size() != 4)
+    return error() << "only 2-D convolution is supported: input " << shapeStr(xs) << " and weights "
+                   << shapeStr(ws) << " must be rank 4";
+  auto kernel = intsAttr("kernel_shape", {ws[2], ws[3]});
+  auto group = intAttr("group", 1);
+  if (failed(kernel) || failed(group))
+    return failure();
+  if (*kernel != Ints{ws[2], ws[3]})
+    return error() << "kernel_shape " << shapeStr(*kernel) << " differs from the weights' " << shapeStr(ws);
+  if (*group < 1 || xs[1] % *group || ws[0] % *group || ws[1] * *group != xs[1])
+    return error() << "group " << *group << " does not fit " << xs[1] << " input channels and weights "
+                   << shapeStr(ws);
+  if (*bias && typeOf(*bias).getShape() != ArrayRef<int64_t>{ws[0]})
+    return error() << "bias of shape " << shapeStr(typeOf(*bias).getShape()) << " must have " << ws[0] << " elements";
+  auto win = window(xs.drop_front(2), *kernel, true);
+  if (failed(win))
+    return failure();
+  auto out = b.create<Conv2DOp>(loc, f32({xs[0], ws[0], win->out[0], win->out[1]}), *x, *w, *bias,
+                                b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+                                b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group));
+  return setOutput(out);
+}
+
+LogicalResult Importer::gemm(bool isMatMul) {
+  if (failed(checkArity(2, isMatMul ? 2 : 3)))
+    return failure();
+  auto a = input(0), bm = input(1), c = optionalInput(2);
+  if (failed(a) || failed(bm) || failed(c))
+    return failure();
+  auto as = typeOf(*a).getShape(), bs = typeOf(*bm).getShape();
+  if (as.size() != 2 || bs.size() != 2)
+    return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
+                   << " are not supported (rank 2 only)";
+  auto transA = isMatMul ? FailureOr<int64_t>(0) : intAttr("transA", 0);
+  auto transB = isMatMul ? FailureOr<int64_t>(0) : intAttr("transB", 0);
+  auto alpha = floatAttr("alpha", 1.0f), beta = floatAttr("beta", 1.0f);
+  if (failed(transA) || failed(transB) || failed(alpha) || failed(beta))
+    return failure();
+  int64_t m = *transA ? as[1] : as[0], k = *transA ? as[0] : as[1];
+  int64_t kb = *transB ? bs[1] : bs[0], n = *transB ? bs[0] : bs[1];
+  if (k != kb)
+    return error() << "inner dimensions differ: A " << shapeStr(as) << ", B " << shapeStr(bs);
+  if (*c) {
+    auto cs = typeOf(*c).getShape();
+    auto bc = broadcastShapes(cs, {m, n});
+    if (cs.size() > 2 || failed(bc) || *bc != Ints{m, n})
+      return error() << "C of shape " << shapeStr(cs) << " does not broadcast to " << shapeStr({m, n});
+  }
+  auto out = b.create<GemmOp>(loc, f32({m, n}), *a, *bm, *c, b.getBoolAttr(*transA), b.getBoolAttr(*transB),
+                              b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta));
+  return setOutput(out);
+}
+
+LogicalResult Importer::batchNorm() {
+  if (failed(checkArity(5, 5)))
+    return failure();
+  SmallVector<Value> in;
+  for (int i = 0; i < 5; ++i) {
+    auto v = input(i);
+    if (failed(v))
+      return failure();
+    in.push_back(*v);
+  }
+  auto eps = floatAttr("epsilon", 1e-5f);
+  auto training = intAttr("training_mode", 0);
+  if (failed(eps) || failed(training))
+    return failure();
+  if (*training)
+    return error() << "training_mode = 1 is not supported (inference only)";
+  auto xs = typeOf(in[0]).getShape();
+  if (xs.size() < 2)
+    return error() << "input of shape " << shapeStr(xs) << " has no channel axis";
+  for (int i = 1; i < 5; ++i)
+    if (typeOf(in[i]).getShape() != ArrayRef<int64_t>{xs[1]})
+      return error() << "input " << i << " of shape " << shapeStr(typeOf(in[i]).getShape()) << " must have "
+                     << xs[1] << " elements, one per channel";
+  auto out = b.create<BatchNormOp>(loc, typeOf(in[0]), in[0], in[1], in[2], in[3], in[4], b.getF32FloatAttr(*eps));
+  return setOutput(out);
+}
+
+template <class Op> LogicalResult Importer::unary() {
+  if (failed(checkArity(1, 1)))
+    return failure();
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  return setOutput(b.create<Op>(loc, typeOf(*x), *x));
+}
+
+template <class Op> LogicalResult Importer::broadcast(bool unidirectional) {
+  if (failed(checkArity(2, 2)))
+    return failure();
+  auto l = input(0), r = input(1);
+  if (failed(l) || failed(r))
+    return failure();
+  auto ls = typeOf(*l).getShape(), rs = typeOf(*r).getShape();
+  auto shape = broadcastShapes(ls, rs);
+  if (failed(shape) || (unidirectional && *shape != Ints(ls)))
+    return error() << "shapes " << shapeStr(ls) << " and " << shapeStr(rs) << " do not broadcast"
+                   << (unidirectional ? " (unidirectionally)" : "");
+  if (shape->size() > 4)
+    return error() << "broadcasting beyond rank 4 is not supported";
+  return setOutput(b.create<Op>(loc, f32(*shape), *l, *r));
+}
+
+LogicalResult Importer::clip() {
+  if (failed(checkArity(1, 3)))
+    return failure();
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
+  if (opset < 11) {
+    auto a = floatAttr("min", lo), c = floatAttr("max", hi);
+    if (failed(a) || failed(c))
+      return failure();
+    lo = *a;
+    hi = *c;
+  }
+  for (int i = 1; i < 3; ++i) {
+    if (i >= node->input_size() || node->input(i).empty())
+      continue;
+    auto c = constantInput(i);
+    if (failed(c))
+      return failure();
+    if (c->getNumElements() != 1 || !c->getElementType().isF32())
+      return error() << (i == 1 ? "min" : "max") << " must be a float scalar";
+    (i == 1 ? lo : hi) = *c->getValues<float>().begin();
+  }
+  return setOutput(b.create<ClipOp>(loc, typeOf(*x), *x, b.getF32FloatAttr(lo), b.getF32FloatAttr(hi)));
+}
+
+LogicalResult Importer::pool(bool isMax) {
+  if (failed(checkArity(1, 1)))
+    return failure();
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  if (xs.size() != 4)
+    return error() << "only 2-D pooling is supported: input " << shapeStr(xs) << " must be rank 4";
+  auto kernel = intsAttr("kernel_shape", {});
+  auto ceil = intAttr("ceil_mode", 0);
+  auto cip = intAttr("count_include_pad", 0);
+  if (failed(kernel) || failed(ceil) || failed(cip))
+    return failure();
+  if (kernel->empty())
+    return error() << "attribute 'kernel_shape' is required";
+  if (*ceil)
+    return error() << "ceil_mode = 1 is not supported";
+  auto win = window(xs.drop_front(2), *kernel, isMax);
+  if (failed(win))
+    return failure();
+  auto outType = f32({xs[0], xs[1], win->out[0], win->out[1]});
+  if (isMax)
+    return setOutput(b.create<MaxPoolOp>(loc, outType, *x, b.getDenseI64ArrayAttr(win->kernel),
+                                         b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+                                         b.getDenseI64ArrayAttr(win->dilations)));
+  return setOutput(b.create<AvgPoolOp>(loc, outType, *x, b.getDenseI64ArrayAttr(win->kernel),
+                                       b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+                                       b.getBoolAttr(*cip)));
+}
+
+LogicalResult Importer::globalAvgPool() {
+  if (failed(checkArity(1, 1)))
+    return failure();
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  if (xs.size() != 4)
+    return error() << "input " << shapeStr(xs) << " must be rank 4";
+  return setOutput(b.create<GlobalAvgPoolOp>(loc, f32({xs[0], xs[1], 1, 1}), *x));
+}
+
+LogicalResult Importer::flatten() {
+  if (failed(checkArity(1, 1)))
+    return failure();
+  auto x = input(0);
+  auto axis = intAttr("axis", 1);
+  if (failed(x) || failed(axis))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  int64_t rank = xs.size(), a = *axis < 0 ? *axis + rank : *axis;
+  if (a < 0 || a > rank)
+    return error() << "axis " << *axis << " is out of range for rank " << rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < a ? outer : inner) *= xs[i];
+  return setOutput(reshapeTo(*x, {outer, inner}));
+}
+
+LogicalResult Importer::reshape() {
+  if (failed(checkArity(2, 2)))
+    return failure();
+  auto x = input(0);
+  auto shapeAttr = constantInput(1);
+  auto allowZero = intAttr("allowzero", 0);
+  if (failed(x) || failed(shapeAttr) || failed(allowZero))
+    return failure();
+  if (!shapeAttr->getElementType().isInteger(64))
+    return error() << "shape must be an int64 tensor";
+  auto xs = typeOf(*x).getShape();
+  Ints shape(shapeAttr->getValues<int64_t>());
+  int64_t known = 1, inferred = -1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == 0 && !*allowZero) {
+      if (i >= xs.size())
+        return error() << "shape entry " << i << " is 0 but the input has rank " << xs.size();
+      shape[i] = xs[i];
+    }
+    if (shape[i] == -1) {
+      if (inferred >= 0)
+        return error() << "shape " << shapeStr(shape) << " has more than one -1";
+      inferred = i;
+      continue;
+    }
+    if (shape[i] < 0 || shape[i] > kMaxDim)
+      return error() << "shape entry " << shape[i] << " is out of range";
+    known *= shape[i];
+  }
+  int64_t total = typeOf(*x).getNumElements();
+  if (inferred >= 0) {
+    if (known == 0 || total % known)
+      return error() << "cannot infer -1 in shape " << shapeStr(shape) << " for " << total << " elements";
+    shape[inferred] = total / known;
+    known *= shape[inferred];
+  }
+  if (known != total)
+    return error() << "cannot reshape " << shapeStr(xs) << " into " << shapeStr(shape);
+  return setOutput(reshapeTo(*x, shape));
+}
+
+LogicalResult Importer::transpose() {
+  if (failed(checkArity(1, 1)))
+    return failure();
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  Ints reversed;
+  for (int64_t i = xs.size() - 1; i >= 0; --i)
+    reversed.push_back(i);
+  auto perm = intsAttr("perm", reversed);
+  if (failed(perm))
+    return failure();
+  if (xs.size() > 4)
+    return error() << "transpose beyond rank 4 is not supported";
+  Ints out;
+  SmallVector<bool> seen(xs.size());
+  if (perm->size() != xs.size())
+    return error() << "perm " << shapeStr(*perm) << " does not match rank " << xs.size();
+  for (int64_t p : *perm) {
+    if (p < 0 || p >= (int64_t)xs.size() || seen[p])
+      return error() << "perm " << shapeStr(*perm) << " is not a permutation";
+    seen[p] = true;
+    out.push_back(xs[p]);
+  }
+  return setOutput(b.create<TransposeOp>(loc, f32(out), *x, b.getDenseI64ArrayAttr(*perm)));
+}
+
+LogicalResult Importer::concat() {
+  if (failed(checkArity(1, 1 << 16)))
+    return failure();
+  auto axis = intAttr("axis", INT64_MIN);
+  if (failed(axis))
+    return failure();
+  if (*axis == INT64_MIN)
+    return error() << "attribute 'axis' is required";
+  SmallVector<Value> in;
+  for (int i = 0; i < node->input_size(); ++i) {
+    auto v = input(i);
+    if (failed(v))
+      return failure();
+    in.push_back(*v);
+  }
+  Ints out(typeOf(in[0]).getShape());
+  int64_t rank = out.size(), a = *axis < 0 ? *axis + rank : *axis;
+  if (a < 0 || a >= rank)
+    return error() << "axis " << *axis << " is out of range for rank " << rank;
+  out[a] = 0;
+  for (Value v : in) {
+    auto s = typeOf(v).getShape();
+    for (int64_t i = 0; i < rank; ++i)
+      if ((int64_t)s.size() != rank || (i != a && s[i] != out[i]))
+        return error() << "input of shape " << shapeStr(s) << " does not fit the others along axis " << a;
+    out[a] += s[a];
+  }
+  return setOutput(b.create<ConcatOp>(loc, f32(out), in, b.getI64IntegerAttr(a)));
+}
+
+LogicalResult Importer::softmax() {
+  if (failed(checkArity(1, 1)))
+    return failure();
+  auto x = input(0);
+  auto axis = intAttr("axis", opset < 13 ? 1 : -1);
+  if (failed(x) || failed(axis))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  int64_t rank = xs.size(), a = *axis < 0 ? *axis + rank : *axis;
+  if (a < 0 || a >= rank)
+    return error() << "axis " << *axis << " is out of range for rank " << rank;
+  if (opset >= 13)
+    return setOutput(b.create<SoftmaxOp>(loc, typeOf(*x), *x, b.getI64IntegerAttr(a)));
+  // Softmax-11: the input is coerced to 2-D [prod(:axis), prod(axis:)].
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < a ? outer : inner) *= xs[i];
+  Value flat = reshapeTo(*x, {outer, inner});
+  Value s = b.create<SoftmaxOp>(loc, typeOf(flat), flat, b.getI64IntegerAttr(1));
+  return setOutput(reshapeTo(s, xs));
+}
+
+LogicalResult Importer::identity() {
+  if (failed(checkArity(1, 1)))
+    return failure();
+  auto c = constants.find(node->input(0));
+  if (c != constants.end()) {
+    constants[node->output(0)] = c->second;
+    return success();
+  }
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  return setOutput(*x);
+}
+
+LogicalResult Importer::constant() {
+  if (failed(checkArity(0, 0)))
+    return failure();
+  if (node->attribute_size() != 1)
+    return error() << "expects exactly one value attribute";
+  const auto &a = node->attribute(0);
+  DenseElementsAttr value;
+  if (a.name() == "value" && a.type() == onnx::AttributeProto::TENSOR) {
+    auto t = decodeTensor(a.t());
+    if (failed(t))
+      return failure();
+    value = *t;
+  } else if (a.name() == "value_float" && a.type() == onnx::AttributeProto::FLOAT) {
+    value = DenseElementsAttr::get(f32({}), a.f());
+  } else if (a.name() == "value_floats" && a.type() == onnx::AttributeProto::FLOATS) {
+    value = DenseElementsAttr::get(f32({a.floats_size()}), ArrayRef<float>(a.floats().data(), a.floats_size()));
+  } else if (a.name() == "value_int" && a.type() == onnx::AttributeProto::INT) {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()), (int64_t)a.i());
+  } else if (a.name() == "value_ints" && a.type() == onnx::AttributeProto::INTS) {
+    Ints v(a.ints().begin(), a.ints().end());
+    value = DenseElementsAttr::get(RankedTensorType::get({(int64_t)v.size()}, b.getI64Type()), ArrayRef<int64_t>(v));
+  } else {
+    return error() << "attribute '" << a.name() << "' is not supported (value, value_float(s), value_int(s) are)";
+  }
+  constants[node->output(0)] = value;
+  return success();
+}
+
+LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
+  node = &n;
+  std::string label = "node '" + (n.name().empty() ? "#" + std::to_string(index) : n.name()) + "' (" +
+                      n.op_type() + ")";
+  loc = NameLoc::get(b.getStringAttr(label), fileLoc);
+  if (!n.domain().empty() && n.domain() != "ai.onnx")
+    return error() << "operator domain '" << n.domain() << "' is not supported";
+  using Handler = LogicalResult (Importer::*)();
+  Handler h = llvm::StringSwitch<Handler>(n.op_type())
+                  .Case("Conv", &Importer::conv)
+                  .Case("BatchNormalization", &Importer::batchNorm)
+                  .Case("Sign", &Importer::unary<SignOp>)
+                  .Case("Relu", &Importer::unary<ReluOp>)
+                  .Case("Clip", &Importer::clip)
+                  .Case("GlobalAveragePool", &Importer::globalAvgPool)
+                  .Case("Flatten", &Importer::flatten)
+                  .Case("Reshape", &Importer::reshape)
+                  .Case("Transpose", &Importer::transpose)
+                  .Case("Concat", &Importer::concat)
+                  .Case("Softmax", &Importer::softmax)
+                  .Case("Identity", &Importer::identity)
+                  .Case("Constant", &Importer::constant)
+                  .Default(nullptr);
+  if (h)
+    return (this->*h)();
+  if (n.op_type() == "Gemm" || n.op_type() == "MatMul")
+    return gemm(n.op_type() == "MatMul");
+  if (n.op_type() == "MaxPool" || n.op_type() == "AveragePool")
+    return pool(n.op_type() == "MaxPool");
+  if (n.op_type() == "Add")
+    return broadcast<AddOp>(false);
+  if (n.op_type() == "Sub")
+    return broadcast<SubOp>(false);
+  if (n.op_type() == "Mul")
+    return broadcast<MulOp>(false);
+  if (n.op_type() == "PRelu")
+    return broadcast<PReluOp>(true);
+  return error() << "operator '" << n.op_type() << "' is not supported";
+}
+
+OwningOpRef<ModuleOp> Importer::run() {
+  ctx.loadDialect<QnnDialect, func::FuncDialect, arith::ArithDialect>();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  loc = fileLoc;
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    emitError(fileLoc) << "ONNX opset " << opset << " is not supported (opsets " << kMinOpset << " to "
+                       << kMaxOpset << " are)";
+    return nullptr;
+  }
+  const onnx::GraphProto &graph = model.graph();
+  for (const auto &t : graph.initializer()) {
+    loc = NameLoc::get(b.getStringAttr("initializer '" + t.name() + "'"), fileLoc);
+    auto v = decodeTensor(t);
+    if (failed(v))
+      return nullptr;
+    constants[t.name()] = *v;
+  }
+  SmallVector<const onnx::ValueInfoProto *> inputs;
+  for (const auto &in : graph.input())
+    if (!constants.count(in.name()))
+      inputs.push_back(&in);
+  if (inputs.size() != 1 || graph.output_size() != 1) {
+    emitError(fileLoc) << "the graph has " << inputs.size() << " inputs and " << graph.output_size()
+                       << " outputs; exactly one of each is supported";
+    return nullptr;
+  }
+  const auto &in = *inputs.front();
+  loc = NameLoc::get(b.getStringAttr("input '" + in.name() + "'"), fileLoc);
+  if (!in.type().has_tensor_type() || in.type().tensor_type().elem_type() != onnx::TensorProto::FLOAT) {
+    error() << "must be a float32 tensor";
+    return nullptr;
+  }
+  Ints inShape;
+  const auto &dims = in.type().tensor_type().shape().dim();
+  for (int i = 0; i < dims.size(); ++i) {
+    if (dims[i].has_dim_value() && dims[i].dim_value() > 0) {
+      inShape.push_back(dims[i].dim_value());
+    } else if (i == 0) {
+      inShape.push_back(options.batch);
+    } else {
+      error() << "dimension " << i << " is dynamic; only the batch dimension may be";
+      return nullptr;
+    }
+  }
+  if (failed(checkShape(inShape)))
+    return nullptr;
+
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = b.create<func::FuncOp>(fileLoc, "main", b.getFunctionType({f32(inShape)}, {}));
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  values[in.name()] = body->getArgument(0);
+
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (failed(importNode(graph.node(i), i)))
+      return nullptr;
+
+  const auto &out = graph.output(0);
+  loc = NameLoc::get(b.getStringAttr("output '" + out.name() + "'"), fileLoc);
+  Value result = materialize(out.name());
+  if (!result) {
+    error() << "is not produced by any node";
+    return nullptr;
+  }
+  b.setInsertionPointToEnd(body);
+  b.create<func::ReturnOp>(loc, result);
+  func.setFunctionType(b.getFunctionType({f32(inShape)}, {result.getType()}));
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+bool isTextFormat(StringRef path) {
+  return path.ends_with(".pbtxt") || path.ends_with(".textproto") || path.ends_with(".onnxtxt");
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> qnnc::importOnnxFile(MLIRContext &context, const std::string &path,
+                                           const OnnxImportOptions &options) {
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    emitError(fileLoc) << "cannot open the file";
+    return nullptr;
+  }
+  onnx::ModelProto model;
+  bool parsed;
+  if (isTextFormat(path)) {
+    std::stringstream text;
+    text << file.rdbuf();
+    parsed = google::protobuf::TextFormat::ParseFromString(text.str(), &model);
+  } else {
+    parsed = model.ParseFromIstream(&file);
+  }
+  if (!parsed) {
+    emitError(fileLoc) << "not a valid ONNX model: the protobuf cannot be parsed (truncated or corrupt file?)";
+    return nullptr;
+  }
+  if (!model.has_graph() || model.graph().node_size() == 0) {
+    emitError(fileLoc) << "the model has no graph nodes (truncated or empty file?)";
+    return nullptr;
+  }
+  return Importer(context, path, model, options).run();
+}

@@ -1,0 +1,27 @@
+// ONNX -> func.func @main of qnn ops. Knows nothing of passes or emission.
+#ifndef QNNC_FRONTENDS_ONNX_ONNXIMPORTER_H
+#define QNNC_FRONTENDS_ONNX_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <string>
+
+namespace qnnc {
+
+struct OnnxImportOptions {
+  /// Value for dynamic (symbolic) batch dimensions.
+  int64_t batch = 1;
+};
+
+/// Reads an ONNX model (binary protobuf, or protobuf text format when the
+/// file ends in .pbtxt / .textproto / .onnxtxt) and imports it. Problems are
+/// reported as MLIR diagnostics located at the offending node
+/// (NameLoc "node 'name' (OpType)" inside FileLineColLoc(path)); returns null
+/// on error.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context, const std::string &path,
+                                                 const OnnxImportOptions &options);
+
+} // namespace qnnc
+
+#endif

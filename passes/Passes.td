@@ -1,0 +1,53 @@
+// Declarations of every qnnc pass; each is implemented in the file named
+// after it in this folder and tested in test/passes/.
+#ifndef QNNC_PASSES_TD
+#define QNNC_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def RecognizeBinary : Pass<"qnn-recognize-binary", "mlir::func::FuncOp"> {
+  let summary = "Turn Sign-fed convolutions/GEMMs with +-1 weights into binary ops";
+  let description = [{
+    `qnn.conv2d(qnn.sign(x), W)` and `qnn.gemm(qnn.sign(x), W)` whose weights
+    are constants in {-1, +1} become `qnn.binary_conv2d` / `qnn.binary_dense`
+    on `qnn.binarize(x)`, followed by `qnn.to_float` and the float bias.
+    The result is bit-exact: every product is -1, 0 or +1 and sums of
+    integers below 2^24 are exact in float32.
+  }];
+  let dependentDialects = ["::qnnc::qnn::QnnDialect", "::mlir::arith::ArithDialect"];
+}
+
+def FoldThresholds : Pass<"qnn-fold-thresholds", "mlir::func::FuncOp"> {
+  let summary = "Fold monotone per-channel float chains + Sign into integer thresholds";
+  let description = [{
+    `qnn.binarize(f(qnn.to_float(acc)))`, where `f` is a chain of
+    `qnn.batch_norm` and `qnn.add`/`qnn.sub`/`qnn.mul` by per-channel
+    constants and `acc` is a binary accumulator, becomes
+    `qnn.threshold(acc)`. The thresholds are found by evaluating the chain
+    with the runtime's own float arithmetic at every accumulator value the
+    producer can reach, so ties (Sign(0) = 0), gamma < 0 and gamma = 0 are
+    decided exactly as the unfolded code decides them. `qnn.max_pool` of
+    `qnn.to_float` is first moved onto the integers (max commutes with an
+    exact monotone conversion).
+  }];
+  let dependentDialects = ["::qnnc::qnn::QnnDialect"];
+}
+
+def LowerToEmitC : Pass<"qnn-lower-to-emitc", "mlir::ModuleOp"> {
+  let summary = "Lower the model function to EmitC calls of runtime kernels";
+  let description = [{
+    Replaces `func.func @main` by `emitc.func @<name>_run(input, output,
+    arena)`: constants become `emitc.global` arrays (binary weights pre-packed
+    in the kernel's layout), every tensor gets an offset in one static arena
+    from its liveness, and each qnn op becomes an `emitc.call_opaque` of a
+    function of runtime/qnn_runtime. The arena size is recorded on the module
+    as `qnn.arena_bytes`.
+  }];
+  let options = [
+    Option<"entryName", "entry-name", "std::string", "\"model\"",
+           "prefix of the generated entry point (<name>_run)">,
+  ];
+  let dependentDialects = ["::mlir::emitc::EmitCDialect"];
+}
+
+#endif

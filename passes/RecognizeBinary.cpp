@@ -1,0 +1,160 @@
+// qnn-recognize-binary: Sign-fed conv/GEMM with +-1 weights -> binary ops.
+#include "passes/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <cmath>
+
+namespace qnnc {
+#define GEN_PASS_DEF_RECOGNIZEBINARY
+#include "passes/Passes.h.inc"
+} // namespace qnnc
+
+using namespace mlir;
+using namespace qnnc;
+using namespace qnnc::qnn;
+
+namespace {
+
+/// Binary weights: sign bits (true = -1) in the op's layout, plus one float
+/// scale per output channel when the magnitudes are not all 1.
+struct BinaryWeights {
+  DenseElementsAttr bits;
+  SmallVector<float> scale; // empty: every weight is -1 or +1
+};
+
+/// Matches a constant whose values, per output channel (outer dimension after
+/// an optional transpose), are all -alpha or +alpha: plain +-1 weights,
+/// Sign of a constant, or XNOR-Net style / exporter-folded BatchNorm scales.
+std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
+  bool viaSign = false;
+  if (auto sign = weight.getDefiningOp<SignOp>()) {
+    weight = sign.getInput();
+    viaSign = true;
+  }
+  auto constant = weight.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  auto values = dyn_cast<DenseElementsAttr>(constant.getValue());
+  if (!values || !values.getElementType().isF32())
+    return std::nullopt;
+  SmallVector<int64_t> shape(values.getType().getShape());
+  SmallVector<float> w(values.getValues<float>());
+  if (transpose) {
+    SmallVector<float> t(w.size());
+    for (int64_t i = 0; i < shape[0]; ++i)
+      for (int64_t j = 0; j < shape[1]; ++j)
+        t[j * shape[0] + i] = w[i * shape[1] + j];
+    w = std::move(t);
+    std::swap(shape[0], shape[1]);
+  }
+  if (viaSign)
+    for (float &v : w)
+      v = v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f);
+  int64_t channels = shape[0], perChannel = w.size() / channels;
+  BinaryWeights result;
+  SmallVector<bool> negative;
+  bool scaled = false;
+  for (int64_t o = 0; o < channels; ++o) {
+    float alpha = std::fabs(w[o * perChannel]);
+    if (alpha == 0.0f || !std::isfinite(alpha))
+      return std::nullopt;
+    for (int64_t i = 0; i < perChannel; ++i) {
+      float v = w[o * perChannel + i];
+      if (std::fabs(v) != alpha)
+        return std::nullopt;
+      negative.push_back(v < 0.0f);
+    }
+    result.scale.push_back(alpha);
+    scaled |= alpha != 1.0f;
+  }
+  if (!scaled)
+    result.scale.clear();
+  auto type = RankedTensorType::get(shape, IntegerType::get(weight.getContext(), 1));
+  result.bits = DenseElementsAttr::get(type, negative);
+  return result;
+}
+
+struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass> {
+  DenseMap<Operation *, Value> binarized; // one qnn.binarize per qnn.sign
+
+  Value binarize(OpBuilder &b, SignOp sign) {
+    Value &packed = binarized[sign];
+    if (!packed) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointAfter(sign);
+      auto shape = sign.getInput().getType().getShape();
+      packed = b.create<BinarizeOp>(sign.getLoc(), BinaryTensorType::get(b.getContext(), shape),
+                                    sign.getInput());
+    }
+    return packed;
+  }
+
+  /// to_float(acc) * scale + bias replaces `op`'s float result; the scale
+  /// broadcasts along the output channels (`channelShape`).
+  void replaceWithAccumulator(OpBuilder &b, Operation *op, Value acc, ArrayRef<float> scale,
+                              ArrayRef<int64_t> channelShape, Value bias) {
+    auto floatType = cast<RankedTensorType>(op->getResult(0).getType());
+    Value result = b.create<ToFloatOp>(op->getLoc(), floatType, acc);
+    if (!scale.empty()) {
+      auto scaleType = RankedTensorType::get(channelShape, b.getF32Type());
+      Value s = b.create<arith::ConstantOp>(op->getLoc(), DenseElementsAttr::get(scaleType, scale));
+      result = b.create<MulOp>(op->getLoc(), floatType, result, s);
+    }
+    if (bias) {
+      // A conv bias is [O]; it broadcasts over NCHW as [O, 1, 1].
+      if (floatType.getRank() == 4)
+        bias = b.create<ReshapeOp>(op->getLoc(), RankedTensorType::get(channelShape, b.getF32Type()), bias);
+      result = b.create<AddOp>(op->getLoc(), floatType, result, bias);
+    }
+    op->getResult(0).replaceAllUsesWith(result);
+    op->erase();
+  }
+
+  void runOnOperation() override {
+    SmallVector<Operation *> candidates;
+    getOperation().walk([&](Operation *op) {
+      if (isa<Conv2DOp, GemmOp>(op))
+        candidates.push_back(op);
+    });
+    OpBuilder b(&getContext());
+    for (Operation *op : candidates) {
+      b.setInsertionPoint(op);
+      if (auto conv = dyn_cast<Conv2DOp>(op)) {
+        auto sign = conv.getInput().getDefiningOp<SignOp>();
+        auto weights = binaryWeights(conv.getWeight(), /*transpose=*/false);
+        if (!sign || !weights)
+          continue;
+        auto outShape = conv.getOutput().getType().getShape();
+        auto accType = RankedTensorType::get(outShape, b.getI32Type());
+        Value acc = b.create<BinaryConv2DOp>(conv.getLoc(), accType, binarize(b, sign), weights->bits,
+                                             conv.getStridesAttr(), conv.getPadsAttr(),
+                                             conv.getDilationsAttr(), conv.getGroupAttr());
+        replaceWithAccumulator(b, op, acc, weights->scale, {outShape[1], 1, 1}, conv.getBias());
+      } else {
+        auto gemm = cast<GemmOp>(op);
+        auto sign = gemm.getA().getDefiningOp<SignOp>();
+        // alpha/beta scaling would add float rounding of its own: leave those
+        // GEMMs in float, which is exact too.
+        if (!sign || gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
+            (gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f))
+          continue;
+        auto weights = binaryWeights(gemm.getB(), /*transpose=*/!gemm.getTransB());
+        if (!weights)
+          continue;
+        auto outShape = gemm.getOutput().getType().getShape();
+        Value acc = b.create<BinaryDenseOp>(gemm.getLoc(), RankedTensorType::get(outShape, b.getI32Type()),
+                                            binarize(b, sign), weights->bits);
+        replaceWithAccumulator(b, op, acc, weights->scale, {outShape[1]}, gemm.getC());
+      }
+    }
+    // Signs whose every consumer went binary are dead now.
+    getOperation().walk([](SignOp sign) {
+      if (sign->use_empty())
+        sign->erase();
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,35 @@
+// Shared helpers of the qnnc runtime. Header-only, C++17, no heap, no
+// exceptions; knows nothing of qnnc or MLIR.
+#ifndef QNN_RUNTIME_COMMON_H
+#define QNN_RUNTIME_COMMON_H
+
+#include <cstddef>
+#include <cstdint>
+
+namespace qnn_rt {
+
+using index_t = std::int64_t;
+
+/// Typed view of the tensor at `offset` bytes into the caller's arena.
+template <class T>
+inline T *arena_at(void *arena, index_t offset) {
+  return reinterpret_cast<T *>(static_cast<unsigned char *>(arena) + offset);
+}
+
+inline int popcount64(std::uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_popcountll(x);
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
+/// Number of 64-bit words that hold `bits` bits.
+constexpr index_t words_for(index_t bits) { return (bits + 63) / 64; }
+
+} // namespace qnn_rt
+
+#endif

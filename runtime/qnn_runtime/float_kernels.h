@@ -1,0 +1,239 @@
+// Float32 kernels with ONNX semantics on NCHW tensors. Portable scalar C++;
+// accuracy, not speed, is their job here.
+#ifndef QNN_RUNTIME_FLOAT_KERNELS_H
+#define QNN_RUNTIME_FLOAT_KERNELS_H
+
+#include "qnn_runtime/common.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace qnn_rt {
+
+/// One element of inference batch normalization. The compiler folds
+/// BatchNormalization -> Sign into integer thresholds by evaluating this very
+/// function, so folded and unfolded code decide ties the same way.
+inline float batch_norm_value(float x, float scale, float bias, float mean, float var, float eps) {
+  return (x - mean) / std::sqrt(var + eps) * scale + bias;
+}
+
+inline void conv2d_f32(const float *x, const float *w, const float *b, float *y, index_t N,
+                       index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW,
+                       index_t OH, index_t OW, index_t SH, index_t SW, index_t PT, index_t PL,
+                       index_t DH, index_t DW, index_t G) {
+  const index_t Cg = C / G, Og = O / G;
+  for (index_t n = 0; n < N; ++n)
+    for (index_t o = 0; o < O; ++o) {
+      float *yo = y + (n * O + o) * OH * OW;
+      const float bias = b ? b[o] : 0.0f;
+      for (index_t i = 0; i < OH * OW; ++i)
+        yo[i] = bias;
+      const index_t g = o / Og;
+      for (index_t c = 0; c < Cg; ++c) {
+        const float *xc = x + (n * C + g * Cg + c) * H * W;
+        for (index_t kh = 0; kh < KH; ++kh)
+          for (index_t kw = 0; kw < KW; ++kw) {
+            const float wv = w[((o * Cg + c) * KH + kh) * KW + kw];
+            for (index_t oh = 0; oh < OH; ++oh) {
+              const index_t ih = oh * SH - PT + kh * DH;
+              if (ih < 0 || ih >= H)
+                continue;
+              for (index_t ow = 0; ow < OW; ++ow) {
+                const index_t iw = ow * SW - PL + kw * DW;
+                if (iw >= 0 && iw < W)
+                  yo[oh * OW + ow] += wv * xc[ih * W + iw];
+              }
+            }
+          }
+      }
+    }
+}
+
+/// Y[M,N] = alpha * op(A) * op(B) + beta * C, C of shape [CR, CC] with CR in
+/// {1, M} and CC in {1, N} (numpy broadcast), or absent.
+inline void gemm_f32(const float *a, const float *b, const float *c, float *y, index_t M,
+                     index_t N, index_t K, bool trans_a, bool trans_b, float alpha, float beta,
+                     index_t CR, index_t CC) {
+  for (index_t i = 0; i < M; ++i)
+    for (index_t j = 0; j < N; ++j) {
+      float acc = 0.0f;
+      for (index_t k = 0; k < K; ++k) {
+        const float av = trans_a ? a[k * M + i] : a[i * K + k];
+        const float bv = trans_b ? b[j * K + k] : b[k * N + j];
+        acc += av * bv;
+      }
+      float r = alpha * acc;
+      if (c)
+        r += beta * c[(CR == 1 ? 0 : i) * CC + (CC == 1 ? 0 : j)];
+      y[i * N + j] = r;
+    }
+}
+
+inline void batch_norm_f32(const float *x, const float *scale, const float *bias,
+                           const float *mean, const float *var, float eps, float *y, index_t N,
+                           index_t C, index_t HW) {
+  for (index_t n = 0; n < N; ++n)
+    for (index_t c = 0; c < C; ++c)
+      for (index_t i = 0; i < HW; ++i) {
+        const index_t k = (n * C + c) * HW + i;
+        y[k] = batch_norm_value(x[k], scale[c], bias[c], mean[c], var[c], eps);
+      }
+}
+
+inline void relu_f32(const float *x, float *y, index_t n) {
+  for (index_t i = 0; i < n; ++i)
+    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+inline void sign_f32(const float *x, float *y, index_t n) {
+  for (index_t i = 0; i < n; ++i)
+    y[i] = x[i] > 0.0f ? 1.0f : (x[i] < 0.0f ? -1.0f : 0.0f);
+}
+
+inline void clip_f32(const float *x, float *y, index_t n, float lo, float hi) {
+  for (index_t i = 0; i < n; ++i)
+    y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
+}
+
+/// Elementwise op on 4-D broadcast views: dims D0..D3 of the result, element
+/// strides of each operand (0 along broadcast dimensions).
+template <class Op>
+inline void broadcast_f32(const float *a, const float *b, float *y, index_t D0, index_t D1,
+                          index_t D2, index_t D3, index_t A0, index_t A1, index_t A2, index_t A3,
+                          index_t B0, index_t B1, index_t B2, index_t B3, Op op) {
+  for (index_t i0 = 0; i0 < D0; ++i0)
+    for (index_t i1 = 0; i1 < D1; ++i1)
+      for (index_t i2 = 0; i2 < D2; ++i2)
+        for (index_t i3 = 0; i3 < D3; ++i3)
+          *y++ = op(a[i0 * A0 + i1 * A1 + i2 * A2 + i3 * A3], b[i0 * B0 + i1 * B1 + i2 * B2 + i3 * B3]);
+}
+
+#define QNN_RT_BROADCAST_OP(NAME, EXPR)                                                         \
+  inline void NAME(const float *a, const float *b, float *y, index_t D0, index_t D1, index_t D2, \
+                   index_t D3, index_t A0, index_t A1, index_t A2, index_t A3, index_t B0,       \
+                   index_t B1, index_t B2, index_t B3) {                                        \
+    broadcast_f32(a, b, y, D0, D1, D2, D3, A0, A1, A2, A3, B0, B1, B2, B3,                      \
+                  [](float l, float r) { return EXPR; });                                       \
+  }
+QNN_RT_BROADCAST_OP(add_f32, l + r)
+QNN_RT_BROADCAST_OP(sub_f32, l - r)
+QNN_RT_BROADCAST_OP(mul_f32, l * r)
+QNN_RT_BROADCAST_OP(prelu_f32, l < 0.0f ? l * r : l)
+#undef QNN_RT_BROADCAST_OP
+
+/// Max pooling for float or int32 tensors; padded positions never win.
+template <class T>
+inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t OH, index_t OW,
+                     index_t KH, index_t KW, index_t SH, index_t SW, index_t PT, index_t PL,
+                     index_t DH, index_t DW) {
+  for (index_t p = 0; p < NC; ++p)
+    for (index_t oh = 0; oh < OH; ++oh)
+      for (index_t ow = 0; ow < OW; ++ow) {
+        bool any = false;
+        T best = T();
+        for (index_t kh = 0; kh < KH; ++kh) {
+          const index_t ih = oh * SH - PT + kh * DH;
+          if (ih < 0 || ih >= H)
+            continue;
+          for (index_t kw = 0; kw < KW; ++kw) {
+            const index_t iw = ow * SW - PL + kw * DW;
+            if (iw < 0 || iw >= W)
+              continue;
+            const T v = x[(p * H + ih) * W + iw];
+            if (!any || v > best)
+              best = v;
+            any = true;
+          }
+        }
+        y[(p * OH + oh) * OW + ow] = best;
+      }
+}
+
+inline void avg_pool_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t OH,
+                         index_t OW, index_t KH, index_t KW, index_t SH, index_t SW, index_t PT,
+                         index_t PL, index_t PB, index_t PR, bool count_include_pad) {
+  for (index_t p = 0; p < NC; ++p)
+    for (index_t oh = 0; oh < OH; ++oh)
+      for (index_t ow = 0; ow < OW; ++ow) {
+        float sum = 0.0f;
+        index_t count = 0;
+        const index_t h0 = oh * SH - PT, w0 = ow * SW - PL;
+        for (index_t ih = h0; ih < h0 + KH; ++ih)
+          for (index_t iw = w0; iw < w0 + KW; ++iw)
+            if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
+              sum += x[(p * H + ih) * W + iw];
+              ++count;
+            }
+        if (count_include_pad) {
+          // The window clipped to the padded input, as ONNX counts it.
+          const index_t hs = h0 < -PT ? -PT : h0, he = h0 + KH > H + PB ? H + PB : h0 + KH;
+          const index_t ws = w0 < -PL ? -PL : w0, we = w0 + KW > W + PR ? W + PR : w0 + KW;
+          count = (he - hs) * (we - ws);
+        }
+        y[(p * OH + oh) * OW + ow] = sum / static_cast<float>(count);
+      }
+}
+
+inline void global_avg_pool_f32(const float *x, float *y, index_t NC, index_t HW) {
+  for (index_t p = 0; p < NC; ++p) {
+    float sum = 0.0f;
+    for (index_t i = 0; i < HW; ++i)
+      sum += x[p * HW + i];
+    y[p] = sum / static_cast<float>(HW);
+  }
+}
+
+inline void copy_f32(const float *x, float *y, index_t n) {
+  if (x != y)
+    std::memmove(y, x, static_cast<std::size_t>(n) * sizeof(float));
+}
+
+/// 4-D transpose: input dims D0..D3, output dim i is input dim P_i.
+inline void transpose_f32(const float *x, float *y, index_t D0, index_t D1, index_t D2, index_t D3,
+                          index_t P0, index_t P1, index_t P2, index_t P3) {
+  const index_t dims[4] = {D0, D1, D2, D3};
+  const index_t stride[4] = {D1 * D2 * D3, D2 * D3, D3, 1};
+  const index_t perm[4] = {P0, P1, P2, P3};
+  const index_t od[4] = {dims[perm[0]], dims[perm[1]], dims[perm[2]], dims[perm[3]]};
+  const index_t os[4] = {stride[perm[0]], stride[perm[1]], stride[perm[2]], stride[perm[3]]};
+  for (index_t i0 = 0; i0 < od[0]; ++i0)
+    for (index_t i1 = 0; i1 < od[1]; ++i1)
+      for (index_t i2 = 0; i2 < od[2]; ++i2)
+        for (index_t i3 = 0; i3 < od[3]; ++i3)
+          *y++ = x[i0 * os[0] + i1 * os[1] + i2 * os[2] + i3 * os[3]];
+}
+
+/// Copies one concat input [outer, inner] into the output [outer, out_inner]
+/// starting at column `offset`.
+inline void concat_slice_f32(const float *x, float *y, index_t outer, index_t inner,
+                             index_t out_inner, index_t offset) {
+  for (index_t o = 0; o < outer; ++o)
+    std::memcpy(y + o * out_inner + offset, x + o * inner, static_cast<std::size_t>(inner) * sizeof(float));
+}
+
+inline void softmax_f32(const float *x, float *y, index_t outer, index_t len, index_t inner) {
+  for (index_t o = 0; o < outer; ++o)
+    for (index_t i = 0; i < inner; ++i) {
+      const float *xs = x + o * len * inner + i;
+      float *ys = y + o * len * inner + i;
+      float mx = xs[0];
+      for (index_t k = 1; k < len; ++k)
+        mx = xs[k * inner] > mx ? xs[k * inner] : mx;
+      float sum = 0.0f;
+      for (index_t k = 0; k < len; ++k) {
+        ys[k * inner] = std::exp(xs[k * inner] - mx);
+        sum += ys[k * inner];
+      }
+      for (index_t k = 0; k < len; ++k)
+        ys[k * inner] /= sum;
+    }
+}
+
+inline void to_float_i32(const std::int32_t *x, float *y, index_t n) {
+  for (index_t i = 0; i < n; ++i)
+    y[i] = static_cast<float>(x[i]);
+}
+
+} // namespace qnn_rt
+
+#endif

@@ -1,0 +1,6 @@
+// Everything generated code calls.
+#ifndef QNN_RUNTIME_KERNELS_H
+#define QNN_RUNTIME_KERNELS_H
+#include "qnn_runtime/binary_kernels.h"
+#include "qnn_runtime/float_kernels.h"
+#endif

@@ -1,0 +1,39 @@
+// Runs an ONNX model in ONNX Runtime (single thread, CPU), the reference and
+// speed peer of qnnc's output:
+//   node tools/ort_run.js MODEL.onnx INPUT.bin OUTPUT.bin D0,D1,...
+// INPUT.bin holds consecutive float32 tensors of the given shape; the
+// outputs are written one after another. Prints the mean time per run (ms)
+// on stderr as "ort_ms_per_run X".
+const fs = require('fs');
+const path = require('path');
+const ort = require(path.join(__dirname, '..', 'third_party', 'onnxruntime', 'node_modules', 'onnxruntime-node'));
+
+async function main() {
+  const [modelPath, inputPath, outputPath, shapeArg] = process.argv.slice(2);
+  if (!shapeArg) {
+    console.error('usage: node ort_run.js MODEL.onnx INPUT.bin OUTPUT.bin D0,D1,...');
+    process.exit(2);
+  }
+  const shape = shapeArg.split(',').map(Number);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const session = await ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const raw = fs.readFileSync(inputPath);
+  const all = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  if (all.length % size !== 0) throw new Error('input size is not a multiple of the tensor size');
+  const count = all.length / size;
+  const outputs = [];
+  let elapsed = 0n;
+  for (let i = 0; i < count; ++i) {
+    const feed = { [session.inputNames[0]]: new ort.Tensor('float32', all.slice(i * size, (i + 1) * size), shape) };
+    const t0 = process.hrtime.bigint();
+    const result = await session.run(feed);
+    elapsed += process.hrtime.bigint() - t0;
+    outputs.push(Buffer.from(result[session.outputNames[0]].data.buffer.slice(0)));
+  }
+  fs.writeFileSync(outputPath, Buffer.concat(outputs));
+  console.error(`ort_ms_per_run ${(Number(elapsed) / 1e6 / Math.max(count, 1)).toFixed(4)}`);
+}
+main().catch((e) => { console.error(e.message || e); process.exit(1); });

@@ -1,0 +1,109 @@
+// qnnc: ONNX model -> standalone C++ project.
+#include "compiler/OutputWriter.h"
+#include "compiler/Pipeline.h"
+#include "frontends/onnx/OnnxImporter.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory qnncCategory("qnnc options");
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("MODEL.onnx (or .pbtxt: protobuf text format)"),
+                               cl::Required, cl::cat(qnncCategory));
+cl::opt<std::string> outputDir("o", cl::desc("output directory for the generated C++ project"),
+                               cl::value_desc("OUTDIR"), cl::cat(qnncCategory));
+enum class Emit { Dir, Mlir, EmitC, Cpp };
+cl::opt<Emit> emit("emit", cl::desc("what to produce"), cl::init(Emit::Dir),
+                   cl::values(clEnumValN(Emit::Dir, "dir", "the C++ project in OUTDIR (default)"),
+                              clEnumValN(Emit::Mlir, "mlir", "print the qnn IR after the pipeline"),
+                              clEnumValN(Emit::EmitC, "emitc", "print the EmitC IR"),
+                              clEnumValN(Emit::Cpp, "cpp", "print the model's C++ source")),
+                   cl::cat(qnncCategory));
+cl::opt<std::string> entryName("name", cl::desc("C name of the model: <name>_run, <name>.h (default: model)"),
+                               cl::init("model"), cl::cat(qnncCategory));
+cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
+                       cl::cat(qnncCategory));
+
+/// One line per problem: "qnnc: error: FILE: node 'n' (Op): message".
+void printDiagnostic(Diagnostic &diag) {
+  std::string where;
+  Location loc = diag.getLocation();
+  if (auto named = dyn_cast<NameLoc>(loc)) {
+    if (auto file = dyn_cast<FileLineColLoc>(named.getChildLoc()))
+      where = file.getFilename().str() + ": ";
+    where += named.getName().str() + ": ";
+  } else if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    where = file.getFilename().str() + ": ";
+  }
+  const char *severity = diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
+                         : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
+                                                                               : "note";
+  llvm::errs() << "qnnc: " << severity << ": " << where << diag.str() << "\n";
+}
+
+bool validIdentifier(StringRef s) {
+  if (s.empty() || !(isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+    return false;
+  return llvm::all_of(s, [](char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  cl::ParseCommandLineOptions(argc, argv,
+                              "qnnc: ahead-of-time compiler for binary and low-bit neural networks\n\n"
+                              "  qnnc MODEL.onnx -o OUTDIR   writes OUTDIR/{<name>.h,<name>.cpp,model_main.cpp,\n"
+                              "                              CMakeLists.txt,qnn_runtime/}; build it with cmake.\n");
+  if (emit == Emit::Dir && outputDir.empty()) {
+    llvm::errs() << "qnnc: error: -o OUTDIR is required (or --emit=mlir|emitc|cpp)\n";
+    return 1;
+  }
+  if (!validIdentifier(entryName)) {
+    llvm::errs() << "qnnc: error: --name '" << entryName << "' is not a C identifier\n";
+    return 1;
+  }
+  if (batch < 1 || batch > (1 << 20)) {
+    llvm::errs() << "qnnc: error: --batch must be between 1 and 1048576\n";
+    return 1;
+  }
+
+  MLIRContext context;
+  context.getDiagEngine().registerHandler([](Diagnostic &d) { printDiagnostic(d); });
+  auto module = qnnc::importOnnxFile(context, inputPath, {batch});
+  if (!module)
+    return 1;
+
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  qnnc::buildQnnPipeline(pm);
+  if (emit != Emit::Mlir)
+    qnnc::buildEmitCPipeline(pm, entryName);
+  if (failed(pm.run(*module)))
+    return 1;
+
+  switch (emit) {
+  case Emit::Mlir:
+  case Emit::EmitC:
+    module->print(llvm::outs());
+    return 0;
+  case Emit::Cpp:
+    return failed(qnnc::emitModelSource(*module, llvm::outs())) ? 1 : 0;
+  case Emit::Dir:
+    return failed(qnnc::writeOutputDirectory(*module, outputDir, entryName)) ? 1 : 0;
+  }
+  return 0;
+}
