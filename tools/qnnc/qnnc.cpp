@@ -21,9 +21,10 @@ cl::opt<std::string> inputPath(cl::Positional, cl::desc("MODEL.onnx (or .pbtxt: 
                                cl::Required, cl::cat(qnncCategory));
 cl::opt<std::string> outputDir("o", cl::desc("output directory for the generated C++ project"),
                                cl::value_desc("OUTDIR"), cl::cat(qnncCategory));
-enum class Emit { Dir, Mlir, EmitC, Cpp };
+enum class Emit { Dir, Import, Mlir, EmitC, Cpp };
 cl::opt<Emit> emit("emit", cl::desc("what to produce"), cl::init(Emit::Dir),
                    cl::values(clEnumValN(Emit::Dir, "dir", "the C++ project in OUTDIR (default)"),
+                              clEnumValN(Emit::Import, "import", "print the qnn IR as imported, before any pass"),
                               clEnumValN(Emit::Mlir, "mlir", "print the qnn IR after the pipeline"),
                               clEnumValN(Emit::EmitC, "emitc", "print the EmitC IR"),
                               clEnumValN(Emit::Cpp, "cpp", "print the model's C++ source")),
@@ -86,6 +87,10 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  if (emit == Emit::Import) {
+    module->print(llvm::outs());
+    return 0;
+  }
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;

@@ -1,0 +1,81 @@
+// RUN: qnnc-opt %s -split-input-file -verify-diagnostics
+
+func.func @conv_group(%x: !qnn.binary<1x6x4x4>) {
+  // expected-error @+1 {{group 4 must divide the 6 input channels and the 8 output channels}}
+  %a = qnn.binary_conv2d %x {weight = dense<true> : tensor<8x1x3x3xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 4 : i64}
+      : (!qnn.binary<1x6x4x4>) -> tensor<1x8x2x2xi32>
+  return
+}
+
+// -----
+
+func.func @conv_shape(%x: !qnn.binary<1x8x4x4>) {
+  // expected-error @+1 {{result shape [1, 8, 3, 3] does not match the expected [1, 8, 2, 2]}}
+  %a = qnn.binary_conv2d %x {weight = dense<true> : tensor<8x8x3x3xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x8x4x4>) -> tensor<1x8x3x3xi32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_type(%x: !qnn.binary<1x8x4x4>) {
+  // expected-error @+1 {{weight must hold i1 elements (true = -1)}}
+  %a = qnn.binary_conv2d %x {weight = dense<1.0> : tensor<8x8x3x3xf32>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x8x4x4>) -> tensor<1x8x2x2xi32>
+  return
+}
+
+// -----
+
+func.func @stride_zero(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) {
+  // expected-error @+1 {{kernel sizes, strides and dilations must be >= 1}}
+  %a = qnn.conv2d %x, %w {strides = array<i64: 0, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @threshold_count(%acc: tensor<1x2x3x3xi32>) {
+  // expected-error @+1 {{low, high and descending must have 2 entries, one per channel}}
+  %t = qnn.threshold %acc {low = array<i32: 0>, high = array<i32: 0>, descending = array<i1: false>}
+      : (tensor<1x2x3x3xi32>) -> !qnn.binary<1x2x3x3>
+  return
+}
+
+// -----
+
+func.func @threshold_order(%acc: tensor<1x1xi32>) {
+  // expected-error @+1 {{channel 0: low 3 exceeds high 2}}
+  %t = qnn.threshold %acc {low = array<i32: 3>, high = array<i32: 2>, descending = array<i1: false>}
+      : (tensor<1x1xi32>) -> !qnn.binary<1x1>
+  return
+}
+
+// -----
+
+func.func @dense_features(%x: !qnn.binary<2x100>) {
+  // expected-error @+1 {{input has 100 features but weights expect 64}}
+  %a = qnn.binary_dense %x {weight = dense<false> : tensor<10x64xi1>} : (!qnn.binary<2x100>) -> tensor<2x10xi32>
+  return
+}
+
+// -----
+
+func.func @broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{operand shapes [2, 3] and [4] do not broadcast}}
+  %c = qnn.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @binarize_shape(%x: tensor<1x8xf32>) {
+  // expected-error @+1 {{result shape [1, 9] does not match the expected [1, 8]}}
+  %b = qnn.binarize %x : (tensor<1x8xf32>) -> !qnn.binary<1x9>
+  return
+}

@@ -1,0 +1,28 @@
+// RUN: qnnc-opt %s | qnnc-opt | FileCheck %s
+
+// CHECK-LABEL: func @binary_layer
+func.func @binary_layer(%x: tensor<1x70x5x5xf32>) -> !qnn.binary<1x8x3x3> {
+  // CHECK: qnn.binarize %{{.*}} : (tensor<1x70x5x5xf32>) -> !qnn.binary<1x70x5x5>
+  %b = qnn.binarize %x : (tensor<1x70x5x5xf32>) -> !qnn.binary<1x70x5x5>
+  // CHECK: qnn.binary_conv2d
+  // CHECK-SAME: group = 2
+  // CHECK-SAME: -> tensor<1x8x3x3xi32>
+  %acc = qnn.binary_conv2d %b {weight = dense<true> : tensor<8x35x3x3xi1>, strides = array<i64: 2, 2>,
+      pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 2 : i64}
+      : (!qnn.binary<1x70x5x5>) -> tensor<1x8x3x3xi32>
+  // CHECK: qnn.threshold
+  %t = qnn.threshold %acc {low = array<i32: -1, 0, 1, 2, 3, 4, 5, 6>, high = array<i32: 0, 0, 1, 2, 3, 4, 5, 7>,
+      descending = array<i1: false, true, false, false, false, false, false, false>}
+      : (tensor<1x8x3x3xi32>) -> !qnn.binary<1x8x3x3>
+  return %t : !qnn.binary<1x8x3x3>
+}
+
+// CHECK-LABEL: func @float_ops
+func.func @float_ops(%x: tensor<2x4xf32>, %w: tensor<3x4xf32>, %c: tensor<3xf32>) -> tensor<2x3xf32> {
+  // CHECK: qnn.gemm
+  %y = qnn.gemm %x, %w, %c {trans_a = false, trans_b = true, alpha = 1.0 : f32, beta = 1.0 : f32}
+      : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: qnn.softmax
+  %s = qnn.softmax %y {axis = 1 : i64} : tensor<2x3xf32>
+  return %s : tensor<2x3xf32>
+}

@@ -1,0 +1,24 @@
+// RUN: qnnc-opt %s -qnn-lower-to-emitc=entry-name=net | FileCheck %s
+
+// Tensors share the arena by liveness: %r dies when %s is computed, so the
+// third tensor reuses offset 0. Constants become aligned const globals.
+// CHECK: module attributes {qnn.arena_bytes = 128 : i64
+// CHECK: emitc.include "qnn_runtime/kernels.h"
+// CHECK: emitc.verbatim "alignas(64)"
+// CHECK: emitc.global static const @bias_data : !emitc.array<16xf32>
+// CHECK: emitc.func @net_run({{.*}}) attributes {specifiers = ["extern \22C\22"]}
+// CHECK: %[[A:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}
+// CHECK: emitc.call_opaque "qnn_rt::relu_f32"(%arg0, %[[A]]) {args = [0 : index, 1 : index, 16]}
+// CHECK: %[[B:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 64], template_args = [f32]}
+// CHECK: emitc.call_opaque "qnn_rt::add_f32"(%[[A]], %{{.*}}, %[[B]])
+// CHECK: %[[C:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}
+// CHECK: emitc.call_opaque "qnn_rt::sign_f32"(%[[B]], %[[C]]
+// CHECK: emitc.call_opaque "qnn_rt::relu_f32"(%[[C]], %arg1
+func.func @main(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %bias = arith.constant dense<1.0> : tensor<16xf32> loc("bias")
+  %r = qnn.relu %x : tensor<1x16xf32>
+  %s = qnn.add %r, %bias : (tensor<1x16xf32>, tensor<16xf32>) -> tensor<1x16xf32>
+  %t = qnn.sign %s : tensor<1x16xf32>
+  %u = qnn.relu %t : tensor<1x16xf32>
+  return %u : tensor<1x16xf32>
+}

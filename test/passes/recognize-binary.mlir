@@ -1,0 +1,54 @@
+// RUN: qnnc-opt %s -split-input-file -qnn-recognize-binary | FileCheck %s
+
+// CHECK-LABEL: func @conv
+// CHECK: %[[B:.*]] = qnn.binarize %arg0
+// CHECK: %[[ACC:.*]] = qnn.binary_conv2d %[[B]] {{.*}}weight = dense<{{\[\[\[\[}}false]], {{\[\[}}true]]]]> : tensor<1x2x1x1xi1>
+// CHECK: %[[F:.*]] = qnn.to_float %[[ACC]]
+// CHECK: qnn.add %[[F]]
+// CHECK-NOT: qnn.sign
+// CHECK-NOT: qnn.conv2d
+func.func @conv(%x: tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %s = qnn.sign %x : tensor<1x2x3x3xf32>
+  %w = arith.constant dense<[[[[1.0]], [[-1.0]]]]> : tensor<1x2x1x1xf32>
+  %b = arith.constant dense<0.5> : tensor<1xf32>
+  %y = qnn.conv2d %s, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>, tensor<1xf32>) -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+// Weights of magnitude alpha per output channel (BatchNorm folded by the
+// exporter) become a binary GEMM and one float scale per channel.
+// CHECK-LABEL: func @scaled_gemm
+// CHECK: qnn.binary_dense {{.*}}weight = dense<{{\[\[}}false, true], [true, false]]> : tensor<2x2xi1>
+// CHECK: %[[SCALE:.*]] = arith.constant dense<[2.500000e-01, 3.000000e+00]> : tensor<2xf32>
+// CHECK: qnn.mul %{{.*}}, %[[SCALE]]
+func.func @scaled_gemm(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %s = qnn.sign %x : tensor<1x2xf32>
+  // transB = 0: B is [K, O]; column o holds channel o.
+  %w = arith.constant dense<[[0.25, -3.0], [-0.25, 3.0]]> : tensor<2x2xf32>
+  %y = qnn.gemm %s, %w {trans_a = false, trans_b = false, alpha = 1.0 : f32, beta = 1.0 : f32}
+      : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// Weights that are not +-alpha per channel, or an input that is not a Sign,
+// stay in float (which is exact as well).
+// CHECK-LABEL: func @not_binary
+// CHECK-NOT: qnn.binary
+// CHECK: qnn.gemm
+// CHECK: qnn.gemm
+func.func @not_binary(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
+  %s = qnn.sign %x : tensor<1x2xf32>
+  %w = arith.constant dense<[[1.0, -1.0], [0.5, 1.0]]> : tensor<2x2xf32>
+  %w2 = arith.constant dense<[[1.0, -1.0], [1.0, 1.0]]> : tensor<2x2xf32>
+  %y = qnn.gemm %s, %w {trans_a = false, trans_b = true, alpha = 1.0 : f32, beta = 1.0 : f32}
+      : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  %z = qnn.gemm %x, %w2 {trans_a = false, trans_b = true, alpha = 1.0 : f32, beta = 1.0 : f32}
+      : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %y, %z : tensor<1x2xf32>, tensor<1x2xf32>
+}

@@ -1,0 +1,128 @@
+// Binary kernels against an independent integer reference: the float model's
+// convolution of Sign(x) (values -1, 0, +1) with +-1 weights and zero padding.
+#include "qnn_runtime/kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+namespace {
+
+struct ConvCase {
+  int64_t n, c, h, w, o, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, g;
+};
+
+int64_t outSize(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1, int64_t d) {
+  return (in + p0 + p1 - d * (k - 1) - 1) / s + 1;
+}
+
+/// Weights [O][Cg][KH][KW] in {-1, +1} -> the kernel layout [O][KH][KW][words],
+/// bit 1 = -1, as uint32 halves.
+std::vector<uint32_t> packWeights(const std::vector<int> &w, int64_t o, int64_t cg, int64_t kh, int64_t kw) {
+  int64_t words = (cg + 63) / 64;
+  std::vector<uint32_t> out(o * kh * kw * words * 2, 0);
+  for (int64_t a = 0; a < o; ++a)
+    for (int64_t c = 0; c < cg; ++c)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          if (w[((a * cg + c) * kh + y) * kw + x] < 0) {
+            int64_t word = ((a * kh + y) * kw + x) * words + c / 64;
+            out[2 * word + (c % 64) / 32] |= 1u << (c % 32);
+          }
+  return out;
+}
+
+void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  const int64_t cg = k.c / k.g, og = k.o / k.g;
+  const int64_t oh = outSize(k.h, k.kh, k.sh, k.pt, k.pb, k.dh), ow = outSize(k.w, k.kw, k.sw, k.pl, k.pr, k.dw);
+  std::vector<float> x(k.n * k.c * k.h * k.w);
+  for (float &v : x) {
+    float u = uni(rng);
+    v = std::fabs(u) < zeroFraction ? 0.0f : u * 3.0f; // Sign(0) = 0 must stay 0
+  }
+  std::vector<int> w(k.o * cg * k.kh * k.kw);
+  for (int &v : w)
+    v = uni(rng) < 0 ? -1 : 1;
+
+  // Reference: plain loops over Sign(x) * w with zero padding.
+  std::vector<int32_t> expected(k.n * k.o * oh * ow, 0);
+  for (int64_t n = 0; n < k.n; ++n)
+    for (int64_t o = 0; o < k.o; ++o)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t z = 0; z < ow; ++z) {
+          int32_t sum = 0;
+          for (int64_t c = 0; c < cg; ++c)
+            for (int64_t i = 0; i < k.kh; ++i)
+              for (int64_t j = 0; j < k.kw; ++j) {
+                int64_t iy = y * k.sh - k.pt + i * k.dh, ix = z * k.sw - k.pl + j * k.dw;
+                if (iy < 0 || iy >= k.h || ix < 0 || ix >= k.w)
+                  continue;
+                float v = x[((n * k.c + (o / og) * cg + c) * k.h + iy) * k.w + ix];
+                int s = v > 0 ? 1 : (v < 0 ? -1 : 0);
+                sum += s * w[((o * cg + c) * k.kh + i) * k.kw + j];
+              }
+          expected[((n * k.o + o) * oh + y) * ow + z] = sum;
+        }
+
+  const int64_t words = (k.c + 63) / 64;
+  std::vector<uint64_t> sign(k.n * k.h * k.w * words), nonzero(sign.size());
+  qnn_rt::binarize_f32(x.data(), sign.data(), nonzero.data(), k.n, k.c, k.h * k.w);
+  auto packed = packWeights(w, k.o, cg, k.kh, k.kw);
+  std::vector<int32_t> got(expected.size(), 12345);
+  qnn_rt::binary_conv2d(sign.data(), nonzero.data(), packed.data(), got.data(), k.n, k.c, k.h, k.w, k.o, k.kh,
+                        k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g);
+  ASSERT_EQ(got, expected);
+}
+
+TEST(BinaryConv, PaddedBordersOddChannels) { checkConv({1, 70, 7, 6, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 1, 0.0); }
+TEST(BinaryConv, Stride2AndAsymmetricPads) { checkConv({2, 130, 9, 9, 4, 3, 3, 2, 2, 2, 1, 0, 1, 1, 1, 1}, 2, 0.0); }
+TEST(BinaryConv, GroupsNotWordAligned) { checkConv({1, 70, 5, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2}, 3, 0.0); }
+TEST(BinaryConv, DepthwiseLikeGroups) { checkConv({1, 12, 5, 5, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 12}, 4, 0.1); }
+TEST(BinaryConv, Dilation) { checkConv({1, 64, 8, 8, 3, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, 5, 0.0); }
+TEST(BinaryConv, SignOfZeroIsZero) { checkConv({1, 100, 6, 6, 7, 3, 3, 1, 2, 1, 1, 1, 1, 1, 1, 1}, 6, 0.3); }
+TEST(BinaryConv, Exactly64Channels) { checkConv({1, 64, 4, 4, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, 7, 0.0); }
+
+TEST(BinaryDense, MatchesReference) {
+  // A dense layer is a 1x1 convolution on a 1x1 image.
+  checkConv({3, 200, 1, 1, 9, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, 8, 0.05);
+  std::mt19937 rng(9);
+  const int64_t n = 2, k = 77, o = 3;
+  std::vector<float> x(n * k);
+  std::vector<int> w(o * k);
+  for (float &v : x)
+    v = static_cast<float>(static_cast<int>(rng() % 3) - 1);
+  for (int &v : w)
+    v = rng() % 2 ? 1 : -1;
+  std::vector<uint64_t> s(n * 2), nz(n * 2);
+  qnn_rt::binarize_f32(x.data(), s.data(), nz.data(), n, k, 1);
+  auto packed = packWeights(w, o, k, 1, 1);
+  std::vector<int32_t> y(n * o);
+  qnn_rt::binary_dense(s.data(), nz.data(), packed.data(), y.data(), n, k, o);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < o; ++j) {
+      int32_t sum = 0;
+      for (int64_t q = 0; q < k; ++q)
+        sum += static_cast<int>(x[i * k + q]) * w[j * k + q];
+      EXPECT_EQ(y[i * o + j], sum) << i << "," << j;
+    }
+}
+
+TEST(Threshold, CountsThresholdsAndFlips) {
+  // acc [1, 3 channels, 4 positions]; channel 1 descending.
+  const std::vector<int32_t> acc = {-2, -1, 0, 1, -2, -1, 0, 1, 5, 5, 5, 5};
+  const int32_t low[] = {-1, 0, INT32_MIN}, high[] = {1, 0, INT32_MIN};
+  const int8_t desc[] = {0, 1, 0};
+  uint64_t s[4], nz[4];
+  qnn_rt::threshold_i32(acc.data(), low, high, desc, s, nz, 1, 3, 4);
+  const int expected[3][4] = {{-1, 0, 0, 1}, {1, 1, -1, -1}, {1, 1, 1, 1}};
+  for (int c = 0; c < 3; ++c)
+    for (int p = 0; p < 4; ++p) {
+      int v = (nz[p] >> c & 1) ? ((s[p] >> c & 1) ? -1 : 1) : 0;
+      EXPECT_EQ(v, expected[c][p]) << "channel " << c << " position " << p;
+    }
+}
+
+} // namespace
