@@ -361,6 +361,14 @@ LogicalResult Lowering::lower(Operation *op) {
         call(loc, "qnn_rt::copy_f32", {buffer(r.getInput()), out().front(), numel(r.getInput())});
         return success();
       })
+      .Case([&](PadOp pad) {
+        auto in = shapeOf(pad.getInput());
+        auto p = pad.getPads();
+        call(loc, "qnn_rt::pad_f32",
+             {buffer(pad.getInput()), out().front(), in[0] * in[1], in[2], in[3], p[0], p[1], p[2], p[3],
+              f32(pad.getValue())});
+        return success();
+      })
       .Case([&](TransposeOp t) -> LogicalResult {
         auto in = shapeOf(t.getInput());
         if (in.size() > 4)

@@ -3,6 +3,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Iterators.h"
 
 #include <cmath>
 
@@ -112,6 +113,20 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
     op->erase();
   }
 
+  /// The packed input of a GEMM whose A is Sign(x), or a reshape (Flatten)
+  /// of Sign(x): Sign commutes with reshapes, so flatten x and binarize that.
+  Value binaryGemmInput(OpBuilder &b, Value a) {
+    if (auto sign = a.getDefiningOp<SignOp>())
+      return binarize(b, sign);
+    auto reshape = a.getDefiningOp<ReshapeOp>();
+    auto sign = reshape ? reshape.getInput().getDefiningOp<SignOp>() : SignOp();
+    if (!sign)
+      return {};
+    auto shape = reshape.getOutput().getType().getShape();
+    Value flat = b.create<ReshapeOp>(reshape.getLoc(), reshape.getOutput().getType(), sign.getInput());
+    return b.create<BinarizeOp>(sign.getLoc(), BinaryTensorType::get(b.getContext(), shape), flat);
+  }
+
   void runOnOperation() override {
     SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {
@@ -134,25 +149,27 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
         replaceWithAccumulator(b, op, acc, weights->scale, {outShape[1], 1, 1}, conv.getBias());
       } else {
         auto gemm = cast<GemmOp>(op);
-        auto sign = gemm.getA().getDefiningOp<SignOp>();
         // alpha/beta scaling would add float rounding of its own: leave those
         // GEMMs in float, which is exact too.
-        if (!sign || gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
+        if (gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
             (gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f))
           continue;
         auto weights = binaryWeights(gemm.getB(), /*transpose=*/!gemm.getTransB());
         if (!weights)
           continue;
+        Value input = binaryGemmInput(b, gemm.getA());
+        if (!input)
+          continue;
         auto outShape = gemm.getOutput().getType().getShape();
         Value acc = b.create<BinaryDenseOp>(gemm.getLoc(), RankedTensorType::get(outShape, b.getI32Type()),
-                                            binarize(b, sign), weights->bits);
+                                            input, weights->bits);
         replaceWithAccumulator(b, op, acc, weights->scale, {outShape[1]}, gemm.getC());
       }
     }
-    // Signs whose every consumer went binary are dead now.
-    getOperation().walk([](SignOp sign) {
-      if (sign->use_empty())
-        sign->erase();
+    // Signs (and flattens of them) whose every consumer went binary are dead.
+    getOperation().walk<WalkOrder::PostOrder, mlir::ReverseIterator>([](Operation *op) {
+      if (isa<SignOp, ReshapeOp>(op) && op->use_empty())
+        op->erase();
     });
   }
 };

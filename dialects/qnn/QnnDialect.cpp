@@ -267,6 +267,17 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+LogicalResult PadOp::verify() {
+  auto in = getInput().getType().getShape();
+  auto p = getPads();
+  if (in.size() != 4 || p.size() != 4)
+    return emitOpError("expects a rank-4 input and 4 pads (top, left, bottom, right)");
+  if (llvm::any_of(p, [](int64_t v) { return v < 0; }))
+    return emitOpError("pads must be >= 0");
+  return expectShape(*this, getOutput().getType().getShape(),
+                     {in[0], in[1], in[2] + p[0] + p[2], in[3] + p[1] + p[3]});
+}
+
 LogicalResult TransposeOp::verify() {
   auto in = getInput().getType().getShape();
   auto perm = getPerm();

@@ -117,6 +117,15 @@ def Qnn_ReshapeOp : Qnn_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
+def Qnn_PadOp : Qnn_Op<"pad", [Pure]> {
+  let summary = "constant padding of the two spatial dimensions of NCHW";
+  let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$pads, // top, left, bottom, right
+                       F32Attr:$value);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Qnn_TransposeOp : Qnn_Op<"transpose", [Pure]> {
   let summary = "permute dimensions: output dim i is input dim perm[i]";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$perm);

@@ -92,6 +92,7 @@ private:
   LogicalResult globalAvgPool();
   LogicalResult flatten();
   LogicalResult reshape();
+  LogicalResult pad();
   LogicalResult transpose();
   LogicalResult concat();
   LogicalResult softmax();
@@ -609,6 +610,42 @@ LogicalResult Importer::reshape() {
   return setOutput(reshapeTo(*x, shape));
 }
 
+LogicalResult Importer::pad() {
+  if (failed(checkArity(2, 3)))
+    return failure();
+  auto x = input(0);
+  auto pads = constantInput(1);
+  auto mode = stringAttr("mode", "constant");
+  if (failed(x) || failed(pads) || failed(mode))
+    return failure();
+  if (*mode != "constant")
+    return error() << "mode '" << *mode << "' is not supported (constant is)";
+  float value = 0.0f;
+  if (node->input_size() > 2 && !node->input(2).empty()) {
+    auto v = constantInput(2);
+    if (failed(v))
+      return failure();
+    if (v->getNumElements() != 1 || !v->getElementType().isF32())
+      return error() << "constant_value must be a float scalar";
+    value = *v->getValues<float>().begin();
+  }
+  auto xs = typeOf(*x).getShape();
+  int64_t rank = xs.size();
+  Ints p(pads->getValues<int64_t>());
+  if ((int64_t)p.size() != 2 * rank)
+    return error() << "pads has " << p.size() << " entries, expected " << 2 * rank;
+  if (llvm::all_of(p, [](int64_t v) { return v == 0; }))
+    return setOutput(*x);
+  for (int64_t v : p)
+    if (v < 0 || v > kMaxDim)
+      return error() << "pad " << v << " is out of range (cropping is not supported)";
+  if (rank != 4 || p[0] || p[1] || p[4] || p[5])
+    return error() << "only padding of the spatial dimensions of a rank-4 tensor is supported";
+  Ints outShape{xs[0], xs[1], xs[2] + p[2] + p[6], xs[3] + p[3] + p[7]};
+  return setOutput(b.create<PadOp>(loc, f32(outShape), *x, b.getDenseI64ArrayAttr({p[2], p[3], p[6], p[7]}),
+                                   b.getF32FloatAttr(value)));
+}
+
 LogicalResult Importer::transpose() {
   if (failed(checkArity(1, 1)))
     return failure();
@@ -749,6 +786,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
                   .Case("Flatten", &Importer::flatten)
                   .Case("Reshape", &Importer::reshape)
                   .Case("Transpose", &Importer::transpose)
+                  .Case("Pad", &Importer::pad)
                   .Case("Concat", &Importer::concat)
                   .Case("Softmax", &Importer::softmax)
                   .Case("Identity", &Importer::identity)

@@ -188,6 +188,18 @@ inline void copy_f32(const float *x, float *y, index_t n) {
     std::memmove(y, x, static_cast<std::size_t>(n) * sizeof(float));
 }
 
+/// Constant padding of H and W: x [NC, H, W] -> y [NC, H + PT + PB, W + PL + PR].
+inline void pad_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t PT, index_t PL,
+                    index_t PB, index_t PR, float value) {
+  const index_t OH = H + PT + PB, OW = W + PL + PR;
+  for (index_t p = 0; p < NC; ++p)
+    for (index_t oh = 0; oh < OH; ++oh)
+      for (index_t ow = 0; ow < OW; ++ow) {
+        const index_t ih = oh - PT, iw = ow - PL;
+        y[(p * OH + oh) * OW + ow] = ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(p * H + ih) * W + iw] : value;
+      }
+}
+
 /// 4-D transpose: input dims D0..D3, output dim i is input dim P_i.
 inline void transpose_f32(const float *x, float *y, index_t D0, index_t D1, index_t D2, index_t D3,
                           index_t P0, index_t P1, index_t P2, index_t P3) {

@@ -52,3 +52,20 @@ func.func @not_binary(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>)
       : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
   return %y, %z : tensor<1x2xf32>, tensor<1x2xf32>
 }
+
+// -----
+
+// Flatten between the Sign and the GEMM: flatten the float input instead.
+// CHECK-LABEL: func @flattened_sign
+// CHECK: %[[F:.*]] = qnn.reshape %arg0 : (tensor<1x2x1x2xf32>) -> tensor<1x4xf32>
+// CHECK: %[[B:.*]] = qnn.binarize %[[F]]
+// CHECK: qnn.binary_dense %[[B]]
+// CHECK-NOT: qnn.sign
+func.func @flattened_sign(%x: tensor<1x2x1x2xf32>) -> tensor<1x1xf32> {
+  %s = qnn.sign %x : tensor<1x2x1x2xf32>
+  %f = qnn.reshape %s : (tensor<1x2x1x2xf32>) -> tensor<1x4xf32>
+  %w = arith.constant dense<[[1.0, -1.0, 1.0, 1.0]]> : tensor<1x4xf32>
+  %y = qnn.gemm %f, %w {trans_a = false, trans_b = true, alpha = 1.0 : f32, beta = 1.0 : f32}
+      : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}

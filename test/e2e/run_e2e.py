@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""End-to-end tests: qnnc's generated code against ONNX Runtime.
+
+1. Exported binary networks (Bi-Real, Larq, binary MLP; random weights) built
+   with g++ and clang++ at -Wall -Wextra -Werror, outputs within 1e-3 of ORT
+   on random inputs.
+2. The shipped Fashion-MNIST model on the 10,000 test images: same class as
+   ORT on >= 99.9%, accuracy within 0.1 points, and a clean ASan + UBSan run.
+"""
+import argparse
+import os
+import sys
+import warnings
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import e2e_lib  # noqa: E402
+
+RESULTS = []
+
+
+def check(name, ok, detail):
+    RESULTS.append(ok)
+    print(f"{'PASS' if ok else 'FAIL'}: {name}: {detail}", flush=True)
+
+
+def exported_models(qnnc, work):
+    warnings.filterwarnings("ignore")
+    import models
+    rng = np.random.default_rng(1)
+    for name in models.MODELS:
+        d = os.path.join(work, name)
+        os.makedirs(d, exist_ok=True)
+        onnx_path = os.path.join(d, name + ".onnx")
+        shape = models.export(name, onnx_path)
+        ir = e2e_lib.run([qnnc, onnx_path, "--emit=mlir"])
+        counts = {op: ir.count(f"qnn.{op} ") for op in models.EXPECTED_BINARY_OPS[name]}
+        check(f"{name} binary ops", counts == models.EXPECTED_BINARY_OPS[name], str(counts))
+        inputs = rng.standard_normal((8, *shape)).astype(np.float32)
+        ref, _ = e2e_lib.run_ort(onnx_path, inputs, d)
+        for cxx in ("g++", "clang++-19"):
+            try:
+                exe = e2e_lib.compile_model(qnnc, onnx_path, os.path.join(d, "out_" + cxx), cxx=cxx)
+                got = e2e_lib.run_qnnc_output(exe, inputs, d)
+                err = e2e_lib.relative_error(got, ref)
+                check(f"{name} [{cxx}]", err <= 1e-3, f"max relative error {err:.2e}")
+            except RuntimeError as e:
+                check(f"{name} [{cxx}]", False, str(e))
+
+
+def shipped_model(qnnc, work):
+    model = os.path.join(HERE, "..", "..", "models", "fashion_bnn", "fashion_bnn.onnx")
+    d = os.path.join(work, "fashion")
+    os.makedirs(d, exist_ok=True)
+    images, labels = e2e_lib.fashion_test_set()
+    ref, _ = e2e_lib.run_ort(model, images, d)
+    for cxx in ("g++", "clang++-19"):
+        exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, "out_" + cxx), cxx=cxx)
+        got = e2e_lib.run_qnnc_output(exe, images, d)
+        agree = float(np.mean(got.argmax(1) == ref.argmax(1)))
+        acc_q, acc_o = float(np.mean(got.argmax(1) == labels)), float(np.mean(ref.argmax(1) == labels))
+        check(f"fashion_bnn agreement [{cxx}]", agree >= 0.999, f"{agree:.4%} of 10,000 images")
+        check(f"fashion_bnn accuracy [{cxx}]", abs(acc_q - acc_o) <= 0.001,
+              f"qnnc {acc_q:.4f}, ORT {acc_o:.4f}")
+    sanitize = "-Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all"
+    exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, "out_asan"), cxx="clang++-19", flags=sanitize)
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0", UBSAN_OPTIONS="print_stacktrace=1")
+    try:
+        got = e2e_lib.run_qnnc_output(exe, images, d, tag="asan", env=env)
+        agree = float(np.mean(got.argmax(1) == ref.argmax(1)))
+        check("fashion_bnn under ASan+UBSan", agree >= 0.999, f"clean run, agreement {agree:.4%}")
+    except RuntimeError as e:
+        check("fashion_bnn under ASan+UBSan", False, str(e)[-2000:])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qnnc", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    exported_models(args.qnnc, args.work)
+    if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
+        shipped_model(args.qnnc, args.work)
+    passed = sum(RESULTS)
+    print(f"{passed} passed, {len(RESULTS) - passed} failed")
+    return 0 if passed == len(RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

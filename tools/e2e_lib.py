@@ -1,0 +1,74 @@
+"""Shared helpers for qnnc's end-to-end tests and demo: compile a model with
+qnnc, build the generated project, run it and ONNX Runtime on the same
+inputs."""
+import gzip
+import os
+import re
+import shutil
+import struct
+import subprocess
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+def run(cmd, **kw):
+    """Runs a command, raising with its output when it fails."""
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({p.returncode}):\n{p.stdout}")
+    return p.stdout
+
+
+def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror", extra=()):
+    """qnnc MODEL -o OUTDIR, then builds OUTDIR alone; returns model_main's path."""
+    shutil.rmtree(outdir, ignore_errors=True)
+    run([qnnc, model, "-o", outdir, *extra])
+    build = os.path.join(outdir, "build")
+    run(["cmake", "-S", outdir, "-B", build, "-G", "Ninja", f"-DCMAKE_CXX_COMPILER={cxx}",
+         f"-DCMAKE_CXX_FLAGS={flags}", "-DCMAKE_BUILD_TYPE=Release"])
+    run(["cmake", "--build", build])
+    return os.path.join(build, "model_main")
+
+
+def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None):
+    """Runs the harness on float32 inputs [count, ...]; returns outputs [count, -1]."""
+    src = os.path.join(workdir, f"{tag}_in.bin")
+    dst = os.path.join(workdir, f"{tag}_out.bin")
+    np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
+    run([model_main, src, dst], env=env)
+    return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
+
+
+def run_ort(model, inputs, workdir):
+    """ONNX Runtime, single thread; returns (outputs [count, -1], ms per run)."""
+    src = os.path.join(workdir, "ort_in.bin")
+    dst = os.path.join(workdir, "ort_out.bin")
+    np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
+    shape = ",".join(str(d) for d in inputs.shape[1:])
+    out = run(["node", os.path.join(ROOT, "tools", "ort_run.js"), model, src, dst, shape])
+    ms = float(re.search(r"ort_ms_per_run ([0-9.]+)", out).group(1))
+    return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1), ms
+
+
+def relative_error(got, ref):
+    """max |got - ref| / max |ref| over the whole output."""
+    return float(np.max(np.abs(got - ref)) / max(float(np.max(np.abs(ref))), 1e-30))
+
+
+def _read_idx(path):
+    with gzip.open(path, "rb") as f:
+        magic = struct.unpack(">I", f.read(4))[0]
+        ndim = magic & 0xFF
+        shape = struct.unpack(">" + "I" * ndim, f.read(4 * ndim))
+        return np.frombuffer(f.read(), dtype=np.uint8).reshape(shape)
+
+
+def fashion_test_set():
+    """The 10,000 Fashion-MNIST test images as [N, 1, 1, 28, 28] float32 in
+    [0, 1] (one model input each) and their labels."""
+    x = _read_idx(os.path.join(FASHION, "t10k-images-idx3-ubyte.gz")).astype(np.float32) / 255.0
+    y = _read_idx(os.path.join(FASHION, "t10k-labels-idx1-ubyte.gz")).astype(np.int64)
+    return x.reshape(-1, 1, 1, 28, 28), y

@@ -1,0 +1,51 @@
+#!/usr/bin/python3
+"""Compiles models/fashion_bnn with qnnc, runs it and ONNX Runtime on the
+10,000 Fashion-MNIST test images (batch 1, single thread) and prints
+accuracy, agreement and the speed ratio."""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e_lib  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qnnc", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    model = os.path.join(e2e_lib.ROOT, "models", "fashion_bnn", "fashion_bnn.onnx")
+    os.makedirs(args.work, exist_ok=True)
+    outdir = os.path.join(args.work, "out")
+    print(f"qnnc {model} -o {outdir}")
+    exe = e2e_lib.compile_model(args.qnnc, model, outdir, cxx="g++", flags="-O3 -march=native")
+    images, labels = e2e_lib.fashion_test_set()
+    src = os.path.join(args.work, "images.bin")
+    images.tofile(src)
+    t0 = time.perf_counter()
+    subprocess.run([exe, src, os.path.join(args.work, "qnnc_out.bin")], check=True)
+    qnnc_ms = (time.perf_counter() - t0) * 1e3 / len(images)
+    got = np.fromfile(os.path.join(args.work, "qnnc_out.bin"), dtype=np.float32).reshape(len(images), -1)
+    ref, ort_ms = e2e_lib.run_ort(model, images, args.work)
+    acc_q = float(np.mean(got.argmax(1) == labels))
+    acc_o = float(np.mean(ref.argmax(1) == labels))
+    agree = float(np.mean(got.argmax(1) == ref.argmax(1)))
+    arena = open(os.path.join(outdir, "model.h")).read().split("MODEL_ARENA_BYTES ")[1].split()[0]
+    print(f"images:               {len(images)}")
+    print(f"qnnc accuracy:        {acc_q:.4f}")
+    print(f"ONNX Runtime accuracy:{acc_o:.4f}")
+    print(f"same class as ORT:    {agree:.4%}")
+    print(f"max relative error:   {e2e_lib.relative_error(got, ref):.2e}")
+    print(f"arena bytes:          {arena}")
+    print(f"qnnc ms/image:        {qnnc_ms:.4f} (whole harness run incl. file I/O)")
+    print(f"ORT ms/image:         {ort_ms:.4f} (session.run only, 1 thread)")
+    print(f"speed ratio ORT/qnnc: {ort_ms / qnnc_ms:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
