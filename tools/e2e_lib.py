@@ -58,7 +58,8 @@ def relative_error(got, ref):
     return float(np.max(np.abs(got - ref)) / max(float(np.max(np.abs(ref))), 1e-30))
 
 
-def _read_idx(path):
+def read_idx(path):
+    """An idx (MNIST-format) array from a gzipped file."""
     with gzip.open(path, "rb") as f:
         magic = struct.unpack(">I", f.read(4))[0]
         ndim = magic & 0xFF
@@ -66,9 +67,16 @@ def _read_idx(path):
         return np.frombuffer(f.read(), dtype=np.uint8).reshape(shape)
 
 
+def fashion_split(split):
+    """Fashion-MNIST 'train' or 'test' images as [N, 1, 28, 28] float32 in
+    [0, 1], and their labels."""
+    prefix = "train" if split == "train" else "t10k"
+    x = read_idx(os.path.join(FASHION, f"{prefix}-images-idx3-ubyte.gz")).astype(np.float32) / 255.0
+    y = read_idx(os.path.join(FASHION, f"{prefix}-labels-idx1-ubyte.gz")).astype(np.int64)
+    return x[:, None], y
+
+
 def fashion_test_set():
-    """The 10,000 Fashion-MNIST test images as [N, 1, 1, 28, 28] float32 in
-    [0, 1] (one model input each) and their labels."""
-    x = _read_idx(os.path.join(FASHION, "t10k-images-idx3-ubyte.gz")).astype(np.float32) / 255.0
-    y = _read_idx(os.path.join(FASHION, "t10k-labels-idx1-ubyte.gz")).astype(np.int64)
-    return x.reshape(-1, 1, 1, 28, 28), y
+    """The 10,000 test images as [N, 1, 1, 28, 28]: one model input each."""
+    x, y = fashion_split("test")
+    return x[:, None], y
