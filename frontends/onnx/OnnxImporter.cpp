@@ -142,8 +142,15 @@ FailureOr<DenseElementsAttr> Importer::decodeTensor(const onnx::TensorProto &t) 
     return error() << "tensor '" << t.name() << "' of shape " << shapeStr(dims) << " holds " << got
                    << " values, expected " << n;
   };
-  auto fromRaw = [&](auto sample, auto &out) -> LogicalResult {
+  // Values come as raw little-endian bytes of type T, or in the typed field.
+  auto decode = [&](auto sample, const auto &field, auto &out) -> LogicalResult {
     using T = decltype(sample);
+    if (raw.empty()) {
+      if (field.size() != n)
+        return sizeError(field.size());
+      out.assign(field.begin(), field.end());
+      return success();
+    }
     if ((int64_t)raw.size() != n * (int64_t)sizeof(T))
       return sizeError(raw.size() / sizeof(T));
     out.resize(n);
@@ -154,43 +161,21 @@ FailureOr<DenseElementsAttr> Importer::decodeTensor(const onnx::TensorProto &t) 
     }
     return success();
   };
+  SmallVector<float> floats;
+  SmallVector<int64_t> ints;
   switch (t.data_type()) {
   case onnx::TensorProto::FLOAT:
-  case onnx::TensorProto::DOUBLE: {
-    SmallVector<float> v;
-    bool isDouble = t.data_type() == onnx::TensorProto::DOUBLE;
-    if (!raw.empty()) {
-      if (failed(isDouble ? fromRaw(double(), v) : fromRaw(float(), v)))
-        return failure();
-    } else if (isDouble) {
-      if (t.double_data_size() != n)
-        return sizeError(t.double_data_size());
-      v.assign(t.double_data().begin(), t.double_data().end());
-    } else {
-      if (t.float_data_size() != n)
-        return sizeError(t.float_data_size());
-      v.assign(t.float_data().begin(), t.float_data().end());
-    }
-    return DenseElementsAttr::get(f32(dims), ArrayRef<float>(v));
-  }
+  case onnx::TensorProto::DOUBLE:
+    if (failed(t.data_type() == onnx::TensorProto::FLOAT ? decode(float(), t.float_data(), floats)
+                                                         : decode(double(), t.double_data(), floats)))
+      return failure();
+    return DenseElementsAttr::get(f32(dims), ArrayRef<float>(floats));
   case onnx::TensorProto::INT64:
-  case onnx::TensorProto::INT32: {
-    SmallVector<int64_t> v;
-    bool is32 = t.data_type() == onnx::TensorProto::INT32;
-    if (!raw.empty()) {
-      if (failed(is32 ? fromRaw(int32_t(), v) : fromRaw(int64_t(), v)))
-        return failure();
-    } else if (is32) {
-      if (t.int32_data_size() != n)
-        return sizeError(t.int32_data_size());
-      v.assign(t.int32_data().begin(), t.int32_data().end());
-    } else {
-      if (t.int64_data_size() != n)
-        return sizeError(t.int64_data_size());
-      v.assign(t.int64_data().begin(), t.int64_data().end());
-    }
-    return DenseElementsAttr::get(RankedTensorType::get(dims, b.getI64Type()), ArrayRef<int64_t>(v));
-  }
+  case onnx::TensorProto::INT32:
+    if (failed(t.data_type() == onnx::TensorProto::INT64 ? decode(int64_t(), t.int64_data(), ints)
+                                                         : decode(int32_t(), t.int32_data(), ints)))
+      return failure();
+    return DenseElementsAttr::get(RankedTensorType::get(dims, b.getI64Type()), ArrayRef<int64_t>(ints));
   default:
     return error() << "tensor '" << t.name() << "' has data type "
                    << onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(t.data_type()))

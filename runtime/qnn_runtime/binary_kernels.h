@@ -24,22 +24,33 @@ inline std::uint64_t load_weight_word(const std::uint32_t *w, index_t i) {
   return static_cast<std::uint64_t>(w[2 * i]) | static_cast<std::uint64_t>(w[2 * i + 1]) << 32;
 }
 
-/// Packs Sign(x) of a float [N, C, HW] tensor.
-inline void binarize_f32(const float *x, std::uint64_t *sign, std::uint64_t *nonzero, index_t N,
-                         index_t C, index_t HW) {
+/// Packs values in {-1, 0, +1} given by value(n, c, p) for an [N, C, HW]
+/// tensor into the sign and nonzero planes.
+template <class Value>
+inline void pack_ternary(std::uint64_t *sign, std::uint64_t *nonzero, index_t N, index_t C, index_t HW,
+                         Value value) {
   const index_t CW = words_for(C);
   for (index_t n = 0; n < N; ++n)
     for (index_t p = 0; p < HW; ++p)
       for (index_t cw = 0; cw < CW; ++cw) {
         std::uint64_t s = 0, nz = 0;
         for (index_t b = 0; b < 64 && cw * 64 + b < C; ++b) {
-          const float v = x[(n * C + cw * 64 + b) * HW + p];
-          s |= static_cast<std::uint64_t>(v < 0.0f) << b;
-          nz |= static_cast<std::uint64_t>(v != 0.0f) << b;
+          const int v = value(n, cw * 64 + b, p);
+          s |= static_cast<std::uint64_t>(v < 0) << b;
+          nz |= static_cast<std::uint64_t>(v != 0) << b;
         }
         sign[(n * HW + p) * CW + cw] = s;
         nonzero[(n * HW + p) * CW + cw] = nz;
       }
+}
+
+/// Packs ONNX Sign(x) of a float [N, C, HW] tensor (NaN counts as positive).
+inline void binarize_f32(const float *x, std::uint64_t *sign, std::uint64_t *nonzero, index_t N,
+                         index_t C, index_t HW) {
+  pack_ternary(sign, nonzero, N, C, HW, [&](index_t n, index_t c, index_t p) {
+    const float v = x[(n * C + c) * HW + p];
+    return v < 0.0f ? -1 : (v == 0.0f ? 0 : 1);
+  });
 }
 
 /// Binary convolution into exact int32 accumulators, y in NCHW.
@@ -101,23 +112,11 @@ inline void binary_dense(const std::uint64_t *xs, const std::uint64_t *xnz, cons
 inline void threshold_i32(const std::int32_t *acc, const std::int32_t *low, const std::int32_t *high,
                           const std::int8_t *descending, std::uint64_t *sign, std::uint64_t *nonzero,
                           index_t N, index_t C, index_t HW) {
-  const index_t CW = words_for(C);
-  for (index_t n = 0; n < N; ++n)
-    for (index_t p = 0; p < HW; ++p)
-      for (index_t cw = 0; cw < CW; ++cw) {
-        std::uint64_t s = 0, nz = 0;
-        for (index_t b = 0; b < 64 && cw * 64 + b < C; ++b) {
-          const index_t c = cw * 64 + b;
-          const std::int32_t v = acc[(n * C + c) * HW + p];
-          int level = (v >= low[c]) + (v >= high[c]);
-          if (descending[c])
-            level = 2 - level;
-          s |= static_cast<std::uint64_t>(level == 0) << b;
-          nz |= static_cast<std::uint64_t>(level != 1) << b;
-        }
-        sign[(n * HW + p) * CW + cw] = s;
-        nonzero[(n * HW + p) * CW + cw] = nz;
-      }
+  pack_ternary(sign, nonzero, N, C, HW, [&](index_t n, index_t c, index_t p) {
+    const std::int32_t v = acc[(n * C + c) * HW + p];
+    const int reached = (v >= low[c]) + (v >= high[c]);
+    return descending[c] ? 1 - reached : reached - 1;
+  });
 }
 
 } // namespace qnn_rt
