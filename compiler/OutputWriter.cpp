@@ -42,7 +42,8 @@ LogicalResult qnnc::emitModelSource(ModuleOp module, llvm::raw_ostream &os) {
   return emitc::translateToCpp(module, os);
 }
 
-LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &outDir, const std::string &name) {
+LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &outDir, const std::string &name,
+                                         const Target &target) {
   auto arena = module->getAttrOfType<IntegerAttr>("qnn.arena_bytes");
   auto inShape = module->getAttrOfType<DenseI64ArrayAttr>("qnn.input_shape");
   auto outShape = module->getAttrOfType<DenseI64ArrayAttr>("qnn.output_shape");
@@ -66,6 +67,8 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
     s = replaceAll(s, "@ARENA_BYTES@", std::to_string(arena.getInt()));
     s = replaceAll(s, "@INPUT_SIZE@", std::to_string(product(inShape.asArrayRef())));
     s = replaceAll(s, "@OUTPUT_SIZE@", std::to_string(product(outShape.asArrayRef())));
+    s = replaceAll(s, "@TARGET@", target.name);
+    s = replaceAll(s, "@ARCH_FLAGS@", target.archFlags);
     return s;
   };
   if (failed(writeFile(outDir + "/" + name + ".cpp", source)) ||

@@ -2,6 +2,8 @@
 // over one static arena.
 #include "passes/Passes.h"
 
+#include "qnn_runtime/binary_kernels.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSet.h"
@@ -60,10 +62,26 @@ int64_t storageBytes(Type type) {
   return tensor.getNumElements() * (tensor.getElementTypeBitWidth() / 8);
 }
 
+/// Scratch bytes a kernel needs while it runs.
+int64_t scratchBytes(Operation *op) {
+  ElementsAttr weight;
+  if (auto conv = dyn_cast<BinaryConv2DOp>(op))
+    weight = conv.getWeight();
+  else if (auto dense = dyn_cast<BinaryDenseOp>(op))
+    weight = dense.getWeight();
+  else
+    return 0;
+  auto w = cast<ShapedType>(weight.getType()).getShape();
+  int64_t kh = w.size() == 4 ? w[2] : 1, kw = w.size() == 4 ? w[3] : 1;
+  return qnn_rt::binary_conv2d_scratch_words(kh, kw, w[1]) * 8;
+}
+
 /// Arena offsets from liveness: a tensor occupies its block from the op that
-/// defines it through its last use; first fit in offset order.
+/// defines it through its last use, an op's scratch only while it runs;
+/// first fit in offset order.
 struct MemoryPlan {
   DenseMap<Value, int64_t> offset;
+  DenseMap<Operation *, int64_t> scratch;
   int64_t peak = 0;
 
   void build(Block &body, Value external) {
@@ -78,13 +96,8 @@ struct MemoryPlan {
     for (Operation &op : body) {
       int64_t now = index[&op];
       llvm::erase_if(live, [&](const Live &l) { return l.lastUse < now; });
-      for (Value result : op.getResults()) {
-        if (isa<arith::ConstantOp>(op) || result == external)
-          continue;
-        int64_t lastUse = now;
-        for (Operation *user : result.getUsers())
-          lastUse = std::max(lastUse, index[user]);
-        int64_t size = alignUp(storageBytes(result.getType()));
+      auto place = [&](int64_t bytes, int64_t lastUse) {
+        int64_t size = alignUp(bytes);
         std::sort(live.begin(), live.end(), [](const Live &a, const Live &b) { return a.begin < b.begin; });
         int64_t at = 0;
         for (const Live &l : live) {
@@ -93,9 +106,19 @@ struct MemoryPlan {
           at = std::max(at, l.end);
         }
         live.push_back({at, at + size, lastUse});
-        offset[result] = at;
         peak = std::max(peak, at + size);
+        return at;
+      };
+      for (Value result : op.getResults()) {
+        if (isa<arith::ConstantOp>(op) || result == external)
+          continue;
+        int64_t lastUse = now;
+        for (Operation *user : result.getUsers())
+          lastUse = std::max(lastUse, index[user]);
+        offset[result] = place(storageBytes(result.getType()), lastUse);
       }
+      if (int64_t bytes = scratchBytes(&op))
+        scratch[&op] = place(bytes, now);
     }
   }
 };
@@ -223,31 +246,41 @@ private:
   Attribute null() { return emitc::OpaqueAttr::get(ctx(), "nullptr"); }
   Attribute f32(APFloat v) { return b.getF32FloatAttr(v.convertToFloat()); }
 
-  Value packedWeights(Location loc, ElementsAttr weight);
+  std::pair<Value, Value> packedWeights(Location loc, ElementsAttr weight);
+  Value scratchPointer(Operation *op) {
+    return arenaPointer(op->getLoc(), b.getIntegerType(64, /*isSigned=*/false), plan.scratch.lookup(op));
+  }
   LogicalResult lower(Operation *op);
   LogicalResult lowerBroadcast(Operation *op, StringRef kernel);
 };
 
-/// i1 weights [O, Cg, KH, KW] (or [O, K]) -> words [O][KH][KW][words(Cg)],
-/// as uint32 halves.
-Value Lowering::packedWeights(Location loc, ElementsAttr weight) {
+/// i1 weights [O, Cg, KH, KW] (or [O, K]) -> the kernel's rows
+/// [O][binary_row_words] of [KH][KW][words(Cg)] words as uint32 halves, and
+/// the +-1 sum of each tap [O][KH][KW].
+std::pair<Value, Value> Lowering::packedWeights(Location loc, ElementsAttr weight) {
   auto shape = cast<ShapedType>(weight.getType()).getShape();
   int64_t o = shape[0], cg = shape[1];
   int64_t kh = shape.size() == 4 ? shape[2] : 1, kw = shape.size() == 4 ? shape[3] : 1;
-  int64_t gw = wordsFor(cg);
+  int64_t gw = wordsFor(cg), kp = qnn_rt::binary_row_words(kh, kw, cg);
   SmallVector<bool> bits(weight.getValues<bool>());
-  SmallVector<uint32_t> halves(o * kh * kw * gw * 2, 0);
+  SmallVector<uint32_t> halves(o * kp * 2, 0);
+  SmallVector<int32_t> tapSums(o * kh * kw, 0);
   for (int64_t oc = 0; oc < o; ++oc)
     for (int64_t c = 0; c < cg; ++c)
       for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          if (bits[((oc * cg + c) * kh + y) * kw + x]) {
-            int64_t word = ((oc * kh + y) * kw + x) * gw + c / 64;
+        for (int64_t x = 0; x < kw; ++x) {
+          bool negative = bits[((oc * cg + c) * kh + y) * kw + x];
+          tapSums[(oc * kh + y) * kw + x] += negative ? -1 : 1;
+          if (negative) {
+            int64_t word = oc * kp + (y * kw + x) * gw + c / 64;
             int64_t bit = c % 64;
             halves[2 * word + bit / 32] |= uint32_t(1) << (bit % 32);
           }
-  auto type = RankedTensorType::get({(int64_t)halves.size()}, b.getIntegerType(32, /*isSigned=*/false));
-  return global(loc, "bits", DenseElementsAttr::get(type, ArrayRef<uint32_t>(halves)));
+        }
+  auto u32 = RankedTensorType::get({(int64_t)halves.size()}, b.getIntegerType(32, /*isSigned=*/false));
+  auto i32 = RankedTensorType::get({(int64_t)tapSums.size()}, b.getI32Type());
+  return {global(loc, "bits", DenseElementsAttr::get(u32, ArrayRef<uint32_t>(halves))),
+          global(loc, "tapsum", DenseElementsAttr::get(i32, ArrayRef<int32_t>(tapSums)))};
 }
 
 LogicalResult Lowering::lowerBroadcast(Operation *op, StringRef kernel) {
@@ -415,8 +448,9 @@ LogicalResult Lowering::lower(Operation *op) {
         auto ws = cast<ShapedType>(conv.getWeight().getType()).getShape();
         auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
         auto x = pointers[conv.getInput()];
+        auto [bits, tapSums] = packedWeights(loc, conv.getWeight());
         call(loc, "qnn_rt::binary_conv2d",
-             {x[0], x[1], packedWeights(loc, conv.getWeight()), out().front(), in[0], in[1], in[2], in[3], ws[0],
+             {x[0], x[1], bits, tapSums, scratchPointer(conv), out().front(), in[0], in[1], in[2], in[3], ws[0],
               ws[2], ws[3], w[2], w[3], s[0], s[1], p[0], p[1], d[0], d[1], (int64_t)conv.getGroup()});
         return success();
       })
@@ -424,8 +458,9 @@ LogicalResult Lowering::lower(Operation *op) {
         auto in = shapeOf(dense.getInput());
         auto ws = cast<ShapedType>(dense.getWeight().getType()).getShape();
         auto x = pointers[dense.getInput()];
+        auto [bits, tapSums] = packedWeights(loc, dense.getWeight());
         call(loc, "qnn_rt::binary_dense",
-             {x[0], x[1], packedWeights(loc, dense.getWeight()), out().front(), in[0], in[1], ws[0]});
+             {x[0], x[1], bits, tapSums, scratchPointer(dense), out().front(), in[0], in[1], ws[0]});
         return success();
       })
       .Case([&](ThresholdOp t) {

@@ -9,6 +9,12 @@
 
 #include "qnn_runtime/common.h"
 
+#if defined(__AVX512F__) || defined(__AVX2__)
+#include <immintrin.h>
+#elif defined(__ARM_NEON)
+#include <arm_neon.h>
+#endif
+
 namespace qnn_rt {
 
 /// `nbits` (1..64) bits of a packed row starting at bit `bit`.
@@ -53,57 +59,199 @@ inline void binarize_f32(const float *x, std::uint64_t *sign, std::uint64_t *non
   });
 }
 
+/// Words per weight row of binary_conv2d: [KH][KW][words_for(Cg)].
+constexpr index_t binary_row_words(index_t KH, index_t KW, index_t Cg) { return KH * KW * words_for(Cg); }
+
+/// Scratch words binary_conv2d needs: one gathered window per pixel of a tile.
+constexpr index_t kBinaryTile = 4;
+constexpr index_t binary_conv2d_scratch_words(index_t KH, index_t KW, index_t Cg) {
+  return kBinaryTile * binary_row_words(KH, KW, Cg);
+}
+
+/// out[o][p] = popcount(window p XOR weight row o) for OB rows x P windows,
+/// each KP words long: SIMD over whole vectors, then word by word.
+template <int OB, int P>
+inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w, index_t KP,
+                               std::int32_t out[OB][P]) {
+  index_t j = 0;
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+  __m512i acc[OB][P];
+  for (int o = 0; o < OB; ++o)
+    for (int p = 0; p < P; ++p)
+      acc[o][p] = _mm512_setzero_si512();
+  for (; j + 8 <= KP; j += 8) {
+    __m512i a[P];
+    for (int p = 0; p < P; ++p)
+      a[p] = _mm512_loadu_si512(win + p * KP + j);
+    for (int o = 0; o < OB; ++o) {
+      const __m512i wv = _mm512_loadu_si512(w + 2 * (o * KP + j));
+      for (int p = 0; p < P; ++p)
+        acc[o][p] = _mm512_add_epi64(acc[o][p], _mm512_popcnt_epi64(_mm512_xor_si512(a[p], wv)));
+    }
+  }
+  for (int o = 0; o < OB; ++o)
+    for (int p = 0; p < P; ++p)
+      out[o][p] = static_cast<std::int32_t>(_mm512_reduce_add_epi64(acc[o][p]));
+#elif defined(__AVX2__)
+  // Nibble-table popcount: bytes count up to 8 per step, summed with SAD.
+  const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0F);
+  __m256i acc[OB][P];
+  for (int o = 0; o < OB; ++o)
+    for (int p = 0; p < P; ++p)
+      acc[o][p] = _mm256_setzero_si256();
+  for (; j + 4 <= KP; j += 4) {
+    __m256i a[P];
+    for (int p = 0; p < P; ++p)
+      a[p] = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(win + p * KP + j));
+    for (int o = 0; o < OB; ++o) {
+      const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + 2 * (o * KP + j)));
+      for (int p = 0; p < P; ++p) {
+        const __m256i x = _mm256_xor_si256(a[p], wv);
+        const __m256i c = _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(x, low)),
+                                          _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(x, 4), low)));
+        acc[o][p] = _mm256_add_epi64(acc[o][p], _mm256_sad_epu8(c, _mm256_setzero_si256()));
+      }
+    }
+  }
+  for (int o = 0; o < OB; ++o)
+    for (int p = 0; p < P; ++p) {
+      alignas(32) std::int64_t lanes[4];
+      _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), acc[o][p]);
+      out[o][p] = static_cast<std::int32_t>(lanes[0] + lanes[1] + lanes[2] + lanes[3]);
+    }
+#elif defined(__ARM_NEON)
+  uint32x4_t acc[OB][P];
+  for (int o = 0; o < OB; ++o)
+    for (int p = 0; p < P; ++p)
+      acc[o][p] = vdupq_n_u32(0);
+  for (; j + 2 <= KP; j += 2) {
+    uint8x16_t a[P];
+    for (int p = 0; p < P; ++p)
+      a[p] = vreinterpretq_u8_u64(vld1q_u64(win + p * KP + j));
+    for (int o = 0; o < OB; ++o) {
+      const uint8x16_t wv = vreinterpretq_u8_u32(vld1q_u32(w + 2 * (o * KP + j)));
+      for (int p = 0; p < P; ++p)
+        acc[o][p] = vpadalq_u16(acc[o][p], vpaddlq_u8(vcntq_u8(veorq_u8(a[p], wv))));
+    }
+  }
+  for (int o = 0; o < OB; ++o)
+    for (int p = 0; p < P; ++p)
+      out[o][p] = static_cast<std::int32_t>(vaddvq_u32(acc[o][p]));
+#else
+  for (int o = 0; o < OB; ++o)
+    for (int p = 0; p < P; ++p)
+      out[o][p] = 0;
+#endif
+  for (; j < KP; ++j)
+    for (int o = 0; o < OB; ++o) {
+      const std::uint64_t wv = load_weight_word(w, o * KP + j);
+      for (int p = 0; p < P; ++p)
+        out[o][p] += popcount64(win[p * KP + j] ^ wv);
+    }
+}
+
 /// Binary convolution into exact int32 accumulators, y in NCHW.
-/// Weights: [O][KH][KW][words_for(C / G)] words. Each term is
-/// x * w with x in {-1, 0, +1}: sum = nonzeros - 2 * popcount((x ^ w) & nonzero).
+///   w:      [O][KP] words (KP = binary_row_words), row = [KH][KW][words(Cg)]
+///   tapsum: [O][KH][KW], the sum of the +-1 weights of each tap
+///   scratch: binary_conv2d_scratch_words(KH, KW, Cg) words
+/// Each window is gathered with padded positions as +1 (all bits 0), so
+/// acc = Cg*KH*KW - 2 * popcount(window ^ w), minus the tap sums of the
+/// padded taps (which must contribute 0). Windows holding a Sign(0) input
+/// take the exact masked path: sum = nonzeros - 2 * popcount((x ^ w) & nz).
 inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                          std::int32_t *y, index_t N, index_t C, index_t H, index_t W, index_t O,
-                          index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW,
-                          index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
+                          const std::int32_t *tapsum, std::uint64_t *scratch, std::int32_t *y, index_t N,
+                          index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
+                          index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW,
+                          index_t G) {
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
+  const index_t KP = binary_row_words(KH, KW, Cg), taps = KH * KW;
+  const std::int32_t fullBits = static_cast<std::int32_t>(Cg * taps);
+  const index_t pixels = OH * OW;
   for (index_t n = 0; n < N; ++n)
-    for (index_t oh = 0; oh < OH; ++oh)
-      for (index_t ow = 0; ow < OW; ++ow)
-        for (index_t g = 0; g < G; ++g) {
-          // Nonzero inputs under the window: the same for every output channel.
-          std::int32_t nonzeros = 0;
+    for (index_t g = 0; g < G; ++g)
+      for (index_t p0 = 0; p0 < pixels; p0 += kBinaryTile) {
+        const index_t tile = pixels - p0 < kBinaryTile ? pixels - p0 : kBinaryTile;
+        bool exact[kBinaryTile] = {};
+        bool padded[kBinaryTile] = {};
+        // Gather each window: [KH][KW][GW] words, zeros beyond.
+        for (index_t t = 0; t < kBinaryTile; ++t) {
+          std::uint64_t *win = scratch + t * KP;
+          for (index_t j = 0; j < KP; ++j)
+            win[j] = 0;
+          if (t >= tile)
+            continue;
+          const index_t oh = (p0 + t) / OW, ow = (p0 + t) % OW;
           for (index_t kh = 0; kh < KH; ++kh)
             for (index_t kw = 0; kw < KW; ++kw) {
               const index_t ih = oh * SH - PT + kh * DH, iw = ow * SW - PL + kw * DW;
-              if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+              if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
+                padded[t] = true;
                 continue;
-              const std::uint64_t *m = xnz + ((n * H + ih) * W + iw) * CW;
+              }
+              const index_t pos = ((n * H + ih) * W + iw) * CW;
               for (index_t j = 0; j < GW; ++j) {
                 const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
-                nonzeros += popcount64(load_bits(m, g * Cg + 64 * j, bits));
+                const std::uint64_t m = load_bits(xnz + pos, g * Cg + 64 * j, bits);
+                win[(kh * KW + kw) * GW + j] = load_bits(xs + pos, g * Cg + 64 * j, bits);
+                exact[t] |= popcount64(m) != bits;
               }
             }
-          for (index_t o = g * Og; o < (g + 1) * Og; ++o) {
-            std::int32_t differ = 0;
-            for (index_t kh = 0; kh < KH; ++kh)
-              for (index_t kw = 0; kw < KW; ++kw) {
-                const index_t ih = oh * SH - PT + kh * DH, iw = ow * SW - PL + kw * DW;
-                if (ih < 0 || ih >= H || iw < 0 || iw >= W)
-                  continue;
-                const index_t pos = ((n * H + ih) * W + iw) * CW;
-                const index_t wbase = ((o * KH + kh) * KW + kw) * GW;
-                for (index_t j = 0; j < GW; ++j) {
-                  const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
-                  const index_t bit = g * Cg + 64 * j;
-                  const std::uint64_t a = load_bits(xs + pos, bit, bits);
-                  const std::uint64_t m = load_bits(xnz + pos, bit, bits);
-                  differ += popcount64((a ^ load_weight_word(w, wbase + j)) & m);
+        }
+        for (index_t o = g * Og; o < (g + 1) * Og; o += 2) {
+          const int rows = o + 1 < (g + 1) * Og ? 2 : 1;
+          std::int32_t pc[2][kBinaryTile];
+          if (rows == 2)
+            xor_popcount_block<2, kBinaryTile>(scratch, w + 2 * o * KP, KP, pc);
+          else
+            xor_popcount_block<1, kBinaryTile>(scratch, w + 2 * o * KP, KP, pc);
+          for (int r = 0; r < rows; ++r)
+            for (index_t t = 0; t < tile; ++t) {
+              const index_t oh = (p0 + t) / OW, ow = (p0 + t) % OW;
+              std::int32_t acc = fullBits - 2 * pc[r][t];
+              if (padded[t] || exact[t]) {
+                // Recount: padded taps contribute 0, zero inputs contribute 0.
+                acc = 0;
+                for (index_t kh = 0; kh < KH; ++kh)
+                  for (index_t kw = 0; kw < KW; ++kw) {
+                    const index_t ih = oh * SH - PT + kh * DH, iw = ow * SW - PL + kw * DW;
+                    if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+                      continue;
+                    if (!exact[t]) {
+                      acc += tapsum[(o + r) * taps + kh * KW + kw];
+                      continue;
+                    }
+                    const index_t pos = ((n * H + ih) * W + iw) * CW;
+                    for (index_t j = 0; j < GW; ++j) {
+                      const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
+                      const std::uint64_t m = load_bits(xnz + pos, g * Cg + 64 * j, bits);
+                      const std::uint64_t a = load_bits(xs + pos, g * Cg + 64 * j, bits);
+                      const std::uint64_t wv = load_weight_word(w, (o + r) * KP + (kh * KW + kw) * GW + j);
+                      acc += popcount64(m) - 2 * popcount64((a ^ wv) & m);
+                    }
+                  }
+                if (!exact[t]) {
+                  // acc holds the tap sums of the in-bounds taps; the fast
+                  // count treated padded taps as +1 inputs.
+                  std::int32_t padSum = 0;
+                  for (index_t k = 0; k < taps; ++k)
+                    padSum += tapsum[(o + r) * taps + k];
+                  acc = fullBits - 2 * pc[r][t] - (padSum - acc);
                 }
               }
-            y[((n * O + o) * OH + oh) * OW + ow] = nonzeros - 2 * differ;
-          }
+              y[((n * O + o + r) * OH) * OW + p0 + t] = acc;
+            }
         }
+      }
 }
 
-/// Binary matrix product [N, K] x [O, K]^T into int32 [N, O].
+/// Binary matrix product [N, K] x [O, K]^T into int32 [N, O]: a 1x1
+/// convolution on a 1x1 image.
 inline void binary_dense(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                         std::int32_t *y, index_t N, index_t K, index_t O) {
-  binary_conv2d(xs, xnz, w, y, N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+                         const std::int32_t *tapsum, std::uint64_t *scratch, std::int32_t *y, index_t N,
+                         index_t K, index_t O) {
+  binary_conv2d(xs, xnz, w, tapsum, scratch, y, N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1);
 }
 
 /// Per-channel thresholds on an int32 [N, C, HW] accumulator, packed as a

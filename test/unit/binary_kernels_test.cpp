@@ -17,20 +17,28 @@ int64_t outSize(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1, int64_
   return (in + p0 + p1 - d * (k - 1) - 1) / s + 1;
 }
 
-/// Weights [O][Cg][KH][KW] in {-1, +1} -> the kernel layout [O][KH][KW][words],
-/// bit 1 = -1, as uint32 halves.
-std::vector<uint32_t> packWeights(const std::vector<int> &w, int64_t o, int64_t cg, int64_t kh, int64_t kw) {
-  int64_t words = (cg + 63) / 64;
-  std::vector<uint32_t> out(o * kh * kw * words * 2, 0);
+/// Weights [O][Cg][KH][KW] in {-1, +1} -> the kernel layout: rows of
+/// [KH][KW][words] words, bit 1 = -1, as uint32 halves; and the sum of each
+/// tap's weights.
+struct Packed {
+  std::vector<uint32_t> bits;
+  std::vector<int32_t> tapsum;
+};
+Packed packWeights(const std::vector<int> &w, int64_t o, int64_t cg, int64_t kh, int64_t kw) {
+  int64_t words = (cg + 63) / 64, row = kh * kw * words;
+  Packed p{std::vector<uint32_t>(o * row * 2, 0), std::vector<int32_t>(o * kh * kw, 0)};
   for (int64_t a = 0; a < o; ++a)
     for (int64_t c = 0; c < cg; ++c)
       for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          if (w[((a * cg + c) * kh + y) * kw + x] < 0) {
-            int64_t word = ((a * kh + y) * kw + x) * words + c / 64;
-            out[2 * word + (c % 64) / 32] |= 1u << (c % 32);
+        for (int64_t x = 0; x < kw; ++x) {
+          int v = w[((a * cg + c) * kh + y) * kw + x];
+          p.tapsum[(a * kh + y) * kw + x] += v;
+          if (v < 0) {
+            int64_t word = a * row + (y * kw + x) * words + c / 64;
+            p.bits[2 * word + (c % 64) / 32] |= 1u << (c % 32);
           }
-  return out;
+        }
+  return p;
 }
 
 void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
@@ -71,8 +79,10 @@ void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
   std::vector<uint64_t> sign(k.n * k.h * k.w * words), nonzero(sign.size());
   qnn_rt::binarize_f32(x.data(), sign.data(), nonzero.data(), k.n, k.c, k.h * k.w);
   auto packed = packWeights(w, k.o, cg, k.kh, k.kw);
+  std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(k.kh, k.kw, cg));
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::binary_conv2d(sign.data(), nonzero.data(), packed.data(), got.data(), k.n, k.c, k.h, k.w, k.o, k.kh,
+  qnn_rt::binary_conv2d(sign.data(), nonzero.data(), packed.bits.data(), packed.tapsum.data(), scratch.data(),
+                        got.data(), k.n, k.c, k.h, k.w, k.o, k.kh,
                         k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g);
   ASSERT_EQ(got, expected);
 }
@@ -84,6 +94,8 @@ TEST(BinaryConv, DepthwiseLikeGroups) { checkConv({1, 12, 5, 5, 12, 3, 3, 1, 1, 
 TEST(BinaryConv, Dilation) { checkConv({1, 64, 8, 8, 3, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, 5, 0.0); }
 TEST(BinaryConv, SignOfZeroIsZero) { checkConv({1, 100, 6, 6, 7, 3, 3, 1, 2, 1, 1, 1, 1, 1, 1, 1}, 6, 0.3); }
 TEST(BinaryConv, Exactly64Channels) { checkConv({1, 64, 4, 4, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, 7, 0.0); }
+TEST(BinaryConv, WideLayerOddOutputs) { checkConv({1, 256, 6, 5, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 10, 0.0); }
+TEST(BinaryConv, SparseZerosInWideLayer) { checkConv({1, 256, 6, 6, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, 11, 0.002); }
 
 TEST(BinaryDense, MatchesReference) {
   // A dense layer is a 1x1 convolution on a 1x1 image.
@@ -99,8 +111,10 @@ TEST(BinaryDense, MatchesReference) {
   std::vector<uint64_t> s(n * 2), nz(n * 2);
   qnn_rt::binarize_f32(x.data(), s.data(), nz.data(), n, k, 1);
   auto packed = packWeights(w, o, k, 1, 1);
+  std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(1, 1, k));
   std::vector<int32_t> y(n * o);
-  qnn_rt::binary_dense(s.data(), nz.data(), packed.data(), y.data(), n, k, o);
+  qnn_rt::binary_dense(s.data(), nz.data(), packed.bits.data(), packed.tapsum.data(), scratch.data(), y.data(), n,
+                       k, o);
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < o; ++j) {
       int32_t sum = 0;

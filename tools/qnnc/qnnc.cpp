@@ -31,6 +31,10 @@ cl::opt<Emit> emit("emit", cl::desc("what to produce"), cl::init(Emit::Dir),
                    cl::cat(qnncCategory));
 cl::opt<std::string> entryName("name", cl::desc("C name of the model: <name>_run, <name>.h (default: model)"),
                                cl::init("model"), cl::cat(qnncCategory));
+cl::opt<std::string> targetName("target",
+                                cl::desc("instruction set of the generated code: generic (default), x86-64-v3, "
+                                         "x86-64-v4, aarch64, cortex-m4, riscv64, native (the host's)"),
+                                cl::init("generic"), cl::cat(qnncCategory));
 cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
                        cl::cat(qnncCategory));
 
@@ -76,6 +80,12 @@ int main(int argc, char **argv) {
     llvm::errs() << "qnnc: error: --name '" << entryName << "' is not a C identifier\n";
     return 1;
   }
+  auto target = qnnc::lookupTarget(targetName);
+  if (!target) {
+    llvm::errs() << "qnnc: error: unknown --target '" << targetName << "' (one of " << qnnc::targetNames()
+                 << ")\n";
+    return 1;
+  }
   if (batch < 1 || batch > (1 << 20)) {
     llvm::errs() << "qnnc: error: --batch must be between 1 and 1048576\n";
     return 1;
@@ -108,7 +118,7 @@ int main(int argc, char **argv) {
   case Emit::Cpp:
     return failed(qnnc::emitModelSource(*module, llvm::outs())) ? 1 : 0;
   case Emit::Dir:
-    return failed(qnnc::writeOutputDirectory(*module, outputDir, entryName)) ? 1 : 0;
+    return failed(qnnc::writeOutputDirectory(*module, outputDir, entryName, *target)) ? 1 : 0;
   }
   return 0;
 }
