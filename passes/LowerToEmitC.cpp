@@ -3,6 +3,7 @@
 #include "passes/Passes.h"
 
 #include "qnn_runtime/binary_kernels.h"
+#include "qnn_runtime/float_kernels.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -64,6 +65,10 @@ int64_t storageBytes(Type type) {
 
 /// Scratch bytes a kernel needs while it runs.
 int64_t scratchBytes(Operation *op) {
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    auto w = conv.getWeight().getType().getShape(), o = conv.getOutput().getType().getShape();
+    return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4;
+  }
   ElementsAttr weight;
   if (auto conv = dyn_cast<BinaryConv2DOp>(op))
     weight = conv.getWeight();
@@ -247,8 +252,8 @@ private:
   Attribute f32(APFloat v) { return b.getF32FloatAttr(v.convertToFloat()); }
 
   std::pair<Value, Value> packedWeights(Location loc, ElementsAttr weight);
-  Value scratchPointer(Operation *op) {
-    return arenaPointer(op->getLoc(), b.getIntegerType(64, /*isSigned=*/false), plan.scratch.lookup(op));
+  Value scratchPointer(Operation *op, Type element) {
+    return arenaPointer(op->getLoc(), element, plan.scratch.lookup(op));
   }
   LogicalResult lower(Operation *op);
   LogicalResult lowerBroadcast(Operation *op, StringRef kernel);
@@ -324,7 +329,8 @@ LogicalResult Lowering::lower(Operation *op) {
         if (conv.getBias())
           biasArg = buffer(conv.getBias());
         call(loc, "qnn_rt::conv2d_f32",
-             {buffer(conv.getInput()), buffer(conv.getWeight()), biasArg, out().front(), in[0], in[1], in[2],
+             {buffer(conv.getInput()), buffer(conv.getWeight()), biasArg, scratchPointer(conv, b.getF32Type()),
+              out().front(), in[0], in[1], in[2],
               in[3], w[0], w[2], w[3], o[2], o[3], s[0], s[1], p[0], p[1], d[0], d[1], (int64_t)conv.getGroup()});
         return success();
       })
@@ -450,7 +456,7 @@ LogicalResult Lowering::lower(Operation *op) {
         auto x = pointers[conv.getInput()];
         auto [bits, tapSums] = packedWeights(loc, conv.getWeight());
         call(loc, "qnn_rt::binary_conv2d",
-             {x[0], x[1], bits, tapSums, scratchPointer(conv), out().front(), in[0], in[1], in[2], in[3], ws[0],
+             {x[0], x[1], bits, tapSums, scratchPointer(conv, b.getIntegerType(64, false)), out().front(), in[0], in[1], in[2], in[3], ws[0],
               ws[2], ws[3], w[2], w[3], s[0], s[1], p[0], p[1], d[0], d[1], (int64_t)conv.getGroup()});
         return success();
       })
@@ -460,7 +466,7 @@ LogicalResult Lowering::lower(Operation *op) {
         auto x = pointers[dense.getInput()];
         auto [bits, tapSums] = packedWeights(loc, dense.getWeight());
         call(loc, "qnn_rt::binary_dense",
-             {x[0], x[1], bits, tapSums, scratchPointer(dense), out().front(), in[0], in[1], ws[0]});
+             {x[0], x[1], bits, tapSums, scratchPointer(dense, b.getIntegerType(64, false)), out().front(), in[0], in[1], ws[0]});
         return success();
       })
       .Case([&](ThresholdOp t) {

@@ -23,7 +23,7 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     outdir = os.path.join(args.work, "out")
     print(f"qnnc {model} -o {outdir}")
-    exe = e2e_lib.compile_model(args.qnnc, model, outdir, cxx="g++", flags="-O3 -march=native")
+    exe = e2e_lib.compile_model(args.qnnc, model, outdir, cxx="g++", flags="-O3", extra=["--target=native"])
     images, labels = e2e_lib.fashion_test_set()
     src = os.path.join(args.work, "images.bin")
     images.tofile(src)

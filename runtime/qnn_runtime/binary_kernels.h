@@ -168,6 +168,9 @@ inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, con
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
   const index_t KP = binary_row_words(KH, KW, Cg), taps = KH * KW;
   const std::int32_t fullBits = static_cast<std::int32_t>(Cg * taps);
+  // Groups starting on a word boundary are gathered word by word.
+  const bool aligned = Cg % 64 == 0 || G == 1;
+  const std::uint64_t lastMask = Cg % 64 ? (std::uint64_t(1) << (Cg % 64)) - 1 : ~std::uint64_t(0);
   const index_t pixels = OH * OW;
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
@@ -191,10 +194,20 @@ inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, con
                 continue;
               }
               const index_t pos = ((n * H + ih) * W + iw) * CW;
+              std::uint64_t *dst = win + (kh * KW + kw) * GW;
+              if (aligned) {
+                // Whole words; the bits past C are 0 in both planes.
+                const std::uint64_t *sw = xs + pos + g * Cg / 64, *mw = xnz + pos + g * Cg / 64;
+                for (index_t j = 0; j < GW; ++j) {
+                  dst[j] = sw[j];
+                  exact[t] |= mw[j] != (j + 1 < GW ? ~std::uint64_t(0) : lastMask);
+                }
+                continue;
+              }
               for (index_t j = 0; j < GW; ++j) {
                 const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
                 const std::uint64_t m = load_bits(xnz + pos, g * Cg + 64 * j, bits);
-                win[(kh * KW + kw) * GW + j] = load_bits(xs + pos, g * Cg + 64 * j, bits);
+                dst[j] = load_bits(xs + pos, g * Cg + 64 * j, bits);
                 exact[t] |= popcount64(m) != bits;
               }
             }

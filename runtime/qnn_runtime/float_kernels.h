@@ -17,36 +17,90 @@ inline float batch_norm_value(float x, float scale, float bias, float mean, floa
   return (x - mean) / std::sqrt(var + eps) * scale + bias;
 }
 
-inline void conv2d_f32(const float *x, const float *w, const float *b, float *y, index_t N,
-                       index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW,
-                       index_t OH, index_t OW, index_t SH, index_t SW, index_t PT, index_t PL,
-                       index_t DH, index_t DW, index_t G) {
-  const index_t Cg = C / G, Og = O / G;
+/// First output index o in [0, out) with 0 <= o * stride + offset, and the
+/// end of the range with o * stride + offset < in.
+inline void valid_range(index_t in, index_t out, index_t stride, index_t offset, index_t &begin, index_t &end) {
+  begin = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  end = in - offset <= 0 ? 0 : (in - offset + stride - 1) / stride;
+  if (end > out)
+    end = out;
+  if (begin > end)
+    begin = end;
+}
+
+/// Output rows per im2col chunk: the chunk's column matrix stays within
+/// 256 KiB (L2-sized).
+inline index_t conv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
+  const index_t rows = (64 * 1024) / (Cg * KH * KW * OW);
+  return rows < 1 ? 1 : (rows > OH ? OH : rows);
+}
+
+/// Scratch floats conv2d_f32 needs for its column matrix.
+inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
+  return Cg * KH * KW * conv2d_chunk_rows(Cg, KH, KW, OH, OW) * OW;
+}
+
+/// Convolution as im2col + GEMM over chunks of output rows: the column
+/// matrix [Cg*KH*KW][rows*OW] (zero where the window hits padding) is
+/// multiplied by the weights [Og][Cg*KH*KW], four output channels at a time
+/// over contiguous columns, which the compiler vectorizes.
+inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y, index_t N,
+                       index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
+                       index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW,
+                       index_t G) {
+  const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
+  const index_t chunk = conv2d_chunk_rows(Cg, KH, KW, OH, OW);
   for (index_t n = 0; n < N; ++n)
-    for (index_t o = 0; o < O; ++o) {
-      float *yo = y + (n * O + o) * OH * OW;
-      const float bias = b ? b[o] : 0.0f;
-      for (index_t i = 0; i < OH * OW; ++i)
-        yo[i] = bias;
-      const index_t g = o / Og;
-      for (index_t c = 0; c < Cg; ++c) {
-        const float *xc = x + (n * C + g * Cg + c) * H * W;
-        for (index_t kh = 0; kh < KH; ++kh)
-          for (index_t kw = 0; kw < KW; ++kw) {
-            const float wv = w[((o * Cg + c) * KH + kh) * KW + kw];
-            for (index_t oh = 0; oh < OH; ++oh) {
-              const index_t ih = oh * SH - PT + kh * DH;
-              if (ih < 0 || ih >= H)
-                continue;
-              for (index_t ow = 0; ow < OW; ++ow) {
-                const index_t iw = ow * SW - PL + kw * DW;
-                if (iw >= 0 && iw < W)
-                  yo[oh * OW + ow] += wv * xc[ih * W + iw];
+    for (index_t g = 0; g < G; ++g)
+      for (index_t r0 = 0; r0 < OH; r0 += chunk) {
+        const index_t rows = OH - r0 < chunk ? OH - r0 : chunk, P = rows * OW;
+        for (index_t c = 0; c < Cg; ++c)
+          for (index_t kh = 0; kh < KH; ++kh)
+            for (index_t kw = 0; kw < KW; ++kw) {
+              float *col = scratch + ((c * KH + kh) * KW + kw) * P;
+              const float *xc = x + (n * C + g * Cg + c) * H * W;
+              for (index_t r = 0; r < rows; ++r) {
+                const index_t ih = (r0 + r) * SH - PT + kh * DH;
+                for (index_t ow = 0; ow < OW; ++ow) {
+                  const index_t iw = ow * SW - PL + kw * DW;
+                  col[r * OW + ow] = ih >= 0 && ih < H && iw >= 0 && iw < W ? xc[ih * W + iw] : 0.0f;
+                }
               }
             }
+        for (index_t o0 = g * Og; o0 < (g + 1) * Og; o0 += 4) {
+          const index_t block = (g + 1) * Og - o0 < 4 ? (g + 1) * Og - o0 : 4;
+          float *yo[4];
+          for (index_t i = 0; i < 4; ++i) {
+            yo[i] = y + (n * O + o0 + (i < block ? i : 0)) * OH * OW + r0 * OW;
+            if (i < block)
+              for (index_t p = 0; p < P; ++p)
+                yo[i][p] = b ? b[o0 + i] : 0.0f;
           }
+          if (block == 4) {
+            for (index_t k = 0; k < K; ++k) {
+              const float *col = scratch + k * P;
+              const float w0 = w[(o0 + 0) * K + k], w1 = w[(o0 + 1) * K + k];
+              const float w2 = w[(o0 + 2) * K + k], w3 = w[(o0 + 3) * K + k];
+              float *y0 = yo[0], *y1 = yo[1], *y2 = yo[2], *y3 = yo[3];
+              for (index_t p = 0; p < P; ++p) {
+                const float v = col[p];
+                y0[p] += w0 * v;
+                y1[p] += w1 * v;
+                y2[p] += w2 * v;
+                y3[p] += w3 * v;
+              }
+            }
+          } else {
+            for (index_t i = 0; i < block; ++i)
+              for (index_t k = 0; k < K; ++k) {
+                const float *col = scratch + k * P;
+                const float wv = w[(o0 + i) * K + k];
+                for (index_t p = 0; p < P; ++p)
+                  yo[i][p] += wv * col[p];
+              }
+          }
+        }
       }
-    }
 }
 
 /// Y[M,N] = alpha * op(A) * op(B) + beta * C, C of shape [CR, CC] with CR in
