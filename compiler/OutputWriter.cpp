@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Target/Cpp/CppEmitter.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -45,9 +46,10 @@ LogicalResult qnnc::emitModelSource(ModuleOp module, llvm::raw_ostream &os) {
 LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &outDir, const std::string &name,
                                          const Target &target) {
   auto arena = module->getAttrOfType<IntegerAttr>("qnn.arena_bytes");
+  auto lowerBound = module->getAttrOfType<IntegerAttr>("qnn.arena_lower_bound");
   auto inShape = module->getAttrOfType<DenseI64ArrayAttr>("qnn.input_shape");
   auto outShape = module->getAttrOfType<DenseI64ArrayAttr>("qnn.output_shape");
-  if (!arena || !inShape || !outShape)
+  if (!arena || !lowerBound || !inShape || !outShape)
     return module.emitError("module was not lowered by qnn-lower-to-emitc");
 
   std::string source;
@@ -75,6 +77,16 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
       failed(writeFile(outDir + "/" + name + ".h", substitute(runtime_files::modelHeader))) ||
       failed(writeFile(outDir + "/model_main.cpp", substitute(runtime_files::harness))) ||
       failed(writeFile(outDir + "/CMakeLists.txt", substitute(runtime_files::cmakeLists))))
+    return failure();
+  std::string report;
+  llvm::raw_string_ostream r(report);
+  r << "qnnc report: " << name << "\n"
+    << "target: " << target.name << (target.archFlags.empty() ? "" : " (" + target.archFlags + ")") << "\n"
+    << "arena bytes: " << arena.getInt() << "\n"
+    << "liveness lower bound bytes: " << lowerBound.getInt() << "\n";
+  r << llvm::format("arena / lower bound: %.3f\n",
+                    lowerBound.getInt() ? double(arena.getInt()) / double(lowerBound.getInt()) : 1.0);
+  if (failed(writeFile(outDir + "/report.txt", report)))
     return failure();
   for (const auto &file : runtime_files::headers)
     if (failed(writeFile(outDir + "/qnn_runtime/" + file.name, file.contents)))

@@ -13,5 +13,6 @@ void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
 }
 
 void qnnc::buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name) {
+  pm.addPass(createPlanMemory());
   pm.addPass(createLowerToEmitC(LowerToEmitCOptions{name}));
 }

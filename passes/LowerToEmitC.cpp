@@ -1,9 +1,9 @@
 // qnn-lower-to-emitc: the model function -> EmitC calls of runtime kernels
 // over one static arena.
 #include "passes/Passes.h"
+#include "passes/Storage.h"
 
 #include "qnn_runtime/binary_kernels.h"
-#include "qnn_runtime/float_kernels.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -20,113 +20,13 @@ namespace qnnc {
 using namespace mlir;
 using namespace qnnc;
 using namespace qnnc::qnn;
+using namespace qnnc::storage;
 
 namespace {
-
-constexpr int64_t kAlignment = 64;
 
 /// An argument of a kernel call: an SSA operand, a literal attribute or an
 /// integer literal.
 using Arg = std::variant<Value, Attribute, int64_t>;
-
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
-
-int64_t wordsFor(int64_t bits) { return (bits + 63) / 64; }
-
-/// [N, C, spatial] view of a tensor shape, channels on axis 1.
-struct NCS {
-  int64_t n, c, spatial;
-};
-NCS ncsOf(ArrayRef<int64_t> shape) {
-  if (shape.size() < 2)
-    return {1, shape.empty() ? 1 : shape[0], 1};
-  return {shape[0], shape[1], product(shape.drop_front(2))};
-}
-
-/// Bytes of one bit plane of a binary tensor.
-int64_t planeBytes(BinaryTensorType type) {
-  NCS v = ncsOf(type.getShape());
-  return v.n * v.spatial * wordsFor(v.c) * 8;
-}
-
-int64_t alignUp(int64_t x) { return (x + kAlignment - 1) / kAlignment * kAlignment; }
-
-int64_t storageBytes(Type type) {
-  if (auto binary = dyn_cast<BinaryTensorType>(type))
-    return 2 * alignUp(planeBytes(binary));
-  auto tensor = cast<RankedTensorType>(type);
-  return tensor.getNumElements() * (tensor.getElementTypeBitWidth() / 8);
-}
-
-/// Scratch bytes a kernel needs while it runs.
-int64_t scratchBytes(Operation *op) {
-  if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    auto w = conv.getWeight().getType().getShape(), o = conv.getOutput().getType().getShape();
-    return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4;
-  }
-  ElementsAttr weight;
-  if (auto conv = dyn_cast<BinaryConv2DOp>(op))
-    weight = conv.getWeight();
-  else if (auto dense = dyn_cast<BinaryDenseOp>(op))
-    weight = dense.getWeight();
-  else
-    return 0;
-  auto w = cast<ShapedType>(weight.getType()).getShape();
-  int64_t kh = w.size() == 4 ? w[2] : 1, kw = w.size() == 4 ? w[3] : 1;
-  return qnn_rt::binary_conv2d_scratch_words(kh, kw, w[1]) * 8;
-}
-
-/// Arena offsets from liveness: a tensor occupies its block from the op that
-/// defines it through its last use, an op's scratch only while it runs;
-/// first fit in offset order.
-struct MemoryPlan {
-  DenseMap<Value, int64_t> offset;
-  DenseMap<Operation *, int64_t> scratch;
-  int64_t peak = 0;
-
-  void build(Block &body, Value external) {
-    DenseMap<Operation *, int64_t> index;
-    int64_t i = 0;
-    for (Operation &op : body)
-      index[&op] = i++;
-    struct Live {
-      int64_t begin, end, lastUse;
-    };
-    std::vector<Live> live;
-    for (Operation &op : body) {
-      int64_t now = index[&op];
-      llvm::erase_if(live, [&](const Live &l) { return l.lastUse < now; });
-      auto place = [&](int64_t bytes, int64_t lastUse) {
-        int64_t size = alignUp(bytes);
-        std::sort(live.begin(), live.end(), [](const Live &a, const Live &b) { return a.begin < b.begin; });
-        int64_t at = 0;
-        for (const Live &l : live) {
-          if (l.begin >= at + size)
-            break;
-          at = std::max(at, l.end);
-        }
-        live.push_back({at, at + size, lastUse});
-        peak = std::max(peak, at + size);
-        return at;
-      };
-      for (Value result : op.getResults()) {
-        if (isa<arith::ConstantOp>(op) || result == external)
-          continue;
-        int64_t lastUse = now;
-        for (Operation *user : result.getUsers())
-          lastUse = std::max(lastUse, index[user]);
-        offset[result] = place(storageBytes(result.getType()), lastUse);
-      }
-      if (int64_t bytes = scratchBytes(&op))
-        scratch[&op] = place(bytes, now);
-    }
-  }
-};
 
 std::string identifierFrom(Location loc, StringRef fallback) {
   std::string name;
@@ -158,7 +58,6 @@ private:
   func::FuncOp func;
   std::string entry;
   OpBuilder b;
-  MemoryPlan plan;
   emitc::FuncOp entryFunc;
   Value arena, output;
   DenseMap<Value, SmallVector<Value, 2>> pointers; // tensor -> buffer(s)
@@ -219,9 +118,8 @@ private:
         .getResult(0);
   }
 
-  void allocate(Value result) {
+  void allocate(Value result, int64_t at) {
     Location loc = result.getLoc();
-    int64_t at = plan.offset.lookup(result);
     if (auto binary = dyn_cast<BinaryTensorType>(result.getType())) {
       Type word = elementCType(binary);
       pointers[result] = {arenaPointer(loc, word, at), arenaPointer(loc, word, at + alignUp(planeBytes(binary)))};
@@ -253,7 +151,7 @@ private:
 
   std::pair<Value, Value> packedWeights(Location loc, ElementsAttr weight);
   Value scratchPointer(Operation *op, Type element) {
-    return arenaPointer(op->getLoc(), element, plan.scratch.lookup(op));
+    return arenaPointer(op->getLoc(), element, op->getAttrOfType<IntegerAttr>(kScratchAttr).getInt());
   }
   LogicalResult lower(Operation *op);
   LogicalResult lowerBroadcast(Operation *op, StringRef kernel);
@@ -497,9 +395,8 @@ LogicalResult Lowering::run() {
   if (!inType || !outType || !inType.getElementType().isF32() || !outType.getElementType().isF32())
     return func.emitOpError("input and output must be float32 tensors");
   Value result = ret.getOperand(0);
-  if (!isa<BlockArgument>(result) && !result.getDefiningOp<arith::ConstantOp>())
-    output = result;
-  plan.build(body, output);
+  if (!module->hasAttr(kArenaBytesAttr))
+    return module.emitError("run qnn-plan-memory before qnn-lower-to-emitc");
 
   b.setInsertionPoint(func);
   auto fnType = b.getFunctionType(
@@ -515,11 +412,16 @@ LogicalResult Lowering::run() {
   for (Operation &op : body.without_terminator()) {
     if (isa<arith::ConstantOp>(op))
       continue;
-    for (Value r : op.getResults()) {
-      if (r == output)
+    auto offsets = op.getAttrOfType<DenseI64ArrayAttr>(kOffsetAttr);
+    if (!offsets || offsets.size() != (int64_t)op.getNumResults())
+      return op.emitOpError("has no arena offsets (run qnn-plan-memory)");
+    for (auto [r, at] : llvm::zip(op.getResults(), offsets.asArrayRef())) {
+      if (at < 0) {
+        output = r;
         pointers[r] = {entryBlock->getArgument(1)};
-      else
-        allocate(r);
+      } else {
+        allocate(r, at);
+      }
     }
     if (failed(lower(&op)))
       return failure();
@@ -530,7 +432,6 @@ LogicalResult Lowering::run() {
   }
   b.create<emitc::ReturnOp>(func.getLoc(), Value());
 
-  module->setAttr("qnn.arena_bytes", b.getI64IntegerAttr(plan.peak));
   module->setAttr("qnn.input_shape", b.getDenseI64ArrayAttr(inType.getShape()));
   module->setAttr("qnn.output_shape", b.getDenseI64ArrayAttr(outType.getShape()));
   func.erase();

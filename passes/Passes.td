@@ -33,15 +33,27 @@ def FoldThresholds : Pass<"qnn-fold-thresholds", "mlir::func::FuncOp"> {
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }
 
+def PlanMemory : Pass<"qnn-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Assign every tensor of @main an offset in one static arena";
+  let description = [{
+    Tensors live from the op that defines them to their last use, kernel
+    scratch only during its op; blocks are placed first-fit by offset, and an
+    elementwise op writes in place over a same-typed input that dies there.
+    Writes `qnn.arena_offset` (one per result, -1 for the value returned to
+    the caller's output buffer) and `qnn.scratch_offset` on ops, and
+    `qnn.arena_bytes` and `qnn.arena_lower_bound` (the most bytes live at
+    any op) on the module.
+  }];
+}
+
 def LowerToEmitC : Pass<"qnn-lower-to-emitc", "mlir::ModuleOp"> {
   let summary = "Lower the model function to EmitC calls of runtime kernels";
   let description = [{
     Replaces `func.func @main` by `emitc.func @<name>_run(input, output,
     arena)`: constants become `emitc.global` arrays (binary weights pre-packed
-    in the kernel's layout), every tensor gets an offset in one static arena
-    from its liveness, and each qnn op becomes an `emitc.call_opaque` of a
-    function of runtime/qnn_runtime. The arena size is recorded on the module
-    as `qnn.arena_bytes`.
+    in the kernel's layout), tensors live at the arena offsets chosen by
+    qnn-plan-memory, and each qnn op becomes an `emitc.call_opaque` of a
+    function of runtime/qnn_runtime.
   }];
   let options = [
     Option<"entryName", "entry-name", "std::string", "\"model\"",

@@ -1,15 +1,15 @@
-// RUN: qnnc-opt %s -qnn-lower-to-emitc=entry-name=net | FileCheck %s
+// RUN: qnnc-opt %s -qnn-plan-memory -qnn-lower-to-emitc=entry-name=net | FileCheck %s
 
-// Tensors share the arena by liveness: %r dies when %s is computed, so the
-// third tensor reuses offset 0. Constants become aligned const globals.
-// CHECK: module attributes {qnn.arena_bytes = 128 : i64
+// Tensors live at the offsets qnn-plan-memory chose (add and sign write in
+// place); constants become aligned const globals.
+// CHECK: module attributes {qnn.arena_bytes = 64 : i64
 // CHECK: emitc.include "qnn_runtime/kernels.h"
 // CHECK: emitc.verbatim "alignas(64)"
 // CHECK: emitc.global static const @bias_data : !emitc.array<16xf32>
 // CHECK: emitc.func @net_run({{.*}}) attributes {specifiers = ["extern \22C\22"]}
 // CHECK: %[[A:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}
 // CHECK: emitc.call_opaque "qnn_rt::relu_f32"(%arg0, %[[A]]) {args = [0 : index, 1 : index, 16]}
-// CHECK: %[[B:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 64], template_args = [f32]}
+// CHECK: %[[B:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}
 // CHECK: emitc.call_opaque "qnn_rt::add_f32"(%[[A]], %{{.*}}, %[[B]])
 // CHECK: %[[C:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}
 // CHECK: emitc.call_opaque "qnn_rt::sign_f32"(%[[B]], %[[C]]
