@@ -22,23 +22,24 @@ def run(cmd, **kw):
     return p.stdout
 
 
-def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror", extra=()):
+def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror", extra=(), ldflags=""):
     """qnnc MODEL -o OUTDIR, then builds OUTDIR alone; returns model_main's path."""
     shutil.rmtree(outdir, ignore_errors=True)
     run([qnnc, model, "-o", outdir, *extra])
     build = os.path.join(outdir, "build")
     run(["cmake", "-S", outdir, "-B", build, "-G", "Ninja", f"-DCMAKE_CXX_COMPILER={cxx}",
-         f"-DCMAKE_CXX_FLAGS={flags}", "-DCMAKE_BUILD_TYPE=Release"])
+         f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={ldflags}", "-DCMAKE_BUILD_TYPE=Release"])
     run(["cmake", "--build", build])
     return os.path.join(build, "model_main")
 
 
-def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None):
-    """Runs the harness on float32 inputs [count, ...]; returns outputs [count, -1]."""
+def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=()):
+    """Runs the harness (through `runner`, e.g. qemu) on float32 inputs
+    [count, ...]; returns outputs [count, -1]."""
     src = os.path.join(workdir, f"{tag}_in.bin")
     dst = os.path.join(workdir, f"{tag}_out.bin")
     np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
-    run([model_main, src, dst], env=env)
+    run([*runner, model_main, src, dst], env=env)
     return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
 
 

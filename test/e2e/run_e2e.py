@@ -75,6 +75,39 @@ def shipped_model(qnnc, work):
         check("fashion_bnn under ASan+UBSan", False, str(e)[-2000:])
 
 
+def cpu_has(flag):
+    with open("/proc/cpuinfo") as f:
+        return any(flag in line.split() for line in f if line.startswith("flags"))
+
+
+def targets_bit_identical(qnnc, work):
+    """The shipped model built for each target gives bit-identical outputs:
+    generic and AVX2 (and AVX-512 where the CPU has it) natively, aarch64
+    (NEON) under qemu-aarch64."""
+    model = os.path.join(HERE, "..", "..", "models", "fashion_bnn", "fashion_bnn.onnx")
+    d = os.path.join(work, "targets")
+    os.makedirs(d, exist_ok=True)
+    images, _ = e2e_lib.fashion_test_set()
+    images = images[:300]
+    outputs = {}
+    builds = [("generic", "g++", ""), ("x86-64-v3", "g++", ""), ("x86-64-v4", "g++", ""),
+              ("aarch64", "aarch64-linux-gnu-g++", "-static")]
+    for target, cxx, ldflags in builds:
+        # Every target builds warning-free; it runs where the CPU can.
+        exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, target), cxx=cxx,
+                                    flags="-Wall -Wextra -Werror", extra=[f"--target={target}"],
+                                    ldflags=ldflags)
+        if target == "x86-64-v4" and not cpu_has("avx512vpopcntdq"):
+            print("SKIP: running the x86-64-v4 build: this CPU has no AVX-512 VPOPCNTDQ", flush=True)
+            continue
+        runner = ["qemu-aarch64"] if target == "aarch64" else []
+        outputs[target] = e2e_lib.run_qnnc_output(exe, images, d, tag=target, runner=runner)
+    for target, out in outputs.items():
+        if target != "generic":
+            same = bool(np.array_equal(out.view(np.uint32), outputs["generic"].view(np.uint32)))
+            check(f"{target} output bit-identical to generic", same, f"{len(images)} images")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qnnc", required=True)
@@ -84,6 +117,7 @@ def main():
     exported_models(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
+        targets_bit_identical(args.qnnc, args.work)
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
     return 0 if passed == len(RESULTS) else 1
