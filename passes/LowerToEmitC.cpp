@@ -149,7 +149,7 @@ private:
   Attribute null() { return emitc::OpaqueAttr::get(ctx(), "nullptr"); }
   Attribute f32(APFloat v) { return b.getF32FloatAttr(v.convertToFloat()); }
 
-  std::pair<Value, Value> packedWeights(Location loc, ElementsAttr weight);
+  Value packedWeights(Location loc, ElementsAttr weight);
   Value scratchPointer(Operation *op, Type element) {
     return arenaPointer(op->getLoc(), element, op->getAttrOfType<IntegerAttr>(kScratchAttr).getInt());
   }
@@ -158,32 +158,24 @@ private:
 };
 
 /// i1 weights [O, Cg, KH, KW] (or [O, K]) -> the kernel's rows
-/// [O][binary_row_words] of [KH][KW][words(Cg)] words as uint32 halves, and
-/// the +-1 sum of each tap [O][KH][KW].
-std::pair<Value, Value> Lowering::packedWeights(Location loc, ElementsAttr weight) {
+/// [O][binary_row_words] of [KH][KW][words(Cg)] words, as uint32 halves.
+Value Lowering::packedWeights(Location loc, ElementsAttr weight) {
   auto shape = cast<ShapedType>(weight.getType()).getShape();
   int64_t o = shape[0], cg = shape[1];
   int64_t kh = shape.size() == 4 ? shape[2] : 1, kw = shape.size() == 4 ? shape[3] : 1;
   int64_t gw = wordsFor(cg), kp = qnn_rt::binary_row_words(kh, kw, cg);
   SmallVector<bool> bits(weight.getValues<bool>());
   SmallVector<uint32_t> halves(o * kp * 2, 0);
-  SmallVector<int32_t> tapSums(o * kh * kw, 0);
   for (int64_t oc = 0; oc < o; ++oc)
     for (int64_t c = 0; c < cg; ++c)
       for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x) {
-          bool negative = bits[((oc * cg + c) * kh + y) * kw + x];
-          tapSums[(oc * kh + y) * kw + x] += negative ? -1 : 1;
-          if (negative) {
-            int64_t word = oc * kp + (y * kw + x) * gw + c / 64;
-            int64_t bit = c % 64;
+        for (int64_t x = 0; x < kw; ++x)
+          if (bits[((oc * cg + c) * kh + y) * kw + x]) {
+            int64_t word = oc * kp + (y * kw + x) * gw + c / 64, bit = c % 64;
             halves[2 * word + bit / 32] |= uint32_t(1) << (bit % 32);
           }
-        }
   auto u32 = RankedTensorType::get({(int64_t)halves.size()}, b.getIntegerType(32, /*isSigned=*/false));
-  auto i32 = RankedTensorType::get({(int64_t)tapSums.size()}, b.getI32Type());
-  return {global(loc, "bits", DenseElementsAttr::get(u32, ArrayRef<uint32_t>(halves))),
-          global(loc, "tapsum", DenseElementsAttr::get(i32, ArrayRef<int32_t>(tapSums)))};
+  return global(loc, "bits", DenseElementsAttr::get(u32, ArrayRef<uint32_t>(halves)));
 }
 
 LogicalResult Lowering::lowerBroadcast(Operation *op, StringRef kernel) {
@@ -352,9 +344,8 @@ LogicalResult Lowering::lower(Operation *op) {
         auto ws = cast<ShapedType>(conv.getWeight().getType()).getShape();
         auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
         auto x = pointers[conv.getInput()];
-        auto [bits, tapSums] = packedWeights(loc, conv.getWeight());
         call(loc, "qnn_rt::binary_conv2d",
-             {x[0], x[1], bits, tapSums, scratchPointer(conv, b.getIntegerType(64, false)), out().front(), in[0], in[1], in[2], in[3], ws[0],
+             {x[0], x[1], packedWeights(loc, conv.getWeight()), scratchPointer(conv, b.getIntegerType(64, false)), out().front(), in[0], in[1], in[2], in[3], ws[0],
               ws[2], ws[3], w[2], w[3], s[0], s[1], p[0], p[1], d[0], d[1], (int64_t)conv.getGroup()});
         return success();
       })
@@ -362,9 +353,8 @@ LogicalResult Lowering::lower(Operation *op) {
         auto in = shapeOf(dense.getInput());
         auto ws = cast<ShapedType>(dense.getWeight().getType()).getShape();
         auto x = pointers[dense.getInput()];
-        auto [bits, tapSums] = packedWeights(loc, dense.getWeight());
         call(loc, "qnn_rt::binary_dense",
-             {x[0], x[1], bits, tapSums, scratchPointer(dense, b.getIntegerType(64, false)), out().front(), in[0], in[1], ws[0]});
+             {x[0], x[1], packedWeights(loc, dense.getWeight()), scratchPointer(dense, b.getIntegerType(64, false)), out().front(), in[0], in[1], ws[0]});
         return success();
       })
       .Case([&](ThresholdOp t) {

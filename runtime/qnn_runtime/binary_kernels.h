@@ -62,17 +62,20 @@ inline void binarize_f32(const float *x, std::uint64_t *sign, std::uint64_t *non
 /// Words per weight row of binary_conv2d: [KH][KW][words_for(Cg)].
 constexpr index_t binary_row_words(index_t KH, index_t KW, index_t Cg) { return KH * KW * words_for(Cg); }
 
-/// Scratch words binary_conv2d needs: one gathered window per pixel of a tile.
+/// Scratch words binary_conv2d needs: the gathered sign and nonzero windows
+/// of one tile of pixels.
 constexpr index_t kBinaryTile = 4;
 constexpr index_t binary_conv2d_scratch_words(index_t KH, index_t KW, index_t Cg) {
-  return kBinaryTile * binary_row_words(KH, KW, Cg);
+  return 2 * kBinaryTile * binary_row_words(KH, KW, Cg);
 }
 
-/// out[o][p] = popcount(window p XOR weight row o) for OB rows x P windows,
-/// each KP words long: SIMD over whole vectors, then word by word.
-template <int OB, int P>
+/// out[o][p] = popcount((window p XOR weight row o) [AND mask p]) for OB
+/// rows x P windows, each KP words long: SIMD over whole vectors, then word
+/// by word. Masked, the nonzero windows follow the P sign windows.
+template <int OB, int P, bool Masked>
 inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w, index_t KP,
                                std::int32_t out[OB][P]) {
+  const std::uint64_t *mask = win + P * KP;
   index_t j = 0;
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
   __m512i acc[OB][P];
@@ -80,18 +83,31 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
     for (int p = 0; p < P; ++p)
       acc[o][p] = _mm512_setzero_si512();
   for (; j + 8 <= KP; j += 8) {
-    __m512i a[P];
-    for (int p = 0; p < P; ++p)
+    __m512i a[P], m[P];
+    for (int p = 0; p < P; ++p) {
       a[p] = _mm512_loadu_si512(win + p * KP + j);
+      if (Masked)
+        m[p] = _mm512_loadu_si512(mask + p * KP + j);
+    }
     for (int o = 0; o < OB; ++o) {
       const __m512i wv = _mm512_loadu_si512(w + 2 * (o * KP + j));
-      for (int p = 0; p < P; ++p)
-        acc[o][p] = _mm512_add_epi64(acc[o][p], _mm512_popcnt_epi64(_mm512_xor_si512(a[p], wv)));
+      for (int p = 0; p < P; ++p) {
+        __m512i x = _mm512_xor_si512(a[p], wv);
+        if (Masked)
+          x = _mm512_and_si512(x, m[p]);
+        acc[o][p] = _mm512_add_epi64(acc[o][p], _mm512_popcnt_epi64(x));
+      }
     }
   }
+  // Lane sums through memory: GCC 12's _mm512_reduce_add_epi64 trips
+  // -Wuninitialized inside its own header.
   for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; ++p)
-      out[o][p] = static_cast<std::int32_t>(_mm512_reduce_add_epi64(acc[o][p]));
+    for (int p = 0; p < P; ++p) {
+      alignas(64) std::int64_t lanes[8];
+      _mm512_store_si512(lanes, acc[o][p]);
+      out[o][p] = static_cast<std::int32_t>(lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] +
+                                            lanes[6] + lanes[7]);
+    }
 #elif defined(__AVX2__)
   // Nibble-table popcount: bytes count up to 8 per step, summed with SAD.
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
@@ -102,13 +118,18 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
     for (int p = 0; p < P; ++p)
       acc[o][p] = _mm256_setzero_si256();
   for (; j + 4 <= KP; j += 4) {
-    __m256i a[P];
-    for (int p = 0; p < P; ++p)
+    __m256i a[P], m[P];
+    for (int p = 0; p < P; ++p) {
       a[p] = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(win + p * KP + j));
+      if (Masked)
+        m[p] = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(mask + p * KP + j));
+    }
     for (int o = 0; o < OB; ++o) {
       const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + 2 * (o * KP + j)));
       for (int p = 0; p < P; ++p) {
-        const __m256i x = _mm256_xor_si256(a[p], wv);
+        __m256i x = _mm256_xor_si256(a[p], wv);
+        if (Masked)
+          x = _mm256_and_si256(x, m[p]);
         const __m256i c = _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(x, low)),
                                           _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(x, 4), low)));
         acc[o][p] = _mm256_add_epi64(acc[o][p], _mm256_sad_epu8(c, _mm256_setzero_si256()));
@@ -127,13 +148,20 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
     for (int p = 0; p < P; ++p)
       acc[o][p] = vdupq_n_u32(0);
   for (; j + 2 <= KP; j += 2) {
-    uint8x16_t a[P];
-    for (int p = 0; p < P; ++p)
+    uint8x16_t a[P], m[P];
+    for (int p = 0; p < P; ++p) {
       a[p] = vreinterpretq_u8_u64(vld1q_u64(win + p * KP + j));
+      if (Masked)
+        m[p] = vreinterpretq_u8_u64(vld1q_u64(mask + p * KP + j));
+    }
     for (int o = 0; o < OB; ++o) {
       const uint8x16_t wv = vreinterpretq_u8_u32(vld1q_u32(w + 2 * (o * KP + j)));
-      for (int p = 0; p < P; ++p)
-        acc[o][p] = vpadalq_u16(acc[o][p], vpaddlq_u8(vcntq_u8(veorq_u8(a[p], wv))));
+      for (int p = 0; p < P; ++p) {
+        uint8x16_t x = veorq_u8(a[p], wv);
+        if (Masked)
+          x = vandq_u8(x, m[p]);
+        acc[o][p] = vpadalq_u16(acc[o][p], vpaddlq_u8(vcntq_u8(x)));
+      }
     }
   }
   for (int o = 0; o < OB; ++o)
@@ -148,113 +176,79 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
     for (int o = 0; o < OB; ++o) {
       const std::uint64_t wv = load_weight_word(w, o * KP + j);
       for (int p = 0; p < P; ++p)
-        out[o][p] += popcount64(win[p * KP + j] ^ wv);
+        out[o][p] += popcount64((win[p * KP + j] ^ wv) & (Masked ? mask[p * KP + j] : ~std::uint64_t(0)));
     }
 }
 
 /// Binary convolution into exact int32 accumulators, y in NCHW.
-///   w:      [O][KP] words (KP = binary_row_words), row = [KH][KW][words(Cg)]
-///   tapsum: [O][KH][KW], the sum of the +-1 weights of each tap
+///   w:       [O][binary_row_words] words, a row being [KH][KW][words(Cg)]
 ///   scratch: binary_conv2d_scratch_words(KH, KW, Cg) words
-/// Each window is gathered with padded positions as +1 (all bits 0), so
-/// acc = Cg*KH*KW - 2 * popcount(window ^ w), minus the tap sums of the
-/// padded taps (which must contribute 0). Windows holding a Sign(0) input
-/// take the exact masked path: sum = nonzeros - 2 * popcount((x ^ w) & nz).
+/// Pixels go in tiles of kBinaryTile: each window is gathered into scratch.
+/// A tile of interior, zero-free windows computes Cg*KH*KW - 2*popcount(x^w);
+/// any other tile also gathers the nonzero plane (0 on padding) and computes
+/// nonzeros - 2*popcount((x^w) & nonzero), exact for padding and Sign(0).
 inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                          const std::int32_t *tapsum, std::uint64_t *scratch, std::int32_t *y, index_t N,
-                          index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
-                          index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW,
-                          index_t G) {
+                          std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H, index_t W,
+                          index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW,
+                          index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
-  const index_t KP = binary_row_words(KH, KW, Cg), taps = KH * KW;
-  const std::int32_t fullBits = static_cast<std::int32_t>(Cg * taps);
+  const index_t KP = binary_row_words(KH, KW, Cg), pixels = OH * OW;
+  const std::int32_t fullBits = static_cast<std::int32_t>(Cg * KH * KW);
   // Groups starting on a word boundary are gathered word by word.
   const bool aligned = Cg % 64 == 0 || G == 1;
   const std::uint64_t lastMask = Cg % 64 ? (std::uint64_t(1) << (Cg % 64)) - 1 : ~std::uint64_t(0);
-  const index_t pixels = OH * OW;
+  std::uint64_t *signs = scratch, *masks = scratch + kBinaryTile * KP;
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
       for (index_t p0 = 0; p0 < pixels; p0 += kBinaryTile) {
         const index_t tile = pixels - p0 < kBinaryTile ? pixels - p0 : kBinaryTile;
-        bool exact[kBinaryTile] = {};
-        bool padded[kBinaryTile] = {};
-        // Gather each window: [KH][KW][GW] words, zeros beyond.
-        for (index_t t = 0; t < kBinaryTile; ++t) {
-          std::uint64_t *win = scratch + t * KP;
-          for (index_t j = 0; j < KP; ++j)
-            win[j] = 0;
-          if (t >= tile)
-            continue;
+        std::int32_t nonzeros[kBinaryTile];
+        bool masked = false;
+        for (index_t i = 0; i < 2 * kBinaryTile * KP; ++i)
+          scratch[i] = 0;
+        for (index_t t = 0; t < tile; ++t) {
           const index_t oh = (p0 + t) / OW, ow = (p0 + t) % OW;
+          nonzeros[t] = 0;
           for (index_t kh = 0; kh < KH; ++kh)
             for (index_t kw = 0; kw < KW; ++kw) {
               const index_t ih = oh * SH - PT + kh * DH, iw = ow * SW - PL + kw * DW;
               if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
-                padded[t] = true;
+                masked = true; // padding: sign 0, nonzero 0
                 continue;
               }
-              const index_t pos = ((n * H + ih) * W + iw) * CW;
-              std::uint64_t *dst = win + (kh * KW + kw) * GW;
-              if (aligned) {
-                // Whole words; the bits past C are 0 in both planes.
-                const std::uint64_t *sw = xs + pos + g * Cg / 64, *mw = xnz + pos + g * Cg / 64;
-                for (index_t j = 0; j < GW; ++j) {
-                  dst[j] = sw[j];
-                  exact[t] |= mw[j] != (j + 1 < GW ? ~std::uint64_t(0) : lastMask);
-                }
-                continue;
-              }
+              const index_t pos = ((n * H + ih) * W + iw) * CW, at = t * KP + (kh * KW + kw) * GW;
               for (index_t j = 0; j < GW; ++j) {
-                const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
-                const std::uint64_t m = load_bits(xnz + pos, g * Cg + 64 * j, bits);
-                dst[j] = load_bits(xs + pos, g * Cg + 64 * j, bits);
-                exact[t] |= popcount64(m) != bits;
+                std::uint64_t sv, mv;
+                if (aligned) { // whole words; the bits past C are 0 in both planes
+                  sv = xs[pos + g * Cg / 64 + j];
+                  mv = xnz[pos + g * Cg / 64 + j];
+                } else {
+                  const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
+                  sv = load_bits(xs + pos, g * Cg + 64 * j, bits);
+                  mv = load_bits(xnz + pos, g * Cg + 64 * j, bits);
+                }
+                signs[at + j] = sv;
+                masks[at + j] = mv;
+                masked |= mv != (j + 1 < GW ? ~std::uint64_t(0) : lastMask);
+                nonzeros[t] += popcount64(mv);
               }
             }
         }
         for (index_t o = g * Og; o < (g + 1) * Og; o += 2) {
-          const int rows = o + 1 < (g + 1) * Og ? 2 : 1;
+          const bool pair = o + 1 < (g + 1) * Og;
           std::int32_t pc[2][kBinaryTile];
-          if (rows == 2)
-            xor_popcount_block<2, kBinaryTile>(scratch, w + 2 * o * KP, KP, pc);
+          const std::uint32_t *wo = w + 2 * o * KP;
+          if (masked)
+            pair ? xor_popcount_block<2, kBinaryTile, true>(scratch, wo, KP, pc)
+                 : xor_popcount_block<1, kBinaryTile, true>(scratch, wo, KP, pc);
           else
-            xor_popcount_block<1, kBinaryTile>(scratch, w + 2 * o * KP, KP, pc);
-          for (int r = 0; r < rows; ++r)
-            for (index_t t = 0; t < tile; ++t) {
-              const index_t oh = (p0 + t) / OW, ow = (p0 + t) % OW;
-              std::int32_t acc = fullBits - 2 * pc[r][t];
-              if (padded[t] || exact[t]) {
-                // Recount: padded taps contribute 0, zero inputs contribute 0.
-                acc = 0;
-                for (index_t kh = 0; kh < KH; ++kh)
-                  for (index_t kw = 0; kw < KW; ++kw) {
-                    const index_t ih = oh * SH - PT + kh * DH, iw = ow * SW - PL + kw * DW;
-                    if (ih < 0 || ih >= H || iw < 0 || iw >= W)
-                      continue;
-                    if (!exact[t]) {
-                      acc += tapsum[(o + r) * taps + kh * KW + kw];
-                      continue;
-                    }
-                    const index_t pos = ((n * H + ih) * W + iw) * CW;
-                    for (index_t j = 0; j < GW; ++j) {
-                      const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
-                      const std::uint64_t m = load_bits(xnz + pos, g * Cg + 64 * j, bits);
-                      const std::uint64_t a = load_bits(xs + pos, g * Cg + 64 * j, bits);
-                      const std::uint64_t wv = load_weight_word(w, (o + r) * KP + (kh * KW + kw) * GW + j);
-                      acc += popcount64(m) - 2 * popcount64((a ^ wv) & m);
-                    }
-                  }
-                if (!exact[t]) {
-                  // acc holds the tap sums of the in-bounds taps; the fast
-                  // count treated padded taps as +1 inputs.
-                  std::int32_t padSum = 0;
-                  for (index_t k = 0; k < taps; ++k)
-                    padSum += tapsum[(o + r) * taps + k];
-                  acc = fullBits - 2 * pc[r][t] - (padSum - acc);
-                }
-              }
-              y[((n * O + o + r) * OH) * OW + p0 + t] = acc;
-            }
+            pair ? xor_popcount_block<2, kBinaryTile, false>(scratch, wo, KP, pc)
+                 : xor_popcount_block<1, kBinaryTile, false>(scratch, wo, KP, pc);
+          for (int r = 0; r < (pair ? 2 : 1); ++r) {
+            std::int32_t *yo = y + (n * O + o + r) * pixels + p0;
+            for (index_t t = 0; t < tile; ++t)
+              yo[t] = (masked ? nonzeros[t] : fullBits) - 2 * pc[r][t];
+          }
         }
       }
 }
@@ -262,9 +256,8 @@ inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, con
 /// Binary matrix product [N, K] x [O, K]^T into int32 [N, O]: a 1x1
 /// convolution on a 1x1 image.
 inline void binary_dense(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                         const std::int32_t *tapsum, std::uint64_t *scratch, std::int32_t *y, index_t N,
-                         index_t K, index_t O) {
-  binary_conv2d(xs, xnz, w, tapsum, scratch, y, N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+                         std::uint64_t *scratch, std::int32_t *y, index_t N, index_t K, index_t O) {
+  binary_conv2d(xs, xnz, w, scratch, y, N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1);
 }
 
 /// Per-channel thresholds on an int32 [N, C, HW] accumulator, packed as a

@@ -18,27 +18,19 @@ int64_t outSize(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1, int64_
 }
 
 /// Weights [O][Cg][KH][KW] in {-1, +1} -> the kernel layout: rows of
-/// [KH][KW][words] words, bit 1 = -1, as uint32 halves; and the sum of each
-/// tap's weights.
-struct Packed {
-  std::vector<uint32_t> bits;
-  std::vector<int32_t> tapsum;
-};
-Packed packWeights(const std::vector<int> &w, int64_t o, int64_t cg, int64_t kh, int64_t kw) {
+/// [KH][KW][words] words, bit 1 = -1, as uint32 halves.
+std::vector<uint32_t> packWeights(const std::vector<int> &w, int64_t o, int64_t cg, int64_t kh, int64_t kw) {
   int64_t words = (cg + 63) / 64, row = kh * kw * words;
-  Packed p{std::vector<uint32_t>(o * row * 2, 0), std::vector<int32_t>(o * kh * kw, 0)};
+  std::vector<uint32_t> bits(o * row * 2, 0);
   for (int64_t a = 0; a < o; ++a)
     for (int64_t c = 0; c < cg; ++c)
       for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x) {
-          int v = w[((a * cg + c) * kh + y) * kw + x];
-          p.tapsum[(a * kh + y) * kw + x] += v;
-          if (v < 0) {
+        for (int64_t x = 0; x < kw; ++x)
+          if (w[((a * cg + c) * kh + y) * kw + x] < 0) {
             int64_t word = a * row + (y * kw + x) * words + c / 64;
-            p.bits[2 * word + (c % 64) / 32] |= 1u << (c % 32);
+            bits[2 * word + (c % 64) / 32] |= 1u << (c % 32);
           }
-        }
-  return p;
+  return bits;
 }
 
 void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
@@ -81,7 +73,7 @@ void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
   auto packed = packWeights(w, k.o, cg, k.kh, k.kw);
   std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(k.kh, k.kw, cg));
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::binary_conv2d(sign.data(), nonzero.data(), packed.bits.data(), packed.tapsum.data(), scratch.data(),
+  qnn_rt::binary_conv2d(sign.data(), nonzero.data(), packed.data(), scratch.data(),
                         got.data(), k.n, k.c, k.h, k.w, k.o, k.kh,
                         k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g);
   ASSERT_EQ(got, expected);
@@ -113,7 +105,7 @@ TEST(BinaryDense, MatchesReference) {
   auto packed = packWeights(w, o, k, 1, 1);
   std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(1, 1, k));
   std::vector<int32_t> y(n * o);
-  qnn_rt::binary_dense(s.data(), nz.data(), packed.bits.data(), packed.tapsum.data(), scratch.data(), y.data(), n,
+  qnn_rt::binary_dense(s.data(), nz.data(), packed.data(), scratch.data(), y.data(), n,
                        k, o);
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < o; ++j) {

@@ -18,7 +18,7 @@ namespace {
 
 cl::OptionCategory qnncCategory("qnnc options");
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("MODEL.onnx (or .pbtxt: protobuf text format)"),
-                               cl::Required, cl::cat(qnncCategory));
+                               cl::cat(qnncCategory));
 cl::opt<std::string> outputDir("o", cl::desc("output directory for the generated C++ project"),
                                cl::value_desc("OUTDIR"), cl::cat(qnncCategory));
 enum class Emit { Dir, Import, Mlir, EmitC, Cpp };
@@ -35,6 +35,8 @@ cl::opt<std::string> targetName("target",
                                 cl::desc("instruction set of the generated code: generic (default), x86-64-v3, "
                                          "x86-64-v4, aarch64, cortex-m4, riscv64, native (the host's)"),
                                 cl::init("generic"), cl::cat(qnncCategory));
+cl::opt<std::string> printTarget("print-target", cl::desc("print the target NAME resolves to (e.g. native) and exit"),
+                                 cl::value_desc("NAME"), cl::cat(qnncCategory));
 cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
                        cl::cat(qnncCategory));
 
@@ -72,6 +74,19 @@ int main(int argc, char **argv) {
                               "qnnc: ahead-of-time compiler for binary and low-bit neural networks\n\n"
                               "  qnnc MODEL.onnx -o OUTDIR   writes OUTDIR/{<name>.h,<name>.cpp,model_main.cpp,\n"
                               "                              CMakeLists.txt,qnn_runtime/}; build it with cmake.\n");
+  if (!printTarget.empty()) {
+    auto t = qnnc::lookupTarget(printTarget);
+    if (!t) {
+      llvm::errs() << "qnnc: error: unknown target '" << printTarget << "'\n";
+      return 1;
+    }
+    llvm::outs() << t->name << "\n";
+    return 0;
+  }
+  if (inputPath.empty()) {
+    llvm::errs() << "qnnc: error: no input model (see --help)\n";
+    return 1;
+  }
   if (emit == Emit::Dir && outputDir.empty()) {
     llvm::errs() << "qnnc: error: -o OUTDIR is required (or --emit=mlir|emitc|cpp)\n";
     return 1;

@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""qnnc vs ONNX Runtime, same ONNX files, same inputs, one thread each, in
+the same run; plus this core's measured peaks and callgrind instruction
+counts (repeatable on a noisy machine).
+
+    /usr/bin/python3 bench/run_bench.py [--qnnc build/tools/qnnc] [--target native]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import e2e_lib  # noqa: E402
+
+
+def measure_peaks(work, target):
+    exe = os.path.join(work, "peak")
+    arch = {"x86-64-v3": "-march=x86-64-v3", "x86-64-v4": "-march=x86-64-v4 -mavx512vpopcntdq"}.get(target, "")
+    e2e_lib.run(["g++", "-O3", "-std=c++17", *arch.split(), os.path.join(HERE, "peak.cpp"), "-o", exe])
+    out = e2e_lib.run([exe])
+    binary = float(re.search(r"binary_peak_macs_per_s (\S+)", out).group(1))
+    fp32 = float(re.search(r"fp32_peak_macs_per_s (\S+)", out).group(1))
+    isa = re.search(r"\((.*)\)", out).group(1)
+    return binary, fp32, isa
+
+
+def time_qnnc(exe, x, work, repeats):
+    src = os.path.join(work, "bench_in.bin")
+    np.repeat(x, repeats, axis=0).astype(np.float32).tofile(src)
+    dst = os.path.join(work, "bench_out.bin")
+    t0 = time.perf_counter()
+    e2e_lib.run([exe, src, dst])
+    ms = (time.perf_counter() - t0) * 1e3 / repeats
+    return ms, np.fromfile(dst, dtype=np.float32).reshape(repeats, -1)[0]
+
+
+def callgrind_instructions(exe, x, work):
+    src = os.path.join(work, "cg_in.bin")
+    x.astype(np.float32).tofile(src)
+    out = os.path.join(work, "callgrind.out")
+    p = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", exe, src,
+                        os.path.join(work, "cg_out.bin")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    m = re.search(r"Collected : (\d+)", p.stdout)
+    return int(m.group(1)) if m else None
+
+
+def bench_model(name, onnx_path, shape, qnnc, target, work, repeats, macs):
+    d = os.path.join(work, name)
+    os.makedirs(d, exist_ok=True)
+    exe = e2e_lib.compile_model(qnnc, onnx_path, os.path.join(d, "out"), flags="-O3", extra=[f"--target={target}"])
+    x = np.random.default_rng(0).standard_normal((1, 1, *shape)).astype(np.float32)  # one input of [1, *shape]
+    qnnc_ms, got = time_qnnc(exe, x, d, repeats)
+    ref, ort_ms = e2e_lib.run_ort(onnx_path, np.repeat(x, repeats, axis=0), d)
+    err = e2e_lib.relative_error(got[None], ref[:1])
+    instructions = callgrind_instructions(exe, x, d)
+    return {"name": name, "qnnc_ms": qnnc_ms, "ort_ms": ort_ms, "err": err, "instructions": instructions,
+            "macs": macs, "report": open(os.path.join(d, "out", "report.txt")).read()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qnnc", default=os.path.join(HERE, "..", "build", "tools", "qnnc"))
+    ap.add_argument("--target", default="native")
+    ap.add_argument("--work", default=os.path.join(HERE, "..", "build", "bench"))
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    target = e2e_lib.run([args.qnnc, "--print-target", args.target]).strip()
+    warnings.filterwarnings("ignore")
+    import torch
+    import models
+    torch.manual_seed(0)
+
+    bin_peak, fp_peak, isa = measure_peaks(args.work, target)
+    print(f"target {target}; measured peaks on one core: xnor+popcount+add {bin_peak:.3g} binary MACs/s ({isa}), "
+          f"fp32 multiply-add {fp_peak:.3g} MACs/s\n")
+
+    results = []
+    resnet = models.BiReal18()
+    path = os.path.join(args.work, "bireal18.onnx")
+    models.export(resnet, (1, 3, 224, 224), path)
+    results.append(bench_model("bireal18_224", path, (3, 224, 224), args.qnnc, target, args.work, 5,
+                               models.macs(resnet, (1, 3, 224, 224))))
+    for hw in (14, 28):
+        for binary in (True, False):
+            layer = models.BinaryLayer(256, binary)
+            name = f"conv256_{hw}x{hw}_{'binary' if binary else 'float'}"
+            path = os.path.join(args.work, name + ".onnx")
+            models.export(layer, (1, 256, hw, hw), path)
+            results.append(bench_model(name, path, (256, hw, hw), args.qnnc, target, args.work, 50,
+                                       models.macs(layer, (1, 256, hw, hw))))
+
+    print(f"{'model':24} {'qnnc ms':>9} {'ORT ms':>9} {'ORT/qnnc':>9} {'rel.err':>9} {'instr':>14} "
+          f"{'limit ms':>9} {'of limit':>9}")
+    for r in results:
+        bmacs, fmacs = r["macs"]
+        limit_ms = (bmacs / bin_peak + fmacs / fp_peak) * 1e3
+        print(f"{r['name']:24} {r['qnnc_ms']:9.3f} {r['ort_ms']:9.3f} {r['ort_ms'] / r['qnnc_ms']:9.2f} "
+              f"{r['err']:9.1e} {r['instructions'] or 0:14,d} {limit_ms:9.3f} {limit_ms / r['qnnc_ms']:9.1%}")
+    print()
+    for r in results:
+        bmacs, fmacs = r["macs"]
+        if bmacs:
+            rate = bmacs / (r["qnnc_ms"] / 1e3)
+            print(f"{r['name']}: {bmacs / 1e6:.0f}M binary MACs, {fmacs / 1e6:.0f}M fp32 MACs; binary part at "
+                  f"{rate:.3g} MACs/s = {rate / bin_peak:.1%} of the measured xnor-popcount peak (whole model time)")
+        arena = re.search(r"arena bytes: (\d+)", r["report"]).group(1)
+        bound = re.search(r"lower bound bytes: (\d+)", r["report"]).group(1)
+        print(f"  arena {arena} bytes, liveness lower bound {bound} bytes")
+
+
+if __name__ == "__main__":
+    main()

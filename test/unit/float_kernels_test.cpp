@@ -1,0 +1,72 @@
+// Float kernels against direct loops written from the ONNX definitions.
+#include "qnn_runtime/kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace {
+
+struct ConvCase {
+  int64_t n, c, h, w, o, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, g;
+};
+
+void checkConv(const ConvCase &k, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  const int64_t cg = k.c / k.g, og = k.o / k.g;
+  const int64_t oh = (k.h + k.pt + k.pb - k.dh * (k.kh - 1) - 1) / k.sh + 1;
+  const int64_t ow = (k.w + k.pl + k.pr - k.dw * (k.kw - 1) - 1) / k.sw + 1;
+  std::vector<float> x(k.n * k.c * k.h * k.w), w(k.o * cg * k.kh * k.kw), b(k.o);
+  for (auto *v : {&x, &w, &b})
+    for (float &e : *v)
+      e = uni(rng);
+  std::vector<float> got(k.n * k.o * oh * ow);
+  std::vector<float> scratch(qnn_rt::conv2d_f32_scratch_floats(cg, k.kh, k.kw, oh, ow));
+  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(), k.n, k.c, k.h, k.w, k.o, k.kh, k.kw,
+                     oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g);
+  for (int64_t n = 0; n < k.n; ++n)
+    for (int64_t o = 0; o < k.o; ++o)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t z = 0; z < ow; ++z) {
+          double sum = b[o];
+          for (int64_t c = 0; c < cg; ++c)
+            for (int64_t i = 0; i < k.kh; ++i)
+              for (int64_t j = 0; j < k.kw; ++j) {
+                int64_t iy = y * k.sh - k.pt + i * k.dh, ix = z * k.sw - k.pl + j * k.dw;
+                if (iy >= 0 && iy < k.h && ix >= 0 && ix < k.w)
+                  sum += double(x[((n * k.c + (o / og) * cg + c) * k.h + iy) * k.w + ix]) *
+                         w[((o * cg + c) * k.kh + i) * k.kw + j];
+              }
+          ASSERT_NEAR(got[((n * k.o + o) * oh + y) * ow + z], sum, 1e-4) << o << " " << y << " " << z;
+        }
+}
+
+TEST(Conv2D, PaddedStride1) { checkConv({1, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 1); }
+TEST(Conv2D, Stride2AsymmetricPads) { checkConv({2, 4, 11, 10, 6, 7, 7, 2, 2, 3, 2, 3, 1, 1, 1, 1}, 2); }
+TEST(Conv2D, GroupsAndDilation) { checkConv({1, 6, 9, 9, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 3}, 3); }
+TEST(Conv2D, PointwiseStride2) { checkConv({1, 16, 8, 8, 7, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1}, 4); }
+TEST(Conv2D, ManyRowChunks) { checkConv({1, 64, 12, 32, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 5); }
+
+TEST(Pooling, AveragePoolCountIncludePad) {
+  // 1x1x3x3 ones, 3x3 window, pads 1, stride 2: ONNX divides by 9 with
+  // count_include_pad and by the in-bounds count without.
+  std::vector<float> x(9, 1.0f), y(4);
+  qnn_rt::avg_pool_f32(x.data(), y.data(), 1, 3, 3, 2, 2, 3, 3, 2, 2, 1, 1, 1, 1, true);
+  EXPECT_FLOAT_EQ(y[0], 4.0f / 9.0f);
+  qnn_rt::avg_pool_f32(x.data(), y.data(), 1, 3, 3, 2, 2, 3, 3, 2, 2, 1, 1, 1, 1, false);
+  EXPECT_FLOAT_EQ(y[0], 1.0f);
+}
+
+TEST(Softmax, InnerAxis) {
+  const float x[6] = {1, 2, 3, 4, 5, 6}; // [1, 3, 2], softmax over the 3
+  float y[6];
+  qnn_rt::softmax_f32(x, y, 1, 3, 2);
+  const float s0 = std::exp(1.f) + std::exp(3.f) + std::exp(5.f);
+  EXPECT_NEAR(y[0], std::exp(1.f) / s0, 1e-6);
+  EXPECT_NEAR(y[0] + y[2] + y[4], 1.0f, 1e-6);
+}
+
+} // namespace
