@@ -28,11 +28,13 @@ inline void valid_range(index_t in, index_t out, index_t stride, index_t offset,
     begin = end;
 }
 
-/// Output rows per im2col chunk: the chunk's column matrix stays within
-/// 256 KiB (L2-sized).
+/// Output rows per im2col chunk: at least 256 columns when the image has
+/// them (so GEMM panels run on full blocks), else as many as fit 256 KiB.
 inline index_t conv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
-  const index_t rows = (64 * 1024) / (Cg * KH * KW * OW);
-  return rows < 1 ? 1 : (rows > OH ? OH : rows);
+  index_t rows = (64 * 1024) / (Cg * KH * KW * OW);
+  const index_t wide = (256 + OW - 1) / OW;
+  rows = rows < wide ? wide : rows;
+  return rows > OH ? OH : rows;
 }
 
 /// Scratch floats conv2d_f32 needs for its column matrix.
@@ -40,10 +42,62 @@ inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, ind
   return Cg * KH * KW * conv2d_chunk_rows(Cg, KH, KW, OH, OW) * OW;
 }
 
+constexpr index_t kGemmRows = 8, kGemmCols = 8;
+
+/// acc[r][j] += sum_k w[r][k] * col[k][p + j] for R rows and J columns,
+/// k in order: the same sum order on every instruction set, so results are
+/// bit-identical across targets.
+template <index_t R, index_t J>
+inline void gemm_block(const float *w, const float *col, index_t K, index_t P, index_t p, float (&acc)[R][J]) {
+  for (index_t k = 0; k < K; ++k) {
+    const float *c = col + k * P + p;
+    for (index_t r = 0; r < R; ++r) {
+      const float wv = w[r * K + k];
+      for (index_t j = 0; j < J; ++j)
+        acc[r][j] += wv * c[j];
+    }
+  }
+}
+
+/// y[r][p] = bias[r] + sum_k w[r][k] * col[k][p] for `rows` (<= kGemmRows)
+/// rows of w [rows][K] and P columns of col [K][P]; y rows `ystride` apart.
+/// Register blocks of kGemmRows x kGemmCols, narrower blocks at the edges.
+inline void gemm_panel(const float *w, const float *bias, const float *col, float *y, index_t ystride, index_t rows,
+                       index_t K, index_t P) {
+  index_t p = 0;
+  if (rows == kGemmRows)
+    for (; p + kGemmCols <= P; p += kGemmCols) {
+      float acc[kGemmRows][kGemmCols];
+      for (index_t r = 0; r < kGemmRows; ++r)
+        for (index_t j = 0; j < kGemmCols; ++j)
+          acc[r][j] = bias ? bias[r] : 0.0f;
+      gemm_block(w, col, K, P, p, acc);
+      for (index_t r = 0; r < kGemmRows; ++r)
+        for (index_t j = 0; j < kGemmCols; ++j)
+          y[r * ystride + p + j] = acc[r][j];
+    }
+  // Edges: one row at a time, 8 columns a block, then single columns.
+  for (index_t r = 0; r < rows; ++r) {
+    index_t q = p;
+    for (; q + 8 <= P; q += 8) {
+      float acc[1][8];
+      for (index_t j = 0; j < 8; ++j)
+        acc[0][j] = bias ? bias[r] : 0.0f;
+      gemm_block(w + r * K, col, K, P, q, acc);
+      for (index_t j = 0; j < 8; ++j)
+        y[r * ystride + q + j] = acc[0][j];
+    }
+    for (; q < P; ++q) {
+      float acc[1][1] = {{bias ? bias[r] : 0.0f}};
+      gemm_block(w + r * K, col, K, P, q, acc);
+      y[r * ystride + q] = acc[0][0];
+    }
+  }
+}
+
 /// Convolution as im2col + GEMM over chunks of output rows: the column
 /// matrix [Cg*KH*KW][rows*OW] (zero where the window hits padding) is
-/// multiplied by the weights [Og][Cg*KH*KW], four output channels at a time
-/// over contiguous columns, which the compiler vectorizes.
+/// multiplied by the weights [Og][Cg*KH*KW] in register-blocked panels.
 inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y, index_t N,
                        index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
                        index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW,
@@ -67,38 +121,10 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
                 }
               }
             }
-        for (index_t o0 = g * Og; o0 < (g + 1) * Og; o0 += 4) {
-          const index_t block = (g + 1) * Og - o0 < 4 ? (g + 1) * Og - o0 : 4;
-          float *yo[4];
-          for (index_t i = 0; i < 4; ++i) {
-            yo[i] = y + (n * O + o0 + (i < block ? i : 0)) * OH * OW + r0 * OW;
-            if (i < block)
-              for (index_t p = 0; p < P; ++p)
-                yo[i][p] = b ? b[o0 + i] : 0.0f;
-          }
-          if (block == 4) {
-            for (index_t k = 0; k < K; ++k) {
-              const float *col = scratch + k * P;
-              const float w0 = w[(o0 + 0) * K + k], w1 = w[(o0 + 1) * K + k];
-              const float w2 = w[(o0 + 2) * K + k], w3 = w[(o0 + 3) * K + k];
-              float *y0 = yo[0], *y1 = yo[1], *y2 = yo[2], *y3 = yo[3];
-              for (index_t p = 0; p < P; ++p) {
-                const float v = col[p];
-                y0[p] += w0 * v;
-                y1[p] += w1 * v;
-                y2[p] += w2 * v;
-                y3[p] += w3 * v;
-              }
-            }
-          } else {
-            for (index_t i = 0; i < block; ++i)
-              for (index_t k = 0; k < K; ++k) {
-                const float *col = scratch + k * P;
-                const float wv = w[(o0 + i) * K + k];
-                for (index_t p = 0; p < P; ++p)
-                  yo[i][p] += wv * col[p];
-              }
-          }
+        for (index_t o = g * Og; o < (g + 1) * Og; o += kGemmRows) {
+          const index_t block = (g + 1) * Og - o < kGemmRows ? (g + 1) * Og - o : kGemmRows;
+          gemm_panel(w + o * K, b ? b + o : nullptr, scratch, y + (n * O + o) * OH * OW + r0 * OW, OH * OW, block,
+                     K, P);
         }
       }
 }
