@@ -28,6 +28,83 @@ inline void valid_range(index_t in, index_t out, index_t stride, index_t offset,
     begin = end;
 }
 
+#if defined(__AVX__)
+constexpr index_t kLanes = 8; // one AVX register of floats
+#else
+constexpr index_t kLanes = 4; // SSE, NEON, or scalarized where there is no SIMD
+#endif
+/// The GEMM's register block: 4 output channels x kGemmCols columns, and the
+/// width of the column panels im2col writes.
+constexpr index_t kGemmRows = 4, kGemmCols = 2 * kLanes, kMaxGemmCols = 16;
+
+/// Scratch index of column matrix element (k, p): panels of kGemmCols
+/// columns, each stored k-major so the GEMM streams it linearly.
+inline index_t panel_index(index_t K, index_t k, index_t p) {
+  return (p / kGemmCols) * K * kGemmCols + k * kGemmCols + p % kGemmCols;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+/// kLanes floats as one value: GCC/Clang vector extensions lower it to AVX,
+/// SSE, NEON or scalar code, whatever the target has.
+typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
+
+/// The 4 x kGemmCols register block: y[r][p..) = bias[r] + sum_k w[r][k] *
+/// col[k][p..), k in order (the same sum order on every instruction set, so
+/// results are bit-identical across targets). `panel` is the column panel.
+inline void gemm_block(const float *w, const float *bias, const float *panel, float *y, index_t ystride,
+                       index_t K) {
+  const float *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
+  floatv a00, a01, a10, a11, a20, a21, a30, a31;
+  a00 = a01 = floatv{} + (bias ? bias[0] : 0.0f);
+  a10 = a11 = floatv{} + (bias ? bias[1] : 0.0f);
+  a20 = a21 = floatv{} + (bias ? bias[2] : 0.0f);
+  a30 = a31 = floatv{} + (bias ? bias[3] : 0.0f);
+  for (index_t k = 0; k < K; ++k) {
+    floatv c0, c1;
+    __builtin_memcpy(&c0, panel + k * kGemmCols, sizeof(c0));
+    __builtin_memcpy(&c1, panel + k * kGemmCols + kLanes, sizeof(c1));
+    a00 += w0[k] * c0;
+    a01 += w0[k] * c1;
+    a10 += w1[k] * c0;
+    a11 += w1[k] * c1;
+    a20 += w2[k] * c0;
+    a21 += w2[k] * c1;
+    a30 += w3[k] * c0;
+    a31 += w3[k] * c1;
+  }
+  __builtin_memcpy(y, &a00, sizeof(a00));
+  __builtin_memcpy(y + kLanes, &a01, sizeof(a01));
+  __builtin_memcpy(y + ystride, &a10, sizeof(a10));
+  __builtin_memcpy(y + ystride + kLanes, &a11, sizeof(a11));
+  __builtin_memcpy(y + 2 * ystride, &a20, sizeof(a20));
+  __builtin_memcpy(y + 2 * ystride + kLanes, &a21, sizeof(a21));
+  __builtin_memcpy(y + 3 * ystride, &a30, sizeof(a30));
+  __builtin_memcpy(y + 3 * ystride + kLanes, &a31, sizeof(a31));
+}
+#endif
+
+/// y[r][p] = bias[r] + sum_k w[r][k] * col(k, p) for `rows` (<= kGemmRows)
+/// rows of w [rows][K] and P columns of the paneled column matrix; y rows
+/// `ystride` apart.
+inline void gemm_panel(const float *w, const float *bias, const float *col, float *y, index_t ystride, index_t rows,
+                       index_t K, index_t P) {
+  index_t p = 0;
+#if defined(__GNUC__) || defined(__clang__)
+  if (rows == kGemmRows)
+    for (; p + kGemmCols <= P; p += kGemmCols)
+      gemm_block(w, bias, col + panel_index(K, 0, p), y + p, ystride, K);
+#endif
+  // Edges (and compilers without vector extensions): column by column, k in
+  // the same order.
+  for (index_t r = 0; r < rows; ++r)
+    for (index_t q = p; q < P; ++q) {
+      float acc = bias ? bias[r] : 0.0f;
+      for (index_t k = 0; k < K; ++k)
+        acc += w[r * K + k] * col[panel_index(K, k, q)];
+      y[r * ystride + q] = acc;
+    }
+}
+
 /// Output rows per im2col chunk: at least 256 columns when the image has
 /// them (so GEMM panels run on full blocks), else as many as fit 256 KiB.
 inline index_t conv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
@@ -37,62 +114,12 @@ inline index_t conv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OH,
   return rows > OH ? OH : rows;
 }
 
-/// Scratch floats conv2d_f32 needs for its column matrix.
+/// Scratch floats conv2d_f32 needs for its column matrix (whole panels).
 inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
-  return Cg * KH * KW * conv2d_chunk_rows(Cg, KH, KW, OH, OW) * OW;
-}
-
-constexpr index_t kGemmRows = 8, kGemmCols = 8;
-
-/// acc[r][j] += sum_k w[r][k] * col[k][p + j] for R rows and J columns,
-/// k in order: the same sum order on every instruction set, so results are
-/// bit-identical across targets.
-template <index_t R, index_t J>
-inline void gemm_block(const float *w, const float *col, index_t K, index_t P, index_t p, float (&acc)[R][J]) {
-  for (index_t k = 0; k < K; ++k) {
-    const float *c = col + k * P + p;
-    for (index_t r = 0; r < R; ++r) {
-      const float wv = w[r * K + k];
-      for (index_t j = 0; j < J; ++j)
-        acc[r][j] += wv * c[j];
-    }
-  }
-}
-
-/// y[r][p] = bias[r] + sum_k w[r][k] * col[k][p] for `rows` (<= kGemmRows)
-/// rows of w [rows][K] and P columns of col [K][P]; y rows `ystride` apart.
-/// Register blocks of kGemmRows x kGemmCols, narrower blocks at the edges.
-inline void gemm_panel(const float *w, const float *bias, const float *col, float *y, index_t ystride, index_t rows,
-                       index_t K, index_t P) {
-  index_t p = 0;
-  if (rows == kGemmRows)
-    for (; p + kGemmCols <= P; p += kGemmCols) {
-      float acc[kGemmRows][kGemmCols];
-      for (index_t r = 0; r < kGemmRows; ++r)
-        for (index_t j = 0; j < kGemmCols; ++j)
-          acc[r][j] = bias ? bias[r] : 0.0f;
-      gemm_block(w, col, K, P, p, acc);
-      for (index_t r = 0; r < kGemmRows; ++r)
-        for (index_t j = 0; j < kGemmCols; ++j)
-          y[r * ystride + p + j] = acc[r][j];
-    }
-  // Edges: one row at a time, 8 columns a block, then single columns.
-  for (index_t r = 0; r < rows; ++r) {
-    index_t q = p;
-    for (; q + 8 <= P; q += 8) {
-      float acc[1][8];
-      for (index_t j = 0; j < 8; ++j)
-        acc[0][j] = bias ? bias[r] : 0.0f;
-      gemm_block(w + r * K, col, K, P, q, acc);
-      for (index_t j = 0; j < 8; ++j)
-        y[r * ystride + q + j] = acc[0][j];
-    }
-    for (; q < P; ++q) {
-      float acc[1][1] = {{bias ? bias[r] : 0.0f}};
-      gemm_block(w + r * K, col, K, P, q, acc);
-      y[r * ystride + q] = acc[0][0];
-    }
-  }
+  const index_t P = conv2d_chunk_rows(Cg, KH, KW, OH, OW) * OW;
+  // Rounded to the widest panel of any target: qnnc sizes the arena once for
+  // whatever instruction set the generated code is built with.
+  return Cg * KH * KW * ((P + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols);
 }
 
 /// Convolution as im2col + GEMM over chunks of output rows: the column
@@ -111,13 +138,14 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
         for (index_t c = 0; c < Cg; ++c)
           for (index_t kh = 0; kh < KH; ++kh)
             for (index_t kw = 0; kw < KW; ++kw) {
-              float *col = scratch + ((c * KH + kh) * KW + kw) * P;
+              const index_t k = (c * KH + kh) * KW + kw;
               const float *xc = x + (n * C + g * Cg + c) * H * W;
               for (index_t r = 0; r < rows; ++r) {
                 const index_t ih = (r0 + r) * SH - PT + kh * DH;
                 for (index_t ow = 0; ow < OW; ++ow) {
                   const index_t iw = ow * SW - PL + kw * DW;
-                  col[r * OW + ow] = ih >= 0 && ih < H && iw >= 0 && iw < W ? xc[ih * W + iw] : 0.0f;
+                  scratch[panel_index(K, k, r * OW + ow)] =
+                      ih >= 0 && ih < H && iw >= 0 && iw < W ? xc[ih * W + iw] : 0.0f;
                 }
               }
             }
