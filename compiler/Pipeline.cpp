@@ -8,6 +8,7 @@ void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
   auto &fn = pm.nest<mlir::func::FuncOp>();
   fn.addPass(createRecognizeBinary());
   fn.addPass(createFoldThresholds());
+  fn.addPass(createFuseEpilogues());
   fn.addPass(mlir::createCanonicalizerPass());
   fn.addPass(mlir::createCSEPass());
 }

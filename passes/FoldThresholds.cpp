@@ -1,5 +1,6 @@
 // qnn-fold-thresholds: binarize(monotone per-channel chain(to_float(acc)))
 // -> threshold(acc), exact to the float semantics of the unfolded code.
+#include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
 
 #include "qnn_runtime/float_kernels.h"
@@ -20,31 +21,6 @@ using namespace qnnc;
 using namespace qnnc::qnn;
 
 namespace {
-
-std::optional<SmallVector<float>> constantF32(Value v) {
-  DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.getElementType().isF32())
-    return std::nullopt;
-  return SmallVector<float>(attr.getValues<float>());
-}
-
-/// Per-channel values of a constant operand that broadcasts along axis 1 of
-/// a tensor of rank `rank` with `channels` channels (scalars included).
-std::optional<SmallVector<float>> perChannel(Value v, int64_t rank, int64_t channels) {
-  auto values = constantF32(v);
-  if (!values)
-    return std::nullopt;
-  auto shape = cast<RankedTensorType>(v.getType()).getShape();
-  if ((int64_t)shape.size() > rank)
-    return std::nullopt;
-  int64_t channelDim = (int64_t)shape.size() - (rank - 1); // position of axis 1
-  for (int64_t i = 0; i < (int64_t)shape.size(); ++i)
-    if (shape[i] != 1 && !(i == channelDim && shape[i] == channels))
-      return std::nullopt;
-  if (values->size() == 1)
-    values->assign(channels, (*values)[0]);
-  return values;
-}
 
 /// One step of the float chain between the accumulator and the Sign.
 struct ChainStep {

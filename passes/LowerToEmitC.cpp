@@ -334,6 +334,14 @@ LogicalResult Lowering::lower(Operation *op) {
         call(loc, "qnn_rt::to_float_i32", {buffer(t.getInput()), out().front(), numel(t.getInput())});
         return success();
       })
+      .Case([&](ScaleBiasOp sb) {
+        NCS v = ncsOf(shapeOf(sb.getInput()));
+        auto f32Type = RankedTensorType::get({v.c}, b.getF32Type());
+        Value scale = global(loc, "scale", DenseElementsAttr::get(f32Type, sb.getScale()));
+        Value bias = global(loc, "bias", DenseElementsAttr::get(f32Type, sb.getBias()));
+        call(loc, "qnn_rt::scale_bias_i32", {buffer(sb.getInput()), scale, bias, out().front(), v.n, v.c, v.spatial});
+        return success();
+      })
       .Case([&](BinarizeOp bin) {
         NCS v = ncsOf(shapeOf(bin.getInput()));
         call(loc, "qnn_rt::binarize_f32", {buffer(bin.getInput()), out()[0], out()[1], v.n, v.c, v.spatial});

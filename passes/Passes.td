@@ -33,6 +33,16 @@ def FoldThresholds : Pass<"qnn-fold-thresholds", "mlir::func::FuncOp"> {
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }
 
+def FuseEpilogues : Pass<"qnn-fuse-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Fuse to_float + per-channel mul/add of an accumulator into qnn.scale_bias";
+  let description = [{
+    The float epilogue of a binary layer (XNOR-Net scale, exporter-folded
+    BatchNorm, bias) becomes one pass over the accumulator instead of three.
+    Exact: the fused kernel rounds the multiply and the add separately.
+  }];
+  let dependentDialects = ["::qnnc::qnn::QnnDialect"];
+}
+
 def PlanMemory : Pass<"qnn-plan-memory", "mlir::ModuleOp"> {
   let summary = "Assign every tensor of @main an offset in one static arena";
   let description = [{

@@ -325,6 +325,15 @@ LogicalResult ToFloatOp::verify() {
   return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
 }
 
+LogicalResult ScaleBiasOp::verify() {
+  auto in = getInput().getType().getShape();
+  if (in.size() < 2)
+    return emitOpError("expects an input of rank >= 2 (channels on axis 1)");
+  if ((int64_t)getScale().size() != in[1] || (int64_t)getBias().size() != in[1])
+    return emitOpError() << "scale and bias must have " << in[1] << " entries, one per channel";
+  return expectShape(*this, getOutput().getType().getShape(), in);
+}
+
 LogicalResult BinarizeOp::verify() {
   return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
 }

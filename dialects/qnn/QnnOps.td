@@ -158,6 +158,19 @@ def Qnn_ToFloatOp : Qnn_Op<"to_float", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Qnn_ScaleBiasOp : Qnn_Op<"scale_bias", [Pure]> {
+  let summary = "float(acc) * scale[c] + bias[c] per channel (axis 1), in one pass";
+  let description = [{
+    The float epilogue of a binary layer: to_float, then a per-channel
+    multiply, then a per-channel add, rounded exactly as those three ops
+    would round (multiply and add are separate float32 operations).
+  }];
+  let arguments = (ins Qnn_I32Tensor:$input, DenseF32ArrayAttr:$scale, DenseF32ArrayAttr:$bias);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Binary operations
 //===----------------------------------------------------------------------===//

@@ -349,6 +349,22 @@ inline void softmax_f32(const float *x, float *y, index_t outer, index_t len, in
     }
 }
 
+/// y = float(acc) * scale[c] + bias[c] over [N, C, HW]: multiply and add
+/// rounded separately, as the unfused ops round.
+inline void scale_bias_i32(const std::int32_t *x, const float *scale, const float *bias, float *y, index_t N,
+                           index_t C, index_t HW) {
+  for (index_t n = 0; n < N; ++n)
+    for (index_t c = 0; c < C; ++c) {
+      const std::int32_t *xc = x + (n * C + c) * HW;
+      float *yc = y + (n * C + c) * HW;
+      const float s = scale[c], b = bias[c];
+      for (index_t i = 0; i < HW; ++i) {
+        const float scaled = static_cast<float>(xc[i]) * s;
+        yc[i] = scaled + b;
+      }
+    }
+}
+
 inline void to_float_i32(const std::int32_t *x, float *y, index_t n) {
   for (index_t i = 0; i < n; ++i)
     y[i] = static_cast<float>(x[i]);

@@ -1,0 +1,75 @@
+// qnn-fuse-epilogues: to_float -> per-channel mul -> per-channel add on a
+// binary accumulator becomes one qnn.scale_bias pass over the data.
+#include "passes/ChannelConstants.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace qnnc {
+#define GEN_PASS_DEF_FUSEEPILOGUES
+#include "passes/Passes.h.inc"
+} // namespace qnnc
+
+using namespace mlir;
+using namespace qnnc;
+using namespace qnnc::qnn;
+
+namespace {
+
+/// For a commutative op with a per-channel constant operand: the other
+/// operand and the constant's per-channel values.
+std::optional<std::pair<Value, SmallVector<float>>> splitConstant(Operation *op, int64_t rank, int64_t channels) {
+  for (int i = 0; i < 2; ++i)
+    if (auto k = perChannel(op->getOperand(1 - i), rank, channels))
+      return std::make_pair(op->getOperand(i), std::move(*k));
+  return std::nullopt;
+}
+
+/// [add by b](mul by s)(to_float(acc)) -> scale_bias(acc, s, b); a missing
+/// multiply is s = 1, a missing add is b = -0 (x + -0 == x, signed zeros
+/// included), so the rounding is that of the unfused ops.
+template <class Root>
+struct FuseScaleBias : OpRewritePattern<Root> {
+  using OpRewritePattern<Root>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Root root, PatternRewriter &rewriter) const override {
+    auto type = root.getOutput().getType();
+    if (type.getRank() < 2)
+      return failure();
+    int64_t rank = type.getRank(), channels = type.getShape()[1];
+    auto outer = splitConstant(root, rank, channels);
+    if (!outer || outer->first.getType() != type)
+      return failure();
+    SmallVector<float> scale(channels, 1.0f), bias(channels, -0.0f);
+    Value inner = outer->first;
+    if (std::is_same_v<Root, AddOp>) {
+      bias = outer->second;
+      if (auto mul = inner.getDefiningOp<MulOp>(); mul && mul->hasOneUse())
+        if (auto s = splitConstant(mul, rank, channels); s && s->first.getType() == type) {
+          scale = s->second;
+          inner = s->first;
+        }
+    } else {
+      scale = outer->second;
+    }
+    auto toFloat = inner.getDefiningOp<ToFloatOp>();
+    if (!toFloat || !toFloat->hasOneUse())
+      return failure();
+    rewriter.replaceOpWithNewOp<ScaleBiasOp>(root, type, toFloat.getInput(), rewriter.getDenseF32ArrayAttr(scale),
+                                             rewriter.getDenseF32ArrayAttr(bias));
+    return success();
+  }
+};
+
+struct FuseEpiloguesPass : qnnc::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    // Adds first: an add over a mul takes both.
+    patterns.add<FuseScaleBias<AddOp>>(&getContext(), /*benefit=*/2);
+    patterns.add<FuseScaleBias<MulOp>>(&getContext(), /*benefit=*/1);
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,44 @@
+// RUN: qnnc-opt %s -split-input-file -qnn-fuse-epilogues | FileCheck %s
+
+// CHECK-LABEL: func @scale_and_bias
+// CHECK: %[[ACC:.*]] = qnn.binary_conv2d
+// CHECK-NEXT: qnn.scale_bias %[[ACC]] {bias = array<f32: 5.000000e-01, -1.000000e+00>, scale = array<f32: 2.000000e+00, 3.000000e+00>}
+// CHECK-NOT: qnn.to_float
+// CHECK-NOT: qnn.mul
+func.func @scale_and_bias(%x: !qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xf32> {
+  %acc = qnn.binary_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xi32>
+  %f = qnn.to_float %acc : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
+  %s = arith.constant dense<[[[2.0]], [[3.0]]]> : tensor<2x1x1xf32>
+  %b = arith.constant dense<[[[0.5]], [[-1.0]]]> : tensor<2x1x1xf32>
+  %m = qnn.mul %f, %s : (tensor<1x2x3x3xf32>, tensor<2x1x1xf32>) -> tensor<1x2x3x3xf32>
+  %y = qnn.add %b, %m : (tensor<2x1x1xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// A multiply alone adds -0 (which keeps every value, signed zeros too).
+// CHECK-LABEL: func @scale_only
+// CHECK: qnn.scale_bias %{{.*}} {bias = array<f32: -0.000000e+00, -0.000000e+00>, scale = array<f32: 4.000000e+00, 4.000000e+00>}
+func.func @scale_only(%acc: tensor<1x2xi32>) -> tensor<1x2xf32> {
+  %f = qnn.to_float %acc : (tensor<1x2xi32>) -> tensor<1x2xf32>
+  %s = arith.constant dense<4.0> : tensor<f32>
+  %m = qnn.mul %f, %s : (tensor<1x2xf32>, tensor<f32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
+}
+
+// -----
+
+// The float value is also used elsewhere, or the operand is not a
+// per-channel constant: nothing to fuse.
+// CHECK-LABEL: func @not_fusable
+// CHECK-NOT: qnn.scale_bias
+func.func @not_fusable(%acc: tensor<1x2xi32>, %y: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
+  %f = qnn.to_float %acc : (tensor<1x2xi32>) -> tensor<1x2xf32>
+  %a = qnn.add %f, %y : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32>
+  %s = arith.constant dense<4.0> : tensor<f32>
+  %m = qnn.mul %f, %s : (tensor<1x2xf32>, tensor<f32>) -> tensor<1x2xf32>
+  return %a, %m : tensor<1x2xf32>, tensor<1x2xf32>
+}
