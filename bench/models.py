@@ -1,24 +1,19 @@
 """Benchmark models, generated with random weights at bench time (not
 committed): a Bi-Real-18 / ReActNet-shaped binary ResNet-18 at 224x224 and
 single binary 3x3 conv layers with their float twins."""
+import os
+import sys
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class SignSTE(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        return torch.sign(x)
-
-    @staticmethod
-    def symbolic(g, x):
-        return g.op("Sign", x)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from torch_bnn import random_binary_, sign  # noqa: E402
 
 
 def binary_weights(conv):
-    with torch.no_grad():
-        conv.weight.copy_(torch.where(torch.rand_like(conv.weight) < 0.5, -1.0, 1.0))
+    random_binary_(conv.weight)
     return conv
 
 
@@ -46,7 +41,7 @@ class BiRealConv(nn.Module):
 
     def forward(self, x):
         short = x if self.down is None else self.down(x)
-        return self.bn(self.conv(SignSTE.apply(x))) + short
+        return self.bn(self.conv(sign(x))) + short
 
 
 class BiReal18(nn.Module):
@@ -76,7 +71,7 @@ class BinaryLayer(nn.Module):
         self.conv = binary_weights(nn.Conv2d(c, c, 3, 1, 1, bias=False))
 
     def forward(self, x):
-        return self.conv(SignSTE.apply(x) if self.binary else x)
+        return self.conv(sign(x) if self.binary else x)
 
 
 def export(model, shape, path):

@@ -71,6 +71,8 @@ private:
 
   // --- attributes -----------------------------------------------------------
   const onnx::AttributeProto *attr(StringRef name, onnx::AttributeProto::AttributeType type, bool &bad);
+  template <class T, class Get>
+  FailureOr<T> typedAttr(StringRef name, onnx::AttributeProto::AttributeType type, T dflt, Get get);
   FailureOr<int64_t> intAttr(StringRef name, int64_t dflt);
   FailureOr<float> floatAttr(StringRef name, float dflt);
   FailureOr<Ints> intsAttr(StringRef name, Ints dflt);
@@ -268,36 +270,30 @@ const onnx::AttributeProto *Importer::attr(StringRef name, onnx::AttributeProto:
   return nullptr;
 }
 
-FailureOr<int64_t> Importer::intAttr(StringRef name, int64_t dflt) {
+template <class T, class Get>
+FailureOr<T> Importer::typedAttr(StringRef name, onnx::AttributeProto::AttributeType type, T dflt, Get get) {
   bool bad;
-  auto *a = attr(name, onnx::AttributeProto::INT, bad);
+  auto *a = attr(name, type, bad);
   if (bad)
     return failure();
-  return a ? a->i() : dflt;
+  return a ? T(get(*a)) : dflt;
+}
+
+FailureOr<int64_t> Importer::intAttr(StringRef name, int64_t dflt) {
+  return typedAttr(name, onnx::AttributeProto::INT, dflt, [](const auto &a) { return a.i(); });
 }
 
 FailureOr<float> Importer::floatAttr(StringRef name, float dflt) {
-  bool bad;
-  auto *a = attr(name, onnx::AttributeProto::FLOAT, bad);
-  if (bad)
-    return failure();
-  return a ? a->f() : dflt;
+  return typedAttr(name, onnx::AttributeProto::FLOAT, dflt, [](const auto &a) { return a.f(); });
 }
 
 FailureOr<Ints> Importer::intsAttr(StringRef name, Ints dflt) {
-  bool bad;
-  auto *a = attr(name, onnx::AttributeProto::INTS, bad);
-  if (bad)
-    return failure();
-  return a ? Ints(a->ints().begin(), a->ints().end()) : dflt;
+  return typedAttr(name, onnx::AttributeProto::INTS, dflt,
+                   [](const auto &a) { return Ints(a.ints().begin(), a.ints().end()); });
 }
 
 FailureOr<std::string> Importer::stringAttr(StringRef name, std::string dflt) {
-  bool bad;
-  auto *a = attr(name, onnx::AttributeProto::STRING, bad);
-  if (bad)
-    return failure();
-  return a ? a->s() : dflt;
+  return typedAttr(name, onnx::AttributeProto::STRING, dflt, [](const auto &a) { return a.s(); });
 }
 
 //===----------------------------------------------------------------------===//

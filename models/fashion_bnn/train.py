@@ -22,29 +22,12 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 from e2e_lib import fashion_split  # noqa: E402
+from torch_bnn import sign  # noqa: E402
 
 
 def load(split):
     x, y = fashion_split(split)
     return torch.from_numpy(x), torch.from_numpy(y)
-
-
-class SignSTE(torch.autograd.Function):
-    """ONNX Sign forward (Sign(0) = 0), clipped straight-through gradient."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return torch.sign(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * (x.abs() <= 1).to(g.dtype)
-
-    @staticmethod
-    def symbolic(g, x):
-        return g.op("Sign", x)
 
 
 class BinaryConv(nn.Conv2d):
@@ -90,7 +73,6 @@ class FashionBNN(nn.Module):
         self.fc = nn.Linear(128, 10)
 
     def forward(self, x):
-        sign = SignSTE.apply
         x = F.max_pool2d(self.stem_bn(self.stem(x)), 2)          # 64x14x14
         x = x + self.b1_bn(self.b1(sign(x)))
         x = self.b2_short_bn(self.b2_short(x)) + self.b2_bn(self.b2(sign(x)))  # 128x7x7

@@ -1,21 +1,14 @@
 """Binary networks shaped like the ones people export, with random weights
 and BatchNorm statistics, for the end-to-end tests."""
+import os
+import sys
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class SignSTE(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        return torch.sign(x)
-
-    @staticmethod
-    def symbolic(g, x):
-        return g.op("Sign", x)
-
-
-sign = SignSTE.apply
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from torch_bnn import random_binary_, sign  # noqa: E402
 
 
 class BinaryConv2d(nn.Conv2d):
@@ -23,15 +16,13 @@ class BinaryConv2d(nn.Conv2d):
 
     def __init__(self, *args, **kw):
         super().__init__(*args, bias=False, **kw)
-        with torch.no_grad():
-            self.weight.copy_(torch.where(torch.rand_like(self.weight) < 0.5, -1.0, 1.0))
+        random_binary_(self.weight)
 
 
 class BinaryLinear(nn.Linear):
     def __init__(self, *args, bias=False):
         super().__init__(*args, bias=bias)
-        with torch.no_grad():
-            self.weight.copy_(torch.where(torch.rand_like(self.weight) < 0.5, -1.0, 1.0))
+        random_binary_(self.weight)
 
 
 def randomize_bn(model):
@@ -108,7 +99,7 @@ class BinaryMLP(nn.Module):
         self.bn0 = nn.BatchNorm1d(200)
         self.fc1 = BinaryLinear(200, 300, bias=True)
         self.bn1 = nn.BatchNorm1d(300)
-        self.w2 = nn.Parameter(torch.where(torch.rand(300, 65) < 0.5, -1.0, 1.0))
+        self.w2 = nn.Parameter(random_binary_(torch.empty(300, 65)))
         self.bn2 = nn.BatchNorm1d(65)
         self.fc3 = nn.Linear(65, 7)
 
