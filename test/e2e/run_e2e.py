@@ -9,6 +9,7 @@
 """
 import argparse
 import os
+import subprocess
 import sys
 import warnings
 
@@ -75,6 +76,20 @@ def shipped_model(qnnc, work):
         check("fashion_bnn under ASan+UBSan", False, str(e)[-2000:])
 
 
+def no_heap(qnnc, work):
+    """model_run allocates nothing: the generated code linked with a harness
+    that counts malloc/calloc/realloc/aligned_alloc/new calls."""
+    model = os.path.join(HERE, "..", "..", "models", "fashion_bnn", "fashion_bnn.onnx")
+    out = os.path.join(work, "no_heap")
+    e2e_lib.run([qnnc, model, "-o", out, "--target=native"])
+    exe = os.path.join(out, "no_heap")
+    e2e_lib.run(["g++", "-O2", "-std=c++17", f"-I{out}", os.path.join(HERE, "no_heap.cpp"),
+                 os.path.join(out, "model.cpp"), "-o", exe,
+                 "-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc"])
+    p = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    check("no heap allocation in model_run", p.returncode == 0, p.stdout.strip())
+
+
 def cpu_has(flag):
     with open("/proc/cpuinfo") as f:
         return any(flag in line.split() for line in f if line.startswith("flags"))
@@ -118,6 +133,7 @@ def main():
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
         targets_bit_identical(args.qnnc, args.work)
+        no_heap(args.qnnc, args.work)
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
     return 0 if passed == len(RESULTS) else 1
