@@ -71,6 +71,7 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
     s = replaceAll(s, "@OUTPUT_SIZE@", std::to_string(product(outShape.asArrayRef())));
     s = replaceAll(s, "@TARGET@", target.name);
     s = replaceAll(s, "@ARCH_FLAGS@", target.archFlags);
+    s = replaceAll(s, "@THREADS@", std::to_string(target.threads));
     return s;
   };
   if (failed(writeFile(outDir + "/" + name + ".cpp", source)) ||
@@ -82,6 +83,7 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
   llvm::raw_string_ostream r(report);
   r << "qnnc report: " << name << "\n"
     << "target: " << target.name << (target.archFlags.empty() ? "" : " (" + target.archFlags + ")") << "\n"
+    << "threads: " << target.threads << "\n"
     << "arena bytes: " << arena.getInt() << "\n"
     << "liveness lower bound bytes: " << lowerBound.getInt() << "\n";
   r << llvm::format("arena / lower bound: %.3f\n",

@@ -13,7 +13,7 @@ void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
   fn.addPass(mlir::createCSEPass());
 }
 
-void qnnc::buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name) {
-  pm.addPass(createPlanMemory());
+void qnnc::buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads) {
+  pm.addPass(createPlanMemory(PlanMemoryOptions{threads}));
   pm.addPass(createLowerToEmitC(LowerToEmitCOptions{name}));
 }

@@ -9,8 +9,8 @@ namespace qnnc {
 /// Recognition and folding on the imported qnn IR.
 void buildQnnPipeline(mlir::OpPassManager &pm);
 
-/// qnn IR -> EmitC, entry point `<name>_run`.
-void buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name);
+/// qnn IR -> EmitC, entry point `<name>_run`, kernels on `threads` threads.
+void buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads);
 
 } // namespace qnnc
 

@@ -11,6 +11,7 @@ namespace qnnc {
 struct Target {
   std::string name;      // generic, x86-64-v3, x86-64-v4, aarch64, cortex-m4, riscv64
   std::string archFlags; // compiler flags selecting the instruction set
+  int64_t threads = 1;   // kernels run on this many threads (OpenMP when > 1)
 };
 
 /// The target called `name`; "native" resolves to the best target for the

@@ -54,6 +54,10 @@ def PlanMemory : Pass<"qnn-plan-memory", "mlir::ModuleOp"> {
     `qnn.arena_bytes` and `qnn.arena_lower_bound` (the most bytes live at
     any op) on the module.
   }];
+  let options = [
+    Option<"threads", "threads", "int64_t", "1",
+           "threads the generated code runs kernels on (each needs its own scratch)">,
+  ];
 }
 
 def LowerToEmitC : Pass<"qnn-lower-to-emitc", "mlir::ModuleOp"> {

@@ -20,8 +20,9 @@ using namespace qnnc::storage;
 
 namespace {
 
-/// Scratch bytes a kernel needs while it runs.
-int64_t scratchBytes(Operation *op) {
+/// Scratch bytes a kernel needs while it runs on `threads` threads (the
+/// binary convolution gathers windows per thread).
+int64_t scratchBytes(Operation *op, int64_t threads) {
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     auto w = conv.getWeight().getType().getShape(), o = conv.getOutput().getType().getShape();
     return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4;
@@ -35,7 +36,7 @@ int64_t scratchBytes(Operation *op) {
     return 0;
   auto w = cast<ShapedType>(weight.getType()).getShape();
   int64_t kh = w.size() == 4 ? w[2] : 1, kw = w.size() == 4 ? w[3] : 1;
-  return qnn_rt::binary_conv2d_scratch_words(kh, kw, w[1]) * 8;
+  return qnn_rt::binary_conv2d_scratch_words(kh, kw, w[1]) * 8 * threads;
 }
 
 /// Ops whose kernels read element i before writing element i and nothing
@@ -49,6 +50,7 @@ struct Block {
 };
 
 struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
+  using PlanMemoryBase::PlanMemoryBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto func = module.lookupSymbol<func::FuncOp>("main");
@@ -122,7 +124,7 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
         offsets.push_back(blocks[blockIndex].offset);
       }
       op.setAttr(kOffsetAttr, b.getDenseI64ArrayAttr(offsets));
-      if (int64_t bytes = scratchBytes(&op))
+      if (int64_t bytes = scratchBytes(&op, threads))
         op.setAttr(kScratchAttr, b.getI64IntegerAttr(blocks[place(alignUp(bytes), now, now)].offset));
     }
 

@@ -8,7 +8,7 @@ pkgs=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools clang-19 libclang-rt-19-dev
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   libgtest-dev
-  g++-aarch64-linux-gnu qemu-user
+  g++-aarch64-linux-gnu qemu-user valgrind
   python3-onnx python3-numpy python3-torch
   dataset-fashion-mnist
 )

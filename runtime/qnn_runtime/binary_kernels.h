@@ -182,7 +182,7 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
 
 /// Binary convolution into exact int32 accumulators, y in NCHW.
 ///   w:       [O][binary_row_words] words, a row being [KH][KW][words(Cg)]
-///   scratch: binary_conv2d_scratch_words(KH, KW, Cg) words
+///   scratch: binary_conv2d_scratch_words(KH, KW, Cg) words per thread
 /// Pixels go in tiles of kBinaryTile: each window is gathered into scratch.
 /// A tile of interior, zero-free windows computes Cg*KH*KW - 2*popcount(x^w);
 /// any other tile also gathers the nonzero plane (0 on padding) and computes
@@ -197,15 +197,20 @@ inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, con
   // Groups starting on a word boundary are gathered word by word.
   const bool aligned = Cg % 64 == 0 || G == 1;
   const std::uint64_t lastMask = Cg % 64 ? (std::uint64_t(1) << (Cg % 64)) - 1 : ~std::uint64_t(0);
-  std::uint64_t *signs = scratch, *masks = scratch + kBinaryTile * KP;
+  const index_t tiles = (pixels + kBinaryTile - 1) / kBinaryTile;
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
-      for (index_t p0 = 0; p0 < pixels; p0 += kBinaryTile) {
+      QNN_RT_PARALLEL_FOR
+      for (index_t ti = 0; ti < tiles; ++ti) {
+        // Each thread gathers into its own slice of the scratch.
+        std::uint64_t *tileScratch = scratch + thread_index() * binary_conv2d_scratch_words(KH, KW, Cg);
+        std::uint64_t *signs = tileScratch, *masks = tileScratch + kBinaryTile * KP;
+        const index_t p0 = ti * kBinaryTile;
         const index_t tile = pixels - p0 < kBinaryTile ? pixels - p0 : kBinaryTile;
         std::int32_t nonzeros[kBinaryTile];
         bool masked = false;
         for (index_t i = 0; i < 2 * kBinaryTile * KP; ++i)
-          scratch[i] = 0;
+          tileScratch[i] = 0;
         for (index_t t = 0; t < tile; ++t) {
           const index_t oh = (p0 + t) / OW, ow = (p0 + t) % OW;
           nonzeros[t] = 0;
@@ -239,11 +244,11 @@ inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, con
           std::int32_t pc[2][kBinaryTile];
           const std::uint32_t *wo = w + 2 * o * KP;
           if (masked)
-            pair ? xor_popcount_block<2, kBinaryTile, true>(scratch, wo, KP, pc)
-                 : xor_popcount_block<1, kBinaryTile, true>(scratch, wo, KP, pc);
+            pair ? xor_popcount_block<2, kBinaryTile, true>(tileScratch, wo, KP, pc)
+                 : xor_popcount_block<1, kBinaryTile, true>(tileScratch, wo, KP, pc);
           else
-            pair ? xor_popcount_block<2, kBinaryTile, false>(scratch, wo, KP, pc)
-                 : xor_popcount_block<1, kBinaryTile, false>(scratch, wo, KP, pc);
+            pair ? xor_popcount_block<2, kBinaryTile, false>(tileScratch, wo, KP, pc)
+                 : xor_popcount_block<1, kBinaryTile, false>(tileScratch, wo, KP, pc);
           for (int r = 0; r < (pair ? 2 : 1); ++r) {
             std::int32_t *yo = y + (n * O + o + r) * pixels + p0;
             for (index_t t = 0; t < tile; ++t)

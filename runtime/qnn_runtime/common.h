@@ -6,6 +6,21 @@
 #include <cstddef>
 #include <cstdint>
 
+// Data-parallel kernels: the generated project defines QNN_RT_THREADS (qnnc
+// --threads) and builds with OpenMP when it is above 1. Each output element
+// is computed by one thread in one fixed order, so results do not depend on
+// the thread count.
+#ifndef QNN_RT_THREADS
+#define QNN_RT_THREADS 1
+#endif
+#if defined(_OPENMP) && QNN_RT_THREADS > 1
+#include <omp.h>
+#define QNN_RT_PRAGMA(x) _Pragma(#x)
+#define QNN_RT_PARALLEL_FOR QNN_RT_PRAGMA(omp parallel for num_threads(QNN_RT_THREADS) schedule(static))
+#else
+#define QNN_RT_PARALLEL_FOR
+#endif
+
 namespace qnn_rt {
 
 using index_t = std::int64_t;
@@ -14,6 +29,15 @@ using index_t = std::int64_t;
 template <class T>
 inline T *arena_at(void *arena, index_t offset) {
   return reinterpret_cast<T *>(static_cast<unsigned char *>(arena) + offset);
+}
+
+/// The calling thread's index within a QNN_RT_PARALLEL_FOR (0 outside).
+inline index_t thread_index() {
+#if defined(_OPENMP) && QNN_RT_THREADS > 1
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
 }
 
 inline int popcount64(std::uint64_t x) {

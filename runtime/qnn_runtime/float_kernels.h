@@ -149,6 +149,7 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
                 }
               }
             }
+        QNN_RT_PARALLEL_FOR
         for (index_t o = g * Og; o < (g + 1) * Og; o += kGemmRows) {
           const index_t block = (g + 1) * Og - o < kGemmRows ? (g + 1) * Og - o : kGemmRows;
           gemm_panel(w + o * K, b ? b + o : nullptr, scratch, y + (n * O + o) * OH * OW + r0 * OW, OH * OW, block,

@@ -98,29 +98,30 @@ def cpu_has(flag):
 def targets_bit_identical(qnnc, work):
     """The shipped model built for each target gives bit-identical outputs:
     generic and AVX2 (and AVX-512 where the CPU has it) natively, aarch64
-    (NEON) under qemu-aarch64."""
+    (NEON) under qemu-aarch64, and kernels on 2 threads."""
     model = os.path.join(HERE, "..", "..", "models", "fashion_bnn", "fashion_bnn.onnx")
     d = os.path.join(work, "targets")
     os.makedirs(d, exist_ok=True)
     images, _ = e2e_lib.fashion_test_set()
     images = images[:300]
     outputs = {}
-    builds = [("generic", "g++", ""), ("x86-64-v3", "g++", ""), ("x86-64-v4", "g++", ""),
-              ("aarch64", "aarch64-linux-gnu-g++", "-static")]
-    for target, cxx, ldflags in builds:
+    builds = [("generic", "generic", "g++", "", 1), ("x86-64-v3", "x86-64-v3", "g++", "", 1),
+              ("x86-64-v4", "x86-64-v4", "g++", "", 1), ("aarch64", "aarch64", "aarch64-linux-gnu-g++", "-static", 1),
+              ("x86-64-v3 on 2 threads", "x86-64-v3", "g++", "", 2)]
+    for name, target, cxx, ldflags, threads in builds:
         # Every target builds warning-free; it runs where the CPU can.
-        exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, target), cxx=cxx,
-                                    flags="-Wall -Wextra -Werror", extra=[f"--target={target}"],
-                                    ldflags=ldflags)
+        exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, name.replace(" ", "_")), cxx=cxx,
+                                    flags="-Wall -Wextra -Werror",
+                                    extra=[f"--target={target}", f"--threads={threads}"], ldflags=ldflags)
         if target == "x86-64-v4" and not cpu_has("avx512vpopcntdq"):
             print("SKIP: running the x86-64-v4 build: this CPU has no AVX-512 VPOPCNTDQ", flush=True)
             continue
         runner = ["qemu-aarch64"] if target == "aarch64" else []
-        outputs[target] = e2e_lib.run_qnnc_output(exe, images, d, tag=target, runner=runner)
-    for target, out in outputs.items():
-        if target != "generic":
+        outputs[name] = e2e_lib.run_qnnc_output(exe, images, d, tag=name.replace(" ", "_"), runner=runner)
+    for name, out in outputs.items():
+        if name != "generic":
             same = bool(np.array_equal(out.view(np.uint32), outputs["generic"].view(np.uint32)))
-            check(f"{target} output bit-identical to generic", same, f"{len(images)} images")
+            check(f"{name} output bit-identical to generic", same, f"{len(images)} images")
 
 
 def main():

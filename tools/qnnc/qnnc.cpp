@@ -37,6 +37,22 @@ cl::opt<std::string> targetName("target",
                                 cl::init("generic"), cl::cat(qnncCategory));
 cl::opt<std::string> printTarget("print-target", cl::desc("print the target NAME resolves to (e.g. native) and exit"),
                                  cl::value_desc("NAME"), cl::cat(qnncCategory));
+// Spelled --threads on the command line; LLVM's shared library already owns
+// an option of that name, so argv is rewritten to this one (see main).
+cl::opt<int64_t> threads("kernel-threads",
+                         cl::desc("threads the generated kernels run on (default 1; OpenMP when > 1); "
+                                  "results are identical for any count. Also --threads N"),
+                         cl::init(1), cl::cat(qnncCategory));
+
+/// argv with --threads / -threads (=N or N) spelled as --kernel-threads.
+std::vector<std::string> renameThreadsFlag(int argc, char **argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (std::string &a : args)
+    for (const char *flag : {"--threads", "-threads"})
+      if (a == flag || a.rfind(std::string(flag) + "=", 0) == 0)
+        a = "--kernel-threads" + a.substr(std::string(flag).size());
+  return args;
+}
 cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
                        cl::cat(qnncCategory));
 
@@ -70,10 +86,18 @@ int main(int argc, char **argv) {
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
-  cl::ParseCommandLineOptions(argc, argv,
+  auto &registered = cl::getRegisteredOptions();
+  if (auto it = registered.find("threads"); it != registered.end())
+    it->second->setHiddenFlag(cl::ReallyHidden);
+  std::vector<std::string> args = renameThreadsFlag(argc, argv);
+  std::vector<const char *> argPointers;
+  for (const std::string &a : args)
+    argPointers.push_back(a.c_str());
+  cl::ParseCommandLineOptions(argPointers.size(), argPointers.data(),
                               "qnnc: ahead-of-time compiler for binary and low-bit neural networks\n\n"
                               "  qnnc MODEL.onnx -o OUTDIR   writes OUTDIR/{<name>.h,<name>.cpp,model_main.cpp,\n"
-                              "                              CMakeLists.txt,qnn_runtime/}; build it with cmake.\n");
+                              "                              CMakeLists.txt,qnn_runtime/}; build it with cmake.\n"
+                              "  --threads N                 same as --kernel-threads N\n");
   if (!printTarget.empty()) {
     auto t = qnnc::lookupTarget(printTarget);
     if (!t) {
@@ -101,6 +125,11 @@ int main(int argc, char **argv) {
                  << ")\n";
     return 1;
   }
+  if (threads < 1 || threads > 256) {
+    llvm::errs() << "qnnc: error: --threads must be between 1 and 256\n";
+    return 1;
+  }
+  target->threads = threads;
   if (batch < 1 || batch > (1 << 20)) {
     llvm::errs() << "qnnc: error: --batch must be between 1 and 1048576\n";
     return 1;
@@ -121,7 +150,7 @@ int main(int argc, char **argv) {
     return 1;
   qnnc::buildQnnPipeline(pm);
   if (emit != Emit::Mlir)
-    qnnc::buildEmitCPipeline(pm, entryName);
+    qnnc::buildEmitCPipeline(pm, entryName, threads);
   if (failed(pm.run(*module)))
     return 1;
 
