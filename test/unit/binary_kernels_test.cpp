@@ -88,6 +88,7 @@ TEST(BinaryConv, SignOfZeroIsZero) { checkConv({1, 100, 6, 6, 7, 3, 3, 1, 2, 1, 
 TEST(BinaryConv, Exactly64Channels) { checkConv({1, 64, 4, 4, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, 7, 0.0); }
 TEST(BinaryConv, WideLayerOddOutputs) { checkConv({1, 256, 6, 5, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 10, 0.0); }
 TEST(BinaryConv, SparseZerosInWideLayer) { checkConv({1, 256, 6, 6, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, 11, 0.002); }
+TEST(BinaryConv, VeryWideLayerLongRows) { checkConv({1, 1100, 5, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 12, 0.001); }
 
 TEST(BinaryDense, MatchesReference) {
   // A dense layer is a 1x1 convolution on a 1x1 image.
