@@ -1,5 +1,6 @@
-// qnn-fuse-epilogues: to_float -> per-channel mul -> per-channel add on a
-// binary accumulator becomes one qnn.scale_bias pass over the data.
+// qnn-fuse-epilogues: the epilogue of a binary convolution joins it: to_float
+// -> per-channel mul -> per-channel add becomes one qnn.scale_bias pass, and
+// a threshold becomes qnn.binary_conv2d_sign (packed bits straight out).
 #include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
 
@@ -61,12 +62,29 @@ struct FuseScaleBias : OpRewritePattern<Root> {
   }
 };
 
+/// threshold(binary_conv2d(x)) -> binary_conv2d_sign(x): packed bits out of
+/// the convolution, no int32 tensor in between.
+struct FuseConvSign : OpRewritePattern<ThresholdOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ThresholdOp threshold, PatternRewriter &rewriter) const override {
+    auto conv = threshold.getInput().getDefiningOp<BinaryConv2DOp>();
+    if (!conv || !conv->hasOneUse())
+      return failure();
+    rewriter.replaceOpWithNewOp<BinaryConv2DSignOp>(
+        threshold, threshold.getOutput().getType(), conv.getInput(), conv.getWeight(), conv.getStridesAttr(),
+        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), threshold.getLowAttr(),
+        threshold.getHighAttr(), threshold.getDescendingAttr());
+    return success();
+  }
+};
+
 struct FuseEpiloguesPass : qnnc::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // Adds first: an add over a mul takes both.
     patterns.add<FuseScaleBias<AddOp>>(&getContext(), /*benefit=*/2);
     patterns.add<FuseScaleBias<MulOp>>(&getContext(), /*benefit=*/1);
+    patterns.add<FuseConvSign>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

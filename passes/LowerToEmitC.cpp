@@ -150,6 +150,17 @@ private:
   Attribute f32(APFloat v) { return b.getF32FloatAttr(v.convertToFloat()); }
 
   Value packedWeights(Location loc, ElementsAttr weight);
+  /// The low, high and descending tables of a threshold as globals.
+  std::tuple<Value, Value, Value> thresholdTables(Location loc, ArrayRef<int32_t> low, ArrayRef<int32_t> high,
+                                                  ArrayRef<bool> descending) {
+    int64_t c = low.size();
+    auto i32 = RankedTensorType::get({c}, b.getI32Type());
+    SmallVector<int8_t> flags(descending.begin(), descending.end());
+    return {global(loc, "low", DenseElementsAttr::get(i32, low)),
+            global(loc, "high", DenseElementsAttr::get(i32, high)),
+            global(loc, "descending",
+                   DenseElementsAttr::get(RankedTensorType::get({c}, b.getI8Type()), ArrayRef<int8_t>(flags)))};
+  }
   Value scratchPointer(Operation *op, Type element) {
     return arenaPointer(op->getLoc(), element, op->getAttrOfType<IntegerAttr>(kScratchAttr).getInt());
   }
@@ -365,17 +376,21 @@ LogicalResult Lowering::lower(Operation *op) {
              {x[0], x[1], packedWeights(loc, dense.getWeight()), scratchPointer(dense, b.getIntegerType(64, false)), out().front(), in[0], in[1], ws[0]});
         return success();
       })
+      .Case([&](BinaryConv2DSignOp conv) {
+        auto in = shapeOf(conv.getInput()), o = shapeOf(conv.getOutput());
+        auto ws = cast<ShapedType>(conv.getWeight().getType()).getShape();
+        auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
+        auto x = pointers[conv.getInput()];
+        auto [low, high, descending] = thresholdTables(loc, conv.getLow(), conv.getHigh(), conv.getDescending());
+        call(loc, "qnn_rt::binary_conv2d_sign",
+             {x[0], x[1], packedWeights(loc, conv.getWeight()), scratchPointer(conv, b.getIntegerType(64, false)),
+              low, high, descending, out()[0], out()[1], in[0], in[1], in[2], in[3], ws[0], ws[2], ws[3], o[2],
+              o[3], s[0], s[1], p[0], p[1], d[0], d[1], (int64_t)conv.getGroup()});
+        return success();
+      })
       .Case([&](ThresholdOp t) {
         NCS v = ncsOf(shapeOf(t.getInput()));
-        auto i32 = RankedTensorType::get({v.c}, b.getI32Type());
-        SmallVector<int8_t> desc;
-        for (bool d : t.getDescending())
-          desc.push_back(d);
-        Value low = global(loc, "low", DenseElementsAttr::get(i32, t.getLow()));
-        Value high = global(loc, "high", DenseElementsAttr::get(i32, t.getHigh()));
-        Value descending =
-            global(loc, "descending", DenseElementsAttr::get(RankedTensorType::get({v.c}, b.getI8Type()),
-                                                             ArrayRef<int8_t>(desc)));
+        auto [low, high, descending] = thresholdTables(loc, t.getLow(), t.getHigh(), t.getDescending());
         call(loc, "qnn_rt::threshold_i32",
              {buffer(t.getInput()), low, high, descending, out()[0], out()[1], v.n, v.c, v.spatial});
         return success();

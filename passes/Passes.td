@@ -34,11 +34,14 @@ def FoldThresholds : Pass<"qnn-fold-thresholds", "mlir::func::FuncOp"> {
 }
 
 def FuseEpilogues : Pass<"qnn-fuse-epilogues", "mlir::func::FuncOp"> {
-  let summary = "Fuse to_float + per-channel mul/add of an accumulator into qnn.scale_bias";
+  let summary = "Fuse the epilogues of binary layers into single kernels";
   let description = [{
     The float epilogue of a binary layer (XNOR-Net scale, exporter-folded
-    BatchNorm, bias) becomes one pass over the accumulator instead of three.
-    Exact: the fused kernel rounds the multiply and the add separately.
+    BatchNorm, bias: to_float + per-channel mul/add) becomes one
+    `qnn.scale_bias` pass over the accumulator instead of three; exact, the
+    fused kernel rounds the multiply and the add separately. A
+    `qnn.threshold` of a `qnn.binary_conv2d` becomes `qnn.binary_conv2d_sign`,
+    which writes packed bits directly.
   }];
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }

@@ -30,6 +30,8 @@ int64_t scratchBytes(Operation *op, int64_t threads) {
   ElementsAttr weight;
   if (auto conv = dyn_cast<BinaryConv2DOp>(op))
     weight = conv.getWeight();
+  else if (auto fused = dyn_cast<BinaryConv2DSignOp>(op))
+    weight = fused.getWeight();
   else if (auto dense = dyn_cast<BinaryDenseOp>(op))
     weight = dense.getWeight();
   else

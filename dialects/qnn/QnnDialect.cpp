@@ -171,6 +171,30 @@ LogicalResult BinaryConv2DOp::verify() {
                     getStrides(), getPads(), getDilations(), getGroup());
 }
 
+/// low <= high per channel, one entry per channel of `shape` (axis 1).
+static LogicalResult verifyThresholds(Operation *op, ArrayRef<int64_t> shape, ArrayRef<int32_t> low,
+                                      ArrayRef<int32_t> high, ArrayRef<bool> descending) {
+  size_t c = shape[1];
+  if (low.size() != c || high.size() != c || descending.size() != c)
+    return op->emitOpError() << "low, high and descending must have " << c << " entries, one per channel";
+  for (size_t i = 0; i < c; ++i)
+    if (low[i] > high[i])
+      return op->emitOpError() << "channel " << i << ": low " << low[i] << " exceeds high " << high[i];
+  return success();
+}
+
+LogicalResult BinaryConv2DSignOp::verify() {
+  auto weight = getWeight();
+  if (!weight.getElementType().isInteger(1))
+    return emitOpError("weight must hold i1 elements (true = -1)");
+  auto wShape = cast<ShapedType>(weight.getType()).getShape();
+  auto out = getOutput().getType().getShape();
+  if (failed(verifyConv(*this, getInput().getType().getShape(), wShape, out, getStrides(), getPads(),
+                        getDilations(), getGroup())))
+    return failure();
+  return verifyThresholds(*this, out, getLow(), getHigh(), getDescending());
+}
+
 LogicalResult BinaryDenseOp::verify() {
   auto weight = getWeight();
   if (!weight.getElementType().isInteger(1))
@@ -342,12 +366,7 @@ LogicalResult ThresholdOp::verify() {
   auto in = getInput().getType().getShape();
   if (in.size() < 2)
     return emitOpError("expects an input of rank >= 2 (channels on axis 1)");
-  size_t c = in[1];
-  if (getLow().size() != c || getHigh().size() != c || getDescending().size() != c)
-    return emitOpError() << "low, high and descending must have " << c << " entries, one per channel";
-  for (size_t i = 0; i < c; ++i)
-    if (getLow()[i] > getHigh()[i])
-      return emitOpError() << "channel " << i << ": low " << getLow()[i] << " exceeds high "
-                           << getHigh()[i];
+  if (failed(verifyThresholds(*this, in, getLow(), getHigh(), getDescending())))
+    return failure();
   return expectShape(*this, getOutput().getType().getShape(), in);
 }

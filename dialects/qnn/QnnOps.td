@@ -196,6 +196,21 @@ def Qnn_BinaryConv2DOp : Qnn_Op<"binary_conv2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Qnn_BinaryConv2DSignOp : Qnn_Op<"binary_conv2d_sign", [Pure]> {
+  let summary = "qnn.binary_conv2d followed by qnn.threshold, writing packed bits directly";
+  let description = [{
+    The accumulator of each output never reaches memory: the kernel compares
+    it with the channel's thresholds (as `qnn.threshold` does) and sets the
+    output's sign and nonzero bits, so consecutive binary layers exchange
+    packed bits only.
+  }];
+  let arguments = !con((ins Qnn_BinaryTensor:$input, ElementsAttr:$weight), ConvAttrs,
+                       (ins DenseI32ArrayAttr:$low, DenseI32ArrayAttr:$high, DenseBoolArrayAttr:$descending));
+  let results = (outs Qnn_BinaryTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Qnn_BinaryDenseOp : Qnn_Op<"binary_dense", [Pure]> {
   let summary = "xnor-popcount matrix product [N,K] x [O,K]^T into int32";
   let arguments = (ins Qnn_BinaryTensor:$input, ElementsAttr:$weight);

@@ -187,10 +187,12 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
 /// A tile of interior, zero-free windows computes Cg*KH*KW - 2*popcount(x^w);
 /// any other tile also gathers the nonzero plane (0 on padding) and computes
 /// nonzeros - 2*popcount((x^w) & nonzero), exact for padding and Sign(0).
-inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                          std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H, index_t W,
-                          index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW,
-                          index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
+/// `store(n, o, pixel, acc)` receives every accumulator.
+template <class Store>
+inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
+                               std::uint64_t *scratch, index_t N, index_t C, index_t H, index_t W, index_t O,
+                               index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW, index_t PT,
+                               index_t PL, index_t DH, index_t DW, index_t G, Store store) {
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
   const index_t KP = binary_row_words(KH, KW, Cg), pixels = OH * OW;
   const std::int32_t fullBits = static_cast<std::int32_t>(Cg * KH * KW);
@@ -249,13 +251,47 @@ inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, con
           else
             pair ? xor_popcount_block<2, kBinaryTile, false>(tileScratch, wo, KP, pc)
                  : xor_popcount_block<1, kBinaryTile, false>(tileScratch, wo, KP, pc);
-          for (int r = 0; r < (pair ? 2 : 1); ++r) {
-            std::int32_t *yo = y + (n * O + o + r) * pixels + p0;
+          for (int r = 0; r < (pair ? 2 : 1); ++r)
             for (index_t t = 0; t < tile; ++t)
-              yo[t] = (masked ? nonzeros[t] : fullBits) - 2 * pc[r][t];
-          }
+              store(n, o + r, p0 + t, (masked ? nonzeros[t] : fullBits) - 2 * pc[r][t]);
         }
       }
+}
+
+inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
+                          std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H, index_t W,
+                          index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW,
+                          index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
+  binary_conv2d_with(xs, xnz, w, scratch, N, C, H, W, O, KH, KW, OH, OW, SH, SW, PT, PL, DH, DW, G,
+                     [&](index_t n, index_t o, index_t p, std::int32_t acc) { y[(n * O + o) * OH * OW + p] = acc; });
+}
+
+/// The level a threshold table gives an accumulator: -1, 0 or +1
+/// (see threshold_i32).
+inline int threshold_level(std::int32_t acc, std::int32_t low, std::int32_t high, std::int8_t descending) {
+  const int reached = (acc >= low) + (acc >= high);
+  return descending ? 1 - reached : reached - 1;
+}
+
+/// binary_conv2d followed by threshold_i32, without the int32 tensor: each
+/// accumulator sets its output bits in the packed planes ys / ynz.
+inline void binary_conv2d_sign(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
+                               std::uint64_t *scratch, const std::int32_t *low, const std::int32_t *high,
+                               const std::int8_t *descending, std::uint64_t *ys, std::uint64_t *ynz, index_t N,
+                               index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
+                               index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW,
+                               index_t G) {
+  const index_t OCW = words_for(O), pixels = OH * OW;
+  for (index_t i = 0; i < N * pixels * OCW; ++i)
+    ys[i] = ynz[i] = 0;
+  // A pixel's words are written only by the thread that owns its tile.
+  binary_conv2d_with(xs, xnz, w, scratch, N, C, H, W, O, KH, KW, OH, OW, SH, SW, PT, PL, DH, DW, G,
+                     [&](index_t n, index_t o, index_t p, std::int32_t acc) {
+                       const int level = threshold_level(acc, low[o], high[o], descending[o]);
+                       const index_t word = (n * pixels + p) * OCW + o / 64;
+                       ys[word] |= static_cast<std::uint64_t>(level < 0) << (o % 64);
+                       ynz[word] |= static_cast<std::uint64_t>(level != 0) << (o % 64);
+                     });
 }
 
 /// Binary matrix product [N, K] x [O, K]^T into int32 [N, O]: a 1x1
@@ -272,9 +308,7 @@ inline void threshold_i32(const std::int32_t *acc, const std::int32_t *low, cons
                           const std::int8_t *descending, std::uint64_t *sign, std::uint64_t *nonzero,
                           index_t N, index_t C, index_t HW) {
   pack_ternary(sign, nonzero, N, C, HW, [&](index_t n, index_t c, index_t p) {
-    const std::int32_t v = acc[(n * C + c) * HW + p];
-    const int reached = (v >= low[c]) + (v >= high[c]);
-    return descending[c] ? 1 - reached : reached - 1;
+    return threshold_level(acc[(n * C + c) * HW + p], low[c], high[c], descending[c]);
   });
 }
 

@@ -79,3 +79,14 @@ func.func @binarize_shape(%x: tensor<1x8xf32>) {
   %b = qnn.binarize %x : (tensor<1x8xf32>) -> !qnn.binary<1x9>
   return
 }
+
+// -----
+
+func.func @conv_sign_thresholds(%x: !qnn.binary<1x8x4x4>) {
+  // expected-error @+1 {{low, high and descending must have 8 entries, one per channel}}
+  %a = qnn.binary_conv2d_sign %x {weight = dense<true> : tensor<8x8x3x3xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64,
+      low = array<i32: 0>, high = array<i32: 0>, descending = array<i1: false>}
+      : (!qnn.binary<1x8x4x4>) -> !qnn.binary<1x8x4x4>
+  return
+}

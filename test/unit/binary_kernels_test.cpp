@@ -117,6 +117,39 @@ TEST(BinaryDense, MatchesReference) {
     }
 }
 
+TEST(BinaryConvSign, MatchesConvThenThreshold) {
+  // 2 images, 100 -> 70 channels (two output words), 3x3, pads 1, stride 2.
+  const int64_t n = 2, c = 100, h = 7, w = 6, o = 70, oh = 4, ow = 3;
+  std::mt19937 rng(13);
+  std::vector<float> x(n * c * h * w);
+  for (float &v : x)
+    v = static_cast<float>(static_cast<int>(rng() % 5) - 2);
+  std::vector<int> wt(o * c * 9);
+  for (int &v : wt)
+    v = rng() % 2 ? 1 : -1;
+  std::vector<int32_t> low(o), high(o);
+  std::vector<int8_t> desc(o);
+  for (int64_t i = 0; i < o; ++i) {
+    low[i] = static_cast<int32_t>(rng() % 60) - 30;
+    high[i] = low[i] + static_cast<int32_t>(rng() % 3);
+    desc[i] = static_cast<int8_t>(rng() % 2);
+  }
+  const int64_t cw = (c + 63) / 64, ocw = (o + 63) / 64;
+  std::vector<uint64_t> s(n * h * w * cw), nz(s.size());
+  qnn_rt::binarize_f32(x.data(), s.data(), nz.data(), n, c, h * w);
+  auto packed = packWeights(wt, o, c, 3, 3);
+  std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(3, 3, c));
+  std::vector<int32_t> acc(n * o * oh * ow);
+  qnn_rt::binary_conv2d(s.data(), nz.data(), packed.data(), scratch.data(), acc.data(), n, c, h, w, o, 3, 3, oh, ow,
+                        2, 2, 1, 1, 1, 1, 1);
+  std::vector<uint64_t> es(n * oh * ow * ocw), enz(es.size()), gs(es.size(), ~0ull), gnz(es.size(), ~0ull);
+  qnn_rt::threshold_i32(acc.data(), low.data(), high.data(), desc.data(), es.data(), enz.data(), n, o, oh * ow);
+  qnn_rt::binary_conv2d_sign(s.data(), nz.data(), packed.data(), scratch.data(), low.data(), high.data(),
+                             desc.data(), gs.data(), gnz.data(), n, c, h, w, o, 3, 3, oh, ow, 2, 2, 1, 1, 1, 1, 1);
+  EXPECT_EQ(gs, es);
+  EXPECT_EQ(gnz, enz);
+}
+
 TEST(Threshold, CountsThresholdsAndFlips) {
   // acc [1, 3 channels, 4 positions]; channel 1 descending.
   const std::vector<int32_t> acc = {-2, -1, 0, 1, -2, -1, 0, 1, 5, 5, 5, 5};
