@@ -180,14 +180,14 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
     }
 }
 
-/// Binary convolution into exact int32 accumulators, y in NCHW.
+/// Binary convolution core: exact int32 accumulators, handed to `store`.
 ///   w:       [O][binary_row_words] words, a row being [KH][KW][words(Cg)]
 ///   scratch: binary_conv2d_scratch_words(KH, KW, Cg) words per thread
 /// Pixels go in tiles of kBinaryTile: each window is gathered into scratch.
 /// A tile of interior, zero-free windows computes Cg*KH*KW - 2*popcount(x^w);
 /// any other tile also gathers the nonzero plane (0 on padding) and computes
 /// nonzeros - 2*popcount((x^w) & nonzero), exact for padding and Sign(0).
-/// `store(n, o, pixel, acc)` receives every accumulator.
+/// `store(n, o, pixel, acc)` receives every accumulator (pixel = oh * OW + ow).
 template <class Store>
 inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
                                std::uint64_t *scratch, index_t N, index_t C, index_t H, index_t W, index_t O,
@@ -258,6 +258,7 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
       }
 }
 
+/// Binary convolution into exact int32 accumulators, y in NCHW.
 inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
                           std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H, index_t W,
                           index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW,

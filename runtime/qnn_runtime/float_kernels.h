@@ -1,5 +1,6 @@
-// Float32 kernels with ONNX semantics on NCHW tensors. Portable scalar C++;
-// accuracy, not speed, is their job here.
+// Float32 kernels with ONNX semantics on NCHW tensors. Portable C++17 (the
+// convolution GEMM uses GCC/Clang vector extensions where available); every
+// kernel sums in a fixed order, so all targets give bit-identical results.
 #ifndef QNN_RUNTIME_FLOAT_KERNELS_H
 #define QNN_RUNTIME_FLOAT_KERNELS_H
 
@@ -15,17 +16,6 @@ namespace qnn_rt {
 /// function, so folded and unfolded code decide ties the same way.
 inline float batch_norm_value(float x, float scale, float bias, float mean, float var, float eps) {
   return (x - mean) / std::sqrt(var + eps) * scale + bias;
-}
-
-/// First output index o in [0, out) with 0 <= o * stride + offset, and the
-/// end of the range with o * stride + offset < in.
-inline void valid_range(index_t in, index_t out, index_t stride, index_t offset, index_t &begin, index_t &end) {
-  begin = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  end = in - offset <= 0 ? 0 : (in - offset + stride - 1) / stride;
-  if (end > out)
-    end = out;
-  if (begin > end)
-    begin = end;
 }
 
 #if defined(__AVX__)
@@ -55,10 +45,12 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, fl
                        index_t K) {
   const float *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
   floatv a00, a01, a10, a11, a20, a21, a30, a31;
-  a00 = a01 = floatv{} + (bias ? bias[0] : 0.0f);
-  a10 = a11 = floatv{} + (bias ? bias[1] : 0.0f);
-  a20 = a21 = floatv{} + (bias ? bias[2] : 0.0f);
-  a30 = a31 = floatv{} + (bias ? bias[3] : 0.0f);
+  // b - (+0) is b for every b, -0 included: the same start as the scalar
+  // edge loop.
+  a00 = a01 = (bias ? bias[0] : 0.0f) - floatv{};
+  a10 = a11 = (bias ? bias[1] : 0.0f) - floatv{};
+  a20 = a21 = (bias ? bias[2] : 0.0f) - floatv{};
+  a30 = a31 = (bias ? bias[3] : 0.0f) - floatv{};
   for (index_t k = 0; k < K; ++k) {
     floatv c0, c1;
     __builtin_memcpy(&c0, panel + k * kGemmCols, sizeof(c0));
