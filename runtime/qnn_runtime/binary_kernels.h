@@ -36,18 +36,19 @@ template <class Value>
 inline void pack_ternary(std::uint64_t *sign, std::uint64_t *nonzero, index_t N, index_t C, index_t HW,
                          Value value) {
   const index_t CW = words_for(C);
+  for (index_t i = 0; i < N * HW * CW; ++i)
+    sign[i] = nonzero[i] = 0;
+  // Channel by channel, so the NCHW source is read contiguously.
   for (index_t n = 0; n < N; ++n)
-    for (index_t p = 0; p < HW; ++p)
-      for (index_t cw = 0; cw < CW; ++cw) {
-        std::uint64_t s = 0, nz = 0;
-        for (index_t b = 0; b < 64 && cw * 64 + b < C; ++b) {
-          const int v = value(n, cw * 64 + b, p);
-          s |= static_cast<std::uint64_t>(v < 0) << b;
-          nz |= static_cast<std::uint64_t>(v != 0) << b;
-        }
-        sign[(n * HW + p) * CW + cw] = s;
-        nonzero[(n * HW + p) * CW + cw] = nz;
+    for (index_t c = 0; c < C; ++c) {
+      std::uint64_t *s = sign + n * HW * CW + c / 64, *nz = nonzero + n * HW * CW + c / 64;
+      const index_t bit = c % 64;
+      for (index_t p = 0; p < HW; ++p) {
+        const int v = value(n, c, p);
+        s[p * CW] |= static_cast<std::uint64_t>(v < 0) << bit;
+        nz[p * CW] |= static_cast<std::uint64_t>(v != 0) << bit;
       }
+    }
 }
 
 /// Packs ONNX Sign(x) of a float [N, C, HW] tensor (NaN counts as positive).
