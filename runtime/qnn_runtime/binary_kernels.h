@@ -138,10 +138,24 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
     }
   }
   for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; ++p) {
+    for (int p = 0; p < P; p += 4 <= P - p ? 4 : 1) {
       alignas(32) std::int64_t lanes[4];
-      _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), acc[o][p]);
-      out[o][p] = static_cast<std::int32_t>(lanes[0] + lanes[1] + lanes[2] + lanes[3]);
+      if (p + 4 <= P) {
+        // Four horizontal sums at once: pairwise within 128-bit halves,
+        // then the halves added across.
+        const __m256i s01 = _mm256_add_epi64(_mm256_unpacklo_epi64(acc[o][p], acc[o][p + 1]),
+                                             _mm256_unpackhi_epi64(acc[o][p], acc[o][p + 1]));
+        const __m256i s23 = _mm256_add_epi64(_mm256_unpacklo_epi64(acc[o][p + 2], acc[o][p + 3]),
+                                             _mm256_unpackhi_epi64(acc[o][p + 2], acc[o][p + 3]));
+        const __m256i sums = _mm256_add_epi64(_mm256_permute2x128_si256(s01, s23, 0x20),
+                                              _mm256_permute2x128_si256(s01, s23, 0x31));
+        _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), sums);
+        for (int i = 0; i < 4; ++i)
+          out[o][p + i] = static_cast<std::int32_t>(lanes[i]);
+      } else {
+        _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), acc[o][p]);
+        out[o][p] = static_cast<std::int32_t>(lanes[0] + lanes[1] + lanes[2] + lanes[3]);
+      }
     }
 #elif defined(__ARM_NEON)
   uint32x4_t acc[OB][P];

@@ -132,12 +132,19 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
             for (index_t kw = 0; kw < KW; ++kw) {
               const index_t k = (c * KH + kh) * KW + kw;
               const float *xc = x + (n * C + g * Cg + c) * H * W;
+              // Walk the panels of row k: panel_index(K, k, p) for p = 0, 1, ...
+              float *dst = scratch + k * kGemmCols;
+              index_t lane = 0;
               for (index_t r = 0; r < rows; ++r) {
                 const index_t ih = (r0 + r) * SH - PT + kh * DH;
+                const bool rowInside = ih >= 0 && ih < H;
                 for (index_t ow = 0; ow < OW; ++ow) {
                   const index_t iw = ow * SW - PL + kw * DW;
-                  scratch[panel_index(K, k, r * OW + ow)] =
-                      ih >= 0 && ih < H && iw >= 0 && iw < W ? xc[ih * W + iw] : 0.0f;
+                  dst[lane] = rowInside && iw >= 0 && iw < W ? xc[ih * W + iw] : 0.0f;
+                  if (++lane == kGemmCols) {
+                    lane = 0;
+                    dst += K * kGemmCols;
+                  }
                 }
               }
             }
