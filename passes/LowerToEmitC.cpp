@@ -150,6 +150,19 @@ private:
   Attribute f32(APFloat v) { return b.getF32FloatAttr(v.convertToFloat()); }
 
   Value packedWeights(Location loc, ElementsAttr weight);
+
+  /// The shape and window arguments every binary convolution kernel ends
+  /// with: N, C, H, W, O, KH, KW, OH, OW, strides, top/left pads,
+  /// dilations, group.
+  template <class ConvOp>
+  void appendConvShape(std::vector<Arg> &args, ConvOp conv) {
+    auto in = getShapeOf(conv.getInput().getType()), o = getShapeOf(conv.getOutput().getType());
+    auto ws = cast<ShapedType>(conv.getWeight().getType()).getShape();
+    auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
+    for (int64_t v : {in[0], in[1], in[2], in[3], ws[0], ws[2], ws[3], o[2], o[3], s[0], s[1], p[0], p[1], d[0],
+                      d[1], static_cast<int64_t>(conv.getGroup())})
+      args.push_back(v);
+  }
   /// The low, high and descending tables of a threshold as globals.
   std::tuple<Value, Value, Value> thresholdTables(Location loc, ArrayRef<int32_t> low, ArrayRef<int32_t> high,
                                                   ArrayRef<bool> descending) {
@@ -359,13 +372,11 @@ LogicalResult Lowering::lower(Operation *op) {
         return success();
       })
       .Case([&](BinaryConv2DOp conv) {
-        auto in = shapeOf(conv.getInput()), w = shapeOf(conv.getOutput());
-        auto ws = cast<ShapedType>(conv.getWeight().getType()).getShape();
-        auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
         auto x = pointers[conv.getInput()];
-        call(loc, "qnn_rt::binary_conv2d",
-             {x[0], x[1], packedWeights(loc, conv.getWeight()), scratchPointer(conv, b.getIntegerType(64, false)), out().front(), in[0], in[1], in[2], in[3], ws[0],
-              ws[2], ws[3], w[2], w[3], s[0], s[1], p[0], p[1], d[0], d[1], (int64_t)conv.getGroup()});
+        std::vector<Arg> args = {x[0], x[1], packedWeights(loc, conv.getWeight()),
+                                 scratchPointer(conv, b.getIntegerType(64, false)), out().front()};
+        appendConvShape(args, conv);
+        call(loc, "qnn_rt::binary_conv2d", args);
         return success();
       })
       .Case([&](BinaryDenseOp dense) {
@@ -373,19 +384,18 @@ LogicalResult Lowering::lower(Operation *op) {
         auto ws = cast<ShapedType>(dense.getWeight().getType()).getShape();
         auto x = pointers[dense.getInput()];
         call(loc, "qnn_rt::binary_dense",
-             {x[0], x[1], packedWeights(loc, dense.getWeight()), scratchPointer(dense, b.getIntegerType(64, false)), out().front(), in[0], in[1], ws[0]});
+             {x[0], x[1], packedWeights(loc, dense.getWeight()), scratchPointer(dense, b.getIntegerType(64, false)),
+              out().front(), in[0], in[1], ws[0]});
         return success();
       })
       .Case([&](BinaryConv2DSignOp conv) {
-        auto in = shapeOf(conv.getInput()), o = shapeOf(conv.getOutput());
-        auto ws = cast<ShapedType>(conv.getWeight().getType()).getShape();
-        auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
         auto x = pointers[conv.getInput()];
         auto [low, high, descending] = thresholdTables(loc, conv.getLow(), conv.getHigh(), conv.getDescending());
-        call(loc, "qnn_rt::binary_conv2d_sign",
-             {x[0], x[1], packedWeights(loc, conv.getWeight()), scratchPointer(conv, b.getIntegerType(64, false)),
-              low, high, descending, out()[0], out()[1], in[0], in[1], in[2], in[3], ws[0], ws[2], ws[3], o[2],
-              o[3], s[0], s[1], p[0], p[1], d[0], d[1], (int64_t)conv.getGroup()});
+        std::vector<Arg> args = {x[0], x[1], packedWeights(loc, conv.getWeight()),
+                                 scratchPointer(conv, b.getIntegerType(64, false)), low, high, descending,
+                                 out()[0], out()[1]};
+        appendConvShape(args, conv);
+        call(loc, "qnn_rt::binary_conv2d_sign", args);
         return success();
       })
       .Case([&](ThresholdOp t) {

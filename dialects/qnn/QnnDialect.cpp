@@ -162,12 +162,18 @@ LogicalResult Conv2DOp::verify() {
                     getStrides(), getPads(), getDilations(), getGroup());
 }
 
-LogicalResult BinaryConv2DOp::verify() {
-  auto weight = getWeight();
+/// The shape of +-1 weights stored as i1.
+static FailureOr<ArrayRef<int64_t>> binaryWeightShape(Operation *op, ElementsAttr weight) {
   if (!weight.getElementType().isInteger(1))
-    return emitOpError("weight must hold i1 elements (true = -1)");
-  auto wShape = cast<ShapedType>(weight.getType()).getShape();
-  return verifyConv(*this, getInput().getType().getShape(), wShape, getOutput().getType().getShape(),
+    return op->emitOpError("weight must hold i1 elements (true = -1)");
+  return cast<ShapedType>(weight.getType()).getShape();
+}
+
+LogicalResult BinaryConv2DOp::verify() {
+  auto wShape = binaryWeightShape(*this, getWeight());
+  if (failed(wShape))
+    return failure();
+  return verifyConv(*this, getInput().getType().getShape(), *wShape, getOutput().getType().getShape(),
                     getStrides(), getPads(), getDilations(), getGroup());
 }
 
@@ -184,22 +190,19 @@ static LogicalResult verifyThresholds(Operation *op, ArrayRef<int64_t> shape, Ar
 }
 
 LogicalResult BinaryConv2DSignOp::verify() {
-  auto weight = getWeight();
-  if (!weight.getElementType().isInteger(1))
-    return emitOpError("weight must hold i1 elements (true = -1)");
-  auto wShape = cast<ShapedType>(weight.getType()).getShape();
+  auto wShape = binaryWeightShape(*this, getWeight());
   auto out = getOutput().getType().getShape();
-  if (failed(verifyConv(*this, getInput().getType().getShape(), wShape, out, getStrides(), getPads(),
-                        getDilations(), getGroup())))
+  if (failed(wShape) || failed(verifyConv(*this, getInput().getType().getShape(), *wShape, out, getStrides(),
+                                          getPads(), getDilations(), getGroup())))
     return failure();
   return verifyThresholds(*this, out, getLow(), getHigh(), getDescending());
 }
 
 LogicalResult BinaryDenseOp::verify() {
-  auto weight = getWeight();
-  if (!weight.getElementType().isInteger(1))
-    return emitOpError("weight must hold i1 elements (true = -1)");
-  auto w = cast<ShapedType>(weight.getType()).getShape();
+  auto wShape = binaryWeightShape(*this, getWeight());
+  if (failed(wShape))
+    return failure();
+  auto w = *wShape;
   auto in = getInput().getType().getShape();
   if (in.size() != 2 || w.size() != 2)
     return emitOpError("expects a rank-2 input [N, K] and rank-2 weights [O, K]");
