@@ -1,6 +1,7 @@
 #include "compiler/OutputWriter.h"
 
 #include "compiler/RuntimeFiles.h"
+#include "passes/Storage.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Target/Cpp/CppEmitter.h"
@@ -9,6 +10,7 @@
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
+using namespace qnnc;
 
 namespace {
 
@@ -29,13 +31,6 @@ std::string replaceAll(std::string text, StringRef from, StringRef to) {
   return text;
 }
 
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
-
 } // namespace
 
 LogicalResult qnnc::emitModelSource(ModuleOp module, llvm::raw_ostream &os) {
@@ -45,10 +40,10 @@ LogicalResult qnnc::emitModelSource(ModuleOp module, llvm::raw_ostream &os) {
 
 LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &outDir, const std::string &name,
                                          const Target &target) {
-  auto arena = module->getAttrOfType<IntegerAttr>("qnn.arena_bytes");
-  auto lowerBound = module->getAttrOfType<IntegerAttr>("qnn.arena_lower_bound");
-  auto inShape = module->getAttrOfType<DenseI64ArrayAttr>("qnn.input_shape");
-  auto outShape = module->getAttrOfType<DenseI64ArrayAttr>("qnn.output_shape");
+  auto arena = module->getAttrOfType<IntegerAttr>(storage::kArenaBytesAttr);
+  auto lowerBound = module->getAttrOfType<IntegerAttr>(storage::kLowerBoundAttr);
+  auto inShape = module->getAttrOfType<DenseI64ArrayAttr>(storage::kInputShapeAttr);
+  auto outShape = module->getAttrOfType<DenseI64ArrayAttr>(storage::kOutputShapeAttr);
   if (!arena || !lowerBound || !inShape || !outShape)
     return module.emitError("module was not lowered by qnn-lower-to-emitc");
 
@@ -67,8 +62,8 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
     std::string s = replaceAll(text.str(), "@NAME@", name);
     s = replaceAll(s, "@UPPER@", upper);
     s = replaceAll(s, "@ARENA_BYTES@", std::to_string(arena.getInt()));
-    s = replaceAll(s, "@INPUT_SIZE@", std::to_string(product(inShape.asArrayRef())));
-    s = replaceAll(s, "@OUTPUT_SIZE@", std::to_string(product(outShape.asArrayRef())));
+    s = replaceAll(s, "@INPUT_SIZE@", std::to_string(storage::product(inShape.asArrayRef())));
+    s = replaceAll(s, "@OUTPUT_SIZE@", std::to_string(storage::product(outShape.asArrayRef())));
     s = replaceAll(s, "@TARGET@", target.name);
     s = replaceAll(s, "@ARCH_FLAGS@", target.archFlags);
     s = replaceAll(s, "@THREADS@", std::to_string(target.threads));

@@ -151,9 +151,9 @@ private:
 
   Value packedWeights(Location loc, ElementsAttr weight);
 
-  /// The shape and window arguments every binary convolution kernel ends
-  /// with: N, C, H, W, O, KH, KW, OH, OW, strides, top/left pads,
-  /// dilations, group.
+  /// The shape and window arguments every convolution kernel (float or
+  /// binary) ends with: N, C, H, W, O, KH, KW, OH, OW, strides, top/left
+  /// pads, dilations, group.
   template <class ConvOp>
   void appendConvShape(std::vector<Arg> &args, ConvOp conv) {
     auto in = getShapeOf(conv.getInput().getType()), o = getShapeOf(conv.getOutput().getType());
@@ -236,16 +236,11 @@ LogicalResult Lowering::lower(Operation *op) {
   auto out = [&](unsigned i = 0) { return pointers[op->getResult(i)]; };
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](Conv2DOp conv) {
-        auto in = shapeOf(conv.getInput()), w = shapeOf(conv.getWeight()), o = shapeOf(conv.getOutput());
-        auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
-        Attribute bias = null();
-        Arg biasArg = bias;
-        if (conv.getBias())
-          biasArg = buffer(conv.getBias());
-        call(loc, "qnn_rt::conv2d_f32",
-             {buffer(conv.getInput()), buffer(conv.getWeight()), biasArg, scratchPointer(conv, b.getF32Type()),
-              out().front(), in[0], in[1], in[2],
-              in[3], w[0], w[2], w[3], o[2], o[3], s[0], s[1], p[0], p[1], d[0], d[1], (int64_t)conv.getGroup()});
+        Arg bias = conv.getBias() ? Arg(buffer(conv.getBias())) : Arg(null());
+        std::vector<Arg> args = {buffer(conv.getInput()), buffer(conv.getWeight()), bias,
+                                 scratchPointer(conv, b.getF32Type()), out().front()};
+        appendConvShape(args, conv);
+        call(loc, "qnn_rt::conv2d_f32", args);
         return success();
       })
       .Case([&](GemmOp gemm) {
@@ -455,8 +450,8 @@ LogicalResult Lowering::run() {
   }
   b.create<emitc::ReturnOp>(func.getLoc(), Value());
 
-  module->setAttr("qnn.input_shape", b.getDenseI64ArrayAttr(inType.getShape()));
-  module->setAttr("qnn.output_shape", b.getDenseI64ArrayAttr(outType.getShape()));
+  module->setAttr(kInputShapeAttr, b.getDenseI64ArrayAttr(inType.getShape()));
+  module->setAttr(kOutputShapeAttr, b.getDenseI64ArrayAttr(outType.getShape()));
   func.erase();
   OpBuilder top(ctx());
   top.setInsertionPointToStart(module.getBody());

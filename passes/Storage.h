@@ -44,11 +44,14 @@ inline int64_t storageBytes(mlir::Type type) {
   return alignUp(tensor.getNumElements() * (tensor.getElementTypeBitWidth() / 8));
 }
 
-/// Attribute names plan-memory writes and lower-to-emitc reads.
+/// Attribute names plan-memory writes for lower-to-emitc, and that both
+/// leave on the module for the output writer.
 inline constexpr const char *kOffsetAttr = "qnn.arena_offset";   // on ops: per result
 inline constexpr const char *kScratchAttr = "qnn.scratch_offset"; // on ops
 inline constexpr const char *kArenaBytesAttr = "qnn.arena_bytes"; // on the module
 inline constexpr const char *kLowerBoundAttr = "qnn.arena_lower_bound";
+inline constexpr const char *kInputShapeAttr = "qnn.input_shape"; // on the module, by lower-to-emitc
+inline constexpr const char *kOutputShapeAttr = "qnn.output_shape";
 
 } // namespace qnnc::storage
 
