@@ -54,6 +54,11 @@ inline int popcount64(std::uint64_t x) {
 /// Number of 64-bit words that hold `bits` bits.
 constexpr index_t words_for(index_t bits) { return (bits + 63) / 64; }
 
+/// ceil(a / b) for b > 0 and any sign of a.
+constexpr index_t ceil_div(index_t a, index_t b) { return a >= 0 ? (a + b - 1) / b : -(-a / b); }
+
+constexpr index_t clamp_index(index_t v, index_t lo, index_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
 } // namespace qnn_rt
 
 #endif

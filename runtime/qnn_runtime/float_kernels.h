@@ -41,60 +41,60 @@ typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
 /// The 4 x kGemmCols register block: y[r][p..) = bias[r] + sum_k w[r][k] *
 /// col[k][p..), k in order (the same sum order on every instruction set, so
 /// results are bit-identical across targets). `panel` is the column panel.
+/// Edge blocks store only `rows` x `cols` results (rows past the last repeat
+/// it), so no column or row falls back to a slow scalar loop.
 inline void gemm_block(const float *w, const float *bias, const float *panel, float *y, index_t ystride,
-                       index_t K) {
-  const float *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
-  floatv a00, a01, a10, a11, a20, a21, a30, a31;
-  // b - (+0) is b for every b, -0 included: the same start as the scalar
-  // edge loop.
-  a00 = a01 = (bias ? bias[0] : 0.0f) - floatv{};
-  a10 = a11 = (bias ? bias[1] : 0.0f) - floatv{};
-  a20 = a21 = (bias ? bias[2] : 0.0f) - floatv{};
-  a30 = a31 = (bias ? bias[3] : 0.0f) - floatv{};
+                       index_t K, index_t rows, index_t cols) {
+  auto row = [&](index_t r) { return r < rows ? r : rows - 1; };
+  const float *w0 = w, *w1 = w + row(1) * K, *w2 = w + row(2) * K, *w3 = w + row(3) * K;
+  floatv a[kGemmRows][2];
+  for (index_t r = 0; r < kGemmRows; ++r)
+    // b - (+0) is b for every b, -0 included: the same start as a scalar
+    // sum from bias.
+    a[r][0] = a[r][1] = (bias ? bias[row(r)] : 0.0f) - floatv{};
   for (index_t k = 0; k < K; ++k) {
     floatv c0, c1;
     __builtin_memcpy(&c0, panel + k * kGemmCols, sizeof(c0));
     __builtin_memcpy(&c1, panel + k * kGemmCols + kLanes, sizeof(c1));
-    a00 += w0[k] * c0;
-    a01 += w0[k] * c1;
-    a10 += w1[k] * c0;
-    a11 += w1[k] * c1;
-    a20 += w2[k] * c0;
-    a21 += w2[k] * c1;
-    a30 += w3[k] * c0;
-    a31 += w3[k] * c1;
+    a[0][0] += w0[k] * c0;
+    a[0][1] += w0[k] * c1;
+    a[1][0] += w1[k] * c0;
+    a[1][1] += w1[k] * c1;
+    a[2][0] += w2[k] * c0;
+    a[2][1] += w2[k] * c1;
+    a[3][0] += w3[k] * c0;
+    a[3][1] += w3[k] * c1;
   }
-  __builtin_memcpy(y, &a00, sizeof(a00));
-  __builtin_memcpy(y + kLanes, &a01, sizeof(a01));
-  __builtin_memcpy(y + ystride, &a10, sizeof(a10));
-  __builtin_memcpy(y + ystride + kLanes, &a11, sizeof(a11));
-  __builtin_memcpy(y + 2 * ystride, &a20, sizeof(a20));
-  __builtin_memcpy(y + 2 * ystride + kLanes, &a21, sizeof(a21));
-  __builtin_memcpy(y + 3 * ystride, &a30, sizeof(a30));
-  __builtin_memcpy(y + 3 * ystride + kLanes, &a31, sizeof(a31));
+  if (rows == kGemmRows && cols == kGemmCols) {
+    for (index_t r = 0; r < kGemmRows; ++r)
+      __builtin_memcpy(y + r * ystride, a[r], sizeof(a[r]));
+    return;
+  }
+  for (index_t r = 0; r < rows; ++r)
+    __builtin_memcpy(y + r * ystride, a[r], cols * sizeof(float));
 }
 #endif
 
 /// y[r][p] = bias[r] + sum_k w[r][k] * col(k, p) for `rows` (<= kGemmRows)
-/// rows of w [rows][K] and P columns of the paneled column matrix; y rows
-/// `ystride` apart.
+/// rows of w [rows][K] and P columns of the paneled column matrix (whole
+/// panels: columns past P readable); y rows `ystride` apart.
 inline void gemm_panel(const float *w, const float *bias, const float *col, float *y, index_t ystride, index_t rows,
                        index_t K, index_t P) {
-  index_t p = 0;
 #if defined(__GNUC__) || defined(__clang__)
-  if (rows == kGemmRows)
-    for (; p + kGemmCols <= P; p += kGemmCols)
-      gemm_block(w, bias, col + panel_index(K, 0, p), y + p, ystride, K);
-#endif
-  // Edges (and compilers without vector extensions): column by column, k in
-  // the same order.
+  for (index_t p = 0; p < P; p += kGemmCols)
+    gemm_block(w, bias, col + panel_index(K, 0, p), y + p, ystride, K, rows,
+               P - p < kGemmCols ? P - p : kGemmCols);
+#else
+  // Compilers without vector extensions: column by column, k in the same
+  // order.
   for (index_t r = 0; r < rows; ++r)
-    for (index_t q = p; q < P; ++q) {
+    for (index_t q = 0; q < P; ++q) {
       float acc = bias ? bias[r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
         acc += w[r * K + k] * col[panel_index(K, k, q)];
       y[r * ystride + q] = acc;
     }
+#endif
 }
 
 /// Output rows per im2col chunk: at least 256 columns when the image has
@@ -132,21 +132,36 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
             for (index_t kw = 0; kw < KW; ++kw) {
               const index_t k = (c * KH + kh) * KW + kw;
               const float *xc = x + (n * C + g * Cg + c) * H * W;
+              // Output columns [owLo, owHi) read inside the image; the rest
+              // of each row is padding.
+              const index_t owLo = clamp_index(ceil_div(PL - kw * DW, SW), 0, OW);
+              const index_t owHi = clamp_index(ceil_div(W + PL - kw * DW, SW), owLo, OW);
               // Walk the panels of row k: panel_index(K, k, p) for p = 0, 1, ...
               float *dst = scratch + k * kGemmCols;
               index_t lane = 0;
+              auto put = [&](float v) {
+                dst[lane] = v;
+                if (++lane == kGemmCols) {
+                  lane = 0;
+                  dst += K * kGemmCols;
+                }
+              };
               for (index_t r = 0; r < rows; ++r) {
                 const index_t ih = (r0 + r) * SH - PT + kh * DH;
                 const bool rowInside = ih >= 0 && ih < H;
-                for (index_t ow = 0; ow < OW; ++ow) {
-                  const index_t iw = ow * SW - PL + kw * DW;
-                  dst[lane] = rowInside && iw >= 0 && iw < W ? xc[ih * W + iw] : 0.0f;
-                  if (++lane == kGemmCols) {
-                    lane = 0;
-                    dst += K * kGemmCols;
-                  }
-                }
+                const float *src = rowInside ? xc + ih * W - PL + kw * DW : xc;
+                index_t ow = 0;
+                for (; ow < (rowInside ? owLo : OW); ++ow)
+                  put(0.0f);
+                for (; ow < owHi; ++ow)
+                  put(src[ow * SW]);
+                for (; ow < OW; ++ow)
+                  put(0.0f);
               }
+              // The last panel's unused columns, read by the GEMM but never
+              // stored.
+              while (lane != 0)
+                put(0.0f);
             }
         QNN_RT_PARALLEL_FOR
         for (index_t o = g * Og; o < (g + 1) * Og; o += kGemmRows) {
