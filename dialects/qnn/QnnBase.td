@@ -46,6 +46,24 @@ def Qnn_BinaryTensorType : Qnn_Type<"BinaryTensor", "binary"> {
 def Qnn_BinaryTensor : Type<CPred<"::llvm::isa<::qnnc::qnn::BinaryTensorType>($_self)">,
                             "bit-packed binary tensor", "::qnnc::qnn::BinaryTensorType">;
 
+def Qnn_LevelsTensorType : Qnn_Type<"LevelsTensor", "levels"> {
+  let summary = "tensor of unsigned k-bit levels stored as k bit planes";
+  let description = [{
+    A tensor whose elements are integers 0 .. 2^bits - 1 (the number of
+    thresholds a low-bit activation reached). The runtime stores `bits` bit
+    planes, plane j holding bit j of every element, each packed along the
+    channel dimension like a binary tensor's nonzero plane (NHWC order,
+    64-bit words), so a k-bit x 1-bit product is k binary products.
+    Example: `!qnn.levels<1x64x14x14, 2>`.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$shape, "unsigned":$bits);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
+def Qnn_LevelsTensor : Type<CPred<"::llvm::isa<::qnnc::qnn::LevelsTensorType>($_self)">,
+                            "bit-plane tensor of k-bit levels", "::qnnc::qnn::LevelsTensorType">;
+
 def Qnn_F32Tensor : RankedTensorOf<[F32]>;
 def Qnn_I32Tensor : RankedTensorOf<[I32]>;
 def Qnn_NumericTensor : RankedTensorOf<[F32, I32]>;

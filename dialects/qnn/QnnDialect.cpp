@@ -68,9 +68,37 @@ int64_t BinaryTensorType::getNumElements() const {
   return n;
 }
 
+Type LevelsTensorType::parse(AsmParser &parser) {
+  SmallVector<int64_t> shape;
+  unsigned bits = 0;
+  if (parser.parseLess() ||
+      parser.parseDimensionList(shape, /*allowDynamic=*/false, /*withTrailingX=*/false) ||
+      parser.parseComma() || parser.parseInteger(bits) || parser.parseGreater())
+    return {};
+  return LevelsTensorType::getChecked([&] { return parser.emitError(parser.getNameLoc()); }, parser.getContext(),
+                                      shape, bits);
+}
+
+void LevelsTensorType::print(AsmPrinter &printer) const {
+  printer << "<";
+  llvm::interleave(getShape(), printer, "x");
+  printer << ", " << getBits() << ">";
+}
+
+LogicalResult LevelsTensorType::verify(function_ref<InFlightDiagnostic()> emitError, ArrayRef<int64_t> shape,
+                                       unsigned bits) {
+  if (bits < 1 || bits > 8)
+    return emitError() << "levels tensors have 1 to 8 bits, not " << bits;
+  if (shape.size() < 2)
+    return emitError() << "levels tensors need a channel axis (rank >= 2)";
+  return success();
+}
+
 ArrayRef<int64_t> qnnc::qnn::getShapeOf(Type type) {
   if (auto binary = dyn_cast<BinaryTensorType>(type))
     return binary.getShape();
+  if (auto levels = dyn_cast<LevelsTensorType>(type))
+    return levels.getShape();
   return cast<RankedTensorType>(type).getShape();
 }
 
@@ -372,4 +400,57 @@ LogicalResult ThresholdOp::verify() {
   if (failed(verifyThresholds(*this, in, getLow(), getHigh(), getDescending())))
     return failure();
   return expectShape(*this, getOutput().getType().getShape(), in);
+}
+
+LogicalResult MultiThresholdOp::verify() {
+  auto in = getInput().getType().getShape(), t = getThresholds().getType().getShape();
+  if (in.size() < 2)
+    return emitOpError("expects an input of rank >= 2 (channels on axis 1)");
+  if (t.size() != 2 || (t[0] != 1 && t[0] != in[1]))
+    return emitOpError() << "thresholds of shape " << shapeString(t) << " must be [" << in[1] << ", T] or [1, T]";
+  if (t[1] < 1 || t[1] > 255)
+    return emitOpError() << "the number of thresholds per channel must be 1 to 255, not " << t[1];
+  return expectShape(*this, getOutput().getType().getShape(), in);
+}
+
+/// `count` thresholds per channel of `shape` (axis 1), which the levels
+/// type's bits can count.
+static LogicalResult verifyLevelThresholds(Operation *op, ArrayRef<int64_t> shape, size_t count,
+                                           LevelsTensorType levels) {
+  if (shape.size() < 2)
+    return op->emitOpError("expects an input of rank >= 2 (channels on axis 1)");
+  if (count == 0 || count % shape[1] != 0)
+    return op->emitOpError() << "expects T > 0 thresholds for each of the " << shape[1] << " channels, got "
+                             << count << " in all";
+  int64_t perChannel = count / shape[1];
+  if (perChannel > (int64_t(1) << levels.getBits()) - 1)
+    return op->emitOpError() << perChannel << " thresholds per channel do not fit in " << levels.getBits()
+                             << " bits";
+  return expectShape(op, levels.getShape(), shape);
+}
+
+LogicalResult QuantizeLevelsOp::verify() {
+  return verifyLevelThresholds(*this, getInput().getType().getShape(), getThresholds().size(),
+                               getOutput().getType());
+}
+
+LogicalResult ThresholdLevelsOp::verify() {
+  auto in = getInput().getType().getShape();
+  if (failed(verifyLevelThresholds(*this, in, getThresholds().size(), getOutput().getType())))
+    return failure();
+  if ((int64_t)getDescending().size() != in[1])
+    return emitOpError() << "descending must have " << in[1] << " entries, one per channel";
+  return success();
+}
+
+LogicalResult LevelsToFloatOp::verify() {
+  return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
+}
+
+LogicalResult BitserialConv2DOp::verify() {
+  auto wShape = binaryWeightShape(*this, getWeight());
+  if (failed(wShape))
+    return failure();
+  return verifyConv(*this, getInput().getType().getShape(), *wShape, getOutput().getType().getShape(),
+                    getStrides(), getPads(), getDilations(), getGroup());
 }

@@ -171,6 +171,22 @@ def Qnn_ScaleBiasOp : Qnn_Op<"scale_bias", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Qnn_MultiThresholdOp : Qnn_Op<"multi_threshold", [Pure]> {
+  let summary = "QONNX MultiThreshold: out_scale * (thresholds reached) + out_bias";
+  let description = [{
+    For each element of channel c (axis 1), counts the thresholds t of row c
+    of `thresholds` ([C, T], or [1, T] shared by all channels) with
+    x >= t, and returns out_scale * count + out_bias.
+  }];
+  let arguments = (ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$thresholds, F32Attr:$out_scale,
+                       F32Attr:$out_bias);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $thresholds attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Binary operations
 //===----------------------------------------------------------------------===//
@@ -230,6 +246,58 @@ def Qnn_ThresholdOp : Qnn_Op<"threshold", [Pure]> {
   let arguments = (ins Qnn_I32Tensor:$input, DenseI32ArrayAttr:$low,
                        DenseI32ArrayAttr:$high, DenseBoolArrayAttr:$descending);
   let results = (outs Qnn_BinaryTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Low-bit (k-bit level) operations
+//===----------------------------------------------------------------------===//
+
+def Qnn_QuantizeLevelsOp : Qnn_Op<"quantize_levels", [Pure]> {
+  let summary = "float tensor -> k-bit levels: the number of thresholds reached";
+  let description = [{
+    Element x of channel c becomes the number of t in
+    thresholds[c * T .. c * T + T) with x >= t (T = thresholds / channels,
+    at most 2^bits - 1); NaN reaches none.
+  }];
+  let arguments = (ins Qnn_F32Tensor:$input, DenseF32ArrayAttr:$thresholds);
+  let results = (outs Qnn_LevelsTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_ThresholdLevelsOp : Qnn_Op<"threshold_levels", [Pure]> {
+  let summary = "int32 accumulator -> k-bit levels through per-channel integer thresholds";
+  let description = [{
+    For channel c, n = the number of t in thresholds[c * T .. c * T + T)
+    with acc >= t; the level is n, or T - n where `descending[c]` is set
+    (a decreasing chain, gamma < 0). This is any monotone per-channel
+    function of the accumulator followed by a multi-threshold, ties included.
+  }];
+  let arguments = (ins Qnn_I32Tensor:$input, DenseI32ArrayAttr:$thresholds, DenseBoolArrayAttr:$descending);
+  let results = (outs Qnn_LevelsTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_LevelsToFloatOp : Qnn_Op<"levels_to_float", [Pure]> {
+  let summary = "k-bit levels n -> float32 scale * n + bias";
+  let arguments = (ins Qnn_LevelsTensor:$input, F32Attr:$scale, F32Attr:$bias);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_BitserialConv2DOp : Qnn_Op<"bitserial_conv2d", [Pure]> {
+  let summary = "k-bit levels x +-1 weights 2-D convolution, bit-serially, into int32";
+  let description = [{
+    acc = sum_j 2^j * conv(plane_j, weight): each bit plane (values 0/1) is
+    convolved on the binary kernels. `weight` holds the +-1 kernel (OIHW) as
+    i1, true meaning -1; zero padding contributes 0.
+  }];
+  let arguments = !con((ins Qnn_LevelsTensor:$input, ElementsAttr:$weight), ConvAttrs);
+  let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }

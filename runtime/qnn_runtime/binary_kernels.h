@@ -203,6 +203,7 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
 /// any other tile also gathers the nonzero plane (0 on padding) and computes
 /// nonzeros - 2*popcount((x^w) & nonzero), exact for padding and Sign(0).
 /// `store(n, o, pixel, acc)` receives every accumulator (pixel = oh * OW + ow).
+/// A null `xs` means no element is negative (a 0/1 bit plane of levels).
 template <class Store>
 inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
                                std::uint64_t *scratch, index_t N, index_t C, index_t H, index_t W, index_t O,
@@ -242,11 +243,11 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
               for (index_t j = 0; j < GW; ++j) {
                 std::uint64_t sv, mv;
                 if (aligned) { // whole words; the bits past C are 0 in both planes
-                  sv = xs[pos + g * Cg / 64 + j];
+                  sv = xs ? xs[pos + g * Cg / 64 + j] : 0;
                   mv = xnz[pos + g * Cg / 64 + j];
                 } else {
                   const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
-                  sv = load_bits(xs + pos, g * Cg + 64 * j, bits);
+                  sv = xs ? load_bits(xs + pos, g * Cg + 64 * j, bits) : 0;
                   mv = load_bits(xnz + pos, g * Cg + 64 * j, bits);
                 }
                 signs[at + j] = sv;

@@ -2,5 +2,6 @@
 #ifndef QNN_RUNTIME_KERNELS_H
 #define QNN_RUNTIME_KERNELS_H
 #include "qnn_runtime/binary_kernels.h"
+#include "qnn_runtime/lowbit_kernels.h"
 #include "qnn_runtime/float_kernels.h"
 #endif

@@ -90,3 +90,46 @@ func.func @conv_sign_thresholds(%x: !qnn.binary<1x8x4x4>) {
       : (!qnn.binary<1x8x4x4>) -> !qnn.binary<1x8x4x4>
   return
 }
+
+// -----
+
+// expected-error @+1 {{levels tensors have 1 to 8 bits, not 9}}
+func.func @levels_bits(%x: !qnn.levels<1x2x4x4, 9>) {
+  return
+}
+
+// -----
+
+func.func @multi_threshold_rows(%x: tensor<1x2x4x4xf32>, %t: tensor<3x3xf32>) {
+  // expected-error @+1 {{thresholds of shape [3, 3] must be [2, T] or [1, T]}}
+  %m = qnn.multi_threshold %x, %t {out_scale = 1.0 : f32, out_bias = 0.0 : f32}
+      : (tensor<1x2x4x4xf32>, tensor<3x3xf32>) -> tensor<1x2x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @too_many_levels(%x: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{4 thresholds per channel do not fit in 2 bits}}
+  %l = qnn.quantize_levels %x {thresholds = array<f32: 0.0, 1.0, 2.0, 3.0, 0.0, 1.0, 2.0, 3.0>}
+      : (tensor<1x2x4x4xf32>) -> !qnn.levels<1x2x4x4, 2>
+  return
+}
+
+// -----
+
+func.func @levels_descending(%acc: tensor<1x2x4x4xi32>) {
+  // expected-error @+1 {{descending must have 2 entries, one per channel}}
+  %l = qnn.threshold_levels %acc {thresholds = array<i32: 0, 1>, descending = array<i1: false>}
+      : (tensor<1x2x4x4xi32>) -> !qnn.levels<1x2x4x4, 1>
+  return
+}
+
+// -----
+
+func.func @levels_per_channel(%acc: tensor<1x2x4x4xi32>) {
+  // expected-error @+1 {{expects T > 0 thresholds for each of the 2 channels, got 3 in all}}
+  %l = qnn.threshold_levels %acc {thresholds = array<i32: 0, 1, 2>, descending = array<i1: false, false>}
+      : (tensor<1x2x4x4xi32>) -> !qnn.levels<1x2x4x4, 2>
+  return
+}

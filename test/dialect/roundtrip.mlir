@@ -26,3 +26,23 @@ func.func @float_ops(%x: tensor<2x4xf32>, %w: tensor<3x4xf32>, %c: tensor<3xf32>
   %s = qnn.softmax %y {axis = 1 : i64} : tensor<2x3xf32>
   return %s : tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func @lowbit_layer
+func.func @lowbit_layer(%x: tensor<1x2x4x4xf32>, %t: tensor<1x3xf32>) -> tensor<1x3x4x4xf32> {
+  // CHECK: qnn.multi_threshold %{{.*}}, %{{.*}} {out_bias = 0.000000e+00 : f32, out_scale = 1.000000e+00 : f32}
+  %m = qnn.multi_threshold %x, %t {out_scale = 1.0 : f32, out_bias = 0.0 : f32}
+      : (tensor<1x2x4x4xf32>, tensor<1x3xf32>) -> tensor<1x2x4x4xf32>
+  // CHECK: qnn.quantize_levels %{{.*}} : (tensor<1x2x4x4xf32>) -> !qnn.levels<1x2x4x4, 2>
+  %l = qnn.quantize_levels %m {thresholds = array<f32: 0.5, 1.5, 2.5, 0.5, 1.5, 2.5>}
+      : (tensor<1x2x4x4xf32>) -> !qnn.levels<1x2x4x4, 2>
+  // CHECK: qnn.bitserial_conv2d %{{.*}} : (!qnn.levels<1x2x4x4, 2>) -> tensor<1x3x4x4xi32>
+  %acc = qnn.bitserial_conv2d %l {weight = dense<true> : tensor<3x2x3x3xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x2x4x4, 2>) -> tensor<1x3x4x4xi32>
+  // CHECK: qnn.threshold_levels %{{.*}} -> !qnn.levels<1x3x4x4, 3>
+  %k = qnn.threshold_levels %acc {thresholds = array<i32: 0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6>,
+      descending = array<i1: false, true, false>} : (tensor<1x3x4x4xi32>) -> !qnn.levels<1x3x4x4, 3>
+  // CHECK: qnn.levels_to_float %{{.*}} {bias = -3.500000e+00 : f32, scale = 1.000000e+00 : f32}
+  %f = qnn.levels_to_float %k {scale = 1.0 : f32, bias = -3.5 : f32} : (!qnn.levels<1x3x4x4, 3>) -> tensor<1x3x4x4xf32>
+  return %f : tensor<1x3x4x4xf32>
+}

@@ -1,0 +1,97 @@
+// Low-bit kernels: tensors of unsigned k-bit levels (0 .. 2^k - 1) stored as
+// k bit planes, plane j at `planes + j * planeWords`, each laid out like a
+// binary tensor's nonzero plane ([N][H][W][words_for(C)] 64-bit words). A
+// k-bit x (+-1) product is computed bit-serially: sum_j 2^j * (plane j x w)
+// on the binary kernels.
+#ifndef QNN_RUNTIME_LOWBIT_KERNELS_H
+#define QNN_RUNTIME_LOWBIT_KERNELS_H
+
+#include "qnn_runtime/binary_kernels.h"
+
+namespace qnn_rt {
+
+/// Packs the levels given by level(n, c, p) for an [N, C, HW] tensor into
+/// `bits` planes.
+template <class Level>
+inline void pack_levels(std::uint64_t *planes, index_t planeWords, int bits, index_t N, index_t C, index_t HW,
+                        Level level) {
+  const index_t CW = words_for(C);
+  for (int j = 0; j < bits; ++j)
+    for (index_t i = 0; i < N * HW * CW; ++i)
+      planes[j * planeWords + i] = 0;
+  for (index_t n = 0; n < N; ++n)
+    for (index_t c = 0; c < C; ++c) {
+      std::uint64_t *at = planes + n * HW * CW + c / 64;
+      const index_t bit = c % 64;
+      for (index_t p = 0; p < HW; ++p) {
+        const unsigned v = level(n, c, p);
+        for (int j = 0; j < bits; ++j)
+          at[j * planeWords + p * CW] |= static_cast<std::uint64_t>((v >> j) & 1) << bit;
+      }
+    }
+}
+
+/// Level of a float: the number of the T thresholds `t` it reaches (x >= t;
+/// NaN reaches none), as QONNX MultiThreshold counts.
+inline unsigned count_reached(float x, const float *t, index_t T) {
+  unsigned n = 0;
+  for (index_t i = 0; i < T; ++i)
+    n += x >= t[i];
+  return n;
+}
+
+/// Float [N, C, HW] -> levels, T thresholds per channel ([C][T]).
+inline void quantize_levels_f32(const float *x, const float *thresholds, index_t T, std::uint64_t *planes,
+                                index_t planeWords, int bits, index_t N, index_t C, index_t HW) {
+  pack_levels(planes, planeWords, bits, N, C, HW, [&](index_t n, index_t c, index_t p) {
+    return count_reached(x[(n * C + c) * HW + p], thresholds + c * T, T);
+  });
+}
+
+/// Int32 accumulators [N, C, HW] -> levels: n = #(acc >= t) over the
+/// channel's T integer thresholds, T - n where the channel is descending.
+inline void threshold_levels_i32(const std::int32_t *acc, const std::int32_t *thresholds, index_t T,
+                                 const std::int8_t *descending, std::uint64_t *planes, index_t planeWords, int bits,
+                                 index_t N, index_t C, index_t HW) {
+  pack_levels(planes, planeWords, bits, N, C, HW, [&](index_t n, index_t c, index_t p) {
+    const std::int32_t a = acc[(n * C + c) * HW + p];
+    unsigned reached = 0;
+    for (index_t i = 0; i < T; ++i)
+      reached += a >= thresholds[c * T + i];
+    return descending[c] ? static_cast<unsigned>(T) - reached : reached;
+  });
+}
+
+/// Levels -> float32 scale * level + bias, y in NCHW.
+inline void levels_to_float(const std::uint64_t *planes, index_t planeWords, int bits, float scale, float bias,
+                            float *y, index_t N, index_t C, index_t HW) {
+  const index_t CW = words_for(C);
+  for (index_t n = 0; n < N; ++n)
+    for (index_t c = 0; c < C; ++c)
+      for (index_t p = 0; p < HW; ++p) {
+        unsigned v = 0;
+        for (int j = 0; j < bits; ++j)
+          v |= static_cast<unsigned>((planes[j * planeWords + (n * HW + p) * CW + c / 64] >> (c % 64)) & 1) << j;
+        y[(n * C + c) * HW + p] = scale * static_cast<float>(v) + bias;
+      }
+}
+
+/// Bit-serial convolution of levels with +-1 weights into exact int32
+/// accumulators (y in NCHW): plane j (values 0/1) goes through the binary
+/// convolution and adds 2^j times its sum. Weights and scratch as
+/// binary_conv2d.
+inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
+                             std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H, index_t W,
+                             index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW,
+                             index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
+  for (int j = 0; j < bits; ++j)
+    binary_conv2d_with(nullptr, planes + j * planeWords, w, scratch, N, C, H, W, O, KH, KW, OH, OW, SH, SW, PT, PL,
+                       DH, DW, G, [&](index_t n, index_t o, index_t p, std::int32_t acc) {
+                         std::int32_t &out = y[(n * O + o) * OH * OW + p];
+                         out = (j == 0 ? 0 : out) + acc * (std::int32_t(1) << j);
+                       });
+}
+
+} // namespace qnn_rt
+
+#endif

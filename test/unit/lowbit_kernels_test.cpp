@@ -1,0 +1,133 @@
+// Low-bit kernels against independent references: levels from thresholds
+// (float and integer), and the bit-serial convolution of k-bit levels with
+// +-1 weights against plain integer loops.
+#include "qnn_runtime/kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+namespace {
+
+constexpr int64_t kPlaneAlign = 8; // words between planes rounded like qnnc does (64 bytes)
+
+int64_t planeWords(int64_t n, int64_t c, int64_t hw) {
+  return (n * hw * qnn_rt::words_for(c) + kPlaneAlign - 1) / kPlaneAlign * kPlaneAlign;
+}
+
+/// Reads level (n, c, p) back from the planes.
+unsigned levelAt(const std::vector<uint64_t> &planes, int64_t stride, int bits, int64_t c, int64_t C, int64_t HW,
+                 int64_t n, int64_t p) {
+  unsigned v = 0;
+  for (int j = 0; j < bits; ++j)
+    v |= ((planes[j * stride + (n * HW + p) * qnn_rt::words_for(C) + c / 64] >> (c % 64)) & 1u) << j;
+  return v;
+}
+
+TEST(LowBit, QuantizeAndThresholdLevels) {
+  const int64_t N = 2, C = 70, HW = 5, T = 3;
+  const int bits = 2;
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> uni(-2.0f, 2.0f);
+  std::vector<float> x(N * C * HW), thr(C * T);
+  for (float &v : x)
+    v = uni(rng);
+  x[3] = 0.5f; // exactly on a threshold: reached (x >= t)
+  for (int64_t c = 0; c < C; ++c)
+    for (int64_t i = 0; i < T; ++i)
+      thr[c * T + i] = -1.0f + i * 0.5f + 0.01f * c;
+  thr[0 * T + 2] = 0.5f;
+  const int64_t stride = planeWords(N, C, HW);
+  std::vector<uint64_t> planes(bits * stride, ~0ull);
+  qnn_rt::quantize_levels_f32(x.data(), thr.data(), T, planes.data(), stride, bits, N, C, HW);
+  std::vector<int32_t> acc(N * C * HW), ithr(C * T);
+  std::vector<int8_t> descending(C);
+  for (int64_t i = 0; i < N * C * HW; ++i)
+    acc[i] = static_cast<int32_t>(std::floor(x[i] * 100));
+  for (int64_t c = 0; c < C; ++c) {
+    descending[c] = c % 3 == 0;
+    for (int64_t i = 0; i < T; ++i)
+      ithr[c * T + i] = -50 + 40 * static_cast<int32_t>(i) + static_cast<int32_t>(c);
+  }
+  std::vector<uint64_t> iplanes(bits * stride, ~0ull);
+  qnn_rt::threshold_levels_i32(acc.data(), ithr.data(), T, descending.data(), iplanes.data(), stride, bits, N, C,
+                               HW);
+  std::vector<float> back(N * C * HW);
+  qnn_rt::levels_to_float(planes.data(), stride, bits, 0.5f, -1.0f, back.data(), N, C, HW);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t p = 0; p < HW; ++p) {
+        const int64_t i = (n * C + c) * HW + p;
+        unsigned expected = 0, reached = 0;
+        for (int64_t t = 0; t < T; ++t) {
+          expected += x[i] >= thr[c * T + t];
+          reached += acc[i] >= ithr[c * T + t];
+        }
+        ASSERT_EQ(levelAt(planes, stride, bits, c, C, HW, n, p), expected) << i;
+        ASSERT_EQ(back[i], 0.5f * expected - 1.0f) << i;
+        ASSERT_EQ(levelAt(iplanes, stride, bits, c, C, HW, n, p), descending[c] ? T - reached : reached) << i;
+      }
+}
+
+struct BitserialCase {
+  int64_t c, h, w, o, k, s, p, g;
+  int bits;
+};
+
+void checkBitserial(const BitserialCase &k, unsigned seed) {
+  std::mt19937 rng(seed);
+  const int64_t N = 1, cg = k.c / k.g, og = k.o / k.g, HW = k.h * k.w;
+  const int64_t oh = (k.h + 2 * k.p - k.k) / k.s + 1, ow = (k.w + 2 * k.p - k.k) / k.s + 1;
+  const unsigned maxLevel = (1u << k.bits) - 1;
+  std::vector<unsigned> level(N * k.c * HW);
+  for (unsigned &v : level)
+    v = rng() % (maxLevel + 1);
+  std::vector<int> w(k.o * cg * k.k * k.k);
+  for (int &v : w)
+    v = rng() % 2 ? -1 : 1;
+  std::vector<int32_t> expected(N * k.o * oh * ow, 0);
+  for (int64_t o = 0; o < k.o; ++o)
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t z = 0; z < ow; ++z) {
+        int32_t sum = 0;
+        for (int64_t c = 0; c < cg; ++c)
+          for (int64_t i = 0; i < k.k; ++i)
+            for (int64_t j = 0; j < k.k; ++j) {
+              const int64_t iy = y * k.s - k.p + i, ix = z * k.s - k.p + j;
+              if (iy >= 0 && iy < k.h && ix >= 0 && ix < k.w)
+                sum += static_cast<int32_t>(level[((o / og) * cg + c) * HW + iy * k.w + ix]) *
+                       w[((o * cg + c) * k.k + i) * k.k + j];
+            }
+        expected[(o * oh + y) * ow + z] = sum;
+      }
+  const int64_t stride = planeWords(N, k.c, HW);
+  std::vector<uint64_t> planes(k.bits * stride);
+  qnn_rt::pack_levels(planes.data(), stride, k.bits, N, k.c, HW,
+                      [&](int64_t, int64_t c, int64_t p) { return level[c * HW + p]; });
+  // Weights in the binary kernel layout: rows of [KH][KW][words], bit 1 = -1.
+  const int64_t words = qnn_rt::words_for(cg), row = k.k * k.k * words;
+  std::vector<uint32_t> packed(k.o * row * 2, 0);
+  for (int64_t o = 0; o < k.o; ++o)
+    for (int64_t c = 0; c < cg; ++c)
+      for (int64_t i = 0; i < k.k * k.k; ++i)
+        if (w[(o * cg + c) * k.k * k.k + i] < 0) {
+          const int64_t word = o * row + i * words + c / 64;
+          packed[2 * word + (c % 64) / 32] |= 1u << (c % 32);
+        }
+  std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(k.k, k.k, cg));
+  std::vector<int32_t> got(expected.size(), 12345);
+  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), scratch.data(), got.data(), N, k.c, k.h,
+                           k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g);
+  ASSERT_EQ(got, expected);
+}
+
+TEST(LowBit, BitserialConv) {
+  checkBitserial({32, 8, 8, 6, 3, 1, 1, 1, 2}, 1);   // padded borders
+  checkBitserial({64, 9, 9, 5, 3, 2, 1, 1, 2}, 2);   // stride 2, one whole word
+  checkBitserial({130, 7, 7, 4, 3, 1, 1, 1, 3}, 3);  // 3 bits, partial last word
+  checkBitserial({128, 7, 7, 10, 7, 1, 0, 1, 2}, 4); // the whole image as the kernel
+  checkBitserial({70, 6, 6, 4, 3, 1, 1, 2, 4}, 5);   // groups not on word boundaries
+}
+
+} // namespace
