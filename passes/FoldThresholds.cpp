@@ -1,9 +1,11 @@
-// qnn-fold-thresholds: binarize(monotone per-channel chain(to_float(acc)))
-// -> threshold(acc), exact to the float semantics of the unfolded code.
+// qnn-fold-thresholds: binarize / quantize_levels of a monotone per-channel
+// chain(to_float(acc)) -> integer thresholds on acc, exact to the float
+// semantics of the unfolded code.
 #include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
 
 #include "qnn_runtime/float_kernels.h"
+#include "qnn_runtime/lowbit_kernels.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -22,9 +24,10 @@ using namespace qnnc::qnn;
 
 namespace {
 
-/// One step of the float chain between the accumulator and the Sign.
+/// One step of the float chain between the accumulator and the Sign or
+/// multi-threshold.
 struct ChainStep {
-  enum Kind { BatchNorm, Add, SubConst, SubFrom, Mul } kind;
+  enum Kind { BatchNorm, Add, SubConst, SubFrom, Mul, PRelu } kind;
   SmallVector<float> a, b, c, d; // per-channel parameters
   float epsilon = 0;
 
@@ -40,6 +43,8 @@ struct ChainStep {
       return a[ch] - x;
     case Mul:
       return x * a[ch];
+    case PRelu: // as prelu_f32 computes it
+      return x < 0.0f ? x * a[ch] : x;
     }
     return x;
   }
@@ -58,9 +63,11 @@ std::optional<ChainStep> matchStep(Operation *op, Value input, int64_t rank, int
     step.epsilon = bn.getEpsilon().convertToFloat();
     return step;
   }
-  if (!isa<AddOp, SubOp, MulOp>(op) || op->getResult(0).getType() != input.getType())
+  if (!isa<AddOp, SubOp, MulOp, PReluOp>(op) || op->getResult(0).getType() != input.getType())
     return std::nullopt;
   bool inputIsLhs = op->getOperand(0) == input;
+  if (isa<PReluOp>(op) && !inputIsLhs)
+    return std::nullopt;
   auto k = perChannel(op->getOperand(inputIsLhs ? 1 : 0), rank, channels);
   if (!k)
     return std::nullopt;
@@ -68,6 +75,8 @@ std::optional<ChainStep> matchStep(Operation *op, Value input, int64_t rank, int
     return ChainStep{ChainStep::Add, *k};
   if (isa<MulOp>(op))
     return ChainStep{ChainStep::Mul, *k};
+  if (isa<PReluOp>(op)) // RPReLU's middle step; monotone only for slopes >= 0, which the fold checks
+    return ChainStep{ChainStep::PRelu, *k};
   return ChainStep{inputIsLhs ? ChainStep::SubConst : ChainStep::SubFrom, *k};
 }
 
@@ -78,6 +87,11 @@ std::optional<int64_t> accumulatorBound(Value acc) {
   if (auto conv = acc.getDefiningOp<BinaryConv2DOp>()) {
     auto w = cast<ShapedType>(conv.getWeight().getType()).getShape();
     return w[1] * w[2] * w[3];
+  }
+  if (auto conv = acc.getDefiningOp<BitserialConv2DOp>()) {
+    auto w = cast<ShapedType>(conv.getWeight().getType()).getShape();
+    int64_t maxLevel = (int64_t(1) << conv.getInput().getType().getBits()) - 1;
+    return maxLevel * w[1] * w[2] * w[3];
   }
   if (auto dense = acc.getDefiningOp<BinaryDenseOp>())
     return cast<ShapedType>(dense.getWeight().getType()).getShape()[1];
@@ -100,77 +114,137 @@ struct PoolBeforeToFloat : OpRewritePattern<MaxPoolOp> {
   }
 };
 
+/// A monotone per-channel float chain from an integer accumulator.
+struct Chain {
+  Value acc;
+  int64_t bound; // |acc| <= bound
+  std::vector<ChainStep> steps;
+
+  float apply(int64_t a, int64_t c) const {
+    float x = static_cast<float>(a);
+    for (const ChainStep &s : steps)
+      x = s.apply(x, c);
+    return x;
+  }
+};
+
+/// The chain of per-channel steps from to_float(acc) to `v`.
+std::optional<Chain> matchChain(Value v) {
+  auto shape = cast<RankedTensorType>(v.getType()).getShape();
+  if (shape.size() < 2)
+    return std::nullopt;
+  int64_t rank = shape.size(), channels = shape[1];
+  Chain chain;
+  ToFloatOp toFloat;
+  while (!(toFloat = v.getDefiningOp<ToFloatOp>())) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return std::nullopt;
+    // The chain runs through operand 0 of batch_norm and through the
+    // non-constant operand of add/sub/mul.
+    Value input;
+    if (isa<BatchNormOp>(def))
+      input = def->getOperand(0);
+    else if (isa<AddOp, SubOp, MulOp, PReluOp>(def))
+      input = def->getOperand(matchPattern(def->getOperand(0), m_Constant()) ? 1 : 0);
+    if (!input || input.getType() != v.getType())
+      return std::nullopt;
+    auto step = matchStep(def, input, rank, channels);
+    if (!step)
+      return std::nullopt;
+    chain.steps.push_back(std::move(*step));
+    v = input;
+  }
+  std::reverse(chain.steps.begin(), chain.steps.end());
+  chain.acc = toFloat.getInput();
+  auto bound = accumulatorBound(chain.acc);
+  if (!bound || *bound >= (1 << 24))
+    return std::nullopt;
+  chain.bound = *bound;
+  return chain;
+}
+
+/// Integer threshold tables equivalent to level(chain(acc), c) for a level
+/// function with values 0 .. count that is monotone in acc: per channel,
+/// `count` thresholds (the first accumulator reaching 1, 2, ... count levels;
+/// INT32_MIN when reached at -bound, INT32_MAX when never) and whether the
+/// level falls with acc (then thresholds count count - level).
+struct LevelTables {
+  SmallVector<int32_t> thresholds; // [C][count]
+  SmallVector<bool> descending;    // [C]
+};
+
+template <class LevelOf>
+FailureOr<LevelTables> levelTables(const Chain &chain, int64_t channels, int count, LevelOf levelOf) {
+  const int64_t k = chain.bound;
+  LevelTables tables;
+  SmallVector<int> level(2 * k + 1);
+  for (int64_t c = 0; c < channels; ++c) {
+    // Every accumulator value is evaluated with the float code the unfolded
+    // model runs, so ties fall exactly where it puts them.
+    for (int64_t a = -k; a <= k; ++a)
+      level[a + k] = levelOf(chain.apply(a, c), c);
+    bool up = std::is_sorted(level.begin(), level.end());
+    bool down = std::is_sorted(level.rbegin(), level.rend());
+    if (!up && !down)
+      return failure();
+    tables.descending.push_back(!up);
+    for (int n = 1; n <= count; ++n) {
+      int32_t first = INT32_MAX;
+      for (int64_t a = -k; a <= k; ++a)
+        if ((up ? level[a + k] : count - level[a + k]) >= n) {
+          first = a == -k ? INT32_MIN : static_cast<int32_t>(a);
+          break;
+        }
+      tables.thresholds.push_back(first);
+    }
+  }
+  return tables;
+}
+
+/// binarize(chain(to_float(acc))) -> threshold(acc).
 struct FoldIntoThreshold : OpRewritePattern<BinarizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BinarizeOp binarize, PatternRewriter &rewriter) const override {
-    auto shape = binarize.getInput().getType().getShape();
-    if (shape.size() < 2)
+    auto chain = matchChain(binarize.getInput());
+    if (!chain)
       return failure();
-    int64_t rank = shape.size(), channels = shape[1];
-    // Walk up the chain to the accumulator.
-    std::vector<ChainStep> steps;
-    Value v = binarize.getInput();
-    ToFloatOp toFloat;
-    while (!(toFloat = v.getDefiningOp<ToFloatOp>())) {
-      Operation *def = v.getDefiningOp();
-      if (!def)
-        return failure();
-      // The chain runs through operand 0 of batch_norm and through the
-      // non-constant operand of add/sub/mul.
-      Value input;
-      if (isa<BatchNormOp>(def))
-        input = def->getOperand(0);
-      else if (isa<AddOp, SubOp, MulOp>(def))
-        input = def->getOperand(matchPattern(def->getOperand(0), m_Constant()) ? 1 : 0);
-      if (!input || input.getType() != v.getType())
-        return failure();
-      auto step = matchStep(def, input, rank, channels);
-      if (!step)
-        return failure();
-      steps.push_back(std::move(*step));
-      v = input;
+    // Sign of the float chain, as binarize_f32 decides it: 0 -> -1, 1 -> 0,
+    // 2 -> +1 (NaN counts as positive there and here).
+    auto tables = levelTables(*chain, binarize.getInput().getType().getShape()[1], 2,
+                              [](float x, int64_t) { return x < 0.0f ? 0 : (x == 0.0f ? 1 : 2); });
+    if (failed(tables))
+      return rewriter.notifyMatchFailure(binarize, "chain is not monotone in the accumulator");
+    SmallVector<int32_t> low, high;
+    for (size_t c = 0; c < tables->descending.size(); ++c) {
+      low.push_back(tables->thresholds[2 * c]);
+      high.push_back(tables->thresholds[2 * c + 1]);
     }
-    std::reverse(steps.begin(), steps.end());
-    Value acc = toFloat.getInput();
-    auto bound = accumulatorBound(acc);
-    if (!bound || *bound >= (1 << 24))
-      return failure();
+    rewriter.replaceOpWithNewOp<ThresholdOp>(binarize, binarize.getOutput().getType(), chain->acc,
+                                             rewriter.getDenseI32ArrayAttr(low), rewriter.getDenseI32ArrayAttr(high),
+                                             rewriter.getDenseBoolArrayAttr(tables->descending));
+    return success();
+  }
+};
 
-    SmallVector<int32_t> low(channels), high(channels);
-    SmallVector<bool> descending(channels);
-    const int64_t k = *bound;
-    SmallVector<int> level(2 * k + 1);
-    for (int64_t c = 0; c < channels; ++c) {
-      // Sign of the float chain, as binarize_f32 decides it: 0 -> -1,
-      // 1 -> 0, 2 -> +1 (NaN counts as positive there and here).
-      for (int64_t a = -k; a <= k; ++a) {
-        float x = static_cast<float>(a);
-        for (const ChainStep &s : steps)
-          x = s.apply(x, c);
-        level[a + k] = x < 0.0f ? 0 : (x == 0.0f ? 1 : 2);
-      }
-      bool up = std::is_sorted(level.begin(), level.end());
-      bool down = std::is_sorted(level.rbegin(), level.rend());
-      if (!up && !down)
-        return rewriter.notifyMatchFailure(binarize, "chain is not monotone in the accumulator");
-      descending[c] = !up;
-      // First accumulator value reaching each count; INT_MIN when already
-      // reached at -k, INT_MAX when never reached.
-      auto firstReaching = [&](int count) -> int32_t {
-        for (int64_t a = -k; a <= k; ++a) {
-          int n = up ? level[a + k] : 2 - level[a + k];
-          if (n >= count)
-            return a == -k ? INT32_MIN : static_cast<int32_t>(a);
-        }
-        return INT32_MAX;
-      };
-      low[c] = firstReaching(1);
-      high[c] = firstReaching(2);
-    }
-    rewriter.replaceOpWithNewOp<ThresholdOp>(binarize, binarize.getOutput().getType(), acc,
-                                             rewriter.getDenseI32ArrayAttr(low),
-                                             rewriter.getDenseI32ArrayAttr(high),
-                                             rewriter.getDenseBoolArrayAttr(descending));
+/// quantize_levels(chain(to_float(acc))) -> threshold_levels(acc).
+struct FoldIntoLevels : OpRewritePattern<QuantizeLevelsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeLevelsOp quantize, PatternRewriter &rewriter) const override {
+    auto chain = matchChain(quantize.getInput());
+    if (!chain)
+      return failure();
+    int64_t channels = quantize.getInput().getType().getShape()[1];
+    int count = quantize.getThresholds().size() / channels;
+    ArrayRef<float> thresholds = quantize.getThresholds();
+    auto tables = levelTables(*chain, channels, count, [&](float x, int64_t c) {
+      return static_cast<int>(qnn_rt::count_reached(x, thresholds.data() + c * count, count));
+    });
+    if (failed(tables))
+      return rewriter.notifyMatchFailure(quantize, "chain is not monotone in the accumulator");
+    rewriter.replaceOpWithNewOp<ThresholdLevelsOp>(quantize, quantize.getOutput().getType(), chain->acc,
+                                                   rewriter.getDenseI32ArrayAttr(tables->thresholds),
+                                                   rewriter.getDenseBoolArrayAttr(tables->descending));
     return success();
   }
 };
@@ -178,7 +252,7 @@ struct FoldIntoThreshold : OpRewritePattern<BinarizeOp> {
 struct FoldThresholdsPass : qnnc::impl::FoldThresholdsBase<FoldThresholdsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<PoolBeforeToFloat, FoldIntoThreshold>(&getContext());
+    patterns.add<PoolBeforeToFloat, FoldIntoThreshold, FoldIntoLevels>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

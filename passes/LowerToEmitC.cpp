@@ -67,7 +67,7 @@ private:
   MLIRContext *ctx() { return module.getContext(); }
   Type ptrTo(Type t) { return emitc::PointerType::get(t); }
   Type elementCType(Type t) {
-    if (isa<BinaryTensorType>(t))
+    if (isa<BinaryTensorType, LevelsTensorType>(t))
       return b.getIntegerType(64, /*isSigned=*/false);
     return cast<RankedTensorType>(t).getElementType();
   }
@@ -146,6 +146,9 @@ private:
     b.create<emitc::CallOpaqueOp>(loc, TypeRange{}, name, operands, b.getArrayAttr(printed), ArrayAttr{});
   }
 
+  static void append(std::vector<Arg> &args, std::vector<Arg> more) {
+    args.insert(args.end(), more.begin(), more.end());
+  }
   Attribute null() { return emitc::OpaqueAttr::get(ctx(), "nullptr"); }
   Attribute f32(APFloat v) { return b.getF32FloatAttr(v.convertToFloat()); }
 
@@ -173,6 +176,11 @@ private:
             global(loc, "high", DenseElementsAttr::get(i32, high)),
             global(loc, "descending",
                    DenseElementsAttr::get(RankedTensorType::get({c}, b.getI8Type()), ArrayRef<int8_t>(flags)))};
+  }
+  /// The pointer, plane stride (words) and bits of a levels tensor.
+  std::vector<Arg> levelsArgs(Value levels) {
+    auto type = cast<LevelsTensorType>(levels.getType());
+    return {pointers[levels].front(), planeStrideWords(type), static_cast<int64_t>(type.getBits())};
   }
   Value scratchPointer(Operation *op, Type element) {
     return arenaPointer(op->getLoc(), element, op->getAttrOfType<IntegerAttr>(kScratchAttr).getInt());
@@ -398,6 +406,48 @@ LogicalResult Lowering::lower(Operation *op) {
         auto [low, high, descending] = thresholdTables(loc, t.getLow(), t.getHigh(), t.getDescending());
         call(loc, "qnn_rt::threshold_i32",
              {buffer(t.getInput()), low, high, descending, out()[0], out()[1], v.n, v.c, v.spatial});
+        return success();
+      })
+      .Case([&](QuantizeLevelsOp q) {
+        NCS v = ncsOf(shapeOf(q.getInput()));
+        auto thresholds = q.getThresholds();
+        Value table = global(loc, "thresholds",
+                             DenseElementsAttr::get(RankedTensorType::get({(int64_t)thresholds.size()}, b.getF32Type()),
+                                                    thresholds));
+        std::vector<Arg> args = {buffer(q.getInput()), table, (int64_t)thresholds.size() / v.c};
+        append(args, levelsArgs(q.getOutput()));
+        append(args, {v.n, v.c, v.spatial});
+        call(loc, "qnn_rt::quantize_levels_f32", args);
+        return success();
+      })
+      .Case([&](ThresholdLevelsOp t) {
+        NCS v = ncsOf(shapeOf(t.getInput()));
+        auto thresholds = t.getThresholds();
+        int64_t count = thresholds.size();
+        SmallVector<int8_t> flags(t.getDescending().begin(), t.getDescending().end());
+        Value table = global(loc, "thresholds",
+                             DenseElementsAttr::get(RankedTensorType::get({count}, b.getI32Type()), thresholds));
+        Value descending = global(
+            loc, "descending", DenseElementsAttr::get(RankedTensorType::get({v.c}, b.getI8Type()), ArrayRef<int8_t>(flags)));
+        std::vector<Arg> args = {buffer(t.getInput()), table, count / v.c, descending};
+        append(args, levelsArgs(t.getOutput()));
+        append(args, {v.n, v.c, v.spatial});
+        call(loc, "qnn_rt::threshold_levels_i32", args);
+        return success();
+      })
+      .Case([&](LevelsToFloatOp l) {
+        NCS v = ncsOf(shapeOf(l.getInput()));
+        std::vector<Arg> args = levelsArgs(l.getInput());
+        append(args, {f32(l.getScale()), f32(l.getBias()), out().front(), v.n, v.c, v.spatial});
+        call(loc, "qnn_rt::levels_to_float", args);
+        return success();
+      })
+      .Case([&](BitserialConv2DOp conv) {
+        std::vector<Arg> args = levelsArgs(conv.getInput());
+        append(args, {packedWeights(loc, conv.getWeight()), scratchPointer(conv, b.getIntegerType(64, false)),
+                      out().front()});
+        appendConvShape(args, conv);
+        call(loc, "qnn_rt::bitserial_conv2d", args);
         return success();
       })
       .Default([&](Operation *other) { return other->emitOpError("has no C++ lowering"); });

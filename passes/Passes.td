@@ -6,13 +6,18 @@
 include "mlir/Pass/PassBase.td"
 
 def RecognizeBinary : Pass<"qnn-recognize-binary", "mlir::func::FuncOp"> {
-  let summary = "Turn Sign-fed convolutions/GEMMs with +-1 weights into binary ops";
+  let summary = "Turn Sign- and multi-threshold-fed convolutions/GEMMs with +-1 weights into binary ops";
   let description = [{
     `qnn.conv2d(qnn.sign(x), W)` and `qnn.gemm(qnn.sign(x), W)` whose weights
     are constants in {-1, +1} become `qnn.binary_conv2d` / `qnn.binary_dense`
     on `qnn.binarize(x)`, followed by `qnn.to_float` and the float bias.
     The result is bit-exact: every product is -1, 0 or +1 and sums of
     integers below 2^24 are exact in float32.
+
+    Every `qnn.multi_threshold` becomes `qnn.levels_to_float` of
+    `qnn.quantize_levels` (k-bit levels in bit planes), and a convolution of
+    such levels (out_bias 0) with +-alpha weights becomes
+    `qnn.bitserial_conv2d` scaled by out_scale * alpha.
   }];
   let dependentDialects = ["::qnnc::qnn::QnnDialect", "::mlir::arith::ArithDialect"];
 }

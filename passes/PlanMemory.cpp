@@ -34,6 +34,8 @@ int64_t scratchBytes(Operation *op, int64_t threads) {
     weight = fused.getWeight();
   else if (auto dense = dyn_cast<BinaryDenseOp>(op))
     weight = dense.getWeight();
+  else if (auto bitserial = dyn_cast<BitserialConv2DOp>(op))
+    weight = bitserial.getWeight();
   else
     return 0;
   auto w = cast<ShapedType>(weight.getType()).getShape();

@@ -1,9 +1,12 @@
-// qnn-recognize-binary: Sign-fed conv/GEMM with +-1 weights -> binary ops.
+// qnn-recognize-binary: Sign-fed conv/GEMM with +-1 weights -> binary ops;
+// multi-thresholds -> k-bit levels, and convolutions of levels with +-1
+// weights -> bit-serial convolutions.
 #include "passes/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Iterators.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 
@@ -127,16 +130,69 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
     return b.create<BinarizeOp>(sign.getLoc(), BinaryTensorType::get(b.getContext(), shape), flat);
   }
 
+  /// multi_threshold(x) -> levels_to_float(quantize_levels(x)): the count
+  /// becomes an integer tensor of k bit planes, back in float only where a
+  /// float op reads it.
+  void quantizeLevels(OpBuilder &b, MultiThresholdOp mt) {
+    DenseElementsAttr table;
+    if (!matchPattern(mt.getThresholds(), m_Constant(&table)))
+      return;
+    auto shape = mt.getInput().getType().getShape();
+    auto t = mt.getThresholds().getType().getShape();
+    int64_t channels = shape[1], count = t[1];
+    SmallVector<float> given(table.getValues<float>()), perChannel;
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t i = 0; i < count; ++i)
+        perChannel.push_back(given[(t[0] == 1 ? 0 : c) * count + i]);
+    unsigned bits = 1;
+    while ((int64_t(1) << bits) - 1 < count)
+      ++bits;
+    b.setInsertionPoint(mt);
+    Value levels = b.create<QuantizeLevelsOp>(mt.getLoc(), LevelsTensorType::get(b.getContext(), shape, bits),
+                                              mt.getInput(), b.getDenseF32ArrayAttr(perChannel));
+    Value value = b.create<LevelsToFloatOp>(mt.getLoc(), mt.getOutput().getType(), levels, mt.getOutScaleAttr(),
+                                            mt.getOutBiasAttr());
+    mt.getOutput().replaceAllUsesWith(value);
+    mt.erase();
+  }
+
+  /// conv(levels_to_float(L) = s * L, +-alpha W) -> s * alpha *
+  /// bitserial_conv2d(L, W): exact integers up to the one float scaling.
+  /// Needs bias 0, so that zero padding is level 0.
+  bool recognizeBitserialConv(OpBuilder &b, Conv2DOp conv) {
+    auto levels = conv.getInput().getDefiningOp<LevelsToFloatOp>();
+    if (!levels || !levels.getBias().isZero())
+      return false;
+    auto weights = binaryWeights(conv.getWeight(), /*transpose=*/false);
+    if (!weights)
+      return false;
+    auto outShape = conv.getOutput().getType().getShape();
+    float step = levels.getScale().convertToFloat();
+    SmallVector<float> scale(outShape[1], step);
+    for (int64_t o = 0; o < outShape[1]; ++o)
+      scale[o] *= weights->scale.empty() ? 1.0f : weights->scale[o];
+    if (llvm::all_of(scale, [](float v) { return v == 1.0f; }))
+      scale.clear();
+    Value acc = b.create<BitserialConv2DOp>(conv.getLoc(), RankedTensorType::get(outShape, b.getI32Type()),
+                                            levels.getInput(), weights->bits, conv.getStridesAttr(),
+                                            conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
+    replaceWithAccumulator(b, conv, acc, scale, {outShape[1], 1, 1}, conv.getBias());
+    return true;
+  }
+
   void runOnOperation() override {
+    OpBuilder b(&getContext());
+    getOperation().walk([&](MultiThresholdOp mt) { quantizeLevels(b, mt); });
     SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {
       if (isa<Conv2DOp, GemmOp>(op))
         candidates.push_back(op);
     });
-    OpBuilder b(&getContext());
     for (Operation *op : candidates) {
       b.setInsertionPoint(op);
       if (auto conv = dyn_cast<Conv2DOp>(op)) {
+        if (recognizeBitserialConv(b, conv))
+          continue;
         auto sign = conv.getInput().getDefiningOp<SignOp>();
         auto weights = binaryWeights(conv.getWeight(), /*transpose=*/false);
         if (!sign || !weights)
@@ -166,9 +222,10 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
         replaceWithAccumulator(b, op, acc, weights->scale, {outShape[1]}, gemm.getC());
       }
     }
-    // Signs (and flattens of them) whose every consumer went binary are dead.
+    // Signs (and flattens of them) and level conversions whose every
+    // consumer went binary are dead.
     getOperation().walk<WalkOrder::PostOrder, mlir::ReverseIterator>([](Operation *op) {
-      if (isa<SignOp, ReshapeOp>(op) && op->use_empty())
+      if (isa<SignOp, ReshapeOp, LevelsToFloatOp>(op) && op->use_empty())
         op->erase();
     });
   }

@@ -30,16 +30,24 @@ inline NCS ncsOf(llvm::ArrayRef<int64_t> shape) {
   return {shape[0], shape[1], product(shape.drop_front(2))};
 }
 
-/// Bytes of one bit plane of a binary tensor ([N][spatial][words(C)]).
-inline int64_t planeBytes(qnn::BinaryTensorType type) {
-  NCS v = ncsOf(type.getShape());
+/// Bytes of one bit plane of a binary or levels tensor of this shape
+/// ([N][spatial][words(C)] 64-bit words).
+inline int64_t planeBytes(llvm::ArrayRef<int64_t> shape) {
+  NCS v = ncsOf(shape);
   return v.n * v.spatial * wordsFor(v.c) * 8;
 }
+inline int64_t planeBytes(qnn::BinaryTensorType type) { return planeBytes(type.getShape()); }
 
-/// Arena bytes of a tensor: both planes of a binary tensor, each aligned.
+/// Words from one bit plane of a levels tensor to the next (each aligned).
+inline int64_t planeStrideWords(qnn::LevelsTensorType type) { return alignUp(planeBytes(type.getShape())) / 8; }
+
+/// Arena bytes of a tensor: every bit plane of a binary (2) or levels (bits)
+/// tensor, each aligned.
 inline int64_t storageBytes(mlir::Type type) {
   if (auto binary = llvm::dyn_cast<qnn::BinaryTensorType>(type))
     return 2 * alignUp(planeBytes(binary));
+  if (auto levels = llvm::dyn_cast<qnn::LevelsTensorType>(type))
+    return levels.getBits() * planeStrideWords(levels) * 8;
   auto tensor = llvm::cast<mlir::RankedTensorType>(type);
   return alignUp(tensor.getNumElements() * (tensor.getElementTypeBitWidth() / 8));
 }

@@ -69,3 +69,46 @@ func.func @flattened_sign(%x: tensor<1x2x1x2xf32>) -> tensor<1x1xf32> {
       : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x1xf32>
   return %y : tensor<1x1xf32>
 }
+
+// -----
+
+// A multi-threshold becomes 2-bit levels (3 thresholds, the shared [1, 3]
+// row repeated per channel); the conv of its output (out_scale 0.5, bias 0)
+// with +-2 weights becomes a bit-serial conv scaled by 0.5 * 2 = 1 per
+// channel, so no mul remains.
+// CHECK-LABEL: func @levels_conv
+// CHECK: %[[L:.*]] = qnn.quantize_levels %arg0 {thresholds = array<f32: 0.000000e+00, 1.000000e+00, 2.000000e+00, 0.000000e+00, 1.000000e+00, 2.000000e+00>} : (tensor<1x2x3x3xf32>) -> !qnn.levels<1x2x3x3, 2>
+// CHECK: %[[ACC:.*]] = qnn.bitserial_conv2d %[[L]] {{.*}}weight = dense<{{\[\[\[\[}}false]], {{\[\[}}true]]]]> : tensor<1x2x1x1xi1>
+// CHECK-NEXT: qnn.to_float %[[ACC]]
+// CHECK-NOT: qnn.mul
+// CHECK-NOT: qnn.levels_to_float
+// CHECK-NOT: qnn.conv2d
+func.func @levels_conv(%x: tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %t = arith.constant dense<[[0.0, 1.0, 2.0]]> : tensor<1x3xf32>
+  %q = qnn.multi_threshold %x, %t {out_scale = 0.5 : f32, out_bias = 0.0 : f32}
+      : (tensor<1x2x3x3xf32>, tensor<1x3xf32>) -> tensor<1x2x3x3xf32>
+  %w = arith.constant dense<[[[[2.0]], [[-2.0]]]]> : tensor<1x2x1x1xf32>
+  %y = qnn.conv2d %q, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+// out_bias != 0 would make zero padding a non-level: the conv stays float
+// and reads the levels back as floats.
+// CHECK-LABEL: func @biased_levels
+// CHECK: %[[L:.*]] = qnn.quantize_levels
+// CHECK: %[[F:.*]] = qnn.levels_to_float %[[L]] {bias = -1.000000e+00 : f32, scale = 1.000000e+00 : f32}
+// CHECK: qnn.conv2d %[[F]]
+func.func @biased_levels(%x: tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %t = arith.constant dense<[[0.0], [1.0]]> : tensor<2x1xf32>
+  %q = qnn.multi_threshold %x, %t {out_scale = 1.0 : f32, out_bias = -1.0 : f32}
+      : (tensor<1x2x3x3xf32>, tensor<2x1xf32>) -> tensor<1x2x3x3xf32>
+  %w = arith.constant dense<[[[[1.0]], [[-1.0]]]]> : tensor<1x2x1x1xf32>
+  %y = qnn.conv2d %q, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}

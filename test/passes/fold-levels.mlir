@@ -1,0 +1,72 @@
+// RUN: qnnc-opt %s -split-input-file -qnn-fold-thresholds | FileCheck %s
+
+// quantize_levels (3 thresholds per channel, 2-bit levels) of BN(acc) becomes
+// integer thresholds on acc. Levels 0..3 times 2 inputs: acc in [-6, 6].
+//   0: gamma > 0, thresholds -1.5, 0, 2            -> acc >= -1, 0, 2
+//   1: gamma < 0 (x = -acc), same thresholds       -> descending; 3 - level
+//      counts acc >= -1, 1, 2
+//   2: gamma = 0, beta = 0.5: constant level 2     -> MIN, MIN, MAX
+//   3: ties: x = 2 * acc - 1 on thresholds -1, 1, 3 -> reached exactly at 0, 1, 2
+//   4: thresholds beyond the range (-100, 100, 200) -> MIN, MAX, MAX
+// CHECK-LABEL: func @bn_levels
+// CHECK: %[[ACC:.*]] = qnn.bitserial_conv2d
+// CHECK-NEXT: qnn.threshold_levels %[[ACC]]
+// CHECK-SAME: descending = array<i1: false, true, false, false, false>
+// CHECK-SAME: thresholds = array<i32: -1, 0, 2, -1, 1, 2, -2147483648, -2147483648, 2147483647, 0, 1, 2, -2147483648, 2147483647, 2147483647>
+// CHECK-SAME: -> !qnn.levels<1x5x1x1, 2>
+// CHECK-NOT: qnn.batch_norm
+// CHECK-NOT: qnn.quantize_levels
+func.func @bn_levels(%x: !qnn.levels<1x2x1x1, 2>) -> !qnn.levels<1x5x1x1, 2> {
+  %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<5x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x2x1x1, 2>) -> tensor<1x5x1x1xi32>
+  %f = qnn.to_float %acc : (tensor<1x5x1x1xi32>) -> tensor<1x5x1x1xf32>
+  %scale = arith.constant dense<[1.0, -1.0, 0.0, 2.0, 1.0]> : tensor<5xf32>
+  %bias = arith.constant dense<[0.0, 0.0, 0.5, 0.0, 0.0]> : tensor<5xf32>
+  %mean = arith.constant dense<[0.0, 0.0, 0.0, 0.5, 0.0]> : tensor<5xf32>
+  %var = arith.constant dense<1.0> : tensor<5xf32>
+  %bn = qnn.batch_norm %f, %scale, %bias, %mean, %var {epsilon = 0.0 : f32}
+      : (tensor<1x5x1x1xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>) -> tensor<1x5x1x1xf32>
+  %l = qnn.quantize_levels %bn {thresholds = array<f32: -1.5, 0.0, 2.0, -1.5, 0.0, 2.0, -1.5, 0.0, 2.0,
+      -1.0, 1.0, 3.0, -100.0, 100.0, 200.0>} : (tensor<1x5x1x1xf32>) -> !qnn.levels<1x5x1x1, 2>
+  return %l : !qnn.levels<1x5x1x1, 2>
+}
+
+// -----
+
+// ReActNet's RPReLU (shift, PReLU, shift) before the thresholds. acc in
+// [-3, 3]; x = prelu(acc - 1, 0.25) + 0.5: -0.5, -0.25, 0, 0.25, 0.5, 1.5,
+// 2.5 for acc = -3 .. 3; thresholds 0, 1, 2 -> acc >= -1 (a tie), 2, 3.
+// CHECK-LABEL: func @rprelu
+// CHECK: qnn.threshold_levels {{.*}}descending = array<i1: false>, thresholds = array<i32: -1, 2, 3>
+func.func @rprelu(%x: !qnn.levels<1x1x1x1, 2>) -> !qnn.levels<1x1x1x1, 2> {
+  %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<1x1x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x1x1x1, 2>) -> tensor<1x1x1x1xi32>
+  %f = qnn.to_float %acc : (tensor<1x1x1x1xi32>) -> tensor<1x1x1x1xf32>
+  %one = arith.constant dense<1.0> : tensor<1x1x1xf32>
+  %slope = arith.constant dense<0.25> : tensor<1x1x1xf32>
+  %half = arith.constant dense<0.5> : tensor<1x1x1xf32>
+  %a = qnn.sub %f, %one : (tensor<1x1x1x1xf32>, tensor<1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  %p = qnn.prelu %a, %slope : (tensor<1x1x1x1xf32>, tensor<1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  %b = qnn.add %p, %half : (tensor<1x1x1x1xf32>, tensor<1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  %l = qnn.quantize_levels %b {thresholds = array<f32: 0.0, 1.0, 2.0>} : (tensor<1x1x1x1xf32>) -> !qnn.levels<1x1x1x1, 2>
+  return %l : !qnn.levels<1x1x1x1, 2>
+}
+
+// -----
+
+// A negative PReLU slope makes the chain non-monotone: it stays float.
+// CHECK-LABEL: func @not_monotone
+// CHECK-NOT: qnn.threshold_levels
+// CHECK: qnn.quantize_levels
+func.func @not_monotone(%x: !qnn.levels<1x1x1x1, 2>) -> !qnn.levels<1x1x1x1, 2> {
+  %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<1x1x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x1x1x1, 2>) -> tensor<1x1x1x1xi32>
+  %f = qnn.to_float %acc : (tensor<1x1x1x1xi32>) -> tensor<1x1x1x1xf32>
+  %slope = arith.constant dense<-1.0> : tensor<1x1x1xf32>
+  %p = qnn.prelu %f, %slope : (tensor<1x1x1x1xf32>, tensor<1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  %l = qnn.quantize_levels %p {thresholds = array<f32: 0.5, 1.5, 2.5>} : (tensor<1x1x1x1xf32>) -> !qnn.levels<1x1x1x1, 2>
+  return %l : !qnn.levels<1x1x1x1, 2>
+}
