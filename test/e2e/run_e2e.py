@@ -6,6 +6,9 @@
    on random inputs.
 2. The shipped Fashion-MNIST model on the 10,000 test images: same class as
    ORT on >= 99.9%, accuracy within 0.1 points, and a clean ASan + UBSan run.
+3. QONNX networks (MultiThreshold, Quant, BipolarQuant) against ORT running
+   the same network with the QONNX ops written as standard ops from the
+   spec; the shipped 2-bit N2UQ model on the 10,000 test images likewise.
 """
 import argparse
 import os
@@ -76,6 +79,49 @@ def shipped_model(qnnc, work):
         check("fashion_bnn under ASan+UBSan", False, str(e)[-2000:])
 
 
+def qonnx_reference_model(model_path, work):
+    """The QONNX model at `model_path` with its QONNX ops rewritten into
+    standard ops (tools/qonnx_reference.py), saved for ORT."""
+    import onnx
+    import qonnx_reference
+    path = os.path.join(work, os.path.basename(model_path).replace(".onnx", "_reference.onnx"))
+    onnx.save(qonnx_reference.to_standard_onnx(onnx.load(model_path)), path)
+    return path
+
+
+def qonnx_networks(qnnc, work):
+    import onnx
+    import qonnx_models as qm
+    d = os.path.join(work, "qonnx")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, "qonnx_net.onnx")
+    onnx.save(qm.qonnx_net(), path)
+    inputs = 2 * np.random.default_rng(2).standard_normal((32, 1, 3, 12, 12)).astype(np.float32)
+    ref, _ = e2e_lib.run_ort(qonnx_reference_model(path, d), inputs, d)
+    ir = e2e_lib.run([qnnc, path, "--emit=mlir"])
+    check("qonnx_net bit-serial convs", ir.count("qnn.bitserial_conv2d ") == 2,
+          f"{ir.count('qnn.bitserial_conv2d ')} of the 2 convolutions of unsigned levels")
+    got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out")), inputs, d)
+    err = e2e_lib.relative_error(got, ref)
+    check("qonnx_net (Quant, BipolarQuant, MultiThreshold) vs spec reference", err <= 1e-5,
+          f"max relative error {err:.2e} on {len(inputs)} random inputs")
+
+
+def shipped_n2uq(qnnc, work):
+    """The shipped W1A2 N2UQ model: predictions equal the float model's
+    (QONNX ops from the spec in ORT) on >= 99.9% of the test images."""
+    model = os.path.join(HERE, "..", "..", "models", "fashion_n2uq", "fashion_n2uq.onnx")
+    d = os.path.join(work, "fashion_n2uq")
+    os.makedirs(d, exist_ok=True)
+    images, labels = e2e_lib.fashion_test_set()
+    ref, _ = e2e_lib.run_ort(qonnx_reference_model(model, d), images, d)
+    got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, model, os.path.join(d, "out")), images, d)
+    agree = float(np.mean(got.argmax(1) == ref.argmax(1)))
+    acc_q, acc_o = float(np.mean(got.argmax(1) == labels)), float(np.mean(ref.argmax(1) == labels))
+    check("fashion_n2uq agreement with the float model", agree >= 0.999,
+          f"{agree:.4%} of 10,000 images; accuracy qnnc {acc_q:.4f}, float {acc_o:.4f}")
+
+
 def no_heap(qnnc, work):
     """model_run allocates nothing: the generated code linked with a harness
     that counts malloc/calloc/realloc/aligned_alloc/new calls."""
@@ -131,10 +177,12 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     exported_models(args.qnnc, args.work)
+    qonnx_networks(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
         targets_bit_identical(args.qnnc, args.work)
         no_heap(args.qnnc, args.work)
+        shipped_n2uq(args.qnnc, args.work)
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
     return 0 if passed == len(RESULTS) else 1
