@@ -249,10 +249,25 @@ struct FoldIntoLevels : OpRewritePattern<QuantizeLevelsOp> {
   }
 };
 
+/// levels_to_binary(threshold_levels(acc)) with one threshold t ->
+/// threshold(acc) with low = high = t: level 0 or 2 reached, value -1 or +1.
+struct BipolarThreshold : OpRewritePattern<LevelsToBinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LevelsToBinaryOp toBinary, PatternRewriter &rewriter) const override {
+    auto levels = toBinary.getInput().getDefiningOp<ThresholdLevelsOp>();
+    if (!levels || levels.getThresholds().size() != levels.getDescending().size())
+      return failure();
+    rewriter.replaceOpWithNewOp<ThresholdOp>(toBinary, toBinary.getOutput().getType(), levels.getInput(),
+                                             levels.getThresholdsAttr(), levels.getThresholdsAttr(),
+                                             levels.getDescendingAttr());
+    return success();
+  }
+};
+
 struct FoldThresholdsPass : qnnc::impl::FoldThresholdsBase<FoldThresholdsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<PoolBeforeToFloat, FoldIntoThreshold, FoldIntoLevels>(&getContext());
+    patterns.add<PoolBeforeToFloat, FoldIntoThreshold, FoldIntoLevels, BipolarThreshold>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -442,6 +442,12 @@ LogicalResult Lowering::lower(Operation *op) {
         call(loc, "qnn_rt::levels_to_float", args);
         return success();
       })
+      .Case([&](LevelsToBinaryOp l) {
+        NCS v = ncsOf(shapeOf(l.getInput()));
+        call(loc, "qnn_rt::levels_to_binary",
+             {pointers[l.getInput()].front(), out()[0], out()[1], v.n, v.c, v.spatial});
+        return success();
+      })
       .Case([&](BitserialConv2DOp conv) {
         std::vector<Arg> args = levelsArgs(conv.getInput());
         append(args, {packedWeights(loc, conv.getWeight()), scratchPointer(conv, b.getIntegerType(64, false)),

@@ -159,23 +159,41 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
   /// conv(levels_to_float(L) = s * L, +-alpha W) -> s * alpha *
   /// bitserial_conv2d(L, W): exact integers up to the one float scaling.
   /// Needs bias 0, so that zero padding is level 0.
+  /// A bipolar activation (1-bit levels, bias = -scale / 2: values -s, +s)
+  /// is the binary tensor levels_to_binary(L) times s: the convolution goes
+  /// binary, scaled by s * alpha.
   bool recognizeBitserialConv(OpBuilder &b, Conv2DOp conv) {
     auto levels = conv.getInput().getDefiningOp<LevelsToFloatOp>();
-    if (!levels || !levels.getBias().isZero())
+    if (!levels)
+      return false;
+    float step = levels.getScale().convertToFloat(), bias = levels.getBias().convertToFloat();
+    bool bipolar = levels.getInput().getType().getBits() == 1 && bias == -0.5f * step;
+    if (bias != 0.0f && !bipolar)
       return false;
     auto weights = binaryWeights(conv.getWeight(), /*transpose=*/false);
     if (!weights)
       return false;
     auto outShape = conv.getOutput().getType().getShape();
-    float step = levels.getScale().convertToFloat();
+    if (bipolar)
+      step = -bias;
     SmallVector<float> scale(outShape[1], step);
     for (int64_t o = 0; o < outShape[1]; ++o)
       scale[o] *= weights->scale.empty() ? 1.0f : weights->scale[o];
     if (llvm::all_of(scale, [](float v) { return v == 1.0f; }))
       scale.clear();
-    Value acc = b.create<BitserialConv2DOp>(conv.getLoc(), RankedTensorType::get(outShape, b.getI32Type()),
-                                            levels.getInput(), weights->bits, conv.getStridesAttr(),
-                                            conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
+    auto accType = RankedTensorType::get(outShape, b.getI32Type());
+    Value acc;
+    if (bipolar) {
+      auto inShape = levels.getInput().getType().getShape();
+      Value binary = b.create<LevelsToBinaryOp>(conv.getLoc(), BinaryTensorType::get(b.getContext(), inShape),
+                                                levels.getInput());
+      acc = b.create<BinaryConv2DOp>(conv.getLoc(), accType, binary, weights->bits, conv.getStridesAttr(),
+                                     conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
+    } else {
+      acc = b.create<BitserialConv2DOp>(conv.getLoc(), accType, levels.getInput(), weights->bits,
+                                        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+                                        conv.getGroupAttr());
+    }
     replaceWithAccumulator(b, conv, acc, scale, {outShape[1], 1, 1}, conv.getBias());
     return true;
   }

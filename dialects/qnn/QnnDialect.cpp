@@ -447,6 +447,12 @@ LogicalResult LevelsToFloatOp::verify() {
   return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
 }
 
+LogicalResult LevelsToBinaryOp::verify() {
+  if (getInput().getType().getBits() != 1)
+    return emitOpError("expects 1-bit levels");
+  return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
+}
+
 LogicalResult BitserialConv2DOp::verify() {
   auto wShape = binaryWeightShape(*this, getWeight());
   if (failed(wShape))

@@ -289,6 +289,18 @@ def Qnn_LevelsToFloatOp : Qnn_Op<"levels_to_float", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Qnn_LevelsToBinaryOp : Qnn_Op<"levels_to_binary", [Pure]> {
+  let summary = "1-bit levels n -> the binary tensor 2n - 1 (values -1, +1)";
+  let description = [{
+    A bipolar activation (QONNX BipolarQuant, a one-threshold multi-threshold
+    with outputs -s / +s) as a binary tensor: level 1 is +1 and level 0 is -1.
+  }];
+  let arguments = (ins Qnn_LevelsTensor:$input);
+  let results = (outs Qnn_BinaryTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Qnn_BitserialConv2DOp : Qnn_Op<"bitserial_conv2d", [Pure]> {
   let summary = "k-bit levels x +-1 weights 2-D convolution, bit-serially, into int32";
   let description = [{

@@ -76,6 +76,18 @@ inline void levels_to_float(const std::uint64_t *planes, index_t planeWords, int
       }
 }
 
+/// 1-bit levels -> binary tensor 2n - 1: level 1 is +1, level 0 is -1.
+inline void levels_to_binary(const std::uint64_t *plane, std::uint64_t *sign, std::uint64_t *nonzero, index_t N,
+                             index_t C, index_t HW) {
+  const index_t CW = words_for(C);
+  for (index_t i = 0; i < N * HW * CW; ++i) {
+    const index_t bits = C - 64 * (i % CW);
+    const std::uint64_t valid = bits >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << bits) - 1;
+    sign[i] = ~plane[i] & valid;
+    nonzero[i] = valid;
+  }
+}
+
 /// Bit-serial convolution of levels with +-1 weights into exact int32
 /// accumulators (y in NCHW): plane j (values 0/1) goes through the binary
 /// convolution and adds 2^j times its sum. Weights and scratch as

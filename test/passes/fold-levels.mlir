@@ -70,3 +70,26 @@ func.func @not_monotone(%x: !qnn.levels<1x1x1x1, 2>) -> !qnn.levels<1x1x1x1, 2> 
   %l = qnn.quantize_levels %p {thresholds = array<f32: 0.5, 1.5, 2.5>} : (tensor<1x1x1x1xf32>) -> !qnn.levels<1x1x1x1, 2>
   return %l : !qnn.levels<1x1x1x1, 2>
 }
+
+// -----
+
+// 1-bit levels read as a binary tensor become a plain threshold: level 1
+// (+1) from acc >= 1 for BN(acc) >= 0.5, descending where gamma < 0.
+// CHECK-LABEL: func @bipolar
+// CHECK: %[[ACC:.*]] = qnn.bitserial_conv2d
+// CHECK-NEXT: qnn.threshold %[[ACC]] {descending = array<i1: false, true>, high = array<i32: 1, 0>, low = array<i32: 1, 0>}
+// CHECK-NOT: qnn.levels_to_binary
+func.func @bipolar(%x: !qnn.levels<1x2x1x1, 1>) -> !qnn.binary<1x2x1x1> {
+  %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x2x1x1, 1>) -> tensor<1x2x1x1xi32>
+  %f = qnn.to_float %acc : (tensor<1x2x1x1xi32>) -> tensor<1x2x1x1xf32>
+  %scale = arith.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %zero = arith.constant dense<0.0> : tensor<2xf32>
+  %var = arith.constant dense<1.0> : tensor<2xf32>
+  %bn = qnn.batch_norm %f, %scale, %zero, %zero, %var {epsilon = 0.0 : f32}
+      : (tensor<1x2x1x1xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
+  %l = qnn.quantize_levels %bn {thresholds = array<f32: 0.5, 0.5>} : (tensor<1x2x1x1xf32>) -> !qnn.levels<1x2x1x1, 1>
+  %b = qnn.levels_to_binary %l : (!qnn.levels<1x2x1x1, 1>) -> !qnn.binary<1x2x1x1>
+  return %b : !qnn.binary<1x2x1x1>
+}

@@ -112,3 +112,24 @@ func.func @biased_levels(%x: tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32> {
       : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x3x3xf32>
   return %y : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// A bipolar activation (one threshold, outputs -s / +s: scale 2s, bias -s)
+// feeds a binary convolution through levels_to_binary, scaled by s = 1.5.
+// CHECK-LABEL: func @bipolar_levels
+// CHECK: %[[L:.*]] = qnn.quantize_levels %arg0 {{.*}} -> !qnn.levels<1x2x3x3, 1>
+// CHECK: %[[B:.*]] = qnn.levels_to_binary %[[L]] : (!qnn.levels<1x2x3x3, 1>) -> !qnn.binary<1x2x3x3>
+// CHECK: %[[ACC:.*]] = qnn.binary_conv2d %[[B]]
+// CHECK: %[[S:.*]] = arith.constant dense<1.500000e+00> : tensor<1x1x1xf32>
+// CHECK: qnn.mul %{{.*}}, %[[S]]
+func.func @bipolar_levels(%x: tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %t = arith.constant dense<0.0> : tensor<1x1xf32>
+  %q = qnn.multi_threshold %x, %t {out_scale = 3.0 : f32, out_bias = -1.5 : f32}
+      : (tensor<1x2x3x3xf32>, tensor<1x1xf32>) -> tensor<1x2x3x3xf32>
+  %w = arith.constant dense<[[[[1.0]], [[-1.0]]]]> : tensor<1x2x1x1xf32>
+  %y = qnn.conv2d %q, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}

@@ -70,6 +70,20 @@ TEST(LowBit, QuantizeAndThresholdLevels) {
       }
 }
 
+TEST(LowBit, LevelsToBinary) {
+  const int64_t N = 1, C = 70, HW = 3, stride = planeWords(N, C, HW);
+  std::vector<uint64_t> plane(stride);
+  qnn_rt::pack_levels(plane.data(), stride, 1, N, C, HW, [](int64_t, int64_t c, int64_t p) { return (c + p) % 2; });
+  std::vector<uint64_t> sign(N * HW * 2), nonzero(sign.size());
+  qnn_rt::levels_to_binary(plane.data(), sign.data(), nonzero.data(), N, C, HW);
+  // The same values packed as a binary tensor: level 1 -> +1, level 0 -> -1.
+  std::vector<uint64_t> sign2(sign.size()), nonzero2(sign.size());
+  qnn_rt::pack_ternary(sign2.data(), nonzero2.data(), N, C, HW,
+                       [](int64_t, int64_t c, int64_t p) { return (c + p) % 2 ? 1 : -1; });
+  EXPECT_EQ(sign, sign2);
+  EXPECT_EQ(nonzero, nonzero2);
+}
+
 struct BitserialCase {
   int64_t c, h, w, o, k, s, p, g;
   int bits;
