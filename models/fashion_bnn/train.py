@@ -22,29 +22,12 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 from e2e_lib import fashion_split  # noqa: E402
-from torch_bnn import sign  # noqa: E402
+from torch_bnn import BinaryConv, sign  # noqa: E402
 
 
 def load(split):
     x, y = fashion_split(split)
     return torch.from_numpy(x), torch.from_numpy(y)
-
-
-class BinaryConv(nn.Conv2d):
-    """3x3 conv whose weights are binarized to +-1 in the forward pass."""
-
-    frozen = False
-
-    def forward(self, x):
-        w = self.weight
-        wb = w if self.frozen else w + (torch.where(w >= 0, 1.0, -1.0) - w).detach()
-        return F.conv2d(x, wb, None, self.stride, self.padding, self.dilation, self.groups)
-
-    def freeze(self):
-        """Replace the latent weights by their +-1 values for export."""
-        with torch.no_grad():
-            self.weight.copy_(torch.where(self.weight >= 0, 1.0, -1.0))
-        self.frozen = True
 
 
 def bconv(cin, cout, stride=1):
