@@ -99,9 +99,10 @@ def qonnx_networks(qnnc, work):
     inputs = 2 * np.random.default_rng(2).standard_normal((32, 1, 3, 12, 12)).astype(np.float32)
     ref, _ = e2e_lib.run_ort(qonnx_reference_model(path, d), inputs, d)
     ir = e2e_lib.run([qnnc, path, "--emit=mlir"])
-    counts = {op: ir.count(f"qnn.{op} ") for op in ("conv2d", "bitserial_conv2d", "binary_conv2d_sign")}
-    check("qonnx_net integer convolutions", counts == {"conv2d": 1, "bitserial_conv2d": 2, "binary_conv2d_sign": 1},
-          f"{counts}: float only the first, levels bit-serial, BipolarQuant binary")
+    expected = {"conv2d": 1, "bitserial_conv2d": 2, "binary_conv2d": 1, "threshold": 1, "threshold_levels": 2}
+    counts = {op: ir.count(f"qnn.{op} ") for op in expected}
+    check("qonnx_net integer layers", counts == expected,
+          f"{counts}: float only the first conv, levels bit-serial, BipolarQuant binary, all thresholds folded")
     got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out")), inputs, d)
     err = e2e_lib.relative_error(got, ref)
     check("qonnx_net (Quant, BipolarQuant, MultiThreshold) vs spec reference", err <= 1e-5,
