@@ -7,6 +7,7 @@
 void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
   auto &fn = pm.nest<mlir::func::FuncOp>();
   fn.addPass(createRecognizeBinary());
+  fn.addPass(createRecognizeInt8());
   fn.addPass(createFoldThresholds());
   fn.addPass(createFuseEpilogues());
   fn.addPass(mlir::createCanonicalizerPass());

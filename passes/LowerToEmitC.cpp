@@ -442,6 +442,40 @@ LogicalResult Lowering::lower(Operation *op) {
         call(loc, "qnn_rt::levels_to_float", args);
         return success();
       })
+      .Case([&](QuantizeLinearOp q) {
+        bool isUnsigned = q.getOutput().getType().getElementType().isUnsignedInteger();
+        call(loc, "qnn_rt::quantize_linear",
+             {buffer(q.getInput()), out().front(), numel(q.getInput()), f32(q.getScale()),
+              (int64_t)q.getZeroPoint(), int64_t(isUnsigned ? 0 : -128), int64_t(isUnsigned ? 255 : 127)});
+        return success();
+      })
+      .Case([&](DequantizeLinearOp d) {
+        auto in = shapeOf(d.getInput());
+        int64_t c = d.getScale().size(), axis = c > 1 ? d.getAxis() : 0;
+        int64_t outer = c > 1 ? product(in.take_front(axis)) : numel(d.getInput());
+        int64_t inner = c > 1 ? product(in.drop_front(axis + 1)) : 1;
+        SmallVector<int32_t> zp(d.getZeroPoint().begin(), d.getZeroPoint().end());
+        Value scale = global(loc, "scale",
+                             DenseElementsAttr::get(RankedTensorType::get({c}, b.getF32Type()), d.getScale()));
+        Value zero = global(loc, "zero_point",
+                            DenseElementsAttr::get(RankedTensorType::get({c}, b.getI32Type()), ArrayRef<int32_t>(zp)));
+        call(loc, "qnn_rt::dequantize_linear", {buffer(d.getInput()), out().front(), outer, c, inner, scale, zero});
+        return success();
+      })
+      .Case([&](QConv2DOp conv) {
+        auto w = cast<DenseElementsAttr>(conv.getWeight());
+        SmallVector<int8_t> values;
+        for (const APInt &v : w.getValues<APInt>())
+          values.push_back(static_cast<int8_t>(v.getSExtValue()));
+        Value weights = global(
+            loc, "weights",
+            DenseElementsAttr::get(RankedTensorType::get({(int64_t)values.size()}, b.getI8Type()), ArrayRef<int8_t>(values)));
+        std::vector<Arg> args = {buffer(conv.getInput()), weights, scratchPointer(conv, b.getI16Type()), out().front(),
+                                 (int64_t)conv.getInputZeroPoint()};
+        appendConvShape(args, conv);
+        call(loc, "qnn_rt::qconv2d", args);
+        return success();
+      })
       .Case([&](LevelsToBinaryOp l) {
         NCS v = ncsOf(shapeOf(l.getInput()));
         call(loc, "qnn_rt::levels_to_binary",

@@ -22,6 +22,19 @@ def RecognizeBinary : Pass<"qnn-recognize-binary", "mlir::func::FuncOp"> {
   let dependentDialects = ["::qnnc::qnn::QnnDialect", "::mlir::arith::ArithDialect"];
 }
 
+def RecognizeInt8 : Pass<"qnn-recognize-int8", "mlir::func::FuncOp"> {
+  let summary = "Turn QDQ convolutions (8-bit activations and weights) into integer convolutions";
+  let description = [{
+    `qnn.conv2d(dequantize_linear(x_q), dequantize_linear(W_q))` with a
+    per-tensor activation scale s_x and zero point, int8 weights with zero
+    points 0 and per-tensor or per-output-channel scales s_w becomes
+    `qnn.qconv2d(x_q, W_q)` (exact int32) followed by
+    `to_float(acc) * (s_x * s_w[o]) + bias`. Other dequantize_linear ops stay
+    (constant ones fold).
+  }];
+  let dependentDialects = ["::qnnc::qnn::QnnDialect", "::mlir::arith::ArithDialect"];
+}
+
 def FoldThresholds : Pass<"qnn-fold-thresholds", "mlir::func::FuncOp"> {
   let summary = "Fold monotone per-channel float chains + Sign into integer thresholds";
   let description = [{

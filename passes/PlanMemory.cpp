@@ -5,6 +5,7 @@
 
 #include "qnn_runtime/binary_kernels.h"
 #include "qnn_runtime/float_kernels.h"
+#include "qnn_runtime/int8_kernels.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -26,6 +27,11 @@ int64_t scratchBytes(Operation *op, int64_t threads) {
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     auto w = conv.getWeight().getType().getShape(), o = conv.getOutput().getType().getShape();
     return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4;
+  }
+  if (auto conv = dyn_cast<QConv2DOp>(op)) {
+    auto w = cast<ShapedType>(conv.getWeight().getType()).getShape();
+    auto o = conv.getOutput().getType().getShape();
+    return qnn_rt::qconv2d_scratch_elements(w[1], w[2], w[3], o[2], o[3]) * 2;
   }
   ElementsAttr weight;
   if (auto conv = dyn_cast<BinaryConv2DOp>(op))

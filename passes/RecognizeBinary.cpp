@@ -1,6 +1,7 @@
 // qnn-recognize-binary: Sign-fed conv/GEMM with +-1 weights -> binary ops;
 // multi-thresholds -> k-bit levels, and convolutions of levels with +-1
 // weights -> bit-serial convolutions.
+#include "passes/Accumulator.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -93,27 +94,6 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
                                     sign.getInput());
     }
     return packed;
-  }
-
-  /// to_float(acc) * scale + bias replaces `op`'s float result; the scale
-  /// broadcasts along the output channels (`channelShape`).
-  void replaceWithAccumulator(OpBuilder &b, Operation *op, Value acc, ArrayRef<float> scale,
-                              ArrayRef<int64_t> channelShape, Value bias) {
-    auto floatType = cast<RankedTensorType>(op->getResult(0).getType());
-    Value result = b.create<ToFloatOp>(op->getLoc(), floatType, acc);
-    if (!scale.empty()) {
-      auto scaleType = RankedTensorType::get(channelShape, b.getF32Type());
-      Value s = b.create<arith::ConstantOp>(op->getLoc(), DenseElementsAttr::get(scaleType, scale));
-      result = b.create<MulOp>(op->getLoc(), floatType, result, s);
-    }
-    if (bias) {
-      // A conv bias is [O]; it broadcasts over NCHW as [O, 1, 1].
-      if (floatType.getRank() == 4)
-        bias = b.create<ReshapeOp>(op->getLoc(), RankedTensorType::get(channelShape, b.getF32Type()), bias);
-      result = b.create<AddOp>(op->getLoc(), floatType, result, bias);
-    }
-    op->getResult(0).replaceAllUsesWith(result);
-    op->erase();
   }
 
   /// The packed input of a GEMM whose A is Sign(x), or a reshape (Flatten)

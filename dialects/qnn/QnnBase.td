@@ -67,6 +67,8 @@ def Qnn_LevelsTensor : Type<CPred<"::llvm::isa<::qnnc::qnn::LevelsTensorType>($_
 def Qnn_F32Tensor : RankedTensorOf<[F32]>;
 def Qnn_I32Tensor : RankedTensorOf<[I32]>;
 def Qnn_NumericTensor : RankedTensorOf<[F32, I32]>;
+def Qnn_Int8Tensor : RankedTensorOf<[I8, UI8]>;
+def Qnn_IntegerTensor : RankedTensorOf<[I8, UI8, I32, I64]>;
 
 class Qnn_Op<string mnemonic, list<Trait> traits = []>
     : Op<Qnn_Dialect, mnemonic, traits>;

@@ -6,6 +6,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace qnnc::qnn;
 
@@ -458,5 +460,61 @@ LogicalResult BitserialConv2DOp::verify() {
   if (failed(wShape))
     return failure();
   return verifyConv(*this, getInput().getType().getShape(), *wShape, getOutput().getType().getShape(),
+                    getStrides(), getPads(), getDilations(), getGroup());
+}
+
+/// The range of an 8-bit element type.
+static std::pair<int64_t, int64_t> int8Range(Type element) {
+  return element.isUnsignedInteger() ? std::pair<int64_t, int64_t>{0, 255} : std::pair<int64_t, int64_t>{-128, 127};
+}
+
+LogicalResult QuantizeLinearOp::verify() {
+  float scale = getScale().convertToFloat();
+  if (!(scale > 0.0f) || !std::isfinite(scale))
+    return emitOpError("scale must be positive and finite");
+  auto [lo, hi] = int8Range(getOutput().getType().getElementType());
+  if ((int64_t)getZeroPoint() < lo || (int64_t)getZeroPoint() > hi)
+    return emitOpError() << "zero point " << getZeroPoint() << " is outside [" << lo << ", " << hi << "]";
+  return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
+}
+
+LogicalResult DequantizeLinearOp::verify() {
+  auto in = getInput().getType().getShape();
+  size_t n = getScale().size();
+  if (n == 0 || getZeroPoint().size() != n)
+    return emitOpError("scale and zero_point must have the same, non-zero number of entries");
+  if (n > 1 && (getAxis() < 0 || getAxis() >= (int64_t)in.size() || in[getAxis()] != (int64_t)n))
+    return emitOpError() << n << " scales do not match axis " << getAxis() << " of the input";
+  return expectShape(*this, getOutput().getType().getShape(), in);
+}
+
+OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {
+  auto values = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  if (!values)
+    return {};
+  auto shape = getInput().getType().getShape();
+  int64_t axis = getAxis(), inner = 1, perChannel = getScale().size();
+  for (int64_t d = axis + 1; d < (int64_t)shape.size(); ++d)
+    inner *= shape[d];
+  bool isUnsigned = values.getElementType().isUnsignedInteger();
+  SmallVector<float> out;
+  int64_t i = 0;
+  for (const APInt &v : values.getValues<APInt>()) {
+    int64_t c = perChannel == 1 ? 0 : (i / inner) % perChannel;
+    int64_t q = isUnsigned ? (int64_t)v.getZExtValue() : v.getSExtValue();
+    out.push_back(static_cast<float>(q - getZeroPoint()[c]) * getScale()[c]);
+    ++i;
+  }
+  return DenseElementsAttr::get(getOutput().getType(), ArrayRef<float>(out));
+}
+
+LogicalResult QConv2DOp::verify() {
+  auto w = cast<ShapedType>(getWeight().getType());
+  if (!w.getElementType().isInteger(8))
+    return emitOpError("weight must hold 8-bit integers");
+  auto [lo, hi] = int8Range(getInput().getType().getElementType());
+  if ((int64_t)getInputZeroPoint() < lo || (int64_t)getInputZeroPoint() > hi)
+    return emitOpError() << "input zero point " << getInputZeroPoint() << " is outside [" << lo << ", " << hi << "]";
+  return verifyConv(*this, getInput().getType().getShape(), w.getShape(), getOutput().getType().getShape(),
                     getStrides(), getPads(), getDilations(), getGroup());
 }

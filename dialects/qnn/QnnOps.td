@@ -314,4 +314,43 @@ def Qnn_BitserialConv2DOp : Qnn_Op<"bitserial_conv2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// 8-bit (ONNX QuantizeLinear / DequantizeLinear) operations
+//===----------------------------------------------------------------------===//
+
+def Qnn_QuantizeLinearOp : Qnn_Op<"quantize_linear", [Pure]> {
+  let summary = "ONNX QuantizeLinear, per tensor: saturate(round(x / scale) + zero_point)";
+  let description = [{
+    Rounds half to even; saturates to the result's element type (i8:
+    [-128, 127], ui8: [0, 255]).
+  }];
+  let arguments = (ins Qnn_F32Tensor:$input, F32Attr:$scale, I64Attr:$zero_point);
+  let results = (outs Qnn_Int8Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Qnn_DequantizeLinearOp : Qnn_Op<"dequantize_linear", [Pure]> {
+  let summary = "ONNX DequantizeLinear: (x - zero_point) * scale, per tensor or along `axis`";
+  let arguments = (ins Qnn_IntegerTensor:$input, DenseF32ArrayAttr:$scale, DenseI64ArrayAttr:$zero_point,
+                       I64Attr:$axis);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Qnn_QConv2DOp : Qnn_Op<"qconv2d", [Pure]> {
+  let summary = "8-bit 2-D convolution into an exact int32 accumulator";
+  let description = [{
+    acc = sum (x - input_zero_point) * w over the window, zero padding
+    meaning x = input_zero_point (the float model pads with 0.0, which
+    quantizes to the zero point). `weight` holds the int8 kernel (OIHW).
+  }];
+  let arguments = !con((ins Qnn_Int8Tensor:$input, ElementsAttr:$weight, I64Attr:$input_zero_point), ConvAttrs);
+  let results = (outs Qnn_I32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif

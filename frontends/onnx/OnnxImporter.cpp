@@ -104,6 +104,10 @@ private:
   // QONNX custom ops (domain qonnx.custom_op.general).
   LogicalResult multiThreshold();
   LogicalResult quant(bool bipolar);
+  // ONNX 8-bit quantization.
+  LogicalResult quantizeLinear();
+  LogicalResult dequantizeLinear();
+  FailureOr<std::pair<SmallVector<float>, SmallVector<int64_t>>> quantParams(int scaleInput, bool &isUnsigned);
   LogicalResult multiThresholdFrom(Value x, ArrayRef<float> thresholds, float scale, float bias);
   Value reshapeTo(Value v, ArrayRef<int64_t> shape) {
     if (typeOf(v).getShape() == shape)
@@ -183,10 +187,26 @@ FailureOr<DenseElementsAttr> Importer::decodeTensor(const onnx::TensorProto &t) 
                                                          : decode(int32_t(), t.int32_data(), ints)))
       return failure();
     return DenseElementsAttr::get(RankedTensorType::get(dims, b.getI64Type()), ArrayRef<int64_t>(ints));
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8: {
+    // Quantized weights and zero points; int8/uint8 values sit in int32_data.
+    bool isUnsigned = t.data_type() == onnx::TensorProto::UINT8;
+    if (failed(isUnsigned ? decode(uint8_t(), t.int32_data(), ints) : decode(int8_t(), t.int32_data(), ints)))
+      return failure();
+    auto type = RankedTensorType::get(dims, IntegerType::get(b.getContext(), 8, isUnsigned ? IntegerType::Unsigned
+                                                                                             : IntegerType::Signless));
+    SmallVector<APInt> values;
+    for (int64_t v : ints) {
+      if (v < (isUnsigned ? 0 : -128) || v > (isUnsigned ? 255 : 127))
+        return error() << "tensor '" << t.name() << "' holds " << v << ", outside its 8-bit type";
+      values.push_back(APInt(8, v, /*isSigned=*/!isUnsigned));
+    }
+    return DenseElementsAttr::get(type, values);
+  }
   default:
     return error() << "tensor '" << t.name() << "' has data type "
                    << onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(t.data_type()))
-                   << ", which is not supported (FLOAT, DOUBLE, INT32 and INT64 are)";
+                   << ", which is not supported (FLOAT, DOUBLE, INT8, UINT8, INT32 and INT64 are)";
   }
 }
 
@@ -902,6 +922,85 @@ LogicalResult Importer::quant(bool bipolar) {
   return multiThresholdFrom(*x, thresholds, q.scale, (static_cast<float>(q.lo) - q.zeropt) * q.scale);
 }
 
+//===----------------------------------------------------------------------===//
+// ONNX 8-bit quantization
+//===----------------------------------------------------------------------===//
+
+/// Scale (input `scaleInput`) and optional zero point (the next input) of a
+/// QuantizeLinear / DequantizeLinear; the zero point's type (uint8 when
+/// absent) sets isUnsigned.
+FailureOr<std::pair<SmallVector<float>, SmallVector<int64_t>>> Importer::quantParams(int scaleInput,
+                                                                                      bool &isUnsigned) {
+  auto scale = constantInput(scaleInput);
+  if (failed(scale))
+    return failure();
+  if (!scale->getElementType().isF32() || scale->getType().getRank() > 1)
+    return error() << "scale must be a float scalar or 1-D tensor";
+  SmallVector<float> s(scale->getValues<float>());
+  for (float v : s)
+    if (!(v > 0.0f) || !std::isfinite(v))
+      return error() << "scale must be positive and finite";
+  SmallVector<int64_t> zp(s.size(), 0);
+  isUnsigned = true;
+  if (node->input_size() > scaleInput + 1 && !node->input(scaleInput + 1).empty()) {
+    auto z = constantInput(scaleInput + 1);
+    if (failed(z))
+      return failure();
+    if (z->getNumElements() != (int64_t)s.size())
+      return error() << "zero point must have as many entries as scale (" << s.size() << ")";
+    auto element = dyn_cast<IntegerType>(z->getElementType());
+    if (!element)
+      return error() << "zero point must be an integer tensor";
+    isUnsigned = element.isUnsigned();
+    zp.clear();
+    for (const APInt &v : z->getValues<APInt>())
+      zp.push_back(isUnsigned ? (int64_t)v.getZExtValue() : v.getSExtValue());
+  }
+  return std::make_pair(s, zp);
+}
+
+LogicalResult Importer::quantizeLinear() {
+  if (failed(checkArity(2, 3)))
+    return failure();
+  bool isUnsigned;
+  auto params = quantParams(1, isUnsigned);
+  auto x = input(0);
+  if (failed(params) || failed(x))
+    return failure();
+  if (params->first.size() != 1)
+    return error() << "per-axis quantization of activations is not supported (one scale is)";
+  auto element = IntegerType::get(b.getContext(), 8, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
+  auto type = RankedTensorType::get(typeOf(*x).getShape(), element);
+  return setOutput(b.create<QuantizeLinearOp>(loc, type, *x, b.getF32FloatAttr(params->first[0]),
+                                              b.getI64IntegerAttr(params->second[0])));
+}
+
+LogicalResult Importer::dequantizeLinear() {
+  if (failed(checkArity(2, 3)))
+    return failure();
+  bool isUnsigned;
+  auto params = quantParams(1, isUnsigned);
+  auto axis = intAttr("axis", 1);
+  if (failed(params) || failed(axis))
+    return failure();
+  // Constant inputs (quantized weights, int32 biases) are materialized as
+  // constants; the op folds when nothing else reads the integers.
+  Value x = materialize(node->input(0));
+  if (!x)
+    return error() << "input 0 '" << node->input(0) << "' is not defined before this node";
+  auto xt = dyn_cast<RankedTensorType>(x.getType());
+  if (!xt || !isa<IntegerType>(xt.getElementType()))
+    return error() << "input 0 must be an int8, uint8 or int32 tensor";
+  int64_t rank = xt.getRank(), a = *axis < 0 ? *axis + rank : *axis;
+  if (params->first.size() > 1 && (a < 0 || a >= rank || xt.getShape()[a] != (int64_t)params->first.size()))
+    return error() << params->first.size() << " scales do not match axis " << *axis << " of the input of shape "
+                   << shapeStr(xt.getShape());
+  return setOutput(b.create<DequantizeLinearOp>(loc, f32(xt.getShape()), x,
+                                                b.getDenseF32ArrayAttr(params->first),
+                                                b.getDenseI64ArrayAttr(params->second),
+                                                b.getI64IntegerAttr(params->first.size() > 1 ? a : 0)));
+}
+
 LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
   node = &n;
   std::string label = "node '" + (n.name().empty() ? "#" + std::to_string(index) : n.name()) + "' (" +
@@ -939,6 +1038,10 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
     return gemm(n.op_type() == "MatMul");
   if (n.op_type() == "MaxPool" || n.op_type() == "AveragePool")
     return pool(n.op_type() == "MaxPool");
+  if (n.op_type() == "QuantizeLinear")
+    return quantizeLinear();
+  if (n.op_type() == "DequantizeLinear")
+    return dequantizeLinear();
   if (n.op_type() == "Add")
     return broadcast<AddOp>(false);
   if (n.op_type() == "Sub")

@@ -4,4 +4,5 @@
 #include "qnn_runtime/binary_kernels.h"
 #include "qnn_runtime/lowbit_kernels.h"
 #include "qnn_runtime/float_kernels.h"
+#include "qnn_runtime/int8_kernels.h"
 #endif

@@ -133,3 +133,30 @@ func.func @levels_per_channel(%acc: tensor<1x2x4x4xi32>) {
       : (tensor<1x2x4x4xi32>) -> !qnn.levels<1x2x4x4, 2>
   return
 }
+
+// -----
+
+func.func @quantize_zero_point(%x: tensor<2xf32>) {
+  // expected-error @+1 {{zero point 300 is outside [0, 255]}}
+  %q = qnn.quantize_linear %x {scale = 1.0 : f32, zero_point = 300 : i64} : (tensor<2xf32>) -> tensor<2xui8>
+  return
+}
+
+// -----
+
+func.func @dequantize_axis(%x: tensor<2x3xi8>) {
+  // expected-error @+1 {{2 scales do not match axis 1 of the input}}
+  %d = qnn.dequantize_linear %x {scale = array<f32: 1.0, 2.0>, zero_point = array<i64: 0, 0>, axis = 1 : i64}
+      : (tensor<2x3xi8>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @qconv_weights(%x: tensor<1x2x3x3xui8>) {
+  // expected-error @+1 {{weight must hold 8-bit integers}}
+  %a = qnn.qconv2d %x {weight = dense<1> : tensor<1x2x1x1xi32>, input_zero_point = 0 : i64,
+      strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xui8>) -> tensor<1x1x3x3xi32>
+  return
+}

@@ -1,0 +1,38 @@
+// Replacing a float convolution / GEMM by an exact integer accumulator, for
+// the passes that recognize binary, low-bit and 8-bit layers.
+#ifndef QNNC_PASSES_ACCUMULATOR_H
+#define QNNC_PASSES_ACCUMULATOR_H
+
+#include "dialects/qnn/QnnDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+
+namespace qnnc {
+
+/// to_float(acc) * scale + bias replaces `op`'s float result; the scale
+/// (empty: 1) broadcasts along the output channels (`channelShape`), and so
+/// does a conv's [O] bias.
+inline void replaceWithAccumulator(mlir::OpBuilder &b, mlir::Operation *op, mlir::Value acc,
+                                   llvm::ArrayRef<float> scale, llvm::ArrayRef<int64_t> channelShape,
+                                   mlir::Value bias) {
+  using namespace mlir;
+  auto floatType = cast<RankedTensorType>(op->getResult(0).getType());
+  Value result = b.create<qnn::ToFloatOp>(op->getLoc(), floatType, acc);
+  if (!scale.empty()) {
+    auto scaleType = RankedTensorType::get(channelShape, b.getF32Type());
+    Value s = b.create<arith::ConstantOp>(op->getLoc(), DenseElementsAttr::get(scaleType, scale));
+    result = b.create<qnn::MulOp>(op->getLoc(), floatType, result, s);
+  }
+  if (bias) {
+    if (floatType.getRank() == 4)
+      bias = b.create<qnn::ReshapeOp>(op->getLoc(), RankedTensorType::get(channelShape, b.getF32Type()), bias);
+    result = b.create<qnn::AddOp>(op->getLoc(), floatType, result, bias);
+  }
+  op->getResult(0).replaceAllUsesWith(result);
+  op->erase();
+}
+
+} // namespace qnnc
+
+#endif

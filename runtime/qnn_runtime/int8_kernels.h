@@ -1,0 +1,97 @@
+// 8-bit kernels with ONNX QuantizeLinear / DequantizeLinear semantics and an
+// exact int32 convolution: integer sums do not depend on their order, so
+// every target and thread count gives the same result.
+#ifndef QNN_RUNTIME_INT8_KERNELS_H
+#define QNN_RUNTIME_INT8_KERNELS_H
+
+#include "qnn_runtime/common.h"
+
+#include <cmath>
+
+namespace qnn_rt {
+
+/// saturate(round_half_even(x / scale) + zero_point) into T (int8_t or
+/// uint8_t).
+template <class T>
+inline void quantize_linear(const float *x, T *y, index_t n, float scale, std::int32_t zeroPoint, std::int32_t lo,
+                            std::int32_t hi) {
+  for (index_t i = 0; i < n; ++i) {
+    float v = std::nearbyint(x[i] / scale) + static_cast<float>(zeroPoint);
+    v = v < static_cast<float>(lo) ? static_cast<float>(lo) : v;
+    v = v > static_cast<float>(hi) ? static_cast<float>(hi) : v;
+    y[i] = static_cast<T>(v);
+  }
+}
+
+/// (x - zero_point[c]) * scale[c] with c the index along the quantization
+/// axis ([outer][C][inner]); C = 1 for per-tensor parameters.
+template <class T>
+inline void dequantize_linear(const T *x, float *y, index_t outer, index_t C, index_t inner, const float *scale,
+                              const std::int32_t *zeroPoint) {
+  for (index_t o = 0; o < outer; ++o)
+    for (index_t c = 0; c < C; ++c)
+      for (index_t i = 0; i < inner; ++i) {
+        const index_t at = (o * C + c) * inner + i;
+        y[at] = static_cast<float>(static_cast<std::int32_t>(x[at]) - zeroPoint[c]) * scale[c];
+      }
+}
+
+/// Output rows per column chunk of qconv2d: the int16 column matrix stays
+/// within 128 KiB, and at least one output row.
+inline index_t qconv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OW) {
+  const index_t rows = (64 * 1024) / (Cg * KH * KW * OW);
+  return rows < 1 ? 1 : rows;
+}
+
+/// Scratch int16 elements qconv2d needs for its column matrix.
+inline index_t qconv2d_scratch_elements(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
+  const index_t rows = qconv2d_chunk_rows(Cg, KH, KW, OW);
+  return Cg * KH * KW * (rows < OH ? rows : OH) * OW;
+}
+
+/// acc[o][p] = sum_k w[o][k] * (x - zero_point)(k, p), exact in int32:
+/// columns of (x - zero_point) as int16 (0 on padding), k-major, then an
+/// integer GEMM whose inner loop runs along the pixels (vectorizable).
+template <class T>
+inline void qconv2d(const T *x, const std::int8_t *w, std::int16_t *scratch, std::int32_t *y, std::int32_t zeroPoint,
+                    index_t N, index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
+                    index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
+  const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
+  const index_t chunk = qconv2d_chunk_rows(Cg, KH, KW, OW);
+  for (index_t n = 0; n < N; ++n)
+    for (index_t g = 0; g < G; ++g)
+      for (index_t r0 = 0; r0 < OH; r0 += chunk) {
+        const index_t rows = OH - r0 < chunk ? OH - r0 : chunk, P = rows * OW;
+        for (index_t c = 0; c < Cg; ++c)
+          for (index_t kh = 0; kh < KH; ++kh)
+            for (index_t kw = 0; kw < KW; ++kw) {
+              const T *xc = x + (n * C + g * Cg + c) * H * W;
+              std::int16_t *col = scratch + ((c * KH + kh) * KW + kw) * P;
+              for (index_t r = 0; r < rows; ++r) {
+                const index_t ih = (r0 + r) * SH - PT + kh * DH;
+                for (index_t ow = 0; ow < OW; ++ow) {
+                  const index_t iw = ow * SW - PL + kw * DW;
+                  const bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+                  col[r * OW + ow] =
+                      static_cast<std::int16_t>(inside ? static_cast<std::int32_t>(xc[ih * W + iw]) - zeroPoint : 0);
+                }
+              }
+            }
+        QNN_RT_PARALLEL_FOR
+        for (index_t o = g * Og; o < (g + 1) * Og; ++o) {
+          std::int32_t *out = y + (n * O + o) * OH * OW + r0 * OW;
+          for (index_t p = 0; p < P; ++p)
+            out[p] = 0;
+          for (index_t k = 0; k < K; ++k) {
+            const std::int32_t wk = w[o * K + k];
+            const std::int16_t *col = scratch + k * P;
+            for (index_t p = 0; p < P; ++p)
+              out[p] += wk * col[p];
+          }
+        }
+      }
+}
+
+} // namespace qnn_rt
+
+#endif
