@@ -86,6 +86,7 @@ private:
   };
   FailureOr<Window> window(ArrayRef<int64_t> inShape, Ints kernel, bool allowDilations);
   LogicalResult conv();
+  FailureOr<Value> buildConv(Value x, Value w, Value bias);
   LogicalResult gemm(bool isMatMul);
   LogicalResult batchNorm();
   template <class Op> LogicalResult unary();
@@ -107,6 +108,9 @@ private:
   // ONNX 8-bit quantization.
   LogicalResult quantizeLinear();
   LogicalResult dequantizeLinear();
+  LogicalResult qlinear(bool isConv);
+  FailureOr<Value> dequantized(int index, int64_t axis);
+  FailureOr<Value> integerInput(int i);
   FailureOr<std::pair<SmallVector<float>, SmallVector<int64_t>>> quantParams(int scaleInput, bool &isUnsigned);
   LogicalResult multiThresholdFrom(Value x, ArrayRef<float> thresholds, float scale, float bias);
   Value reshapeTo(Value v, ArrayRef<int64_t> shape) {
@@ -382,7 +386,13 @@ LogicalResult Importer::conv() {
   auto x = input(0), w = input(1), bias = optionalInput(2);
   if (failed(x) || failed(w) || failed(bias))
     return failure();
-  auto xs = typeOf(*x).getShape(), ws = typeOf(*w).getShape();
+  auto out = buildConv(*x, *w, *bias);
+  return failed(out) ? failure() : setOutput(*out);
+}
+
+/// The convolution of x by w (+ bias) with this node's attributes.
+FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
+  auto xs = typeOf(x).getShape(), ws = typeOf(w).getShape();
   if (xs.size() != 4 || ws.size() != 4)
     return error() << "only 2-D convolution is supported: input " << shapeStr(xs) << " and weights "
                    << shapeStr(ws) << " must be rank 4";
@@ -395,15 +405,15 @@ LogicalResult Importer::conv() {
   if (*group < 1 || xs[1] % *group || ws[0] % *group || ws[1] * *group != xs[1])
     return error() << "group " << *group << " does not fit " << xs[1] << " input channels and weights "
                    << shapeStr(ws);
-  if (*bias && typeOf(*bias).getShape() != ArrayRef<int64_t>{ws[0]})
-    return error() << "bias of shape " << shapeStr(typeOf(*bias).getShape()) << " must have " << ws[0] << " elements";
+  if (bias && typeOf(bias).getShape() != ArrayRef<int64_t>{ws[0]})
+    return error() << "bias of shape " << shapeStr(typeOf(bias).getShape()) << " must have " << ws[0] << " elements";
   auto win = window(xs.drop_front(2), *kernel, true);
   if (failed(win))
     return failure();
-  auto out = b.create<Conv2DOp>(loc, f32({xs[0], ws[0], win->out[0], win->out[1]}), *x, *w, *bias,
-                                b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                                b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group));
-  return setOutput(out);
+  return b.create<Conv2DOp>(loc, f32({xs[0], ws[0], win->out[0], win->out[1]}), x, w, bias,
+                            b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+                            b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group))
+      .getResult();
 }
 
 LogicalResult Importer::gemm(bool isMatMul) {
@@ -1001,6 +1011,88 @@ LogicalResult Importer::dequantizeLinear() {
                                                 b.getI64IntegerAttr(params->first.size() > 1 ? a : 0)));
 }
 
+/// An integer (quantized) tensor input.
+FailureOr<Value> Importer::integerInput(int i) {
+  Value v = i < node->input_size() ? materialize(node->input(i)) : Value();
+  if (!v)
+    return error() << "input " << i << " is not produced by any earlier node, initializer or graph input";
+  if (!isa<IntegerType>(typeOf(v).getElementType()))
+    return error() << "input '" << node->input(i) << "' must be an integer (quantized) tensor";
+  return v;
+}
+
+/// Input `index` (8-bit) dequantized with the scale and zero point of the
+/// next two inputs, per tensor or along `axis`.
+FailureOr<Value> Importer::dequantized(int index, int64_t axis) {
+  bool isUnsigned;
+  auto params = quantParams(index + 1, isUnsigned);
+  auto x = integerInput(index);
+  if (failed(params) || failed(x))
+    return failure();
+  auto xt = typeOf(*x);
+  if (!xt.getElementType().isInteger(8))
+    return error() << "input " << index << " must be an int8 or uint8 tensor";
+  if (params->first.size() > 1 && (axis >= xt.getRank() || xt.getShape()[axis] != (int64_t)params->first.size()))
+    return error() << params->first.size() << " scales of input " << index << " do not match its shape "
+                   << shapeStr(xt.getShape());
+  return b.create<DequantizeLinearOp>(loc, f32(xt.getShape()), *x, b.getDenseF32ArrayAttr(params->first),
+                                      b.getDenseI64ArrayAttr(params->second),
+                                      b.getI64IntegerAttr(params->first.size() > 1 ? axis : 0))
+      .getResult();
+}
+
+/// QLinearConv / QLinearMatMul as the QDQ graph they stand for:
+/// quantize_linear(op(dequantize_linear(x), dequantize_linear(w)) + bias),
+/// the bias being int32 at scale x_scale * w_scale.
+LogicalResult Importer::qlinear(bool isConv) {
+  if (failed(checkArity(8, isConv ? 9 : 8)))
+    return failure();
+  auto x = dequantized(0, 0), w = dequantized(3, isConv ? 0 : 1);
+  if (failed(x) || failed(w))
+    return failure();
+  bool isUnsigned;
+  auto yParams = quantParams(6, isUnsigned);
+  if (failed(yParams))
+    return failure();
+  if (yParams->first.size() != 1)
+    return error() << "per-axis quantization of the output is not supported (one scale is)";
+  Value result;
+  if (isConv) {
+    Value bias;
+    if (node->input_size() > 8 && !node->input(8).empty()) {
+      auto bq = integerInput(8);
+      if (failed(bq))
+        return failure();
+      auto wdq = w->getDefiningOp<DequantizeLinearOp>();
+      float xs = x->getDefiningOp<DequantizeLinearOp>().getScale()[0];
+      int64_t channels = typeOf(*w).getShape()[0];
+      SmallVector<float> scale;
+      for (int64_t o = 0; o < channels; ++o)
+        scale.push_back(xs * wdq.getScale()[wdq.getScale().size() == 1 ? 0 : o]);
+      if (typeOf(*bq).getShape() != ArrayRef<int64_t>{channels} || !isa<IntegerType>(typeOf(*bq).getElementType()))
+        return error() << "bias must be an int32 tensor of " << channels << " elements";
+      bias = b.create<DequantizeLinearOp>(loc, f32({channels}), *bq, b.getDenseF32ArrayAttr(scale),
+                                          b.getDenseI64ArrayAttr(SmallVector<int64_t>(channels, 0)),
+                                          b.getI64IntegerAttr(0));
+    }
+    auto conv = buildConv(*x, *w, bias);
+    if (failed(conv))
+      return failure();
+    result = *conv;
+  } else {
+    auto as = typeOf(*x).getShape(), bs = typeOf(*w).getShape();
+    if (as.size() != 2 || bs.size() != 2 || as[1] != bs[0])
+      return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
+                     << " are not supported (rank 2, inner dimensions equal)";
+    result = b.create<GemmOp>(loc, f32({as[0], bs[1]}), *x, *w, Value(), b.getBoolAttr(false), b.getBoolAttr(false),
+                              b.getF32FloatAttr(1.0f), b.getF32FloatAttr(1.0f));
+  }
+  auto element = IntegerType::get(b.getContext(), 8, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
+  return setOutput(b.create<QuantizeLinearOp>(loc, RankedTensorType::get(typeOf(result).getShape(), element), result,
+                                              b.getF32FloatAttr(yParams->first[0]),
+                                              b.getI64IntegerAttr(yParams->second[0])));
+}
+
 LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
   node = &n;
   std::string label = "node '" + (n.name().empty() ? "#" + std::to_string(index) : n.name()) + "' (" +
@@ -1042,6 +1134,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
     return quantizeLinear();
   if (n.op_type() == "DequantizeLinear")
     return dequantizeLinear();
+  if (n.op_type() == "QLinearConv" || n.op_type() == "QLinearMatMul")
+    return qlinear(n.op_type() == "QLinearConv");
   if (n.op_type() == "Add")
     return broadcast<AddOp>(false);
   if (n.op_type() == "Sub")

@@ -23,7 +23,11 @@ def _uint8_params(values):
     return scale, np.uint8(np.clip(np.round(-lo / scale), 0, 255))
 
 
-def qdq_cnn(seed=0, shape=(1, 3, 16, 16)):
+def qdq_cnn(seed=0, shape=(1, 3, 16, 16), qlinear=False):
+    """The network in QDQ form, or (qlinear) in operator form: QLinearConv
+    between one QuantizeLinear and one DequantizeLinear (the ReLUs are the
+    uint8 outputs' saturation at zero point 0). Returns the model and the
+    scale of its last quantized tensor."""
     rng = np.random.default_rng(seed)
     layers = [(3, 16, 1, True), (16, 24, 2, True), (24, 24, 1, False)]  # cin, cout, stride, relu
     calib = rng.standard_normal((16, *shape[1:])).astype(np.float32)
@@ -33,15 +37,24 @@ def qdq_cnn(seed=0, shape=(1, 3, 16, 16)):
         inits.append(numpy_helper.from_array(value, name))
         return name
 
-    def qdq(x, values, name):
+    def params(values, name):
         s, z = _uint8_params(values)
         init(name + "_s", np.array(s, np.float32))
         init(name + "_z", np.array(z, np.uint8))
+        return s
+
+    def qdq(x, values, name):
+        s = params(values, name)
         nodes.append(helper.make_node("QuantizeLinear", [x, name + "_s", name + "_z"], [name + "_q"]))
         nodes.append(helper.make_node("DequantizeLinear", [name + "_q", name + "_s", name + "_z"], [name + "_dq"]))
         return name + "_dq", s
 
-    x, sx = qdq("x", calib, "in")
+    if qlinear:
+        sx = params(calib, "in")
+        nodes.append(helper.make_node("QuantizeLinear", ["x", "in_s", "in_z"], ["in_q"]))
+        x, x_params = "in_q", "in"
+    else:
+        x, sx = qdq("x", calib, "in")
     act = calib
     for i, (cin, cout, stride, relu) in enumerate(layers):
         w = rng.normal(0, 1.0 / np.sqrt(cin * 9), (cout, cin, 3, 3)).astype(np.float32)
@@ -53,18 +66,31 @@ def qdq_cnn(seed=0, shape=(1, 3, 16, 16)):
         bq = np.round(b / (sx * sw)).astype(np.int32)
         p = f"conv{i}"
         init(p + "_wq", wq), init(p + "_ws", sw), init(p + "_wz", np.zeros(cout, np.int8))
+        act = _conv(act, (wq * sw[:, None, None, None]).astype(np.float32), (bq * sx * sw).astype(np.float32),
+                    stride, 1)
+        if relu:
+            act = np.maximum(act, 0)
+        if qlinear:
+            init(p + "_bq", bq)
+            sx = params(act, p + "_out")
+            nodes.append(helper.make_node(
+                "QLinearConv", [x, x_params + "_s", x_params + "_z", p + "_wq", p + "_ws", p + "_wz", p + "_out_s",
+                                p + "_out_z", p + "_bq"], [p + "_q"], pads=[1] * 4, strides=[stride] * 2, name=p))
+            x, x_params = p + "_q", p + "_out"
+            continue
         init(p + "_bq", bq), init(p + "_bs", (sx * sw).astype(np.float32)), init(p + "_bz", np.zeros(cout, np.int32))
         nodes.append(helper.make_node("DequantizeLinear", [p + "_wq", p + "_ws", p + "_wz"], [p + "_w"], axis=0))
         nodes.append(helper.make_node("DequantizeLinear", [p + "_bq", p + "_bs", p + "_bz"], [p + "_b"], axis=0))
         nodes.append(helper.make_node("Conv", [x, p + "_w", p + "_b"], [p + "_y"], pads=[1] * 4,
                                       strides=[stride] * 2, name=p))
         y = p + "_y"
-        act = _conv(act, (wq * sw[:, None, None, None]).astype(np.float32), (bq * sx * sw).astype(np.float32),
-                    stride, 1)
         if relu:
             nodes.append(helper.make_node("Relu", [y], [p + "_relu"]))
-            y, act = p + "_relu", np.maximum(act, 0)
+            y = p + "_relu"
         x, sx = qdq(y, act, p + "_out")
+    if qlinear:
+        nodes.append(helper.make_node("DequantizeLinear", [x, x_params + "_s", x_params + "_z"], ["y"]))
+        x = "y"
     out_shape = [1, *act.shape[1:]]
     graph = helper.make_graph(nodes, "qdq_cnn", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, shape)],
                               [helper.make_tensor_value_info(x, onnx.TensorProto.FLOAT, out_shape)], inits)

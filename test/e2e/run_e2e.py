@@ -9,7 +9,7 @@
 3. QONNX networks (MultiThreshold, Quant, BipolarQuant) against ORT running
    the same network with the QONNX ops written as standard ops from the
    spec; the shipped 2-bit N2UQ model on the 10,000 test images likewise.
-4. An 8-bit QDQ CNN against ORT's int8 execution.
+4. An 8-bit CNN (QDQ and QLinearConv forms) against ORT's int8 execution.
 """
 import argparse
 import os
@@ -111,25 +111,27 @@ def qonnx_networks(qnnc, work):
 
 
 def qdq_int8(qnnc, work):
-    """An 8-bit QDQ CNN: integer convolutions in qnnc, outputs against ORT's
-    int8 execution of the same model, in LSBs of the quantized output."""
+    """An 8-bit CNN in QDQ and in QLinearConv form: integer convolutions in
+    qnnc, outputs against ORT's int8 execution of the same model, in LSBs of
+    the quantized output."""
     import onnx
     import qdq_models
     d = os.path.join(work, "qdq")
     os.makedirs(d, exist_ok=True)
-    path = os.path.join(d, "qdq_cnn.onnx")
-    model, out_scale = qdq_models.qdq_cnn()
-    onnx.save(model, path)
-    ir = e2e_lib.run([qnnc, path, "--emit=mlir"])
-    counts = {op: ir.count(f"qnn.{op} ") for op in ("qconv2d", "conv2d")}
-    check("qdq_cnn integer convolutions", counts == {"qconv2d": 3, "conv2d": 0}, str(counts))
     inputs = np.random.default_rng(3).standard_normal((32, 1, 3, 16, 16)).astype(np.float32)
-    ref, _ = e2e_lib.run_ort(path, inputs, d)
-    got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out")), inputs, d)
-    lsb = np.round(np.abs(got - ref) / out_scale)
-    check("qdq_cnn vs ORT int8", lsb.max() <= 1,
-          f"{int(np.sum(lsb == 0))} of {lsb.size} outputs equal, {int(np.sum(lsb == 1))} 1 LSB off, "
-          f"max {int(lsb.max())} LSB")
+    for name, qlinear in (("qdq_cnn", False), ("qlinearconv_cnn", True)):
+        path = os.path.join(d, name + ".onnx")
+        model, out_scale = qdq_models.qdq_cnn(qlinear=qlinear)
+        onnx.save(model, path)
+        ir = e2e_lib.run([qnnc, path, "--emit=mlir"])
+        counts = {op: ir.count(f"qnn.{op} ") for op in ("qconv2d", "conv2d")}
+        check(f"{name} integer convolutions", counts == {"qconv2d": 3, "conv2d": 0}, str(counts))
+        ref, _ = e2e_lib.run_ort(path, inputs, d)
+        got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out_" + name)), inputs, d)
+        lsb = np.round(np.abs(got - ref) / out_scale)
+        check(f"{name} vs ORT int8", lsb.max() <= 1,
+              f"{int(np.sum(lsb == 0))} of {lsb.size} outputs equal, {int(np.sum(lsb == 1))} 1 LSB off, "
+              f"max {int(lsb.max())} LSB")
 
 
 def shipped_n2uq(qnnc, work):
