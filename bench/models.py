@@ -1,6 +1,7 @@
 """Benchmark models, generated with random weights at bench time (not
-committed): a Bi-Real-18 / ReActNet-shaped binary ResNet-18 at 224x224 and
-single binary 3x3 conv layers with their float twins."""
+committed): a Bi-Real-18 / ReActNet-shaped binary ResNet-18 at 224x224 (W1A1,
+or W1A2 with 2-bit N2UQ activations) and single binary 3x3 conv layers with
+their float twins."""
 import os
 import sys
 
@@ -9,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from torch_bnn import random_binary_, sign  # noqa: E402
+from torch_bnn import N2UQ, QONNX_OPSETS, random_binary_, sign  # noqa: E402
 
 
 def binary_weights(conv):
@@ -26,12 +27,21 @@ def random_bn(bn):
     return bn
 
 
-class BiRealConv(nn.Module):
-    """Sign -> binary 3x3 conv -> BN, plus a float shortcut (AvgPool + 1x1
-    conv + BN when downsampling)."""
+def n2uq_2bit():
+    """A frozen 2-bit N2UQ activation with random increasing thresholds."""
+    act = N2UQ(2)
+    with torch.no_grad():
+        act.frozen = torch.sort(torch.empty(3).uniform_(-1.5, 1.5)).values
+    return act
 
-    def __init__(self, cin, cout, stride):
+
+class BiRealConv(nn.Module):
+    """Sign (or a 2-bit N2UQ activation) -> binary 3x3 conv -> BN, plus a
+    float shortcut (AvgPool + 1x1 conv + BN when downsampling)."""
+
+    def __init__(self, cin, cout, stride, act_bits=1):
         super().__init__()
+        self.act = sign if act_bits == 1 else n2uq_2bit()
         self.conv = binary_weights(nn.Conv2d(cin, cout, 3, stride, 1, bias=False))
         self.bn = random_bn(nn.BatchNorm2d(cout))
         self.down = None
@@ -41,18 +51,18 @@ class BiRealConv(nn.Module):
 
     def forward(self, x):
         short = x if self.down is None else self.down(x)
-        return self.bn(self.conv(sign(x))) + short
+        return self.bn(self.conv(self.act(x))) + short
 
 
 class BiReal18(nn.Module):
-    def __init__(self):
+    def __init__(self, act_bits=1):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, bias=False), random_bn(nn.BatchNorm2d(64)),
                                   nn.ReLU(), nn.MaxPool2d(3, 2, 1))
         layers, cin = [], 64
         for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
             for i in range(4):  # two basic blocks of two 3x3 convs, each with its shortcut
-                layers.append(BiRealConv(cin, cout, stride if i == 0 else 1))
+                layers.append(BiRealConv(cin, cout, stride if i == 0 else 1, act_bits))
                 cin = cout
         self.layers = nn.Sequential(*layers)
         self.fc = nn.Linear(512, 1000)
@@ -77,7 +87,8 @@ class BinaryLayer(nn.Module):
 def export(model, shape, path):
     torch.manual_seed(0)
     model.eval()
-    torch.onnx.export(model, torch.randn(*shape), path, opset_version=13, input_names=["x"], output_names=["y"])
+    torch.onnx.export(model, torch.randn(*shape), path, opset_version=13, input_names=["x"], output_names=["y"],
+                      custom_opsets=QONNX_OPSETS)
 
 
 def macs(model, shape):

@@ -17,6 +17,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import e2e_lib  # noqa: E402
+import onnx  # noqa: E402
+import qonnx_reference  # noqa: E402
 
 
 def measure_peaks(work, target):
@@ -51,13 +53,13 @@ def callgrind_instructions(exe, x, work):
     return int(m.group(1)) if m else None
 
 
-def bench_model(name, onnx_path, shape, qnnc, target, work, repeats, macs):
+def bench_model(name, onnx_path, shape, qnnc, target, work, repeats, macs, ort_model=None):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
     exe = e2e_lib.compile_model(qnnc, onnx_path, os.path.join(d, "out"), flags="-O3", extra=[f"--target={target}"])
     x = np.random.default_rng(0).standard_normal((1, 1, *shape)).astype(np.float32)  # one input of [1, *shape]
     qnnc_ms, got = time_qnnc(exe, x, d, repeats)
-    ref, ort_ms = e2e_lib.run_ort(onnx_path, np.repeat(x, repeats, axis=0), d)
+    ref, ort_ms = e2e_lib.run_ort(ort_model or onnx_path, np.repeat(x, repeats, axis=0), d)
     err = e2e_lib.relative_error(got[None], ref[:1])
     instructions = callgrind_instructions(exe, x, d)
     return {"name": name, "qnnc_ms": qnnc_ms, "ort_ms": ort_ms, "err": err, "instructions": instructions,
@@ -75,6 +77,7 @@ def main():
     warnings.filterwarnings("ignore")
     import torch
     import models
+    import qdq
     torch.manual_seed(0)
 
     bin_peak, fp_peak, isa = measure_peaks(args.work, target)
@@ -87,6 +90,22 @@ def main():
     models.export(resnet, (1, 3, 224, 224), path)
     results.append(bench_model("bireal18_224", path, (3, 224, 224), args.qnnc, target, args.work, 5,
                                models.macs(resnet, (1, 3, 224, 224))))
+    # W1A2: the same network with 2-bit N2UQ activations (two bit planes per
+    # binary conv); its ONNX holds QONNX MultiThreshold, which ORT cannot run,
+    # so the float reference is the QONNX spec in standard ops.
+    resnet_a2 = models.BiReal18(act_bits=2)
+    path_a2 = os.path.join(args.work, "bireal18_w1a2.onnx")
+    models.export(resnet_a2, (1, 3, 224, 224), path_a2)
+    ref_a2 = os.path.join(args.work, "bireal18_w1a2_reference.onnx")
+    onnx.save(qonnx_reference.to_standard_onnx(onnx.load(path_a2)), ref_a2)
+    bmacs, fmacs = models.macs(resnet_a2, (1, 3, 224, 224))
+    results.append(bench_model("bireal18_w1a2_224", path_a2, (3, 224, 224), args.qnnc, target, args.work, 5,
+                               (2 * bmacs, fmacs), ort_model=ref_a2))
+    # ORT's int8 path on the same architecture: every Conv / Gemm in QDQ.
+    int8_path = os.path.join(args.work, "bireal18_int8_qdq.onnx")
+    onnx.save(qdq.to_qdq(onnx.load(path)), int8_path)
+    x = np.random.default_rng(0).standard_normal((5, 1, 3, 224, 224)).astype(np.float32)
+    _, ort_int8_ms = e2e_lib.run_ort(int8_path, x, args.work)
     for hw in (14, 28):
         for binary in (True, False):
             layer = models.BinaryLayer(256, binary)
@@ -113,6 +132,9 @@ def main():
         arena = re.search(r"arena bytes: (\d+)", r["report"]).group(1)
         bound = re.search(r"lower bound bytes: (\d+)", r["report"]).group(1)
         print(f"  arena {arena} bytes, liveness lower bound {bound} bytes")
+    print(f"\nORT int8 (QDQ -> QLinearConv) on the ResNet-18 shape: {ort_int8_ms:.3f} ms")
+    for r in results[:2]:
+        print(f"  {r['name']}: qnnc {r['qnnc_ms']:.3f} ms = {ort_int8_ms / r['qnnc_ms']:.2f}x ORT int8")
 
 
 if __name__ == "__main__":
