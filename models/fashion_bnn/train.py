@@ -11,23 +11,15 @@ integer thresholds).
 
 (the shipped model: seed 0, 6 epochs, about 5 minutes an epoch on one core)
 """
-import argparse
 import os
 import sys
-import time
 
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from e2e_lib import fashion_split  # noqa: E402
+import fashion_train  # noqa: E402
 from torch_bnn import BinaryConv, sign  # noqa: E402
-
-
-def load(split):
-    x, y = fashion_split(split)
-    return torch.from_numpy(x), torch.from_numpy(y)
 
 
 def bconv(cin, cout, stride=1):
@@ -70,55 +62,5 @@ class FashionBNN(nn.Module):
                 m.freeze()
 
 
-def evaluate(model, x, y):
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for i in range(0, len(x), 1000):
-            correct += (model(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item()
-    return correct / len(x)
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=12)
-    ap.add_argument("--out", default="fashion_bnn.onnx")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
-    args = ap.parse_args()
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-    xtr, ytr = load("train")
-    xte, yte = load("test")
-    model = FashionBNN()
-    opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-    steps = args.epochs * ((len(xtr) + 127) // 128)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
-    for epoch in range(args.epochs):
-        model.train()
-        t0 = time.time()
-        perm = torch.randperm(len(xtr))
-        for i in range(0, len(xtr), 128):
-            idx = perm[i:i + 128]
-            xb = xtr[idx]
-            # light augmentation: random horizontal flip
-            flip = torch.rand(len(xb)) < 0.5
-            xb = torch.where(flip[:, None, None, None], xb.flip(3), xb)
-            loss = F.cross_entropy(model(xb), ytr[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-        acc = evaluate(model, xte, yte)
-        print(f"epoch {epoch + 1}: loss {loss.item():.3f} test acc {acc:.4f} ({time.time() - t0:.0f}s)", flush=True)
-    model.freeze()
-    print(f"frozen test acc {evaluate(model, xte, yte):.4f}")
-    model.eval()
-    torch.onnx.export(model, torch.zeros(1, 1, 28, 28), args.out, opset_version=13,
-                      input_names=["image"], output_names=["logits"],
-                      dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
-    print("wrote", args.out)
-
-
 if __name__ == "__main__":
-    main()
+    fashion_train.main(FashionBNN, "fashion_bnn.onnx", 12)
