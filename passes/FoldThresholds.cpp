@@ -89,9 +89,10 @@ std::optional<int64_t> accumulatorBound(Value acc) {
     return w[1] * w[2] * w[3];
   }
   if (auto conv = acc.getDefiningOp<BitserialConv2DOp>()) {
-    auto w = cast<ShapedType>(conv.getWeight().getType()).getShape();
+    auto w = kernelShape(conv.getWeight().getType());
     int64_t maxLevel = (int64_t(1) << conv.getInput().getType().getBits()) - 1;
-    return maxLevel * w[1] * w[2] * w[3];
+    int64_t maxWeight = (int64_t(1) << weightPlanes(conv.getWeight().getType())) - 1;
+    return maxLevel * maxWeight * w[1] * w[2] * w[3];
   }
   if (auto dense = acc.getDefiningOp<BinaryDenseOp>())
     return cast<ShapedType>(dense.getWeight().getType()).getShape()[1];

@@ -160,7 +160,7 @@ private:
   template <class ConvOp>
   void appendConvShape(std::vector<Arg> &args, ConvOp conv) {
     auto in = getShapeOf(conv.getInput().getType()), o = getShapeOf(conv.getOutput().getType());
-    auto ws = cast<ShapedType>(conv.getWeight().getType()).getShape();
+    auto ws = kernelShape(conv.getWeight().getType());
     auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
     for (int64_t v : {in[0], in[1], in[2], in[3], ws[0], ws[2], ws[3], o[2], o[3], s[0], s[1], p[0], p[1], d[0],
                       d[1], static_cast<int64_t>(conv.getGroup())})
@@ -189,16 +189,17 @@ private:
   LogicalResult lowerBroadcast(Operation *op, StringRef kernel);
 };
 
-/// i1 weights [O, Cg, KH, KW] (or [O, K]) -> the kernel's rows
-/// [O][binary_row_words] of [KH][KW][words(Cg)] words, as uint32 halves.
+/// i1 weights [O, Cg, KH, KW] (or [O, K], or [planes, O, Cg, KH, KW]) ->
+/// the kernel's rows [planes][O][binary_row_words] of [KH][KW][words(Cg)]
+/// words, as uint32 halves.
 Value Lowering::packedWeights(Location loc, ElementsAttr weight) {
-  auto shape = cast<ShapedType>(weight.getType()).getShape();
-  int64_t o = shape[0], cg = shape[1];
+  auto shape = kernelShape(weight.getType());
+  int64_t planes = weightPlanes(weight.getType()), o = shape[0], cg = shape[1];
   int64_t kh = shape.size() == 4 ? shape[2] : 1, kw = shape.size() == 4 ? shape[3] : 1;
   int64_t gw = wordsFor(cg), kp = qnn_rt::binary_row_words(kh, kw, cg);
   SmallVector<bool> bits(weight.getValues<bool>());
-  SmallVector<uint32_t> halves(o * kp * 2, 0);
-  for (int64_t oc = 0; oc < o; ++oc)
+  SmallVector<uint32_t> halves(planes * o * kp * 2, 0);
+  for (int64_t oc = 0; oc < planes * o; ++oc)
     for (int64_t c = 0; c < cg; ++c)
       for (int64_t y = 0; y < kh; ++y)
         for (int64_t x = 0; x < kw; ++x)
@@ -484,8 +485,8 @@ LogicalResult Lowering::lower(Operation *op) {
       })
       .Case([&](BitserialConv2DOp conv) {
         std::vector<Arg> args = levelsArgs(conv.getInput());
-        append(args, {packedWeights(loc, conv.getWeight()), scratchPointer(conv, b.getIntegerType(64, false)),
-                      out().front()});
+        append(args, {packedWeights(loc, conv.getWeight()), weightPlanes(conv.getWeight().getType()),
+                      scratchPointer(conv, b.getIntegerType(64, false)), out().front()});
         appendConvShape(args, conv);
         call(loc, "qnn_rt::bitserial_conv2d", args);
         return success();

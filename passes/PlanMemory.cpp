@@ -44,7 +44,7 @@ int64_t scratchBytes(Operation *op, int64_t threads) {
     weight = bitserial.getWeight();
   else
     return 0;
-  auto w = cast<ShapedType>(weight.getType()).getShape();
+  auto w = kernelShape(weight.getType());
   int64_t kh = w.size() == 4 ? w[2] : 1, kw = w.size() == 4 ? w[3] : 1;
   return qnn_rt::binary_conv2d_scratch_words(kh, kw, w[1]) * 8 * threads;
 }

@@ -10,6 +10,7 @@
 #include "mlir/IR/Matchers.h"
 
 #include <cmath>
+#include <limits>
 
 namespace qnnc {
 #define GEN_PASS_DEF_RECOGNIZEBINARY
@@ -78,6 +79,56 @@ std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
     result.scale.clear();
   auto type = RankedTensorType::get(shape, IntegerType::get(weight.getContext(), 1));
   result.bits = DenseElementsAttr::get(type, negative);
+  return result;
+}
+
+/// Multi-bit weights for bit-serial convolutions: a constant whose values,
+/// per output channel, are alpha times odd integers n with |n| <= 2^m - 1
+/// (m <= maxPlanes; alpha the smallest magnitude). Returned as m +-1 planes
+/// [m, O, Cg, KH, KW] (n = sum_i 2^i b_i), or as binaryWeights when m = 1.
+std::optional<BinaryWeights> multiBitWeights(Value weight, int maxPlanes) {
+  auto constant = weight.getDefiningOp<arith::ConstantOp>();
+  auto values = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : DenseElementsAttr();
+  if (!values || !values.getElementType().isF32() || values.getType().getRank() != 4)
+    return std::nullopt;
+  SmallVector<int64_t> shape(values.getType().getShape());
+  SmallVector<float> w(values.getValues<float>());
+  int64_t channels = shape[0], perChannel = w.size() / channels, maxLevel = 1;
+  SmallVector<int64_t> levels(w.size());
+  BinaryWeights result;
+  for (int64_t o = 0; o < channels; ++o) {
+    float alpha = std::numeric_limits<float>::infinity();
+    for (int64_t i = 0; i < perChannel; ++i)
+      alpha = std::min(alpha, std::fabs(w[o * perChannel + i]));
+    if (alpha == 0.0f || !std::isfinite(alpha))
+      return std::nullopt;
+    for (int64_t i = 0; i < perChannel; ++i) {
+      float v = w[o * perChannel + i];
+      int64_t n = static_cast<int64_t>(std::nearbyint(v / alpha));
+      // Exactly alpha * n (the exporter's own product), n odd and in range.
+      if (n % 2 == 0 || std::abs(n) > (int64_t(1) << maxPlanes) - 1 || alpha * static_cast<float>(n) != v)
+        return std::nullopt;
+      levels[o * perChannel + i] = n;
+      maxLevel = std::max(maxLevel, std::abs(n));
+    }
+    result.scale.push_back(alpha);
+  }
+  int64_t planes = 1;
+  while ((int64_t(1) << planes) - 1 < maxLevel)
+    ++planes;
+  if (planes == 1)
+    return binaryWeights(weight, /*transpose=*/false);
+  const int64_t top = (int64_t(1) << planes) - 1;
+  SmallVector<bool> negative;
+  for (int64_t i = 0; i < planes; ++i)
+    for (int64_t n : levels)
+      negative.push_back((((n + top) / 2) >> i & 1) == 0); // b_i = -1 where bit i of (n + top) / 2 is 0
+  SmallVector<int64_t> planeShape = {planes};
+  planeShape.append(shape.begin(), shape.end());
+  result.bits = DenseElementsAttr::get(RankedTensorType::get(planeShape, IntegerType::get(weight.getContext(), 1)),
+                                       negative);
+  if (llvm::all_of(result.scale, [](float a) { return a == 1.0f; }))
+    result.scale.clear();
   return result;
 }
 
@@ -150,7 +201,9 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
     bool bipolar = levels.getInput().getType().getBits() == 1 && bias == -0.5f * step;
     if (bias != 0.0f && !bipolar)
       return false;
-    auto weights = binaryWeights(conv.getWeight(), /*transpose=*/false);
+    // Binary activations take +-alpha weights; levels up to 4-bit weights.
+    auto weights = bipolar ? binaryWeights(conv.getWeight(), /*transpose=*/false)
+                           : multiBitWeights(conv.getWeight(), /*maxPlanes=*/4);
     if (!weights)
       return false;
     auto outShape = conv.getOutput().getType().getShape();

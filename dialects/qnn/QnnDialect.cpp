@@ -456,10 +456,13 @@ LogicalResult LevelsToBinaryOp::verify() {
 }
 
 LogicalResult BitserialConv2DOp::verify() {
-  auto wShape = binaryWeightShape(*this, getWeight());
-  if (failed(wShape))
+  if (failed(binaryWeightShape(*this, getWeight())))
     return failure();
-  return verifyConv(*this, getInput().getType().getShape(), *wShape, getOutput().getType().getShape(),
+  int64_t planes = weightPlanes(getWeight().getType());
+  if (planes < 1 || planes > 8)
+    return emitOpError() << "weights have 1 to 8 bit planes, not " << planes;
+  return verifyConv(*this, getInput().getType().getShape(), kernelShape(getWeight().getType()),
+                    getOutput().getType().getShape(),
                     getStrides(), getPads(), getDilations(), getGroup());
 }
 

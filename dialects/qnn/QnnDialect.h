@@ -34,6 +34,20 @@ inline int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 mlir::FailureOr<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
                                                             llvm::ArrayRef<int64_t> b);
 
+/// [O, Cg, KH, KW] (or [O, K]) of a convolution's weights: bit-serial
+/// weights of several bit planes carry the plane count as a leading
+/// dimension, which this drops.
+inline llvm::ArrayRef<int64_t> kernelShape(mlir::Type weight) {
+  auto shape = llvm::cast<mlir::ShapedType>(weight).getShape();
+  return shape.size() == 5 ? shape.drop_front() : shape;
+}
+
+/// Bit planes of a bit-serial weight tensor (1 for +-1 weights).
+inline int64_t weightPlanes(mlir::Type weight) {
+  auto shape = llvm::cast<mlir::ShapedType>(weight).getShape();
+  return shape.size() == 5 ? shape[0] : 1;
+}
+
 /// Shape of an operand that is either a ranked tensor or a binary tensor.
 llvm::ArrayRef<int64_t> getShapeOf(mlir::Type type);
 

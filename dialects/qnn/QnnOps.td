@@ -302,11 +302,14 @@ def Qnn_LevelsToBinaryOp : Qnn_Op<"levels_to_binary", [Pure]> {
 }
 
 def Qnn_BitserialConv2DOp : Qnn_Op<"bitserial_conv2d", [Pure]> {
-  let summary = "k-bit levels x +-1 weights 2-D convolution, bit-serially, into int32";
+  let summary = "k-bit levels x m-bit weights 2-D convolution, bit-serially, into int32";
   let description = [{
-    acc = sum_j 2^j * conv(plane_j, weight): each bit plane (values 0/1) is
-    convolved on the binary kernels. `weight` holds the +-1 kernel (OIHW) as
-    i1, true meaning -1; zero padding contributes 0.
+    acc = sum_i sum_j 2^(i+j) * conv(plane_j, weight_i): each bit plane of
+    the levels (values 0/1) is convolved with each +-1 weight plane on the
+    binary kernels. `weight` holds +-1 kernels as i1 (true meaning -1),
+    either OIHW (one plane) or [m, O, I, H, W]: m planes, plane i weighing
+    2^i, so the weights are odd integers in [-(2^m - 1), 2^m - 1]. Zero
+    padding contributes 0.
   }];
   let arguments = !con((ins Qnn_LevelsTensor:$input, ElementsAttr:$weight), ConvAttrs);
   let results = (outs Qnn_I32Tensor:$output);

@@ -88,20 +88,23 @@ inline void levels_to_binary(const std::uint64_t *plane, std::uint64_t *sign, st
   }
 }
 
-/// Bit-serial convolution of levels with +-1 weights into exact int32
-/// accumulators (y in NCHW): plane j (values 0/1) goes through the binary
-/// convolution and adds 2^j times its sum. Weights and scratch as
-/// binary_conv2d.
+/// Bit-serial convolution of levels with m-bit weights into exact int32
+/// accumulators (y in NCHW): activation plane j (values 0/1) and weight
+/// plane i (+-1, weighing 2^i) go through the binary convolution and add
+/// 2^(i+j) times its sum. `w` holds `weightPlanes` binary_conv2d weight
+/// sets one after another; scratch as binary_conv2d.
 inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
-                             std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H, index_t W,
-                             index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW,
-                             index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
-  for (int j = 0; j < bits; ++j)
-    binary_conv2d_with(nullptr, planes + j * planeWords, w, scratch, N, C, H, W, O, KH, KW, OH, OW, SH, SW, PT, PL,
-                       DH, DW, G, [&](index_t n, index_t o, index_t p, std::int32_t acc) {
-                         std::int32_t &out = y[(n * O + o) * OH * OW + p];
-                         out = (j == 0 ? 0 : out) + acc * (std::int32_t(1) << j);
-                       });
+                             int weightPlanes, std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H,
+                             index_t W, index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH,
+                             index_t SW, index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
+  const index_t planeHalves = 2 * O * binary_row_words(KH, KW, C / G);
+  for (int i = 0; i < weightPlanes; ++i)
+    for (int j = 0; j < bits; ++j)
+      binary_conv2d_with(nullptr, planes + j * planeWords, w + i * planeHalves, scratch, N, C, H, W, O, KH, KW, OH, OW,
+                         SH, SW, PT, PL, DH, DW, G, [&](index_t n, index_t o, index_t p, std::int32_t acc) {
+                           std::int32_t &out = y[(n * O + o) * OH * OW + p];
+                           out = (i + j == 0 ? 0 : out) + acc * (std::int32_t(1) << (i + j));
+                         });
 }
 
 } // namespace qnn_rt

@@ -54,7 +54,7 @@ class Builder:
 
 def qonnx_net(seed=0):
     """x -> conv (4-bit Quant weights) -> BN -> 2-bit unsigned Quant ->
-    conv (BipolarQuant weights, scalar scale) -> BN -> MultiThreshold ->
+    conv (2-bit weights 0.5 * {-3, -1, 1, 3}: W2A2) -> BN -> MultiThreshold ->
     conv (BipolarQuant weights, per-channel scale) -> BN -> BipolarQuant ->
     conv (+-1 weights) -> BN -> 3-bit signed narrow Quant (FLOOR) ->
     GlobalAveragePool -> Gemm."""
@@ -62,7 +62,7 @@ def qonnx_net(seed=0):
     r = b.rng
     y = b.conv("x", b.quant(b.const(r.normal(0, 0.3, (16, 3, 3, 3))), 0.05, 0.0, 4), 1)
     y = b.quant(b.bn(y, 16), 0.25, 0.0, 2, signed=0)
-    y = b.conv(y, b.bipolar(b.const(r.normal(0, 1, (24, 16, 3, 3))), 0.5), 1, 2)
+    y = b.conv(y, b.const(0.5 * r.choice([-3.0, -1.0, 1.0, 3.0], (24, 16, 3, 3))), 1, 2)
     thresholds = np.sort(r.normal(0, 1.5, (24, 3)), axis=1)
     y = b.node("MultiThreshold", [b.bn(y, 24), b.const(thresholds)], DOMAIN, out_scale=1.0, out_bias=0.0,
                out_dtype="UINT2")

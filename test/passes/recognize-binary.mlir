@@ -133,3 +133,22 @@ func.func @bipolar_levels(%x: tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32> {
       : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x3x3xf32>
   return %y : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// 2-bit weights (0.5 * {-3, -1, 1, 3}) on 2-bit levels: two +-1 weight
+// planes, n = b0 + 2 * b1 (b = +1 where the bit of (n + 3) / 2 is set):
+// -3 -> (b0, b1) = (-1, -1), -1 -> (+1, -1), 1 -> (-1, +1), 3 -> (+1, +1).
+// CHECK-LABEL: func @w2a2_conv
+// CHECK: qnn.bitserial_conv2d {{.*}}weight = dense<{{\[\[\[\[\[}}true]], {{\[\[}}false]], {{\[\[}}true]], {{\[\[}}false]]]], {{\[\[\[\[}}true]], {{\[\[}}true]], {{\[\[}}false]], {{\[\[}}false]]]]]> : tensor<2x1x4x1x1xi1>
+// CHECK: arith.constant dense<5.000000e-01> : tensor<1x1x1xf32>
+func.func @w2a2_conv(%x: tensor<1x4x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %t = arith.constant dense<[[0.0, 1.0, 2.0]]> : tensor<1x3xf32>
+  %q = qnn.multi_threshold %x, %t {out_scale = 1.0 : f32, out_bias = 0.0 : f32}
+      : (tensor<1x4x3x3xf32>, tensor<1x3xf32>) -> tensor<1x4x3x3xf32>
+  %w = arith.constant dense<[[[[-1.5]], [[-0.5]], [[0.5]], [[1.5]]]]> : tensor<1x4x1x1xf32>
+  %y = qnn.conv2d %q, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x4x3x3xf32>, tensor<1x4x1x1xf32>) -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}

@@ -86,7 +86,7 @@ TEST(LowBit, LevelsToBinary) {
 
 struct BitserialCase {
   int64_t c, h, w, o, k, s, p, g;
-  int bits;
+  int bits, weightBits = 1;
 };
 
 void checkBitserial(const BitserialCase &k, unsigned seed) {
@@ -97,9 +97,11 @@ void checkBitserial(const BitserialCase &k, unsigned seed) {
   std::vector<unsigned> level(N * k.c * HW);
   for (unsigned &v : level)
     v = rng() % (maxLevel + 1);
+  // Odd weights in [-(2^m - 1), 2^m - 1]: w = sum_i 2^i b_i, b_i = +-1.
+  const int maxWeight = (1 << k.weightBits) - 1;
   std::vector<int> w(k.o * cg * k.k * k.k);
   for (int &v : w)
-    v = rng() % 2 ? -1 : 1;
+    v = 2 * static_cast<int>(rng() % (maxWeight + 1)) - maxWeight;
   std::vector<int32_t> expected(N * k.o * oh * ow, 0);
   for (int64_t o = 0; o < k.o; ++o)
     for (int64_t y = 0; y < oh; ++y)
@@ -119,19 +121,21 @@ void checkBitserial(const BitserialCase &k, unsigned seed) {
   std::vector<uint64_t> planes(k.bits * stride);
   qnn_rt::pack_levels(planes.data(), stride, k.bits, N, k.c, HW,
                       [&](int64_t, int64_t c, int64_t p) { return level[c * HW + p]; });
-  // Weights in the binary kernel layout: rows of [KH][KW][words], bit 1 = -1.
+  // Weights in the binary kernel layout, one set per weight plane: rows of
+  // [KH][KW][words], bit 1 = -1; plane i holds b_i of (w + maxWeight) / 2.
   const int64_t words = qnn_rt::words_for(cg), row = k.k * k.k * words;
-  std::vector<uint32_t> packed(k.o * row * 2, 0);
-  for (int64_t o = 0; o < k.o; ++o)
-    for (int64_t c = 0; c < cg; ++c)
-      for (int64_t i = 0; i < k.k * k.k; ++i)
-        if (w[(o * cg + c) * k.k * k.k + i] < 0) {
-          const int64_t word = o * row + i * words + c / 64;
-          packed[2 * word + (c % 64) / 32] |= 1u << (c % 32);
-        }
+  std::vector<uint32_t> packed(k.weightBits * k.o * row * 2, 0);
+  for (int plane = 0; plane < k.weightBits; ++plane)
+    for (int64_t o = 0; o < k.o; ++o)
+      for (int64_t c = 0; c < cg; ++c)
+        for (int64_t i = 0; i < k.k * k.k; ++i)
+          if ((((w[(o * cg + c) * k.k * k.k + i] + maxWeight) / 2) >> plane & 1) == 0) {
+            const int64_t word = (plane * k.o + o) * row + i * words + c / 64;
+            packed[2 * word + (c % 64) / 32] |= 1u << (c % 32);
+          }
   std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(k.k, k.k, cg));
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), scratch.data(), got.data(), N, k.c, k.h,
+  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), k.weightBits, scratch.data(), got.data(), N, k.c, k.h,
                            k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g);
   ASSERT_EQ(got, expected);
 }
@@ -142,6 +146,8 @@ TEST(LowBit, BitserialConv) {
   checkBitserial({130, 7, 7, 4, 3, 1, 1, 1, 3}, 3);  // 3 bits, partial last word
   checkBitserial({128, 7, 7, 10, 7, 1, 0, 1, 2}, 4); // the whole image as the kernel
   checkBitserial({70, 6, 6, 4, 3, 1, 1, 2, 4}, 5);   // groups not on word boundaries
+  checkBitserial({64, 7, 7, 6, 3, 1, 1, 1, 2, 2}, 6); // W2A2
+  checkBitserial({40, 5, 5, 3, 3, 2, 1, 1, 4, 4}, 7); // W4A4, stride 2
 }
 
 } // namespace
