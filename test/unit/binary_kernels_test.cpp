@@ -1,6 +1,7 @@
 // Binary kernels against an independent integer reference: the float model's
 // convolution of Sign(x) (values -1, 0, +1) with +-1 weights and zero padding.
 #include "qnn_runtime/kernels.h"
+#include "reference_conv.h"
 
 #include <gtest/gtest.h>
 
@@ -36,7 +37,7 @@ std::vector<uint32_t> packWeights(const std::vector<int> &w, int64_t o, int64_t 
 void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
-  const int64_t cg = k.c / k.g, og = k.o / k.g;
+  const int64_t cg = k.c / k.g;
   const int64_t oh = outSize(k.h, k.kh, k.sh, k.pt, k.pb, k.dh), ow = outSize(k.w, k.kw, k.sw, k.pl, k.pr, k.dw);
   std::vector<float> x(k.n * k.c * k.h * k.w);
   for (float &v : x) {
@@ -48,24 +49,11 @@ void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
     v = uni(rng) < 0 ? -1 : 1;
 
   // Reference: plain loops over Sign(x) * w with zero padding.
-  std::vector<int32_t> expected(k.n * k.o * oh * ow, 0);
-  for (int64_t n = 0; n < k.n; ++n)
-    for (int64_t o = 0; o < k.o; ++o)
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t z = 0; z < ow; ++z) {
-          int32_t sum = 0;
-          for (int64_t c = 0; c < cg; ++c)
-            for (int64_t i = 0; i < k.kh; ++i)
-              for (int64_t j = 0; j < k.kw; ++j) {
-                int64_t iy = y * k.sh - k.pt + i * k.dh, ix = z * k.sw - k.pl + j * k.dw;
-                if (iy < 0 || iy >= k.h || ix < 0 || ix >= k.w)
-                  continue;
-                float v = x[((n * k.c + (o / og) * cg + c) * k.h + iy) * k.w + ix];
-                int s = v > 0 ? 1 : (v < 0 ? -1 : 0);
-                sum += s * w[((o * cg + c) * k.kh + i) * k.kw + j];
-              }
-          expected[((n * k.o + o) * oh + y) * ow + z] = sum;
-        }
+  const auto expected = referenceConv({k.n, k.c, k.h, k.w, k.o, k.kh, k.kw, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g, oh, ow},
+                                      w, [&](int64_t n, int64_t c, int64_t y, int64_t z) {
+                                        const float v = x[((n * k.c + c) * k.h + y) * k.w + z];
+                                        return v > 0 ? 1 : (v < 0 ? -1 : 0);
+                                      });
 
   const int64_t words = (k.c + 63) / 64;
   std::vector<uint64_t> sign(k.n * k.h * k.w * words), nonzero(sign.size());

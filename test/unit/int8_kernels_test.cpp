@@ -2,6 +2,7 @@
 // saturation, per-axis DequantizeLinear, and the integer convolution against
 // plain loops over (x - zero_point) * w with zero-point padding.
 #include "qnn_runtime/kernels.h"
+#include "reference_conv.h"
 
 #include <gtest/gtest.h>
 
@@ -37,7 +38,7 @@ struct QConvCase {
 
 void checkQConv(const QConvCase &k, unsigned seed) {
   std::mt19937 rng(seed);
-  const int64_t cg = k.c / k.g, og = k.o / k.g;
+  const int64_t cg = k.c / k.g;
   const int64_t oh = (k.h + 2 * k.p - k.k) / k.s + 1, ow = (k.w + 2 * k.p - k.k) / k.s + 1;
   std::vector<uint8_t> x(k.c * k.h * k.w);
   for (uint8_t &v : x)
@@ -45,22 +46,11 @@ void checkQConv(const QConvCase &k, unsigned seed) {
   std::vector<int8_t> w(k.o * cg * k.k * k.k);
   for (int8_t &v : w)
     v = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128);
-  std::vector<int32_t> expected(k.o * oh * ow, 0);
-  for (int64_t o = 0; o < k.o; ++o)
-    for (int64_t y = 0; y < oh; ++y)
-      for (int64_t z = 0; z < ow; ++z) {
-        int32_t sum = 0;
-        for (int64_t c = 0; c < cg; ++c)
-          for (int64_t i = 0; i < k.k; ++i)
-            for (int64_t j = 0; j < k.k; ++j) {
-              const int64_t iy = y * k.s - k.p + i, ix = z * k.s - k.p + j;
-              const int32_t v = iy >= 0 && iy < k.h && ix >= 0 && ix < k.w
-                                    ? x[(((o / og) * cg + c) * k.h + iy) * k.w + ix]
-                                    : k.zp; // padding is the float model's 0.0
-              sum += (v - k.zp) * w[((o * cg + c) * k.k + i) * k.k + j];
-            }
-        expected[(o * oh + y) * ow + z] = sum;
-      }
+  // Padding is the float model's 0.0, which quantizes to the zero point.
+  const auto expected = referenceConv({1, k.c, k.h, k.w, k.o, k.k, k.k, k.s, k.s, k.p, k.p, 1, 1, k.g, oh, ow}, w,
+                                      [&](int64_t, int64_t c, int64_t y, int64_t z) {
+                                        return static_cast<int32_t>(x[(c * k.h + y) * k.w + z]) - k.zp;
+                                      });
   std::vector<int16_t> scratch(qnn_rt::qconv2d_scratch_elements(cg, k.k, k.k, oh, ow));
   std::vector<int32_t> got(expected.size(), 12345);
   qnn_rt::qconv2d(x.data(), w.data(), scratch.data(), got.data(), k.zp, 1, k.c, k.h, k.w, k.o, k.k, k.k, oh, ow, k.s,

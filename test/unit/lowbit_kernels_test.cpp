@@ -2,6 +2,7 @@
 // (float and integer), and the bit-serial convolution of k-bit levels with
 // +-1 weights against plain integer loops.
 #include "qnn_runtime/kernels.h"
+#include "reference_conv.h"
 
 #include <gtest/gtest.h>
 
@@ -91,7 +92,7 @@ struct BitserialCase {
 
 void checkBitserial(const BitserialCase &k, unsigned seed) {
   std::mt19937 rng(seed);
-  const int64_t N = 1, cg = k.c / k.g, og = k.o / k.g, HW = k.h * k.w;
+  const int64_t N = 1, cg = k.c / k.g, HW = k.h * k.w;
   const int64_t oh = (k.h + 2 * k.p - k.k) / k.s + 1, ow = (k.w + 2 * k.p - k.k) / k.s + 1;
   const unsigned maxLevel = (1u << k.bits) - 1;
   std::vector<unsigned> level(N * k.c * HW);
@@ -102,21 +103,8 @@ void checkBitserial(const BitserialCase &k, unsigned seed) {
   std::vector<int> w(k.o * cg * k.k * k.k);
   for (int &v : w)
     v = 2 * static_cast<int>(rng() % (maxWeight + 1)) - maxWeight;
-  std::vector<int32_t> expected(N * k.o * oh * ow, 0);
-  for (int64_t o = 0; o < k.o; ++o)
-    for (int64_t y = 0; y < oh; ++y)
-      for (int64_t z = 0; z < ow; ++z) {
-        int32_t sum = 0;
-        for (int64_t c = 0; c < cg; ++c)
-          for (int64_t i = 0; i < k.k; ++i)
-            for (int64_t j = 0; j < k.k; ++j) {
-              const int64_t iy = y * k.s - k.p + i, ix = z * k.s - k.p + j;
-              if (iy >= 0 && iy < k.h && ix >= 0 && ix < k.w)
-                sum += static_cast<int32_t>(level[((o / og) * cg + c) * HW + iy * k.w + ix]) *
-                       w[((o * cg + c) * k.k + i) * k.k + j];
-            }
-        expected[(o * oh + y) * ow + z] = sum;
-      }
+  const auto expected = referenceConv({N, k.c, k.h, k.w, k.o, k.k, k.k, k.s, k.s, k.p, k.p, 1, 1, k.g, oh, ow}, w,
+                                      [&](int64_t, int64_t c, int64_t y, int64_t z) { return level[c * HW + y * k.w + z]; });
   const int64_t stride = planeWords(N, k.c, HW);
   std::vector<uint64_t> planes(k.bits * stride);
   qnn_rt::pack_levels(planes.data(), stride, k.bits, N, k.c, HW,
