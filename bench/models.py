@@ -1,6 +1,6 @@
 """Benchmark models, generated with random weights at bench time (not
 committed): a Bi-Real-18 / ReActNet-shaped binary ResNet-18 at 224x224 (W1A1,
-or W1A2 with 2-bit N2UQ activations) and single binary 3x3 conv layers with
+or 2-bit N2UQ activations with binary or 2-bit weights) and single binary 3x3 conv layers with
 their float twins."""
 import os
 import sys
@@ -13,8 +13,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from torch_bnn import N2UQ, QONNX_OPSETS, random_binary_, sign  # noqa: E402
 
 
-def binary_weights(conv):
+def binary_weights(conv, bits=1):
+    """+-1 weights, or for bits > 1 random odd integers in [-(2^bits - 1),
+    2^bits - 1] (a sum of `bits` +-1 branches)."""
     random_binary_(conv.weight)
+    if bits > 1:
+        with torch.no_grad():
+            top = 2 ** bits - 1
+            conv.weight.copy_(2 * torch.randint(0, top + 1, conv.weight.shape).float() - top)
     return conv
 
 
@@ -39,10 +45,10 @@ class BiRealConv(nn.Module):
     """Sign (or a 2-bit N2UQ activation) -> binary 3x3 conv -> BN, plus a
     float shortcut (AvgPool + 1x1 conv + BN when downsampling)."""
 
-    def __init__(self, cin, cout, stride, act_bits=1):
+    def __init__(self, cin, cout, stride, act_bits=1, weight_bits=1):
         super().__init__()
         self.act = sign if act_bits == 1 else n2uq_2bit()
-        self.conv = binary_weights(nn.Conv2d(cin, cout, 3, stride, 1, bias=False))
+        self.conv = binary_weights(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), weight_bits)
         self.bn = random_bn(nn.BatchNorm2d(cout))
         self.down = None
         if stride != 1 or cin != cout:
@@ -55,14 +61,14 @@ class BiRealConv(nn.Module):
 
 
 class BiReal18(nn.Module):
-    def __init__(self, act_bits=1):
+    def __init__(self, act_bits=1, weight_bits=1):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, bias=False), random_bn(nn.BatchNorm2d(64)),
                                   nn.ReLU(), nn.MaxPool2d(3, 2, 1))
         layers, cin = [], 64
         for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
             for i in range(4):  # two basic blocks of two 3x3 convs, each with its shortcut
-                layers.append(BiRealConv(cin, cout, stride if i == 0 else 1, act_bits))
+                layers.append(BiRealConv(cin, cout, stride if i == 0 else 1, act_bits, weight_bits))
                 cin = cout
         self.layers = nn.Sequential(*layers)
         self.fc = nn.Linear(512, 1000)

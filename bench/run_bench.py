@@ -90,17 +90,20 @@ def main():
     models.export(resnet, (1, 3, 224, 224), path)
     results.append(bench_model("bireal18_224", path, (3, 224, 224), args.qnnc, target, args.work, 5,
                                models.macs(resnet, (1, 3, 224, 224))))
-    # W1A2: the same network with 2-bit N2UQ activations (two bit planes per
-    # binary conv); its ONNX holds QONNX MultiThreshold, which ORT cannot run,
-    # so the float reference is the QONNX spec in standard ops.
-    resnet_a2 = models.BiReal18(act_bits=2)
-    path_a2 = os.path.join(args.work, "bireal18_w1a2.onnx")
-    models.export(resnet_a2, (1, 3, 224, 224), path_a2)
-    ref_a2 = os.path.join(args.work, "bireal18_w1a2_reference.onnx")
-    onnx.save(qonnx_reference.to_standard_onnx(onnx.load(path_a2)), ref_a2)
-    bmacs, fmacs = models.macs(resnet_a2, (1, 3, 224, 224))
-    results.append(bench_model("bireal18_w1a2_224", path_a2, (3, 224, 224), args.qnnc, target, args.work, 5,
-                               (2 * bmacs, fmacs), ort_model=ref_a2))
+    # W1A2 / W2A2: the same network with 2-bit N2UQ activations (two bit
+    # planes per binary conv) and binary or 2-bit weights (one or two +-1
+    # weight planes). Their ONNX holds QONNX MultiThreshold, which ORT cannot
+    # run, so ORT runs the QONNX spec written as standard ops.
+    for weight_bits in (1, 2):
+        name = f"bireal18_w{weight_bits}a2"
+        net = models.BiReal18(act_bits=2, weight_bits=weight_bits)
+        net_path = os.path.join(args.work, name + ".onnx")
+        models.export(net, (1, 3, 224, 224), net_path)
+        ref_path = os.path.join(args.work, name + "_reference.onnx")
+        onnx.save(qonnx_reference.to_standard_onnx(onnx.load(net_path)), ref_path)
+        bmacs, fmacs = models.macs(net, (1, 3, 224, 224))
+        results.append(bench_model(name + "_224", net_path, (3, 224, 224), args.qnnc, target, args.work, 5,
+                                   (2 * weight_bits * bmacs, fmacs), ort_model=ref_path))
     # ORT's int8 path on the same architecture: every Conv / Gemm in QDQ.
     int8_path = os.path.join(args.work, "bireal18_int8_qdq.onnx")
     onnx.save(qdq.to_qdq(onnx.load(path)), int8_path)
@@ -133,7 +136,7 @@ def main():
         bound = re.search(r"lower bound bytes: (\d+)", r["report"]).group(1)
         print(f"  arena {arena} bytes, liveness lower bound {bound} bytes")
     print(f"\nORT int8 (QDQ -> QLinearConv) on the ResNet-18 shape: {ort_int8_ms:.3f} ms")
-    for r in results[:2]:
+    for r in results[:3]:
         print(f"  {r['name']}: qnnc {r['qnnc_ms']:.3f} ms = {ort_int8_ms / r['qnnc_ms']:.2f}x ORT int8")
 
 
