@@ -89,6 +89,8 @@ int main(int argc, char **argv) {
   auto &registered = cl::getRegisteredOptions();
   if (auto it = registered.find("threads"); it != registered.end())
     it->second->setHiddenFlag(cl::ReallyHidden);
+  // --help lists qnnc's own options; MLIR's stay accepted.
+  cl::HideUnrelatedOptions(qnncCategory);
   std::vector<std::string> args = renameThreadsFlag(argc, argv);
   std::vector<const char *> argPointers;
   for (const std::string &a : args)
@@ -155,6 +157,7 @@ int main(int argc, char **argv) {
     return 1;
 
   switch (emit) {
+  case Emit::Import: // printed before the pipeline
   case Emit::Mlir:
   case Emit::EmitC:
     module->print(llvm::outs());
