@@ -52,12 +52,23 @@ inline void pack_ternary(std::uint64_t *sign, std::uint64_t *nonzero, index_t N,
 }
 
 /// Packs ONNX Sign(x) of a float [N, C, HW] tensor (NaN counts as positive).
+/// The bits come straight from the comparisons, without a -1/0/+1 value in
+/// between, so the loop has no data-dependent branches.
 inline void binarize_f32(const float *x, std::uint64_t *sign, std::uint64_t *nonzero, index_t N,
                          index_t C, index_t HW) {
-  pack_ternary(sign, nonzero, N, C, HW, [&](index_t n, index_t c, index_t p) {
-    const float v = x[(n * C + c) * HW + p];
-    return v < 0.0f ? -1 : (v == 0.0f ? 0 : 1);
-  });
+  const index_t CW = words_for(C);
+  for (index_t i = 0; i < N * HW * CW; ++i)
+    sign[i] = nonzero[i] = 0;
+  for (index_t n = 0; n < N; ++n)
+    for (index_t c = 0; c < C; ++c) {
+      const float *xc = x + (n * C + c) * HW;
+      std::uint64_t *s = sign + n * HW * CW + c / 64, *nz = nonzero + n * HW * CW + c / 64;
+      const index_t bit = c % 64;
+      for (index_t p = 0; p < HW; ++p) {
+        s[p * CW] |= static_cast<std::uint64_t>(xc[p] < 0.0f) << bit;
+        nz[p * CW] |= static_cast<std::uint64_t>(xc[p] != 0.0f) << bit;
+      }
+    }
 }
 
 /// Words per weight row of binary_conv2d: [KH][KW][words_for(Cg)].
