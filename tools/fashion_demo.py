@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Compiles models/fashion_bnn with qnnc, runs it and ONNX Runtime on the
-10,000 Fashion-MNIST test images (batch 1, single thread) and prints
-accuracy, agreement and the speed ratio."""
+"""Compiles the shipped models (models/fashion_bnn, binary; models/fashion_n2uq,
+W1A2 N2UQ) with qnnc, runs them and ONNX Runtime on the 10,000 Fashion-MNIST
+test images (batch 1, single thread) and prints accuracy, agreement and the
+speed ratio."""
 import argparse
 import os
 import re
@@ -13,24 +14,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_lib  # noqa: E402
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--qnnc", required=True)
-    ap.add_argument("--work", required=True)
-    args = ap.parse_args()
-    model = os.path.join(e2e_lib.ROOT, "models", "fashion_bnn", "fashion_bnn.onnx")
-    os.makedirs(args.work, exist_ok=True)
-    outdir = os.path.join(args.work, "out")
-    print(f"qnnc {model} -o {outdir}")
-    exe = e2e_lib.compile_model(args.qnnc, model, outdir, cxx="g++", flags="-O3", extra=["--target=native"])
+def demo(qnnc, work, name, ort_model_for):
+    """Compiles models/NAME/NAME.onnx, runs it on the 10,000 test images and
+    compares with ONNX Runtime running ort_model_for(model)."""
+    model = os.path.join(e2e_lib.ROOT, "models", name, name + ".onnx")
+    work = os.path.join(work, name)
+    os.makedirs(work, exist_ok=True)
+    outdir = os.path.join(work, "out")
+    print(f"== qnnc {model} -o {outdir}")
+    exe = e2e_lib.compile_model(qnnc, model, outdir, cxx="g++", flags="-O3", extra=["--target=native"])
     images, labels = e2e_lib.fashion_test_set()
-    src = os.path.join(args.work, "images.bin")
+    src = os.path.join(work, "images.bin")
     images.tofile(src)
-    timing = e2e_lib.run([exe, src, os.path.join(args.work, "qnnc_out.bin")],
-                         env=dict(os.environ, QNNC_TIMING="1"))
+    timing = e2e_lib.run([exe, src, os.path.join(work, "qnnc_out.bin")], env=dict(os.environ, QNNC_TIMING="1"))
     qnnc_ms = float(re.search(r"model_run_ms_per_run ([0-9.]+)", timing).group(1))
-    got = np.fromfile(os.path.join(args.work, "qnnc_out.bin"), dtype=np.float32).reshape(len(images), -1)
-    ref, ort_ms = e2e_lib.run_ort(model, images, args.work)
+    got = np.fromfile(os.path.join(work, "qnnc_out.bin"), dtype=np.float32).reshape(len(images), -1)
+    ref, ort_ms = e2e_lib.run_ort(ort_model_for(model, work), images, work)
     acc_q = float(np.mean(got.argmax(1) == labels))
     acc_o = float(np.mean(ref.argmax(1) == labels))
     agree = float(np.mean(got.argmax(1) == ref.argmax(1)))
@@ -43,7 +42,25 @@ def main():
     print(report, end="")
     print(f"qnnc ms/image:        {qnnc_ms:.4f} (model_run only, 1 thread)")
     print(f"ORT ms/image:         {ort_ms:.4f} (session.run only, 1 thread)")
-    print(f"speed ratio ORT/qnnc: {ort_ms / qnnc_ms:.2f}x")
+    print(f"speed ratio ORT/qnnc: {ort_ms / qnnc_ms:.2f}x\n")
+
+
+def qonnx_as_standard(model, work):
+    """ORT cannot run QONNX ops: it runs the spec written as standard ops."""
+    import onnx
+    import qonnx_reference
+    path = os.path.join(work, "reference.onnx")
+    onnx.save(qonnx_reference.to_standard_onnx(onnx.load(model)), path)
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qnnc", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    demo(args.qnnc, args.work, "fashion_bnn", lambda model, work: model)
+    demo(args.qnnc, args.work, "fashion_n2uq", qonnx_as_standard)
 
 
 if __name__ == "__main__":
