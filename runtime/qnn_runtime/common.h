@@ -59,6 +59,36 @@ constexpr index_t ceil_div(index_t a, index_t b) { return a >= 0 ? (a + b - 1) /
 
 constexpr index_t clamp_index(index_t v, index_t lo, index_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+/// One row of a convolution's column matrix: window offset (kh, kw) of one
+/// input plane xc [H][W] over output rows [r0, r0 + rows), in column order:
+/// value(x) where the window reads the image, pad() where it reads padding.
+/// The in-image span of each row is computed once, so the copy loop has no
+/// bounds checks.
+template <class T, class Value, class Pad>
+inline void im2col_row(const T *xc, index_t H, index_t W, index_t OW, index_t r0, index_t rows, index_t kh,
+                       index_t kw, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW, Value value,
+                       Pad pad) {
+  // Output columns [owLo, owHi) read inside the image.
+  const index_t owLo = clamp_index(ceil_div(PL - kw * DW, SW), 0, OW);
+  const index_t owHi = clamp_index(ceil_div(W + PL - kw * DW, SW), owLo, OW);
+  for (index_t r = 0; r < rows; ++r) {
+    const index_t ih = (r0 + r) * SH - PT + kh * DH;
+    if (ih < 0 || ih >= H) {
+      for (index_t ow = 0; ow < OW; ++ow)
+        pad();
+      continue;
+    }
+    const T *src = xc + ih * W - PL + kw * DW;
+    index_t ow = 0;
+    for (; ow < owLo; ++ow)
+      pad();
+    for (; ow < owHi; ++ow)
+      value(src[ow * SW]);
+    for (; ow < OW; ++ow)
+      pad();
+  }
+}
+
 } // namespace qnn_rt
 
 #endif

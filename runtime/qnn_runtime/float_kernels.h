@@ -132,10 +132,6 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
             for (index_t kw = 0; kw < KW; ++kw) {
               const index_t k = (c * KH + kh) * KW + kw;
               const float *xc = x + (n * C + g * Cg + c) * H * W;
-              // Output columns [owLo, owHi) read inside the image; the rest
-              // of each row is padding.
-              const index_t owLo = clamp_index(ceil_div(PL - kw * DW, SW), 0, OW);
-              const index_t owHi = clamp_index(ceil_div(W + PL - kw * DW, SW), owLo, OW);
               // Walk the panels of row k: panel_index(K, k, p) for p = 0, 1, ...
               float *dst = scratch + k * kGemmCols;
               index_t lane = 0;
@@ -146,18 +142,7 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
                   dst += K * kGemmCols;
                 }
               };
-              for (index_t r = 0; r < rows; ++r) {
-                const index_t ih = (r0 + r) * SH - PT + kh * DH;
-                const bool rowInside = ih >= 0 && ih < H;
-                const float *src = rowInside ? xc + ih * W - PL + kw * DW : xc;
-                index_t ow = 0;
-                for (; ow < (rowInside ? owLo : OW); ++ow)
-                  put(0.0f);
-                for (; ow < owHi; ++ow)
-                  put(src[ow * SW]);
-                for (; ow < OW; ++ow)
-                  put(0.0f);
-              }
+              im2col_row(xc, H, W, OW, r0, rows, kh, kw, SH, SW, PT, PL, DH, DW, put, [&] { put(0.0f); });
               // The last panel's unused columns, read by the GEMM but never
               // stored.
               while (lane != 0)

@@ -67,15 +67,10 @@ inline void qconv2d(const T *x, const std::int8_t *w, std::int16_t *scratch, std
             for (index_t kw = 0; kw < KW; ++kw) {
               const T *xc = x + (n * C + g * Cg + c) * H * W;
               std::int16_t *col = scratch + ((c * KH + kh) * KW + kw) * P;
-              for (index_t r = 0; r < rows; ++r) {
-                const index_t ih = (r0 + r) * SH - PT + kh * DH;
-                for (index_t ow = 0; ow < OW; ++ow) {
-                  const index_t iw = ow * SW - PL + kw * DW;
-                  const bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
-                  col[r * OW + ow] =
-                      static_cast<std::int16_t>(inside ? static_cast<std::int32_t>(xc[ih * W + iw]) - zeroPoint : 0);
-                }
-              }
+              im2col_row(
+                  xc, H, W, OW, r0, rows, kh, kw, SH, SW, PT, PL, DH, DW,
+                  [&](T v) { *col++ = static_cast<std::int16_t>(static_cast<std::int32_t>(v) - zeroPoint); },
+                  [&] { *col++ = 0; });
             }
         QNN_RT_PARALLEL_FOR
         for (index_t o = g * Og; o < (g + 1) * Og; ++o) {
