@@ -169,13 +169,15 @@ private:
   /// The low, high and descending tables of a threshold as globals.
   std::tuple<Value, Value, Value> thresholdTables(Location loc, ArrayRef<int32_t> low, ArrayRef<int32_t> high,
                                                   ArrayRef<bool> descending) {
-    int64_t c = low.size();
-    auto i32 = RankedTensorType::get({c}, b.getI32Type());
-    SmallVector<int8_t> flags(descending.begin(), descending.end());
+    auto i32 = RankedTensorType::get({(int64_t)low.size()}, b.getI32Type());
     return {global(loc, "low", DenseElementsAttr::get(i32, low)),
-            global(loc, "high", DenseElementsAttr::get(i32, high)),
-            global(loc, "descending",
-                   DenseElementsAttr::get(RankedTensorType::get({c}, b.getI8Type()), ArrayRef<int8_t>(flags)))};
+            global(loc, "high", DenseElementsAttr::get(i32, high)), descendingTable(loc, descending)};
+  }
+  /// Per-channel descending flags as an int8_t global.
+  Value descendingTable(Location loc, ArrayRef<bool> descending) {
+    SmallVector<int8_t> flags(descending.begin(), descending.end());
+    auto i8 = RankedTensorType::get({(int64_t)flags.size()}, b.getI8Type());
+    return global(loc, "descending", DenseElementsAttr::get(i8, ArrayRef<int8_t>(flags)));
   }
   /// The pointer, plane stride (words) and bits of a levels tensor.
   std::vector<Arg> levelsArgs(Value levels) {
@@ -425,12 +427,9 @@ LogicalResult Lowering::lower(Operation *op) {
         NCS v = ncsOf(shapeOf(t.getInput()));
         auto thresholds = t.getThresholds();
         int64_t count = thresholds.size();
-        SmallVector<int8_t> flags(t.getDescending().begin(), t.getDescending().end());
         Value table = global(loc, "thresholds",
                              DenseElementsAttr::get(RankedTensorType::get({count}, b.getI32Type()), thresholds));
-        Value descending = global(
-            loc, "descending", DenseElementsAttr::get(RankedTensorType::get({v.c}, b.getI8Type()), ArrayRef<int8_t>(flags)));
-        std::vector<Arg> args = {buffer(t.getInput()), table, count / v.c, descending};
+        std::vector<Arg> args = {buffer(t.getInput()), table, count / v.c, descendingTable(loc, t.getDescending())};
         append(args, levelsArgs(t.getOutput()));
         append(args, {v.n, v.c, v.spatial});
         call(loc, "qnn_rt::threshold_levels_i32", args);
