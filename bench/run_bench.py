@@ -99,8 +99,7 @@ def main():
         net = models.BiReal18(act_bits=2, weight_bits=weight_bits)
         net_path = os.path.join(args.work, name + ".onnx")
         models.export(net, (1, 3, 224, 224), net_path)
-        ref_path = os.path.join(args.work, name + "_reference.onnx")
-        onnx.save(qonnx_reference.to_standard_onnx(onnx.load(net_path)), ref_path)
+        ref_path = qonnx_reference.save_as_standard_onnx(net_path, os.path.join(args.work, name + "_reference.onnx"))
         bmacs, fmacs = models.macs(net, (1, 3, 224, 224))
         results.append(bench_model(name + "_224", net_path, (3, 224, 224), args.qnnc, target, args.work, 5,
                                    (2 * weight_bits * bmacs, fmacs), ort_model=ref_path))

@@ -47,11 +47,8 @@ def demo(qnnc, work, name, ort_model_for):
 
 def qonnx_as_standard(model, work):
     """ORT cannot run QONNX ops: it runs the spec written as standard ops."""
-    import onnx
     import qonnx_reference
-    path = os.path.join(work, "reference.onnx")
-    onnx.save(qonnx_reference.to_standard_onnx(onnx.load(model)), path)
-    return path
+    return qonnx_reference.save_as_standard_onnx(model, os.path.join(work, "reference.onnx"))
 
 
 def main():

@@ -86,6 +86,13 @@ def _rank(value, nodes, graph, new_inits, opsets):
     raise ValueError(f"cannot infer the rank of {value}")
 
 
+def save_as_standard_onnx(src, dst):
+    """Writes the QONNX model at `src` with its QONNX ops as standard ops to
+    `dst` (what ORT runs as the reference); returns `dst`."""
+    onnx.save(to_standard_onnx(onnx.load(src)), dst)
+    return dst
+
+
 def to_standard_onnx(model):
     """A copy of `model` with every QONNX node replaced by standard ops."""
     graph = model.graph

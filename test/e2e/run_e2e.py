@@ -83,11 +83,9 @@ def shipped_model(qnnc, work):
 def qonnx_reference_model(model_path, work):
     """The QONNX model at `model_path` with its QONNX ops rewritten into
     standard ops (tools/qonnx_reference.py), saved for ORT."""
-    import onnx
     import qonnx_reference
-    path = os.path.join(work, os.path.basename(model_path).replace(".onnx", "_reference.onnx"))
-    onnx.save(qonnx_reference.to_standard_onnx(onnx.load(model_path)), path)
-    return path
+    return qonnx_reference.save_as_standard_onnx(
+        model_path, os.path.join(work, os.path.basename(model_path).replace(".onnx", "_reference.onnx")))
 
 
 def qonnx_networks(qnnc, work):
