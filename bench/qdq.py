@@ -49,7 +49,8 @@ def to_qdq(model):
             a.name: helper.get_attribute_value(a) for a in n.attribute}))
         nodes.append(helper.make_node("QuantizeLinear", [out + "_f", "qdq_s", "qdq_z"], [out + "_oq"]))
         nodes.append(helper.make_node("DequantizeLinear", [out + "_oq", "qdq_s", "qdq_z"], [out]))
-    kept = [t for t in graph.initializer if t.name not in {n.input[1] for n in graph.node if n.op_type in ("Conv", "Gemm")}]
+    quantized = {n.input[1] for n in graph.node if n.op_type in ("Conv", "Gemm")}
+    kept = [t for t in graph.initializer if t.name not in quantized]
     out = helper.make_model(helper.make_graph(nodes, graph.name + "_qdq", graph.input, graph.output,
                                               [*kept, *new_inits]), opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(out)
