@@ -1,7 +1,9 @@
 #include "compiler/OutputWriter.h"
 
 #include "compiler/RuntimeFiles.h"
-#include "passes/Storage.h"
+#include "dialects/qnn/QnnDialect.h"
+
+#include "mlir/Dialect/EmitC/IR/EmitC.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Target/Cpp/CppEmitter.h"
@@ -40,12 +42,14 @@ LogicalResult qnnc::emitModelSource(ModuleOp module, llvm::raw_ostream &os) {
 
 LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &outDir, const std::string &name,
                                          const Target &target) {
-  auto arena = module->getAttrOfType<IntegerAttr>(storage::kArenaBytesAttr);
-  auto lowerBound = module->getAttrOfType<IntegerAttr>(storage::kLowerBoundAttr);
-  auto inShape = module->getAttrOfType<DenseI64ArrayAttr>(storage::kInputShapeAttr);
-  auto outShape = module->getAttrOfType<DenseI64ArrayAttr>(storage::kOutputShapeAttr);
-  if (!arena || !lowerBound || !inShape || !outShape)
+  auto *dialect = module.getContext()->getLoadedDialect<qnn::QnnDialect>();
+  auto entries = module.getOps<emitc::FuncOp>();
+  qnn::MemoryPlanAttr plan = dialect ? dialect->getMemoryPlanAttrHelper().getAttr(module) : nullptr;
+  TypeAttr modelType = dialect && !entries.empty() ? dialect->getModelTypeAttrHelper().getAttr(*entries.begin()) : nullptr;
+  if (!plan || !modelType)
     return module.emitError("module was not lowered by qnn-lower-to-emitc");
+  auto signature = cast<FunctionType>(modelType.getValue());
+  auto elements = [](Type t) { return cast<RankedTensorType>(t).getNumElements(); };
 
   std::string source;
   llvm::raw_string_ostream sourceStream(source);
@@ -61,9 +65,9 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
   auto substitute = [&](StringRef text) {
     std::string s = replaceAll(text.str(), "@NAME@", name);
     s = replaceAll(s, "@UPPER@", upper);
-    s = replaceAll(s, "@ARENA_BYTES@", std::to_string(arena.getInt()));
-    s = replaceAll(s, "@INPUT_SIZE@", std::to_string(storage::product(inShape.asArrayRef())));
-    s = replaceAll(s, "@OUTPUT_SIZE@", std::to_string(storage::product(outShape.asArrayRef())));
+    s = replaceAll(s, "@ARENA_BYTES@", std::to_string(plan.getArenaBytes()));
+    s = replaceAll(s, "@INPUT_SIZE@", std::to_string(elements(signature.getInput(0))));
+    s = replaceAll(s, "@OUTPUT_SIZE@", std::to_string(elements(signature.getResult(0))));
     s = replaceAll(s, "@TARGET@", target.name);
     s = replaceAll(s, "@ARCH_FLAGS@", target.archFlags);
     s = replaceAll(s, "@THREADS@", std::to_string(target.threads));
@@ -79,10 +83,10 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
   r << "qnnc report: " << name << "\n"
     << "target: " << target.name << (target.archFlags.empty() ? "" : " (" + target.archFlags + ")") << "\n"
     << "threads: " << target.threads << "\n"
-    << "arena bytes: " << arena.getInt() << "\n"
-    << "liveness lower bound bytes: " << lowerBound.getInt() << "\n";
+    << "arena bytes: " << plan.getArenaBytes() << "\n"
+    << "liveness lower bound bytes: " << plan.getLowerBound() << "\n";
   r << llvm::format("arena / lower bound: %.3f\n",
-                    lowerBound.getInt() ? double(arena.getInt()) / double(lowerBound.getInt()) : 1.0);
+                    plan.getLowerBound() ? double(plan.getArenaBytes()) / double(plan.getLowerBound()) : 1.0);
   if (failed(writeFile(outDir + "/report.txt", report)))
     return failure();
   for (const auto &file : runtime_files::headers)

@@ -2,6 +2,7 @@
 
 #include "passes/Passes.h"
 
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
@@ -15,6 +16,24 @@ void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
 }
 
 void qnnc::buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads) {
+  pm.nest<mlir::func::FuncOp>().addPass(createPackWeights());
   pm.addPass(createPlanMemory(PlanMemoryOptions{threads}));
   pm.addPass(createLowerToEmitC(LowerToEmitCOptions{name}));
+}
+
+namespace {
+struct QnnPipelineOptions : mlir::PassPipelineOptions<QnnPipelineOptions> {
+  Option<std::string> entryName{*this, "entry-name", llvm::cl::desc("prefix of the entry point (<name>_run)"),
+                                llvm::cl::init("model")};
+  Option<int64_t> threads{*this, "threads", llvm::cl::desc("threads the kernels run on"), llvm::cl::init(1)};
+};
+} // namespace
+
+void qnnc::registerQnnPipeline() {
+  mlir::PassPipelineRegistration<QnnPipelineOptions>(
+      "qnn-pipeline", "qnnc's whole pipeline: imported qnn IR -> EmitC, as `qnnc --emit=emitc` runs it",
+      [](mlir::OpPassManager &pm, const QnnPipelineOptions &options) {
+        buildQnnPipeline(pm);
+        buildEmitCPipeline(pm, options.entryName, options.threads);
+      });
 }

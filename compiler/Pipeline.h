@@ -12,6 +12,10 @@ void buildQnnPipeline(mlir::OpPassManager &pm);
 /// qnn IR -> EmitC, entry point `<name>_run`, kernels on `threads` threads.
 void buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads);
 
+/// Registers `qnn-pipeline` (both of the above, exactly as qnnc runs them,
+/// with options entry-name and threads) for qnnc-opt.
+void registerQnnPipeline();
+
 } // namespace qnnc
 
 #endif

@@ -85,17 +85,17 @@ std::optional<int64_t> accumulatorBound(Value acc) {
   if (auto pool = acc.getDefiningOp<MaxPoolOp>())
     return accumulatorBound(pool.getInput());
   if (auto conv = acc.getDefiningOp<BinaryConv2DOp>()) {
-    auto w = cast<ShapedType>(conv.getWeight().getType()).getShape();
+    auto w = weightShape(conv.getWeight());
     return w[1] * w[2] * w[3];
   }
   if (auto conv = acc.getDefiningOp<BitserialConv2DOp>()) {
-    auto w = kernelShape(conv.getWeight().getType());
+    auto w = kernelShape(conv.getWeight());
     int64_t maxLevel = (int64_t(1) << conv.getInput().getType().getBits()) - 1;
-    int64_t maxWeight = (int64_t(1) << weightPlanes(conv.getWeight().getType())) - 1;
+    int64_t maxWeight = (int64_t(1) << weightPlanes(conv.getWeight())) - 1;
     return maxLevel * maxWeight * w[1] * w[2] * w[3];
   }
   if (auto dense = acc.getDefiningOp<BinaryDenseOp>())
-    return cast<ShapedType>(dense.getWeight().getType()).getShape()[1];
+    return weightShape(dense.getWeight())[1];
   return std::nullopt;
 }
 

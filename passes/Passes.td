@@ -64,37 +64,53 @@ def FuseEpilogues : Pass<"qnn-fuse-epilogues", "mlir::func::FuncOp"> {
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }
 
+def PackWeights : Pass<"qnn-pack-weights", "mlir::func::FuncOp"> {
+  let summary = "Pack the +-1 weights of binary and bit-serial ops into the kernels' layout";
+  let description = [{
+    Replaces the i1 weights (true = -1) of `qnn.binary_conv2d`,
+    `qnn.binary_conv2d_sign`, `qnn.binary_dense` and `qnn.bitserial_conv2d`
+    by `#qnn.packed_binary_weights`: the words the runtime's own packer
+    (`qnn_rt::pack_binary_weights`) produces, so the layout has one
+    definition and the packing is visible in the IR.
+  }];
+  let dependentDialects = ["::qnnc::qnn::QnnDialect"];
+}
+
 def PlanMemory : Pass<"qnn-plan-memory", "mlir::ModuleOp"> {
   let summary = "Assign every tensor of @main an offset in one static arena";
   let description = [{
     Tensors live from the op that defines them to their last use, kernel
     scratch only during its op; blocks are placed first-fit by offset, and an
     elementwise op writes in place over a same-typed input that dies there.
-    Writes `qnn.arena_offset` (one per result, -1 for the value returned to
-    the caller's output buffer) and `qnn.scratch_offset` on ops, and
-    `qnn.arena_bytes` and `qnn.arena_lower_bound` (the most bytes live at
-    any op) on the module.
+    Scratch sizes and in-place legality come from each op's
+    KernelOpInterface. Writes `#qnn.placement` on ops (an offset per result,
+    -1 for the value returned to the caller's output buffer, and the
+    scratch offset) and `#qnn.memory_plan` (arena bytes and the liveness
+    lower bound: the most bytes live at any op) on the module.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", "1",
            "threads the generated code runs kernels on (each needs its own scratch)">,
   ];
+  let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }
 
 def LowerToEmitC : Pass<"qnn-lower-to-emitc", "mlir::ModuleOp"> {
   let summary = "Lower the model function to EmitC calls of runtime kernels";
   let description = [{
     Replaces `func.func @main` by `emitc.func @<name>_run(input, output,
-    arena)`: constants become `emitc.global` arrays (binary weights pre-packed
-    in the kernel's layout), tensors live at the arena offsets chosen by
-    qnn-plan-memory, and each qnn op becomes an `emitc.call_opaque` of a
-    function of runtime/qnn_runtime.
+    arena)` in one dialect conversion: constants become `emitc.global`
+    arrays, tensors live at the arena offsets chosen by qnn-plan-memory, and
+    one generic pattern turns each op's KernelOpInterface description into
+    `emitc.call_opaque`s of runtime/qnn_runtime functions (constant tables
+    and parameter structs as `static const` globals). Binary weights must
+    have been packed by qnn-pack-weights.
   }];
   let options = [
     Option<"entryName", "entry-name", "std::string", "\"model\"",
            "prefix of the generated entry point (<name>_run)">,
   ];
-  let dependentDialects = ["::mlir::emitc::EmitCDialect"];
+  let dependentDialects = ["::mlir::emitc::EmitCDialect", "::qnnc::qnn::QnnDialect"];
 }
 
 #endif

@@ -3,10 +3,6 @@
 #include "passes/Passes.h"
 #include "passes/Storage.h"
 
-#include "qnn_runtime/binary_kernels.h"
-#include "qnn_runtime/float_kernels.h"
-#include "qnn_runtime/int8_kernels.h"
-
 #include "mlir/IR/Builders.h"
 
 namespace qnnc {
@@ -17,43 +13,8 @@ namespace qnnc {
 using namespace mlir;
 using namespace qnnc;
 using namespace qnnc::qnn;
-using namespace qnnc::storage;
 
 namespace {
-
-/// Scratch bytes a kernel needs while it runs on `threads` threads (the
-/// binary convolution gathers windows per thread).
-int64_t scratchBytes(Operation *op, int64_t threads) {
-  if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    auto w = conv.getWeight().getType().getShape(), o = conv.getOutput().getType().getShape();
-    return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4;
-  }
-  if (auto conv = dyn_cast<QConv2DOp>(op)) {
-    auto w = cast<ShapedType>(conv.getWeight().getType()).getShape();
-    auto o = conv.getOutput().getType().getShape();
-    return qnn_rt::qconv2d_scratch_elements(w[1], w[2], w[3], o[2], o[3]) * 2;
-  }
-  ElementsAttr weight;
-  if (auto conv = dyn_cast<BinaryConv2DOp>(op))
-    weight = conv.getWeight();
-  else if (auto fused = dyn_cast<BinaryConv2DSignOp>(op))
-    weight = fused.getWeight();
-  else if (auto dense = dyn_cast<BinaryDenseOp>(op))
-    weight = dense.getWeight();
-  else if (auto bitserial = dyn_cast<BitserialConv2DOp>(op))
-    weight = bitserial.getWeight();
-  else
-    return 0;
-  auto w = kernelShape(weight.getType());
-  int64_t kh = w.size() == 4 ? w[2] : 1, kw = w.size() == 4 ? w[3] : 1;
-  return qnn_rt::binary_conv2d_scratch_words(kh, kw, w[1]) * 8 * threads;
-}
-
-/// Ops whose kernels read element i before writing element i and nothing
-/// else, so the result may overwrite a same-shaped input.
-bool elementwise(Operation *op) {
-  return isa<ReluOp, SignOp, ClipOp, AddOp, SubOp, MulOp, PReluOp, BatchNormOp>(op);
-}
 
 struct Block {
   int64_t offset, size, begin, end; // bytes; op indices of the live range
@@ -87,7 +48,7 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
     std::vector<size_t> live;        // indices into blocks
     DenseMap<Value, size_t> blockOf; // tensor -> its block
     int64_t peak = 0;
-    OpBuilder b(&getContext());
+    QnnDialect *dialect = getContext().getLoadedDialect<QnnDialect>();
     auto place = [&](int64_t size, int64_t now, int64_t end) {
       std::sort(live.begin(), live.end(), [&](size_t x, size_t y) { return blocks[x].offset < blocks[y].offset; });
       int64_t at = 0;
@@ -106,6 +67,7 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
       if (isa<arith::ConstantOp>(op))
         continue;
       int64_t now = index[&op];
+      auto kernel = dyn_cast<KernelOpInterface>(op);
       llvm::erase_if(live, [&](size_t l) { return blocks[l].end < now; });
       SmallVector<int64_t> offsets;
       for (Value result : op.getResults()) {
@@ -113,9 +75,9 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
           offsets.push_back(-1);
           continue;
         }
-        int64_t size = storageBytes(result.getType()), end = lastUse(result);
+        int64_t size = storage::storageBytes(result.getType()), end = lastUse(result);
         std::optional<size_t> reuse;
-        if (elementwise(&op))
+        if (kernel && kernel.canRunInPlace())
           for (Value operand : op.getOperands()) {
             auto it = blockOf.find(operand);
             if (it != blockOf.end() && operand.getType() == result.getType() && lastUse(operand) == now) {
@@ -133,9 +95,10 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
         blockOf[result] = blockIndex;
         offsets.push_back(blocks[blockIndex].offset);
       }
-      op.setAttr(kOffsetAttr, b.getDenseI64ArrayAttr(offsets));
-      if (int64_t bytes = scratchBytes(&op, threads))
-        op.setAttr(kScratchAttr, b.getI64IntegerAttr(blocks[place(alignUp(bytes), now, now)].offset));
+      int64_t scratch = -1;
+      if (int64_t bytes = kernel ? kernel.getScratchBytes(threads) : 0)
+        scratch = blocks[place(qnn_rt::align_arena(bytes), now, now)].offset;
+      dialect->getPlacementAttrHelper().setAttr(&op, PlacementAttr::get(&getContext(), offsets, scratch));
     }
 
     // Liveness lower bound: the most bytes live at any one op.
@@ -147,8 +110,7 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
           sum += blk.size;
       bound = std::max(bound, sum);
     }
-    module->setAttr(kArenaBytesAttr, b.getI64IntegerAttr(peak));
-    module->setAttr(kLowerBoundAttr, b.getI64IntegerAttr(bound));
+    dialect->getMemoryPlanAttrHelper().setAttr(module, MemoryPlanAttr::get(&getContext(), peak, bound));
   }
 };
 

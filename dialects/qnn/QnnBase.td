@@ -6,6 +6,7 @@ include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/CommonTypeConstraints.td"
 include "mlir/IR/CommonAttrConstraints.td"
+include "dialects/qnn/QnnInterfaces.td"
 
 def Qnn_Dialect : Dialect {
   let name = "qnn";
@@ -18,8 +19,61 @@ def Qnn_Dialect : Dialect {
     accumulators, and per-channel integer thresholds.
   }];
   let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+  // What the passes hand each other on ops and on the module, typed and
+  // named by the dialect (QnnDialect::get...AttrHelper()).
+  let discardableAttrs = (ins
+    // On every op qnn-plan-memory placed: where its results and scratch live.
+    "::qnnc::qnn::PlacementAttr":$placement,
+    // On the module, from qnn-plan-memory: arena size and its lower bound.
+    "::qnnc::qnn::MemoryPlanAttr":$memory_plan,
+    // On the lowered entry function: the model's (input) -> (output) type.
+    "::mlir::TypeAttr":$model_type
+  );
+}
+
+class Qnn_Attr<string name, string attrMnemonic> : AttrDef<Qnn_Dialect, name> {
+  let mnemonic = attrMnemonic;
+}
+
+def Qnn_PlacementAttr : Qnn_Attr<"Placement", "placement"> {
+  let summary = "arena offsets of an op's results and of its kernel's scratch";
+  let description = [{
+    `offsets` holds one byte offset into the arena per result; -1 means the
+    result is written to the caller's output buffer. `scratch` is the byte
+    offset of the kernel's scratch memory, or -1 when it needs none.
+    Example: `#qnn.placement<offsets = [0], scratch = 128>`.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$offsets, "int64_t":$scratch);
+  let assemblyFormat = "`<` `offsets` `=` `[` $offsets `]` `,` `scratch` `=` $scratch `>`";
+}
+
+def Qnn_MemoryPlanAttr : Qnn_Attr<"MemoryPlan", "memory_plan"> {
+  let summary = "size of the static arena and the liveness lower bound";
+  let description = [{
+    `arena_bytes` is what one inference needs; `lower_bound` the most bytes
+    live at any one op, which no placement can go below.
+  }];
+  let parameters = (ins "int64_t":$arena_bytes, "int64_t":$lower_bound);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Qnn_PackedBinaryWeightsAttr : Qnn_Attr<"PackedBinaryWeights", "packed_binary_weights"> {
+  let summary = "+-1 kernel weights in the runtime kernels' packed layout";
+  let description = [{
+    Written by qnn-pack-weights from i1 weights through the runtime's own
+    packer (`qnn_rt::pack_binary_weights`). `shape` is the logical shape of
+    the i1 weights it replaces: [O, Cg, KH, KW] (convolution), [O, K]
+    (dense) or [m, O, Cg, KH, KW] (m bit-serial weight planes, plane i
+    weighing 2^i). `words` holds `qnn_rt::binary_weight_halves` ui32
+    values: per plane and output channel a row of [KH][KW][words(Cg)]
+    64-bit words, each as two ui32 halves (low first), bit c % 64 of word
+    c / 64 set where the weight is -1.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$shape, "::mlir::DenseIntElementsAttr":$words);
+  let assemblyFormat = "`<` `[` $shape `]` `,` $words `>`";
 }
 
 class Qnn_Type<string name, string typeMnemonic> : TypeDef<Qnn_Dialect, name> {
@@ -72,5 +126,14 @@ def Qnn_IntegerTensor : RankedTensorOf<[I8, UI8, I32, I64]>;
 
 class Qnn_Op<string mnemonic, list<Trait> traits = []>
     : Op<Qnn_Dialect, mnemonic, traits>;
+
+// An op that lowers to runtime kernel calls; `overrides` lists the
+// KernelOpInterface methods it implements beyond buildKernelCall.
+class Qnn_KernelOp<string mnemonic, list<Trait> traits = [], list<string> overrides = []>
+    : Qnn_Op<mnemonic, traits # [DeclareOpInterfaceMethods<Qnn_KernelOpInterface, overrides>]>;
+class Qnn_ElementwiseOp<string mnemonic, list<Trait> traits = []>
+    : Qnn_KernelOp<mnemonic, traits, ["canRunInPlace"]>;
+class Qnn_ScratchOp<string mnemonic, list<Trait> traits = []>
+    : Qnn_KernelOp<mnemonic, traits, ["getScratchBytes"]>;
 
 #endif

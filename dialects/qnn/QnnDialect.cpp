@@ -6,12 +6,19 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include "qnn_runtime/binary_kernels.h"
+
 #include <cmath>
 
 using namespace mlir;
 using namespace qnnc::qnn;
 
 #include "dialects/qnn/QnnDialect.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/qnn/QnnAttrs.cpp.inc"
+
+#include "dialects/qnn/QnnInterfaces.cpp.inc"
 
 #define GET_TYPEDEF_CLASSES
 #include "dialects/qnn/QnnTypes.cpp.inc"
@@ -20,6 +27,10 @@ using namespace qnnc::qnn;
 #include "dialects/qnn/QnnOps.cpp.inc"
 
 void QnnDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/qnn/QnnAttrs.cpp.inc"
+      >();
   addTypes<
 #define GET_TYPEDEF_LIST
 #include "dialects/qnn/QnnTypes.cpp.inc"
@@ -192,11 +203,24 @@ LogicalResult Conv2DOp::verify() {
                     getStrides(), getPads(), getDilations(), getGroup());
 }
 
-/// The shape of +-1 weights stored as i1.
-static FailureOr<ArrayRef<int64_t>> binaryWeightShape(Operation *op, ElementsAttr weight) {
-  if (!weight.getElementType().isInteger(1))
+/// The logical shape of +-1 weights, stored as i1 or packed.
+static FailureOr<ArrayRef<int64_t>> binaryWeightShape(Operation *op, Attribute weight) {
+  if (auto packed = dyn_cast<PackedBinaryWeightsAttr>(weight)) {
+    auto shape = packed.getShape();
+    if (shape.size() < 2 || shape.size() > 5 || llvm::any_of(shape, [](int64_t d) { return d < 1; }))
+      return op->emitOpError("packed weights need a shape [O, K], [O, Cg, KH, KW] or [m, O, Cg, KH, KW]");
+    auto k = kernelShape(weight);
+    int64_t kh = k.size() == 4 ? k[2] : 1, kw = k.size() == 4 ? k[3] : 1;
+    int64_t expected = qnn_rt::binary_weight_halves(weightPlanes(weight), k[0], kh, kw, k[1]);
+    if (!packed.getWords().getElementType().isInteger(32) || packed.getWords().getNumElements() != expected)
+      return op->emitOpError() << "packed weights of shape " << shapeString(shape) << " need " << expected
+                               << " 32-bit words";
+    return shape;
+  }
+  auto elements = cast<ElementsAttr>(weight);
+  if (!elements.getElementType().isInteger(1))
     return op->emitOpError("weight must hold i1 elements (true = -1)");
-  return cast<ShapedType>(weight.getType()).getShape();
+  return cast<ShapedType>(elements.getType()).getShape();
 }
 
 LogicalResult BinaryConv2DOp::verify() {
@@ -458,10 +482,10 @@ LogicalResult LevelsToBinaryOp::verify() {
 LogicalResult BitserialConv2DOp::verify() {
   if (failed(binaryWeightShape(*this, getWeight())))
     return failure();
-  int64_t planes = weightPlanes(getWeight().getType());
+  int64_t planes = weightPlanes(getWeight());
   if (planes < 1 || planes > 8)
     return emitOpError() << "weights have 1 to 8 bit planes, not " << planes;
-  return verifyConv(*this, getInput().getType().getShape(), kernelShape(getWeight().getType()),
+  return verifyConv(*this, getInput().getType().getShape(), kernelShape(getWeight()),
                     getOutput().getType().getShape(),
                     getStrides(), getPads(), getDilations(), getGroup());
 }

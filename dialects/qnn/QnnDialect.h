@@ -9,10 +9,17 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialects/qnn/KernelCall.h"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/qnn/QnnAttrs.h.inc"
+
 #include "dialects/qnn/QnnDialect.h.inc"
 
 #define GET_TYPEDEF_CLASSES
 #include "dialects/qnn/QnnTypes.h.inc"
+
+#include "dialects/qnn/QnnInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/qnn/QnnOps.h.inc"
@@ -34,17 +41,29 @@ inline int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 mlir::FailureOr<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
                                                             llvm::ArrayRef<int64_t> b);
 
+/// The logical shape of weights: a tensor type, i1 elements or packed
+/// binary weights.
+inline llvm::ArrayRef<int64_t> weightShape(mlir::Attribute weight) {
+  if (auto packed = llvm::dyn_cast<PackedBinaryWeightsAttr>(weight))
+    return packed.getShape();
+  return llvm::cast<mlir::ShapedType>(llvm::cast<mlir::TypedAttr>(weight).getType()).getShape();
+}
+inline llvm::ArrayRef<int64_t> weightShape(mlir::Type weight) { return llvm::cast<mlir::ShapedType>(weight).getShape(); }
+inline llvm::ArrayRef<int64_t> weightShape(mlir::Value weight) { return weightShape(weight.getType()); }
+
 /// [O, Cg, KH, KW] (or [O, K]) of a convolution's weights: bit-serial
 /// weights of several bit planes carry the plane count as a leading
 /// dimension, which this drops.
-inline llvm::ArrayRef<int64_t> kernelShape(mlir::Type weight) {
-  auto shape = llvm::cast<mlir::ShapedType>(weight).getShape();
+template <class Weight>
+llvm::ArrayRef<int64_t> kernelShape(Weight weight) {
+  auto shape = weightShape(weight);
   return shape.size() == 5 ? shape.drop_front() : shape;
 }
 
-/// Bit planes of a bit-serial weight tensor (1 for +-1 weights).
-inline int64_t weightPlanes(mlir::Type weight) {
-  auto shape = llvm::cast<mlir::ShapedType>(weight).getShape();
+/// Bit planes of bit-serial weights (1 for +-1 weights).
+template <class Weight>
+int64_t weightPlanes(Weight weight) {
+  auto shape = weightShape(weight);
   return shape.size() == 5 ? shape[0] : 1;
 }
 

@@ -8,6 +8,10 @@ include "dialects/qnn/QnnBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 
+// +-1 weights: i1 elements (true = -1) until qnn-pack-weights packs them
+// into the kernels' layout.
+def Qnn_BinaryWeights : AnyAttrOf<[ElementsAttr, Qnn_PackedBinaryWeightsAttr]>;
+
 defvar ConvAttrs = (ins DenseI64ArrayAttr:$strides,
                         DenseI64ArrayAttr:$pads,       // top, left, bottom, right
                         DenseI64ArrayAttr:$dilations,
@@ -17,7 +21,7 @@ defvar ConvAttrs = (ins DenseI64ArrayAttr:$strides,
 // Float operations
 //===----------------------------------------------------------------------===//
 
-def Qnn_Conv2DOp : Qnn_Op<"conv2d", [Pure]> {
+def Qnn_Conv2DOp : Qnn_ScratchOp<"conv2d", [Pure]> {
   let summary = "2-D float convolution (ONNX Conv, NCHW, OIHW weights)";
   let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight,
                             Optional<Qnn_F32Tensor>:$bias), ConvAttrs);
@@ -28,7 +32,7 @@ def Qnn_Conv2DOp : Qnn_Op<"conv2d", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_GemmOp : Qnn_Op<"gemm", [Pure]> {
+def Qnn_GemmOp : Qnn_KernelOp<"gemm", [Pure]> {
   let summary = "Y = alpha * op(A) * op(B) + beta * C (ONNX Gemm)";
   let arguments = (ins Qnn_F32Tensor:$a, Qnn_F32Tensor:$b, Optional<Qnn_F32Tensor>:$c,
                        BoolAttr:$trans_a, BoolAttr:$trans_b, F32Attr:$alpha, F32Attr:$beta);
@@ -39,7 +43,7 @@ def Qnn_GemmOp : Qnn_Op<"gemm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_BatchNormOp : Qnn_Op<"batch_norm", [Pure]> {
+def Qnn_BatchNormOp : Qnn_ElementwiseOp<"batch_norm", [Pure]> {
   let summary = "inference batch normalization over axis 1";
   let arguments = (ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$scale, Qnn_F32Tensor:$bias,
                        Qnn_F32Tensor:$mean, Qnn_F32Tensor:$variance, F32Attr:$epsilon);
@@ -50,7 +54,7 @@ def Qnn_BatchNormOp : Qnn_Op<"batch_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-class Qnn_UnaryF32Op<string mnemonic, string desc> : Qnn_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+class Qnn_UnaryF32Op<string mnemonic, string desc> : Qnn_ElementwiseOp<mnemonic, [Pure, SameOperandsAndResultType]> {
   let summary = desc;
   let arguments = (ins Qnn_F32Tensor:$input);
   let results = (outs Qnn_F32Tensor:$output);
@@ -60,14 +64,14 @@ class Qnn_UnaryF32Op<string mnemonic, string desc> : Qnn_Op<mnemonic, [Pure, Sam
 def Qnn_ReluOp : Qnn_UnaryF32Op<"relu", "max(x, 0)">;
 def Qnn_SignOp : Qnn_UnaryF32Op<"sign", "ONNX Sign: -1, 0 or +1 as float">;
 
-def Qnn_ClipOp : Qnn_Op<"clip", [Pure, SameOperandsAndResultType]> {
+def Qnn_ClipOp : Qnn_ElementwiseOp<"clip", [Pure, SameOperandsAndResultType]> {
   let summary = "min(max(x, min), max)";
   let arguments = (ins Qnn_F32Tensor:$input, F32Attr:$min, F32Attr:$max);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-class Qnn_BroadcastOp<string mnemonic, string desc> : Qnn_Op<mnemonic, [Pure]> {
+class Qnn_BroadcastOp<string mnemonic, string desc> : Qnn_ElementwiseOp<mnemonic, [Pure]> {
   let summary = desc # " with multidirectional (numpy) broadcasting";
   let arguments = (ins Qnn_F32Tensor:$lhs, Qnn_F32Tensor:$rhs);
   let results = (outs Qnn_F32Tensor:$output);
@@ -80,7 +84,7 @@ def Qnn_SubOp : Qnn_BroadcastOp<"sub", "lhs - rhs">;
 def Qnn_MulOp : Qnn_BroadcastOp<"mul", "lhs * rhs">;
 def Qnn_PReluOp : Qnn_BroadcastOp<"prelu", "lhs < 0 ? lhs * rhs : lhs">;
 
-def Qnn_MaxPoolOp : Qnn_Op<"max_pool", [Pure]> {
+def Qnn_MaxPoolOp : Qnn_KernelOp<"max_pool", [Pure]> {
   let summary = "2-D max pooling; padding never wins (ONNX MaxPool)";
   let arguments = (ins Qnn_NumericTensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -90,7 +94,7 @@ def Qnn_MaxPoolOp : Qnn_Op<"max_pool", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_AvgPoolOp : Qnn_Op<"avg_pool", [Pure]> {
+def Qnn_AvgPoolOp : Qnn_KernelOp<"avg_pool", [Pure]> {
   let summary = "2-D average pooling (ONNX AveragePool)";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -100,7 +104,7 @@ def Qnn_AvgPoolOp : Qnn_Op<"avg_pool", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_GlobalAvgPoolOp : Qnn_Op<"global_avg_pool", [Pure]> {
+def Qnn_GlobalAvgPoolOp : Qnn_KernelOp<"global_avg_pool", [Pure]> {
   let summary = "mean over H and W, keeping them as size 1";
   let arguments = (ins Qnn_F32Tensor:$input);
   let results = (outs Qnn_F32Tensor:$output);
@@ -108,7 +112,7 @@ def Qnn_GlobalAvgPoolOp : Qnn_Op<"global_avg_pool", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_ReshapeOp : Qnn_Op<"reshape", [Pure]> {
+def Qnn_ReshapeOp : Qnn_KernelOp<"reshape", [Pure]> {
   let summary = "same elements in the same order, new shape";
   let arguments = (ins Qnn_F32Tensor:$input);
   let results = (outs Qnn_F32Tensor:$output);
@@ -117,7 +121,7 @@ def Qnn_ReshapeOp : Qnn_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Qnn_PadOp : Qnn_Op<"pad", [Pure]> {
+def Qnn_PadOp : Qnn_KernelOp<"pad", [Pure]> {
   let summary = "constant padding of the two spatial dimensions of NCHW";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$pads, // top, left, bottom, right
                        F32Attr:$value);
@@ -126,7 +130,7 @@ def Qnn_PadOp : Qnn_Op<"pad", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_TransposeOp : Qnn_Op<"transpose", [Pure]> {
+def Qnn_TransposeOp : Qnn_KernelOp<"transpose", [Pure]> {
   let summary = "permute dimensions: output dim i is input dim perm[i]";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Qnn_F32Tensor:$output);
@@ -134,7 +138,7 @@ def Qnn_TransposeOp : Qnn_Op<"transpose", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_ConcatOp : Qnn_Op<"concat", [Pure]> {
+def Qnn_ConcatOp : Qnn_KernelOp<"concat", [Pure]> {
   let summary = "concatenate along an axis";
   let arguments = (ins Variadic<Qnn_F32Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Qnn_F32Tensor:$output);
@@ -142,7 +146,7 @@ def Qnn_ConcatOp : Qnn_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_SoftmaxOp : Qnn_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+def Qnn_SoftmaxOp : Qnn_KernelOp<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "softmax along one axis (ONNX Softmax-13)";
   let arguments = (ins Qnn_F32Tensor:$input, I64Attr:$axis);
   let results = (outs Qnn_F32Tensor:$output);
@@ -150,7 +154,7 @@ def Qnn_SoftmaxOp : Qnn_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Qnn_ToFloatOp : Qnn_Op<"to_float", [Pure]> {
+def Qnn_ToFloatOp : Qnn_KernelOp<"to_float", [Pure]> {
   let summary = "exact int32 accumulator to float32";
   let arguments = (ins Qnn_I32Tensor:$input);
   let results = (outs Qnn_F32Tensor:$output);
@@ -158,7 +162,7 @@ def Qnn_ToFloatOp : Qnn_Op<"to_float", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_ScaleBiasOp : Qnn_Op<"scale_bias", [Pure]> {
+def Qnn_ScaleBiasOp : Qnn_KernelOp<"scale_bias", [Pure]> {
   let summary = "float(acc) * scale[c] + bias[c] per channel (axis 1), in one pass";
   let description = [{
     The float epilogue of a binary layer: to_float, then a per-channel
@@ -191,7 +195,7 @@ def Qnn_MultiThresholdOp : Qnn_Op<"multi_threshold", [Pure]> {
 // Binary operations
 //===----------------------------------------------------------------------===//
 
-def Qnn_BinarizeOp : Qnn_Op<"binarize", [Pure]> {
+def Qnn_BinarizeOp : Qnn_KernelOp<"binarize", [Pure]> {
   let summary = "ONNX Sign of a float tensor, bit-packed (Sign(0) = 0 kept exact)";
   let arguments = (ins Qnn_F32Tensor:$input);
   let results = (outs Qnn_BinaryTensor:$output);
@@ -199,20 +203,20 @@ def Qnn_BinarizeOp : Qnn_Op<"binarize", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_BinaryConv2DOp : Qnn_Op<"binary_conv2d", [Pure]> {
+def Qnn_BinaryConv2DOp : Qnn_ScratchOp<"binary_conv2d", [Pure]> {
   let summary = "xnor-popcount 2-D convolution into an exact int32 accumulator";
   let description = [{
     `weight` holds the +-1 kernel (OIHW, I = C / group) as i1, true meaning
     -1. Zero padding and zero inputs contribute 0, exactly as in the float
     convolution of the Sign-ed input with the +-1 weights.
   }];
-  let arguments = !con((ins Qnn_BinaryTensor:$input, ElementsAttr:$weight), ConvAttrs);
+  let arguments = !con((ins Qnn_BinaryTensor:$input, Qnn_BinaryWeights:$weight), ConvAttrs);
   let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 
-def Qnn_BinaryConv2DSignOp : Qnn_Op<"binary_conv2d_sign", [Pure]> {
+def Qnn_BinaryConv2DSignOp : Qnn_ScratchOp<"binary_conv2d_sign", [Pure]> {
   let summary = "qnn.binary_conv2d followed by qnn.threshold, writing packed bits directly";
   let description = [{
     The accumulator of each output never reaches memory: the kernel compares
@@ -220,22 +224,22 @@ def Qnn_BinaryConv2DSignOp : Qnn_Op<"binary_conv2d_sign", [Pure]> {
     output's sign and nonzero bits, so consecutive binary layers exchange
     packed bits only.
   }];
-  let arguments = !con((ins Qnn_BinaryTensor:$input, ElementsAttr:$weight), ConvAttrs,
+  let arguments = !con((ins Qnn_BinaryTensor:$input, Qnn_BinaryWeights:$weight), ConvAttrs,
                        (ins DenseI32ArrayAttr:$low, DenseI32ArrayAttr:$high, DenseBoolArrayAttr:$descending));
   let results = (outs Qnn_BinaryTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 
-def Qnn_BinaryDenseOp : Qnn_Op<"binary_dense", [Pure]> {
+def Qnn_BinaryDenseOp : Qnn_ScratchOp<"binary_dense", [Pure]> {
   let summary = "xnor-popcount matrix product [N,K] x [O,K]^T into int32";
-  let arguments = (ins Qnn_BinaryTensor:$input, ElementsAttr:$weight);
+  let arguments = (ins Qnn_BinaryTensor:$input, Qnn_BinaryWeights:$weight);
   let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 
-def Qnn_ThresholdOp : Qnn_Op<"threshold", [Pure]> {
+def Qnn_ThresholdOp : Qnn_KernelOp<"threshold", [Pure]> {
   let summary = "per-channel integer thresholds on an accumulator, giving -1/0/+1";
   let description = [{
     For channel c (axis 1), n = (acc >= low[c]) + (acc >= high[c]) counts the
@@ -254,7 +258,7 @@ def Qnn_ThresholdOp : Qnn_Op<"threshold", [Pure]> {
 // Low-bit (k-bit level) operations
 //===----------------------------------------------------------------------===//
 
-def Qnn_QuantizeLevelsOp : Qnn_Op<"quantize_levels", [Pure]> {
+def Qnn_QuantizeLevelsOp : Qnn_KernelOp<"quantize_levels", [Pure]> {
   let summary = "float tensor -> k-bit levels: the number of thresholds reached";
   let description = [{
     Element x of channel c becomes the number of t in
@@ -267,7 +271,7 @@ def Qnn_QuantizeLevelsOp : Qnn_Op<"quantize_levels", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_ThresholdLevelsOp : Qnn_Op<"threshold_levels", [Pure]> {
+def Qnn_ThresholdLevelsOp : Qnn_KernelOp<"threshold_levels", [Pure]> {
   let summary = "int32 accumulator -> k-bit levels through per-channel integer thresholds";
   let description = [{
     For channel c, n = the number of t in thresholds[c * T .. c * T + T)
@@ -281,7 +285,7 @@ def Qnn_ThresholdLevelsOp : Qnn_Op<"threshold_levels", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_LevelsToFloatOp : Qnn_Op<"levels_to_float", [Pure]> {
+def Qnn_LevelsToFloatOp : Qnn_KernelOp<"levels_to_float", [Pure]> {
   let summary = "k-bit levels n -> float32 scale * n + bias";
   let arguments = (ins Qnn_LevelsTensor:$input, F32Attr:$scale, F32Attr:$bias);
   let results = (outs Qnn_F32Tensor:$output);
@@ -289,7 +293,7 @@ def Qnn_LevelsToFloatOp : Qnn_Op<"levels_to_float", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_LevelsToBinaryOp : Qnn_Op<"levels_to_binary", [Pure]> {
+def Qnn_LevelsToBinaryOp : Qnn_KernelOp<"levels_to_binary", [Pure]> {
   let summary = "1-bit levels n -> the binary tensor 2n - 1 (values -1, +1)";
   let description = [{
     A bipolar activation (QONNX BipolarQuant, a one-threshold multi-threshold
@@ -301,7 +305,7 @@ def Qnn_LevelsToBinaryOp : Qnn_Op<"levels_to_binary", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_BitserialConv2DOp : Qnn_Op<"bitserial_conv2d", [Pure]> {
+def Qnn_BitserialConv2DOp : Qnn_ScratchOp<"bitserial_conv2d", [Pure]> {
   let summary = "k-bit levels x m-bit weights 2-D convolution, bit-serially, into int32";
   let description = [{
     acc = sum_i sum_j 2^(i+j) * conv(plane_j, weight_i): each bit plane of
@@ -311,7 +315,7 @@ def Qnn_BitserialConv2DOp : Qnn_Op<"bitserial_conv2d", [Pure]> {
     2^i, so the weights are odd integers in [-(2^m - 1), 2^m - 1]. Zero
     padding contributes 0.
   }];
-  let arguments = !con((ins Qnn_LevelsTensor:$input, ElementsAttr:$weight), ConvAttrs);
+  let arguments = !con((ins Qnn_LevelsTensor:$input, Qnn_BinaryWeights:$weight), ConvAttrs);
   let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -321,7 +325,7 @@ def Qnn_BitserialConv2DOp : Qnn_Op<"bitserial_conv2d", [Pure]> {
 // 8-bit (ONNX QuantizeLinear / DequantizeLinear) operations
 //===----------------------------------------------------------------------===//
 
-def Qnn_QuantizeLinearOp : Qnn_Op<"quantize_linear", [Pure]> {
+def Qnn_QuantizeLinearOp : Qnn_KernelOp<"quantize_linear", [Pure]> {
   let summary = "ONNX QuantizeLinear, per tensor: saturate(round(x / scale) + zero_point)";
   let description = [{
     Rounds half to even; saturates to the result's element type (i8:
@@ -333,7 +337,7 @@ def Qnn_QuantizeLinearOp : Qnn_Op<"quantize_linear", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_DequantizeLinearOp : Qnn_Op<"dequantize_linear", [Pure]> {
+def Qnn_DequantizeLinearOp : Qnn_KernelOp<"dequantize_linear", [Pure]> {
   let summary = "ONNX DequantizeLinear: (x - zero_point) * scale, per tensor or along `axis`";
   let arguments = (ins Qnn_IntegerTensor:$input, DenseF32ArrayAttr:$scale, DenseI64ArrayAttr:$zero_point,
                        I64Attr:$axis);
@@ -343,7 +347,7 @@ def Qnn_DequantizeLinearOp : Qnn_Op<"dequantize_linear", [Pure]> {
   let hasFolder = 1;
 }
 
-def Qnn_QConv2DOp : Qnn_Op<"qconv2d", [Pure]> {
+def Qnn_QConv2DOp : Qnn_ScratchOp<"qconv2d", [Pure]> {
   let summary = "8-bit 2-D convolution into an exact int32 accumulator";
   let description = [{
     acc = sum (x - input_zero_point) * w over the window, zero padding

@@ -2,7 +2,9 @@
 // [N, C, H, W] is stored as two bit planes, each [N][H][W][words_for(C)]
 // 64-bit words: `sign` (bit 1 = -1) and `nonzero` (bit 0 = the value is 0,
 // as ONNX Sign(0) = 0 gives). Unused high bits of the last word are 0 in
-// both planes. Packed weights are uint32 pairs (low half first) so that
+// both planes. Kernels take a binary tensor as one pointer to its sign
+// plane and the plane stride in words: the nonzero plane starts at
+// x + planeWords. Packed weights are uint32 pairs (low half first) so that
 // generated code can spell them as plain C++ literals.
 #ifndef QNN_RUNTIME_BINARY_KERNELS_H
 #define QNN_RUNTIME_BINARY_KERNELS_H
@@ -31,10 +33,11 @@ inline std::uint64_t load_weight_word(const std::uint32_t *w, index_t i) {
 }
 
 /// Packs values in {-1, 0, +1} given by value(n, c, p) for an [N, C, HW]
-/// tensor into the sign and nonzero planes.
+/// tensor into the binary tensor y (sign plane, nonzero plane at
+/// y + planeWords).
 template <class Value>
-inline void pack_ternary(std::uint64_t *sign, std::uint64_t *nonzero, index_t N, index_t C, index_t HW,
-                         Value value) {
+inline void pack_ternary(std::uint64_t *y, index_t planeWords, index_t N, index_t C, index_t HW, Value value) {
+  std::uint64_t *sign = y, *nonzero = y + planeWords;
   const index_t CW = words_for(C);
   for (index_t i = 0; i < N * HW * CW; ++i)
     sign[i] = nonzero[i] = 0;
@@ -54,8 +57,8 @@ inline void pack_ternary(std::uint64_t *sign, std::uint64_t *nonzero, index_t N,
 /// Packs ONNX Sign(x) of a float [N, C, HW] tensor (NaN counts as positive).
 /// The bits come straight from the comparisons, without a -1/0/+1 value in
 /// between, so the loop has no data-dependent branches.
-inline void binarize_f32(const float *x, std::uint64_t *sign, std::uint64_t *nonzero, index_t N,
-                         index_t C, index_t HW) {
+inline void binarize_f32(const float *x, std::uint64_t *y, index_t planeWords, index_t N, index_t C, index_t HW) {
+  std::uint64_t *sign = y, *nonzero = y + planeWords;
   const index_t CW = words_for(C);
   for (index_t i = 0; i < N * HW * CW; ++i)
     sign[i] = nonzero[i] = 0;
@@ -73,6 +76,41 @@ inline void binarize_f32(const float *x, std::uint64_t *sign, std::uint64_t *non
 
 /// Words per weight row of binary_conv2d: [KH][KW][words_for(Cg)].
 constexpr index_t binary_row_words(index_t KH, index_t KW, index_t Cg) { return KH * KW * words_for(Cg); }
+
+/// uint32 halves of packed binary weights: `planes` sets (one for +-1
+/// weights, m for the m weight planes of a bit-serial convolution) of O
+/// rows of binary_row_words words.
+constexpr index_t binary_weight_halves(index_t planes, index_t O, index_t KH, index_t KW, index_t Cg) {
+  return 2 * planes * O * binary_row_words(KH, KW, Cg);
+}
+
+/// The kernels' weight layout: negative(plane, o, c, kh, kw) says whether
+/// weight [plane][o][c][kh][kw] is -1 (else +1); `w` receives
+/// binary_weight_halves(planes, O, KH, KW, Cg) halves, rows of
+/// [KH][KW][words(Cg)] words with bit c % 64 of word c / 64 set for -1.
+template <class Negative>
+inline void pack_binary_weights(std::uint32_t *w, index_t planes, index_t O, index_t Cg, index_t KH, index_t KW,
+                                Negative negative) {
+  const index_t GW = words_for(Cg), KP = binary_row_words(KH, KW, Cg);
+  for (index_t i = 0; i < binary_weight_halves(planes, O, KH, KW, Cg); ++i)
+    w[i] = 0;
+  for (index_t m = 0; m < planes; ++m)
+    for (index_t o = 0; o < O; ++o)
+      for (index_t c = 0; c < Cg; ++c)
+        for (index_t kh = 0; kh < KH; ++kh)
+          for (index_t kw = 0; kw < KW; ++kw)
+            if (negative(m, o, c, kh, kw)) {
+              const index_t word = (m * O + o) * KP + (kh * KW + kw) * GW + c / 64, bit = c % 64;
+              w[2 * word + bit / 32] |= std::uint32_t(1) << (bit % 32);
+            }
+}
+
+/// Bit-serial weights: an odd integer n with |n| <= 2^planes - 1 is
+/// sum_i 2^i b_i with b_i = +-1; b_i is -1 exactly where bit i of
+/// (n + 2^planes - 1) / 2 is 0.
+constexpr bool weight_plane_negative(std::int64_t n, int plane, int planes) {
+  return ((((n + (std::int64_t(1) << planes) - 1) / 2) >> plane) & 1) == 0;
+}
 
 /// Scratch words binary_conv2d needs: the gathered sign and nonzero windows
 /// of one tile of pixels.
@@ -217,9 +255,9 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
 /// A null `xs` means no element is negative (a 0/1 bit plane of levels).
 template <class Store>
 inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                               std::uint64_t *scratch, index_t N, index_t C, index_t H, index_t W, index_t O,
-                               index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW, index_t PT,
-                               index_t PL, index_t DH, index_t DW, index_t G, Store store) {
+                               std::uint64_t *scratch, const Conv2DParams &p, Store store) {
+  const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
+  const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
   const index_t KP = binary_row_words(KH, KW, Cg), pixels = OH * OW;
   const std::int32_t fullBits = static_cast<std::int32_t>(Cg * KH * KW);
@@ -285,13 +323,14 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
       }
 }
 
-/// Binary convolution into exact int32 accumulators, y in NCHW.
-inline void binary_conv2d(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                          std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H, index_t W,
-                          index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH, index_t SW,
-                          index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
-  binary_conv2d_with(xs, xnz, w, scratch, N, C, H, W, O, KH, KW, OH, OW, SH, SW, PT, PL, DH, DW, G,
-                     [&](index_t n, index_t o, index_t p, std::int32_t acc) { y[(n * O + o) * OH * OW + p] = acc; });
+/// Binary convolution of x (sign plane, nonzero plane at x + planeWords)
+/// into exact int32 accumulators, y in NCHW.
+inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w, std::uint64_t *scratch,
+                          std::int32_t *y, const Conv2DParams &p) {
+  const index_t pixels = p.OH * p.OW;
+  binary_conv2d_with(x, x + planeWords, w, scratch, p, [&](index_t n, index_t o, index_t pixel, std::int32_t acc) {
+    y[(n * p.O + o) * pixels + pixel] = acc;
+  });
 }
 
 /// The level a threshold table gives an accumulator: -1, 0 or +1
@@ -303,20 +342,19 @@ inline int threshold_level(std::int32_t acc, std::int32_t low, std::int32_t high
 
 /// binary_conv2d followed by threshold_i32, without the int32 tensor: each
 /// accumulator sets its output bits in the packed planes ys / ynz.
-inline void binary_conv2d_sign(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
+inline void binary_conv2d_sign(const std::uint64_t *x, index_t xPlaneWords, const std::uint32_t *w,
                                std::uint64_t *scratch, const std::int32_t *low, const std::int32_t *high,
-                               const std::int8_t *descending, std::uint64_t *ys, std::uint64_t *ynz, index_t N,
-                               index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
-                               index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW,
-                               index_t G) {
-  const index_t OCW = words_for(O), pixels = OH * OW;
-  for (index_t i = 0; i < N * pixels * OCW; ++i)
+                               const std::int8_t *descending, std::uint64_t *y, index_t yPlaneWords,
+                               const Conv2DParams &p) {
+  const index_t OCW = words_for(p.O), pixels = p.OH * p.OW;
+  std::uint64_t *ys = y, *ynz = y + yPlaneWords;
+  for (index_t i = 0; i < p.N * pixels * OCW; ++i)
     ys[i] = ynz[i] = 0;
   // A pixel's words are written only by the thread that owns its tile.
-  binary_conv2d_with(xs, xnz, w, scratch, N, C, H, W, O, KH, KW, OH, OW, SH, SW, PT, PL, DH, DW, G,
-                     [&](index_t n, index_t o, index_t p, std::int32_t acc) {
+  binary_conv2d_with(x, x + xPlaneWords, w, scratch, p,
+                     [&](index_t n, index_t o, index_t pixel, std::int32_t acc) {
                        const int level = threshold_level(acc, low[o], high[o], descending[o]);
-                       const index_t word = (n * pixels + p) * OCW + o / 64;
+                       const index_t word = (n * pixels + pixel) * OCW + o / 64;
                        ys[word] |= static_cast<std::uint64_t>(level < 0) << (o % 64);
                        ynz[word] |= static_cast<std::uint64_t>(level != 0) << (o % 64);
                      });
@@ -324,18 +362,18 @@ inline void binary_conv2d_sign(const std::uint64_t *xs, const std::uint64_t *xnz
 
 /// Binary matrix product [N, K] x [O, K]^T into int32 [N, O]: a 1x1
 /// convolution on a 1x1 image.
-inline void binary_dense(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                         std::uint64_t *scratch, std::int32_t *y, index_t N, index_t K, index_t O) {
-  binary_conv2d(xs, xnz, w, scratch, y, N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+inline void binary_dense(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w, std::uint64_t *scratch,
+                         std::int32_t *y, index_t N, index_t K, index_t O) {
+  binary_conv2d(x, planeWords, w, scratch, y, Conv2DParams{N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1});
 }
 
 /// Per-channel thresholds on an int32 [N, C, HW] accumulator, packed as a
 /// binary tensor: n = (acc >= low) + (acc >= high), value n - 1 (1 - n when
 /// descending).
 inline void threshold_i32(const std::int32_t *acc, const std::int32_t *low, const std::int32_t *high,
-                          const std::int8_t *descending, std::uint64_t *sign, std::uint64_t *nonzero,
-                          index_t N, index_t C, index_t HW) {
-  pack_ternary(sign, nonzero, N, C, HW, [&](index_t n, index_t c, index_t p) {
+                          const std::int8_t *descending, std::uint64_t *y, index_t planeWords, index_t N, index_t C,
+                          index_t HW) {
+  pack_ternary(y, planeWords, N, C, HW, [&](index_t n, index_t c, index_t p) {
     return threshold_level(acc[(n * C + c) * HW + p], low[c], high[c], descending[c]);
   });
 }

@@ -51,8 +51,31 @@ inline int popcount64(std::uint64_t x) {
 #endif
 }
 
+/// Shape and window of a 2-D convolution over NCHW input [N, C, H, W] with
+/// O output channels, a KH x KW kernel, output [N, O, OH, OW], strides
+/// SH/SW, top/left pads PT/PL (bottom/right follow from OH/OW), dilations
+/// DH/DW and G groups. Every convolution kernel takes one; generated code
+/// holds one `static const` instance per layer.
+struct Conv2DParams {
+  index_t N, C, H, W, O, KH, KW, OH, OW, SH, SW, PT, PL, DH, DW, G;
+};
+
 /// Number of 64-bit words that hold `bits` bits.
 constexpr index_t words_for(index_t bits) { return (bits + 63) / 64; }
+
+/// Bytes every tensor, bit plane and scratch block in the arena is aligned to.
+constexpr index_t kArenaAlignment = 64;
+constexpr index_t align_arena(index_t bytes) { return (bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment; }
+
+/// Words of one bit plane of a binary or levels tensor [N, C, spatial]:
+/// [N][spatial][words_for(C)].
+constexpr index_t bit_plane_words(index_t N, index_t C, index_t spatial) { return N * spatial * words_for(C); }
+
+/// Words from one bit plane of a tensor to the next in the arena (each plane
+/// aligned): the `planeWords` argument of the binary and low-bit kernels.
+constexpr index_t bit_plane_stride(index_t N, index_t C, index_t spatial) {
+  return align_arena(bit_plane_words(N, C, spatial) * 8) / 8;
+}
 
 /// ceil(a / b) for b > 0 and any sign of a.
 constexpr index_t ceil_div(index_t a, index_t b) { return a >= 0 ? (a + b - 1) / b : -(-a / b); }

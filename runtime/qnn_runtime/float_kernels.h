@@ -117,10 +117,10 @@ inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, ind
 /// Convolution as im2col + GEMM over chunks of output rows: the column
 /// matrix [Cg*KH*KW][rows*OW] (zero where the window hits padding) is
 /// multiplied by the weights [Og][Cg*KH*KW] in register-blocked panels.
-inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y, index_t N,
-                       index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
-                       index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW,
-                       index_t G) {
+inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
+                       const Conv2DParams &p) {
+  const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
+  const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
   const index_t chunk = conv2d_chunk_rows(Cg, KH, KW, OH, OW);
   for (index_t n = 0; n < N; ++n)

@@ -54,8 +54,9 @@ inline index_t qconv2d_scratch_elements(index_t Cg, index_t KH, index_t KW, inde
 /// integer GEMM whose inner loop runs along the pixels (vectorizable).
 template <class T>
 inline void qconv2d(const T *x, const std::int8_t *w, std::int16_t *scratch, std::int32_t *y, std::int32_t zeroPoint,
-                    index_t N, index_t C, index_t H, index_t W, index_t O, index_t KH, index_t KW, index_t OH,
-                    index_t OW, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
+                    const Conv2DParams &p) {
+  const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
+  const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
   const index_t chunk = qconv2d_chunk_rows(Cg, KH, KW, OW);
   for (index_t n = 0; n < N; ++n)

@@ -77,8 +77,9 @@ inline void levels_to_float(const std::uint64_t *planes, index_t planeWords, int
 }
 
 /// 1-bit levels -> binary tensor 2n - 1: level 1 is +1, level 0 is -1.
-inline void levels_to_binary(const std::uint64_t *plane, std::uint64_t *sign, std::uint64_t *nonzero, index_t N,
-                             index_t C, index_t HW) {
+inline void levels_to_binary(const std::uint64_t *plane, index_t /*planeWords: one plane*/, std::uint64_t *y,
+                             index_t yPlaneWords, index_t N, index_t C, index_t HW) {
+  std::uint64_t *sign = y, *nonzero = y + yPlaneWords;
   const index_t CW = words_for(C);
   for (index_t i = 0; i < N * HW * CW; ++i) {
     const index_t bits = C - 64 * (i % CW);
@@ -94,15 +95,13 @@ inline void levels_to_binary(const std::uint64_t *plane, std::uint64_t *sign, st
 /// 2^(i+j) times its sum. `w` holds `weightPlanes` binary_conv2d weight
 /// sets one after another; scratch as binary_conv2d.
 inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
-                             int weightPlanes, std::uint64_t *scratch, std::int32_t *y, index_t N, index_t C, index_t H,
-                             index_t W, index_t O, index_t KH, index_t KW, index_t OH, index_t OW, index_t SH,
-                             index_t SW, index_t PT, index_t PL, index_t DH, index_t DW, index_t G) {
-  const index_t planeHalves = 2 * O * binary_row_words(KH, KW, C / G);
+                             int weightPlanes, std::uint64_t *scratch, std::int32_t *y, const Conv2DParams &p) {
+  const index_t planeHalves = binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G), pixels = p.OH * p.OW;
   for (int i = 0; i < weightPlanes; ++i)
     for (int j = 0; j < bits; ++j)
-      binary_conv2d_with(nullptr, planes + j * planeWords, w + i * planeHalves, scratch, N, C, H, W, O, KH, KW, OH, OW,
-                         SH, SW, PT, PL, DH, DW, G, [&](index_t n, index_t o, index_t p, std::int32_t acc) {
-                           std::int32_t &out = y[(n * O + o) * OH * OW + p];
+      binary_conv2d_with(nullptr, planes + j * planeWords, w + i * planeHalves, scratch, p,
+                         [&](index_t n, index_t o, index_t pixel, std::int32_t acc) {
+                           std::int32_t &out = y[(n * p.O + o) * pixels + pixel];
                            out = (i + j == 0 ? 0 : out) + acc * (std::int32_t(1) << (i + j));
                          });
 }

@@ -160,3 +160,21 @@ func.func @qconv_weights(%x: tensor<1x2x3x3xui8>) {
       : (tensor<1x2x3x3xui8>) -> tensor<1x1x3x3xi32>
   return
 }
+
+// -----
+
+func.func @packed_word_count(%x: !qnn.binary<1x3>) {
+  // expected-error @+1 {{packed weights of shape [2, 3] need 4 32-bit words}}
+  %y = qnn.binary_dense %x {weight = #qnn.packed_binary_weights<[2, 3], dense<0> : tensor<2xui32>>}
+       : (!qnn.binary<1x3>) -> tensor<1x2xi32>
+  return
+}
+
+// -----
+
+func.func @packed_shape(%x: !qnn.binary<1x3>) {
+  // expected-error @+1 {{packed weights need a shape [O, K], [O, Cg, KH, KW] or [m, O, Cg, KH, KW]}}
+  %y = qnn.binary_dense %x {weight = #qnn.packed_binary_weights<[6], dense<0> : tensor<2xui32>>}
+       : (!qnn.binary<1x3>) -> tensor<1x2xi32>
+  return
+}

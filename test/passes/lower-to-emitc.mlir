@@ -2,11 +2,11 @@
 
 // Tensors live at the offsets qnn-plan-memory chose (add and sign write in
 // place); constants become aligned const globals.
-// CHECK: module attributes {qnn.arena_bytes = 64 : i64
+// CHECK: module attributes {qnn.memory_plan = #qnn.memory_plan<arena_bytes = 64, lower_bound = 64>}
 // CHECK: emitc.include "qnn_runtime/kernels.h"
 // CHECK: emitc.verbatim "alignas(64)"
 // CHECK: emitc.global static const @bias_data : !emitc.array<16xf32>
-// CHECK: emitc.func @net_run({{.*}}) attributes {specifiers = ["extern \22C\22"]}
+// CHECK: emitc.func @net_run({{.*}}) attributes {qnn.model_type = (tensor<1x16xf32>) -> tensor<1x16xf32>, specifiers = ["extern \22C\22"]}
 // CHECK: %[[A:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}
 // CHECK: emitc.call_opaque "qnn_rt::relu_f32"(%arg0, %[[A]]) {args = [0 : index, 1 : index, 16]}
 // CHECK: %[[B:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}

@@ -18,19 +18,13 @@ int64_t outSize(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1, int64_
   return (in + p0 + p1 - d * (k - 1) - 1) / s + 1;
 }
 
-/// Weights [O][Cg][KH][KW] in {-1, +1} -> the kernel layout: rows of
-/// [KH][KW][words] words, bit 1 = -1, as uint32 halves.
+/// Weights [O][Cg][KH][KW] in {-1, +1} in the kernel layout (the runtime's
+/// own packer).
 std::vector<uint32_t> packWeights(const std::vector<int> &w, int64_t o, int64_t cg, int64_t kh, int64_t kw) {
-  int64_t words = (cg + 63) / 64, row = kh * kw * words;
-  std::vector<uint32_t> bits(o * row * 2, 0);
-  for (int64_t a = 0; a < o; ++a)
-    for (int64_t c = 0; c < cg; ++c)
-      for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          if (w[((a * cg + c) * kh + y) * kw + x] < 0) {
-            int64_t word = a * row + (y * kw + x) * words + c / 64;
-            bits[2 * word + (c % 64) / 32] |= 1u << (c % 32);
-          }
+  std::vector<uint32_t> bits(qnn_rt::binary_weight_halves(1, o, kh, kw, cg));
+  qnn_rt::pack_binary_weights(bits.data(), 1, o, cg, kh, kw, [&](int64_t, int64_t a, int64_t c, int64_t y, int64_t x) {
+    return w[((a * cg + c) * kh + y) * kw + x] < 0;
+  });
   return bits;
 }
 
@@ -56,14 +50,14 @@ void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
                                       });
 
   const int64_t words = (k.c + 63) / 64;
-  std::vector<uint64_t> sign(k.n * k.h * k.w * words), nonzero(sign.size());
-  qnn_rt::binarize_f32(x.data(), sign.data(), nonzero.data(), k.n, k.c, k.h * k.w);
+  const int64_t planeWords = k.n * k.h * k.w * words;
+  std::vector<uint64_t> bits(2 * planeWords);
+  qnn_rt::binarize_f32(x.data(), bits.data(), planeWords, k.n, k.c, k.h * k.w);
   auto packed = packWeights(w, k.o, cg, k.kh, k.kw);
   std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(k.kh, k.kw, cg));
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::binary_conv2d(sign.data(), nonzero.data(), packed.data(), scratch.data(),
-                        got.data(), k.n, k.c, k.h, k.w, k.o, k.kh,
-                        k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g);
+  qnn_rt::binary_conv2d(bits.data(), planeWords, packed.data(), scratch.data(), got.data(),
+                        {k.n, k.c, k.h, k.w, k.o, k.kh, k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g});
   ASSERT_EQ(got, expected);
 }
 
@@ -89,13 +83,12 @@ TEST(BinaryDense, MatchesReference) {
     v = static_cast<float>(static_cast<int>(rng() % 3) - 1);
   for (int &v : w)
     v = rng() % 2 ? 1 : -1;
-  std::vector<uint64_t> s(n * 2), nz(n * 2);
-  qnn_rt::binarize_f32(x.data(), s.data(), nz.data(), n, k, 1);
+  std::vector<uint64_t> bits(2 * n * 2);
+  qnn_rt::binarize_f32(x.data(), bits.data(), n * 2, n, k, 1);
   auto packed = packWeights(w, o, k, 1, 1);
   std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(1, 1, k));
   std::vector<int32_t> y(n * o);
-  qnn_rt::binary_dense(s.data(), nz.data(), packed.data(), scratch.data(), y.data(), n,
-                       k, o);
+  qnn_rt::binary_dense(bits.data(), n * 2, packed.data(), scratch.data(), y.data(), n, k, o);
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < o; ++j) {
       int32_t sum = 0;
@@ -123,19 +116,19 @@ TEST(BinaryConvSign, MatchesConvThenThreshold) {
     desc[i] = static_cast<int8_t>(rng() % 2);
   }
   const int64_t cw = (c + 63) / 64, ocw = (o + 63) / 64;
-  std::vector<uint64_t> s(n * h * w * cw), nz(s.size());
-  qnn_rt::binarize_f32(x.data(), s.data(), nz.data(), n, c, h * w);
+  const int64_t inPlane = n * h * w * cw, outPlane = n * oh * ow * ocw;
+  std::vector<uint64_t> bits(2 * inPlane);
+  qnn_rt::binarize_f32(x.data(), bits.data(), inPlane, n, c, h * w);
   auto packed = packWeights(wt, o, c, 3, 3);
   std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(3, 3, c));
   std::vector<int32_t> acc(n * o * oh * ow);
-  qnn_rt::binary_conv2d(s.data(), nz.data(), packed.data(), scratch.data(), acc.data(), n, c, h, w, o, 3, 3, oh, ow,
-                        2, 2, 1, 1, 1, 1, 1);
-  std::vector<uint64_t> es(n * oh * ow * ocw), enz(es.size()), gs(es.size(), ~0ull), gnz(es.size(), ~0ull);
-  qnn_rt::threshold_i32(acc.data(), low.data(), high.data(), desc.data(), es.data(), enz.data(), n, o, oh * ow);
-  qnn_rt::binary_conv2d_sign(s.data(), nz.data(), packed.data(), scratch.data(), low.data(), high.data(),
-                             desc.data(), gs.data(), gnz.data(), n, c, h, w, o, 3, 3, oh, ow, 2, 2, 1, 1, 1, 1, 1);
-  EXPECT_EQ(gs, es);
-  EXPECT_EQ(gnz, enz);
+  const qnn_rt::Conv2DParams params = {n, c, h, w, o, 3, 3, oh, ow, 2, 2, 1, 1, 1, 1, 1};
+  qnn_rt::binary_conv2d(bits.data(), inPlane, packed.data(), scratch.data(), acc.data(), params);
+  std::vector<uint64_t> expected(2 * outPlane), got(expected.size(), ~0ull);
+  qnn_rt::threshold_i32(acc.data(), low.data(), high.data(), desc.data(), expected.data(), outPlane, n, o, oh * ow);
+  qnn_rt::binary_conv2d_sign(bits.data(), inPlane, packed.data(), scratch.data(), low.data(), high.data(),
+                             desc.data(), got.data(), outPlane, params);
+  EXPECT_EQ(got, expected);
 }
 
 TEST(Threshold, CountsThresholdsAndFlips) {
@@ -143,8 +136,9 @@ TEST(Threshold, CountsThresholdsAndFlips) {
   const std::vector<int32_t> acc = {-2, -1, 0, 1, -2, -1, 0, 1, 5, 5, 5, 5};
   const int32_t low[] = {-1, 0, INT32_MIN}, high[] = {1, 0, INT32_MIN};
   const int8_t desc[] = {0, 1, 0};
-  uint64_t s[4], nz[4];
-  qnn_rt::threshold_i32(acc.data(), low, high, desc, s, nz, 1, 3, 4);
+  uint64_t bits[8];
+  const uint64_t *s = bits, *nz = bits + 4;
+  qnn_rt::threshold_i32(acc.data(), low, high, desc, bits, 4, 1, 3, 4);
   const int expected[3][4] = {{-1, 0, 0, 1}, {1, 1, -1, -1}, {1, 1, 1, 1}};
   for (int c = 0; c < 3; ++c)
     for (int p = 0; p < 4; ++p) {

@@ -25,8 +25,8 @@ void checkConv(const ConvCase &k, unsigned seed) {
       e = uni(rng);
   std::vector<float> got(k.n * k.o * oh * ow);
   std::vector<float> scratch(qnn_rt::conv2d_f32_scratch_floats(cg, k.kh, k.kw, oh, ow));
-  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(), k.n, k.c, k.h, k.w, k.o, k.kh, k.kw,
-                     oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g);
+  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(),
+                     {k.n, k.c, k.h, k.w, k.o, k.kh, k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g});
   for (int64_t n = 0; n < k.n; ++n)
     for (int64_t o = 0; o < k.o; ++o)
       for (int64_t y = 0; y < oh; ++y)

@@ -53,8 +53,8 @@ void checkQConv(const QConvCase &k, unsigned seed) {
                                       });
   std::vector<int16_t> scratch(qnn_rt::qconv2d_scratch_elements(cg, k.k, k.k, oh, ow));
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::qconv2d(x.data(), w.data(), scratch.data(), got.data(), k.zp, 1, k.c, k.h, k.w, k.o, k.k, k.k, oh, ow, k.s,
-                  k.s, k.p, k.p, 1, 1, k.g);
+  qnn_rt::qconv2d(x.data(), w.data(), scratch.data(), got.data(), k.zp,
+                  {1, k.c, k.h, k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g});
   ASSERT_EQ(got, expected);
 }
 

@@ -75,14 +75,14 @@ TEST(LowBit, LevelsToBinary) {
   const int64_t N = 1, C = 70, HW = 3, stride = planeWords(N, C, HW);
   std::vector<uint64_t> plane(stride);
   qnn_rt::pack_levels(plane.data(), stride, 1, N, C, HW, [](int64_t, int64_t c, int64_t p) { return (c + p) % 2; });
-  std::vector<uint64_t> sign(N * HW * 2), nonzero(sign.size());
-  qnn_rt::levels_to_binary(plane.data(), sign.data(), nonzero.data(), N, C, HW);
+  const int64_t binaryPlane = N * HW * 2;
+  std::vector<uint64_t> got(2 * binaryPlane);
+  qnn_rt::levels_to_binary(plane.data(), stride, got.data(), binaryPlane, N, C, HW);
   // The same values packed as a binary tensor: level 1 -> +1, level 0 -> -1.
-  std::vector<uint64_t> sign2(sign.size()), nonzero2(sign.size());
-  qnn_rt::pack_ternary(sign2.data(), nonzero2.data(), N, C, HW,
+  std::vector<uint64_t> expected(got.size());
+  qnn_rt::pack_ternary(expected.data(), binaryPlane, N, C, HW,
                        [](int64_t, int64_t c, int64_t p) { return (c + p) % 2 ? 1 : -1; });
-  EXPECT_EQ(sign, sign2);
-  EXPECT_EQ(nonzero, nonzero2);
+  EXPECT_EQ(got, expected);
 }
 
 struct BitserialCase {
@@ -109,22 +109,18 @@ void checkBitserial(const BitserialCase &k, unsigned seed) {
   std::vector<uint64_t> planes(k.bits * stride);
   qnn_rt::pack_levels(planes.data(), stride, k.bits, N, k.c, HW,
                       [&](int64_t, int64_t c, int64_t p) { return level[c * HW + p]; });
-  // Weights in the binary kernel layout, one set per weight plane: rows of
-  // [KH][KW][words], bit 1 = -1; plane i holds b_i of (w + maxWeight) / 2.
-  const int64_t words = qnn_rt::words_for(cg), row = k.k * k.k * words;
-  std::vector<uint32_t> packed(k.weightBits * k.o * row * 2, 0);
-  for (int plane = 0; plane < k.weightBits; ++plane)
-    for (int64_t o = 0; o < k.o; ++o)
-      for (int64_t c = 0; c < cg; ++c)
-        for (int64_t i = 0; i < k.k * k.k; ++i)
-          if ((((w[(o * cg + c) * k.k * k.k + i] + maxWeight) / 2) >> plane & 1) == 0) {
-            const int64_t word = (plane * k.o + o) * row + i * words + c / 64;
-            packed[2 * word + (c % 64) / 32] |= 1u << (c % 32);
-          }
+  // Weights in the binary kernel layout, one set per weight plane (the
+  // runtime's plane split and packer).
+  std::vector<uint32_t> packed(qnn_rt::binary_weight_halves(k.weightBits, k.o, k.k, k.k, cg));
+  qnn_rt::pack_binary_weights(packed.data(), k.weightBits, k.o, cg, k.k, k.k,
+                              [&](int64_t plane, int64_t o, int64_t c, int64_t y, int64_t x) {
+                                return qnn_rt::weight_plane_negative(w[((o * cg + c) * k.k + y) * k.k + x],
+                                                                     static_cast<int>(plane), k.weightBits);
+                              });
   std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(k.k, k.k, cg));
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), k.weightBits, scratch.data(), got.data(), N, k.c, k.h,
-                           k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g);
+  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), k.weightBits, scratch.data(), got.data(),
+                           {N, k.c, k.h, k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g});
   ASSERT_EQ(got, expected);
 }
 

@@ -1,4 +1,6 @@
-// qnnc-opt: mlir-opt with the qnn dialect and every qnnc pass, for lit.
+// qnnc-opt: mlir-opt with the qnn dialect, every qnnc pass and qnnc's
+// pipeline (--qnn-pipeline), for lit.
+#include "compiler/Pipeline.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -12,6 +14,7 @@ int main(int argc, char **argv) {
   registry.insert<qnnc::qnn::QnnDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect,
                   mlir::emitc::EmitCDialect>();
   qnnc::registerQnncPasses();
+  qnnc::registerQnnPipeline();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "qnnc optimizer driver\n", registry));

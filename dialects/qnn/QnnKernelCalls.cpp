@@ -1,0 +1,416 @@
+// KernelOpInterface of the qnn ops: which runtime kernel computes each op
+// (runtime/qnn_runtime), with which arguments, scratch and in-place rules.
+// Arguments follow the kernels' signatures, in order.
+#include "dialects/qnn/QnnDialect.h"
+
+#include "mlir/IR/Builders.h"
+
+#include "qnn_runtime/kernels.h"
+
+using namespace mlir;
+using namespace qnnc::qnn;
+
+namespace {
+
+int64_t product(ArrayRef<int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= d;
+  return n;
+}
+
+/// [N, C, spatial] of a shape with channels on axis 1.
+struct NCS {
+  int64_t n, c, spatial;
+};
+NCS ncsOf(Type type) {
+  auto shape = getShapeOf(type);
+  if (shape.size() < 2)
+    return {1, shape.empty() ? 1 : shape[0], 1};
+  return {shape[0], shape[1], product(shape.drop_front(2))};
+}
+int64_t numElements(Value v) { return product(getShapeOf(v.getType())); }
+
+/// N, C, spatial of a tensor as kernel arguments.
+KernelCall &ncs(KernelCall &call, Value v) {
+  NCS s = ncsOf(v.getType());
+  return call.integers({s.n, s.c, s.spatial});
+}
+
+DenseElementsAttr f32Table(Builder b, ArrayRef<float> values) {
+  return DenseElementsAttr::get(RankedTensorType::get({(int64_t)values.size()}, b.getF32Type()), values);
+}
+DenseElementsAttr i32Table(Builder b, ArrayRef<int32_t> values) {
+  return DenseElementsAttr::get(RankedTensorType::get({(int64_t)values.size()}, b.getI32Type()), values);
+}
+/// Per-channel descending flags as int8_t.
+DenseElementsAttr descendingTable(Builder b, ArrayRef<bool> descending) {
+  SmallVector<int8_t> flags(descending.begin(), descending.end());
+  return DenseElementsAttr::get(RankedTensorType::get({(int64_t)flags.size()}, b.getI8Type()), ArrayRef<int8_t>(flags));
+}
+
+/// The qnn_rt::Conv2DParams of a convolution, fields in the struct's order.
+template <class ConvOp>
+KernelCall &conv2dParams(KernelCall &call, ConvOp conv) {
+  auto in = getShapeOf(conv.getInput().getType()), o = getShapeOf(conv.getOutput().getType());
+  auto w = kernelShape(conv.getWeight());
+  auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
+  return call.params("qnn_rt::Conv2DParams", {{"N", in[0]},
+                                              {"C", in[1]},
+                                              {"H", in[2]},
+                                              {"W", in[3]},
+                                              {"O", w[0]},
+                                              {"KH", w[2]},
+                                              {"KW", w[3]},
+                                              {"OH", o[2]},
+                                              {"OW", o[3]},
+                                              {"SH", s[0]},
+                                              {"SW", s[1]},
+                                              {"PT", p[0]},
+                                              {"PL", p[1]},
+                                              {"DH", d[0]},
+                                              {"DW", d[1]},
+                                              {"G", static_cast<int64_t>(conv.getGroup())}});
+}
+
+/// The packed words of binary weights; fails before qnn-pack-weights.
+FailureOr<DenseElementsAttr> packedWords(Operation *op, Attribute weight) {
+  auto packed = dyn_cast<PackedBinaryWeightsAttr>(weight);
+  if (!packed)
+    return op->emitOpError("has unpacked binary weights (run qnn-pack-weights first)");
+  return DenseElementsAttr(packed.getWords());
+}
+
+/// Scratch bytes of the binary convolution kernels: each thread gathers
+/// its windows.
+int64_t binaryScratchBytes(Attribute weight, int64_t threads) {
+  auto w = kernelShape(weight);
+  int64_t kh = w.size() == 4 ? w[2] : 1, kw = w.size() == 4 ? w[3] : 1;
+  return qnn_rt::binary_conv2d_scratch_words(kh, kw, w[1]) * 8 * threads;
+}
+
+Type u64(Builder b) { return b.getIntegerType(64, /*isSigned=*/false); }
+
+/// Element-wise binary kernels with numpy broadcasting: dims and per-operand
+/// strides (0 along broadcast dimensions) over the output padded to rank 4.
+LogicalResult broadcastCall(Operation *op, StringRef kernel, KernelCall &call) {
+  auto out = getShapeOf(op->getResult(0).getType());
+  if (out.size() > 4)
+    return op->emitOpError("broadcasting is supported up to rank 4");
+  call.call(kernel).operand(0).operand(1).result();
+  SmallVector<int64_t> dims(4 - out.size(), 1);
+  dims.append(out.begin(), out.end());
+  call.integers(dims);
+  for (Value operand : op->getOperands()) {
+    auto shape = getShapeOf(operand.getType());
+    SmallVector<int64_t> padded(4 - shape.size(), 1);
+    padded.append(shape.begin(), shape.end());
+    SmallVector<int64_t> strides(4);
+    for (int64_t i = 3, stride = 1; i >= 0; --i) {
+      strides[i] = padded[i] == 1 ? 0 : stride;
+      stride *= padded[i];
+    }
+    call.integers(strides);
+  }
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Float operations
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::conv2d_f32").operand(0).operand(1);
+  getBias() ? call.operand(2) : call.null();
+  call.scratch(Builder(getContext()).getF32Type()).result();
+  conv2dParams(call, *this);
+  return success();
+}
+
+int64_t Conv2DOp::getScratchBytes(int64_t) {
+  auto w = getWeight().getType().getShape(), o = getOutput().getType().getShape();
+  return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4;
+}
+
+LogicalResult GemmOp::buildKernelCall(KernelCall &call) {
+  auto a = getA().getType().getShape(), o = getOutput().getType().getShape();
+  int64_t k = getTransA() ? a[0] : a[1], cr = 1, cc = 1;
+  call.call("qnn_rt::gemm_f32").operand(0).operand(1);
+  if (getC()) {
+    auto cs = getC().getType().getShape();
+    cc = cs.empty() ? 1 : cs.back();
+    cr = cs.size() == 2 ? cs[0] : 1;
+    call.operand(2);
+  } else {
+    call.null();
+  }
+  call.result().integers({o[0], o[1], k}).boolean(getTransA()).boolean(getTransB()).f32(getAlpha()).f32(getBeta());
+  call.integers({cr, cc});
+  return success();
+}
+
+LogicalResult BatchNormOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::batch_norm_f32").operand(0).operand(1).operand(2).operand(3).operand(4).f32(getEpsilon()).result();
+  ncs(call, getInput());
+  return success();
+}
+
+LogicalResult ReluOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::relu_f32").operand(0).result().integer(numElements(getInput()));
+  return success();
+}
+
+LogicalResult SignOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::sign_f32").operand(0).result().integer(numElements(getInput()));
+  return success();
+}
+
+LogicalResult ClipOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::clip_f32").operand(0).result().integer(numElements(getInput())).f32(getMin()).f32(getMax());
+  return success();
+}
+
+LogicalResult AddOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::add_f32", call); }
+LogicalResult SubOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::sub_f32", call); }
+LogicalResult MulOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::mul_f32", call); }
+LogicalResult PReluOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::prelu_f32", call); }
+
+// Element-wise kernels read element i before writing element i.
+bool BatchNormOp::canRunInPlace() { return true; }
+bool ReluOp::canRunInPlace() { return true; }
+bool SignOp::canRunInPlace() { return true; }
+bool ClipOp::canRunInPlace() { return true; }
+bool AddOp::canRunInPlace() { return true; }
+bool SubOp::canRunInPlace() { return true; }
+bool MulOp::canRunInPlace() { return true; }
+bool PReluOp::canRunInPlace() { return true; }
+
+LogicalResult MaxPoolOp::buildKernelCall(KernelCall &call) {
+  auto in = getInput().getType().getShape(), o = getOutput().getType().getShape();
+  auto k = getKernel(), s = getStrides(), p = getPads(), d = getDilations();
+  call.call("qnn_rt::max_pool").operand(0).result();
+  call.integers({in[0] * in[1], in[2], in[3], o[2], o[3], k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]});
+  return success();
+}
+
+LogicalResult AvgPoolOp::buildKernelCall(KernelCall &call) {
+  auto in = getInput().getType().getShape(), o = getOutput().getType().getShape();
+  auto k = getKernel(), s = getStrides(), p = getPads();
+  call.call("qnn_rt::avg_pool_f32").operand(0).result();
+  call.integers({in[0] * in[1], in[2], in[3], o[2], o[3], k[0], k[1], s[0], s[1], p[0], p[1], p[2], p[3]});
+  call.boolean(getCountIncludePad());
+  return success();
+}
+
+LogicalResult GlobalAvgPoolOp::buildKernelCall(KernelCall &call) {
+  auto in = getInput().getType().getShape();
+  call.call("qnn_rt::global_avg_pool_f32").operand(0).result().integers({in[0] * in[1], in[2] * in[3]});
+  return success();
+}
+
+LogicalResult ReshapeOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::copy_f32").operand(0).result().integer(numElements(getInput()));
+  return success();
+}
+
+LogicalResult PadOp::buildKernelCall(KernelCall &call) {
+  auto in = getInput().getType().getShape();
+  auto p = getPads();
+  call.call("qnn_rt::pad_f32").operand(0).result().integers({in[0] * in[1], in[2], in[3], p[0], p[1], p[2], p[3]});
+  call.f32(getValue());
+  return success();
+}
+
+LogicalResult TransposeOp::buildKernelCall(KernelCall &call) {
+  auto in = getInput().getType().getShape();
+  if (in.size() > 4)
+    return emitOpError("transpose is supported up to rank 4");
+  int64_t pad = 4 - in.size();
+  call.call("qnn_rt::transpose_f32").operand(0).result();
+  for (int64_t i = 0; i < 4; ++i)
+    call.integer(i < pad ? 1 : in[i - pad]);
+  for (int64_t i = 0; i < 4; ++i)
+    call.integer(i < pad ? i : getPerm()[i - pad] + pad);
+  return success();
+}
+
+LogicalResult ConcatOp::buildKernelCall(KernelCall &call) {
+  auto o = getOutput().getType().getShape();
+  int64_t axis = getAxis();
+  int64_t outer = product(o.take_front(axis)), outInner = product(o.drop_front(axis)), offset = 0;
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    int64_t inner = product(getShapeOf(input.getType()).drop_front(axis));
+    call.call("qnn_rt::concat_slice_f32").operand(i).result().integers({outer, inner, outInner, offset});
+    offset += inner;
+  }
+  return success();
+}
+
+LogicalResult SoftmaxOp::buildKernelCall(KernelCall &call) {
+  auto in = getInput().getType().getShape();
+  int64_t axis = getAxis();
+  call.call("qnn_rt::softmax_f32").operand(0).result();
+  call.integers({product(in.take_front(axis)), in[axis], product(in.drop_front(axis + 1))});
+  return success();
+}
+
+LogicalResult ToFloatOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::to_float_i32").operand(0).result().integer(numElements(getInput()));
+  return success();
+}
+
+LogicalResult ScaleBiasOp::buildKernelCall(KernelCall &call) {
+  Builder b(getContext());
+  call.call("qnn_rt::scale_bias_i32").operand(0).table("scale", f32Table(b, getScale()));
+  call.table("bias", f32Table(b, getBias())).result();
+  ncs(call, getInput());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Binary operations
+//===----------------------------------------------------------------------===//
+
+LogicalResult BinarizeOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::binarize_f32").operand(0).result();
+  ncs(call, getInput());
+  return success();
+}
+
+LogicalResult BinaryConv2DOp::buildKernelCall(KernelCall &call) {
+  auto words = packedWords(*this, getWeight());
+  if (failed(words))
+    return failure();
+  call.call("qnn_rt::binary_conv2d").operand(0).table("bits", *words).scratch(u64(Builder(getContext()))).result();
+  conv2dParams(call, *this);
+  return success();
+}
+
+int64_t BinaryConv2DOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
+
+LogicalResult BinaryConv2DSignOp::buildKernelCall(KernelCall &call) {
+  auto words = packedWords(*this, getWeight());
+  if (failed(words))
+    return failure();
+  Builder b(getContext());
+  call.call("qnn_rt::binary_conv2d_sign").operand(0).table("bits", *words).scratch(u64(b));
+  call.table("low", i32Table(b, getLow())).table("high", i32Table(b, getHigh()));
+  call.table("descending", descendingTable(b, getDescending())).result();
+  conv2dParams(call, *this);
+  return success();
+}
+
+int64_t BinaryConv2DSignOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
+
+LogicalResult BinaryDenseOp::buildKernelCall(KernelCall &call) {
+  auto words = packedWords(*this, getWeight());
+  if (failed(words))
+    return failure();
+  auto in = getInput().getType().getShape();
+  call.call("qnn_rt::binary_dense").operand(0).table("bits", *words).scratch(u64(Builder(getContext()))).result();
+  call.integers({in[0], in[1], weightShape(getWeight())[0]});
+  return success();
+}
+
+int64_t BinaryDenseOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
+
+LogicalResult ThresholdOp::buildKernelCall(KernelCall &call) {
+  Builder b(getContext());
+  call.call("qnn_rt::threshold_i32").operand(0).table("low", i32Table(b, getLow()));
+  call.table("high", i32Table(b, getHigh())).table("descending", descendingTable(b, getDescending())).result();
+  ncs(call, getInput());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Low-bit operations
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeLevelsOp::buildKernelCall(KernelCall &call) {
+  auto thresholds = getThresholds();
+  int64_t channels = ncsOf(getInput().getType()).c;
+  call.call("qnn_rt::quantize_levels_f32").operand(0).table("thresholds", f32Table(Builder(getContext()), thresholds));
+  call.integer(thresholds.size() / channels).result().integer(getOutput().getType().getBits());
+  ncs(call, getInput());
+  return success();
+}
+
+LogicalResult ThresholdLevelsOp::buildKernelCall(KernelCall &call) {
+  Builder b(getContext());
+  auto thresholds = getThresholds();
+  int64_t channels = ncsOf(getInput().getType()).c;
+  call.call("qnn_rt::threshold_levels_i32").operand(0).table("thresholds", i32Table(b, thresholds));
+  call.integer(thresholds.size() / channels).table("descending", descendingTable(b, getDescending()));
+  call.result().integer(getOutput().getType().getBits());
+  ncs(call, getInput());
+  return success();
+}
+
+LogicalResult LevelsToFloatOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::levels_to_float").operand(0).integer(getInput().getType().getBits());
+  call.f32(getScale()).f32(getBias()).result();
+  ncs(call, getInput());
+  return success();
+}
+
+LogicalResult LevelsToBinaryOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::levels_to_binary").operand(0).result();
+  ncs(call, getInput());
+  return success();
+}
+
+LogicalResult BitserialConv2DOp::buildKernelCall(KernelCall &call) {
+  auto words = packedWords(*this, getWeight());
+  if (failed(words))
+    return failure();
+  call.call("qnn_rt::bitserial_conv2d").operand(0).integer(getInput().getType().getBits()).table("bits", *words);
+  call.integer(weightPlanes(getWeight())).scratch(u64(Builder(getContext()))).result();
+  conv2dParams(call, *this);
+  return success();
+}
+
+int64_t BitserialConv2DOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
+
+//===----------------------------------------------------------------------===//
+// 8-bit operations
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeLinearOp::buildKernelCall(KernelCall &call) {
+  bool isUnsigned = getOutput().getType().getElementType().isUnsignedInteger();
+  call.call("qnn_rt::quantize_linear").operand(0).result().integer(numElements(getInput())).f32(getScale());
+  call.integers({(int64_t)getZeroPoint(), isUnsigned ? 0 : -128, isUnsigned ? 255 : 127});
+  return success();
+}
+
+LogicalResult DequantizeLinearOp::buildKernelCall(KernelCall &call) {
+  Builder b(getContext());
+  auto in = getInput().getType().getShape();
+  int64_t c = getScale().size(), axis = c > 1 ? getAxis() : 0;
+  int64_t outer = c > 1 ? product(in.take_front(axis)) : numElements(getInput());
+  int64_t inner = c > 1 ? product(in.drop_front(axis + 1)) : 1;
+  SmallVector<int32_t> zeroPoints(getZeroPoint().begin(), getZeroPoint().end());
+  call.call("qnn_rt::dequantize_linear").operand(0).result().integers({outer, c, inner});
+  call.table("scale", f32Table(b, getScale())).table("zero_point", i32Table(b, zeroPoints));
+  return success();
+}
+
+LogicalResult QConv2DOp::buildKernelCall(KernelCall &call) {
+  Builder b(getContext());
+  SmallVector<int8_t> values;
+  for (const APInt &v : cast<DenseElementsAttr>(getWeight()).getValues<APInt>())
+    values.push_back(static_cast<int8_t>(v.getSExtValue()));
+  auto weights =
+      DenseElementsAttr::get(RankedTensorType::get({(int64_t)values.size()}, b.getI8Type()), ArrayRef<int8_t>(values));
+  call.call("qnn_rt::qconv2d").operand(0).table("weights", weights).scratch(b.getI16Type()).result();
+  call.integer(getInputZeroPoint());
+  conv2dParams(call, *this);
+  return success();
+}
+
+int64_t QConv2DOp::getScratchBytes(int64_t) {
+  auto w = cast<ShapedType>(getWeight().getType()).getShape();
+  auto o = getOutput().getType().getShape();
+  return qnn_rt::qconv2d_scratch_elements(w[1], w[2], w[3], o[2], o[3]) * 2;
+}
