@@ -4,6 +4,8 @@
 #include "passes/Accumulator.h"
 #include "passes/Passes.h"
 
+#include "qnn_runtime/binary_kernels.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Iterators.h"
@@ -118,11 +120,10 @@ std::optional<BinaryWeights> multiBitWeights(Value weight, int maxPlanes) {
     ++planes;
   if (planes == 1)
     return binaryWeights(weight, /*transpose=*/false);
-  const int64_t top = (int64_t(1) << planes) - 1;
   SmallVector<bool> negative;
   for (int64_t i = 0; i < planes; ++i)
     for (int64_t n : levels)
-      negative.push_back((((n + top) / 2) >> i & 1) == 0); // b_i = -1 where bit i of (n + top) / 2 is 0
+      negative.push_back(qnn_rt::weight_plane_negative(n, static_cast<int>(i), static_cast<int>(planes)));
   SmallVector<int64_t> planeShape = {planes};
   planeShape.append(shape.begin(), shape.end());
   result.bits = DenseElementsAttr::get(RankedTensorType::get(planeShape, IntegerType::get(weight.getContext(), 1)),
