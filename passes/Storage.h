@@ -20,7 +20,7 @@ inline int64_t product(llvm::ArrayRef<int64_t> dims) {
 /// The runtime's bit_plane_stride of a binary or levels tensor: words from
 /// one bit plane to the next, channels on axis 1.
 inline int64_t planeStrideWords(mlir::Type type) {
-  auto shape = qnn::getShapeOf(type);
+  auto shape = llvm::cast<mlir::ShapedType>(type).getShape();
   int64_t spatial = shape.size() > 2 ? product(shape.drop_front(2)) : 1;
   return qnn_rt::bit_plane_stride(shape[0], shape[1], spatial);
 }

@@ -7,6 +7,7 @@ include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/CommonTypeConstraints.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "dialects/qnn/QnnInterfaces.td"
+include "mlir/IR/BuiltinTypeInterfaces.td"
 
 def Qnn_Dialect : Dialect {
   let name = "qnn";
@@ -76,11 +77,15 @@ def Qnn_PackedBinaryWeightsAttr : Qnn_Attr<"PackedBinaryWeights", "packed_binary
   let assemblyFormat = "`<` `[` $shape `]` `,` $words `>`";
 }
 
-class Qnn_Type<string name, string typeMnemonic> : TypeDef<Qnn_Dialect, name> {
+class Qnn_Type<string name, string typeMnemonic, list<Trait> traits = []>
+    : TypeDef<Qnn_Dialect, name, traits> {
   let mnemonic = typeMnemonic;
 }
 
-def Qnn_BinaryTensorType : Qnn_Type<"BinaryTensor", "binary"> {
+// Both bit-packed types below are shaped types (ShapedTypeInterface):
+// ranked and static, with a logical element type that says which values
+// they hold (si2 for {-1, 0, +1}, ui<bits> for levels).
+def Qnn_BinaryTensorType : Qnn_Type<"BinaryTensor", "binary", [ShapedTypeInterface]> {
   let summary = "bit-packed tensor of values in {-1, 0, +1}";
   let description = [{
     A tensor whose elements are -1 or +1 (and 0 where ONNX's Sign(0) = 0 or
@@ -92,15 +97,17 @@ def Qnn_BinaryTensorType : Qnn_Type<"BinaryTensor", "binary"> {
   let parameters = (ins ArrayRefParameter<"int64_t">:$shape);
   let hasCustomAssemblyFormat = 1;
   let extraClassDeclaration = [{
-    int64_t getRank() const { return getShape().size(); }
-    int64_t getNumElements() const;
+    bool hasRank() const { return true; }
+    ::mlir::ShapedType cloneWith(std::optional<::llvm::ArrayRef<int64_t>> shape, ::mlir::Type elementType) const;
+    /// si2: the values -1, 0, +1.
+    ::mlir::Type getElementType() const;
   }];
 }
 
 def Qnn_BinaryTensor : Type<CPred<"::llvm::isa<::qnnc::qnn::BinaryTensorType>($_self)">,
                             "bit-packed binary tensor", "::qnnc::qnn::BinaryTensorType">;
 
-def Qnn_LevelsTensorType : Qnn_Type<"LevelsTensor", "levels"> {
+def Qnn_LevelsTensorType : Qnn_Type<"LevelsTensor", "levels", [ShapedTypeInterface]> {
   let summary = "tensor of unsigned k-bit levels stored as k bit planes";
   let description = [{
     A tensor whose elements are integers 0 .. 2^bits - 1 (the number of
@@ -113,6 +120,12 @@ def Qnn_LevelsTensorType : Qnn_Type<"LevelsTensor", "levels"> {
   let parameters = (ins ArrayRefParameter<"int64_t">:$shape, "unsigned":$bits);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    bool hasRank() const { return true; }
+    ::mlir::ShapedType cloneWith(std::optional<::llvm::ArrayRef<int64_t>> shape, ::mlir::Type elementType) const;
+    /// ui<bits>: the levels 0 .. 2^bits - 1.
+    ::mlir::Type getElementType() const;
+  }];
 }
 
 def Qnn_LevelsTensor : Type<CPred<"::llvm::isa<::qnnc::qnn::LevelsTensorType>($_self)">,

@@ -1,6 +1,7 @@
 #include "dialects/qnn/QnnDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
@@ -74,11 +75,25 @@ void BinaryTensorType::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
-int64_t BinaryTensorType::getNumElements() const {
-  int64_t n = 1;
-  for (int64_t d : getShape())
-    n *= d;
-  return n;
+Type BinaryTensorType::getElementType() const { return IntegerType::get(getContext(), 2, IntegerType::Signed); }
+
+ShapedType BinaryTensorType::cloneWith(std::optional<ArrayRef<int64_t>> shape, Type elementType) const {
+  auto dims = shape ? *shape : getShape();
+  if (elementType == getElementType())
+    return BinaryTensorType::get(getContext(), dims);
+  return RankedTensorType::get(dims, elementType);
+}
+
+Type LevelsTensorType::getElementType() const {
+  return IntegerType::get(getContext(), getBits(), IntegerType::Unsigned);
+}
+
+ShapedType LevelsTensorType::cloneWith(std::optional<ArrayRef<int64_t>> shape, Type elementType) const {
+  auto dims = shape ? *shape : getShape();
+  auto integer = llvm::dyn_cast<IntegerType>(elementType);
+  if (integer && integer.isUnsigned() && integer.getWidth() >= 1 && integer.getWidth() <= 8)
+    return LevelsTensorType::get(getContext(), dims, integer.getWidth());
+  return RankedTensorType::get(dims, elementType);
 }
 
 Type LevelsTensorType::parse(AsmParser &parser) {
@@ -107,30 +122,14 @@ LogicalResult LevelsTensorType::verify(function_ref<InFlightDiagnostic()> emitEr
   return success();
 }
 
-ArrayRef<int64_t> qnnc::qnn::getShapeOf(Type type) {
-  if (auto binary = dyn_cast<BinaryTensorType>(type))
-    return binary.getShape();
-  if (auto levels = dyn_cast<LevelsTensorType>(type))
-    return levels.getShape();
-  return cast<RankedTensorType>(type).getShape();
-}
-
-FailureOr<SmallVector<int64_t>> qnnc::qnn::broadcastShapes(ArrayRef<int64_t> a,
-                                                          ArrayRef<int64_t> b) {
-  size_t rank = std::max(a.size(), b.size());
-  SmallVector<int64_t> out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1)
-      return failure();
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
-
 //===----------------------------------------------------------------------===//
-// Verifiers
+// Result type inference and verification
+//
+// Ops whose result type follows from their operands and attributes infer
+// it (InferTypeOpAdaptor): the importer builds them without computing
+// shapes, and the verifier compares the declared type with the inferred
+// one. Errors are reported at the op's location; verify() keeps the rules
+// that are not about shapes.
 //===----------------------------------------------------------------------===//
 
 namespace {
@@ -144,96 +143,114 @@ std::string shapeString(ArrayRef<int64_t> shape) {
   return s;
 }
 
-LogicalResult expectShape(Operation *op, ArrayRef<int64_t> actual, ArrayRef<int64_t> expected) {
-  if (actual == expected)
-    return success();
-  return op->emitOpError() << "result shape " << shapeString(actual) << " does not match the expected "
-                           << shapeString(expected);
-}
+ArrayRef<int64_t> shapeOf(Value v) { return cast<ShapedType>(v.getType()).getShape(); }
 
-/// Checks stride/pad/dilation attributes of a 2-D window and computes the
-/// output spatial size.
-LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> inHW, ArrayRef<int64_t> kernel,
-                           ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                           ArrayRef<int64_t> dilations, SmallVectorImpl<int64_t> &outHW) {
+using Loc = std::optional<Location>;
+
+/// Output size of a 2-D window (convolution or pooling) after checking its
+/// attributes.
+FailureOr<SmallVector<int64_t>> windowOutput(Loc loc, ArrayRef<int64_t> inHW, ArrayRef<int64_t> kernel,
+                                             ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                             ArrayRef<int64_t> dilations) {
   if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
-    return op->emitOpError("expects 2 kernel sizes, strides and dilations and 4 pads");
-  for (int i = 0; i < 2; ++i) {
+    return emitOptionalError(loc, "expects 2 kernel sizes, strides and dilations and 4 pads");
+  for (int i = 0; i < 2; ++i)
     if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1)
-      return op->emitOpError("kernel sizes, strides and dilations must be >= 1");
-  }
-  for (int64_t p : pads)
-    if (p < 0)
-      return op->emitOpError("pads must be >= 0");
+      return emitOptionalError(loc, "kernel sizes, strides and dilations must be >= 1");
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return emitOptionalError(loc, "pads must be >= 0");
+  SmallVector<int64_t> out;
   for (int i = 0; i < 2; ++i) {
-    if (pads[i] >= dilations[i] * (kernel[i] - 1) + 1 || pads[i + 2] >= dilations[i] * (kernel[i] - 1) + 1)
-      return op->emitOpError("pads must be smaller than the dilated kernel");
+    int64_t span = dilations[i] * (kernel[i] - 1) + 1;
+    if (pads[i] >= span || pads[i + 2] >= span)
+      return emitOptionalError(loc, "pads must be smaller than the dilated kernel");
     int64_t o = windowOutputSize(inHW[i], kernel[i], strides[i], pads[i], pads[i + 2], dilations[i]);
     if (o < 1)
-      return op->emitOpError("the window does not fit in the padded input");
-    outHW.push_back(o);
+      return emitOptionalError(loc, "the window does not fit in the padded input");
+    out.push_back(o);
   }
+  return out;
+}
+
+/// [N, O, OH, OW] of a convolution of NCHW `in` by OIHW `w`.
+FailureOr<SmallVector<int64_t>> convOutput(Loc loc, ArrayRef<int64_t> in, ArrayRef<int64_t> w,
+                                           ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                           ArrayRef<int64_t> dilations, int64_t group) {
+  if (in.size() != 4 || w.size() != 4)
+    return emitOptionalError(loc, "expects a rank-4 input (NCHW) and rank-4 weights (OIHW)");
+  if (group < 1 || in[1] % group != 0 || w[0] % group != 0)
+    return emitOptionalError(loc, "group ", group, " must divide the ", in[1], " input channels and the ", w[0],
+                             " output channels");
+  if (w[1] * group != in[1])
+    return emitOptionalError(loc, "weights have ", w[1], " input channels per group, expected ", in[1] / group);
+  auto hw = windowOutput(loc, in.drop_front(2), w.drop_front(2), strides, pads, dilations);
+  if (failed(hw))
+    return failure();
+  return SmallVector<int64_t>{in[0], w[0], (*hw)[0], (*hw)[1]};
+}
+
+/// [N, C, OH, OW] of a pooling window over NCHW `in`.
+FailureOr<SmallVector<int64_t>> poolOutput(Loc loc, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
+                                           ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                           ArrayRef<int64_t> dilations) {
+  if (in.size() != 4)
+    return emitOptionalError(loc, "expects a rank-4 input (NCHW)");
+  auto hw = windowOutput(loc, in.drop_front(2), kernel, strides, pads, dilations);
+  if (failed(hw))
+    return failure();
+  return SmallVector<int64_t>{in[0], in[1], (*hw)[0], (*hw)[1]};
+}
+
+/// One inferred result: a tensor of `element`, or failure.
+LogicalResult inferTensor(FailureOr<SmallVector<int64_t>> shape, Type element, SmallVectorImpl<Type> &types) {
+  if (failed(shape))
+    return failure();
+  types.push_back(RankedTensorType::get(*shape, element));
   return success();
 }
 
-LogicalResult verifyConv(Operation *op, ArrayRef<int64_t> in, ArrayRef<int64_t> w,
-                         ArrayRef<int64_t> out, ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                         ArrayRef<int64_t> dilations, int64_t group) {
-  if (in.size() != 4 || w.size() != 4)
-    return op->emitOpError("expects a rank-4 input (NCHW) and rank-4 weights (OIHW)");
-  if (group < 1 || in[1] % group != 0 || w[0] % group != 0)
-    return op->emitOpError() << "group " << group << " must divide the " << in[1]
-                             << " input channels and the " << w[0] << " output channels";
-  if (w[1] * group != in[1])
-    return op->emitOpError() << "weights have " << w[1] << " input channels per group, expected "
-                             << in[1] / group;
-  SmallVector<int64_t> hw;
-  if (failed(verifyWindow(op, in.drop_front(2), w.drop_front(2), strides, pads, dilations, hw)))
-    return failure();
-  return expectShape(op, out, {in[0], w[0], hw[0], hw[1]});
-}
+Type f32(MLIRContext *ctx) { return Float32Type::get(ctx); }
+Type i32(MLIRContext *ctx) { return IntegerType::get(ctx, 32); }
 
-} // namespace
-
-LogicalResult Conv2DOp::verify() {
-  auto w = getWeight().getType().getShape();
-  if (getBias() && getBias().getType().getShape() != ArrayRef<int64_t>{w[0]})
-    return emitOpError("bias must have one element per output channel");
-  return verifyConv(*this, getInput().getType().getShape(), w, getOutput().getType().getShape(),
-                    getStrides(), getPads(), getDilations(), getGroup());
+/// Channels on axis 1: rank >= 2.
+LogicalResult expectChannels(Loc loc, ArrayRef<int64_t> shape) {
+  if (shape.size() < 2)
+    return emitOptionalError(loc, "expects an input of rank >= 2 (channels on axis 1)");
+  return success();
 }
 
 /// The logical shape of +-1 weights, stored as i1 or packed.
-static FailureOr<ArrayRef<int64_t>> binaryWeightShape(Operation *op, Attribute weight) {
+FailureOr<ArrayRef<int64_t>> binaryWeightShape(Loc loc, Attribute weight) {
   if (auto packed = dyn_cast<PackedBinaryWeightsAttr>(weight)) {
     auto shape = packed.getShape();
     if (shape.size() < 2 || shape.size() > 5 || llvm::any_of(shape, [](int64_t d) { return d < 1; }))
-      return op->emitOpError("packed weights need a shape [O, K], [O, Cg, KH, KW] or [m, O, Cg, KH, KW]");
+      return emitOptionalError(loc, "packed weights need a shape [O, K], [O, Cg, KH, KW] or [m, O, Cg, KH, KW]");
     auto k = kernelShape(weight);
     int64_t kh = k.size() == 4 ? k[2] : 1, kw = k.size() == 4 ? k[3] : 1;
     int64_t expected = qnn_rt::binary_weight_halves(weightPlanes(weight), k[0], kh, kw, k[1]);
     if (!packed.getWords().getElementType().isInteger(32) || packed.getWords().getNumElements() != expected)
-      return op->emitOpError() << "packed weights of shape " << shapeString(shape) << " need " << expected
-                               << " 32-bit words";
+      return emitOptionalError(loc, "packed weights of shape ", shapeString(shape), " need ", expected,
+                               " 32-bit words");
     return shape;
   }
-  auto elements = cast<ElementsAttr>(weight);
-  if (!elements.getElementType().isInteger(1))
-    return op->emitOpError("weight must hold i1 elements (true = -1)");
+  auto elements = dyn_cast<ElementsAttr>(weight);
+  if (!elements || !elements.getElementType().isInteger(1))
+    return emitOptionalError(loc, "weight must hold i1 elements (true = -1)");
   return cast<ShapedType>(elements.getType()).getShape();
 }
 
-LogicalResult BinaryConv2DOp::verify() {
-  auto wShape = binaryWeightShape(*this, getWeight());
-  if (failed(wShape))
+/// The convolution output of a binary or bit-serial op with +-1 weights.
+template <class Adaptor>
+FailureOr<SmallVector<int64_t>> binaryConvOutput(Loc loc, Adaptor a) {
+  if (failed(binaryWeightShape(loc, a.getWeight())))
     return failure();
-  return verifyConv(*this, getInput().getType().getShape(), *wShape, getOutput().getType().getShape(),
-                    getStrides(), getPads(), getDilations(), getGroup());
+  return convOutput(loc, shapeOf(a.getInput()), kernelShape(a.getWeight()), a.getStrides(), a.getPads(),
+                    a.getDilations(), static_cast<int64_t>(a.getGroup()));
 }
 
 /// low <= high per channel, one entry per channel of `shape` (axis 1).
-static LogicalResult verifyThresholds(Operation *op, ArrayRef<int64_t> shape, ArrayRef<int32_t> low,
-                                      ArrayRef<int32_t> high, ArrayRef<bool> descending) {
+LogicalResult verifyThresholds(Operation *op, ArrayRef<int64_t> shape, ArrayRef<int32_t> low, ArrayRef<int32_t> high,
+                               ArrayRef<bool> descending) {
   size_t c = shape[1];
   if (low.size() != c || high.size() != c || descending.size() != c)
     return op->emitOpError() << "low, high and descending must have " << c << " entries, one per channel";
@@ -243,206 +260,9 @@ static LogicalResult verifyThresholds(Operation *op, ArrayRef<int64_t> shape, Ar
   return success();
 }
 
-LogicalResult BinaryConv2DSignOp::verify() {
-  auto wShape = binaryWeightShape(*this, getWeight());
-  auto out = getOutput().getType().getShape();
-  if (failed(wShape) || failed(verifyConv(*this, getInput().getType().getShape(), *wShape, out, getStrides(),
-                                          getPads(), getDilations(), getGroup())))
-    return failure();
-  return verifyThresholds(*this, out, getLow(), getHigh(), getDescending());
-}
-
-LogicalResult BinaryDenseOp::verify() {
-  auto wShape = binaryWeightShape(*this, getWeight());
-  if (failed(wShape))
-    return failure();
-  auto w = *wShape;
-  auto in = getInput().getType().getShape();
-  if (in.size() != 2 || w.size() != 2)
-    return emitOpError("expects a rank-2 input [N, K] and rank-2 weights [O, K]");
-  if (in[1] != w[1])
-    return emitOpError() << "input has " << in[1] << " features but weights expect " << w[1];
-  return expectShape(*this, getOutput().getType().getShape(), {in[0], w[0]});
-}
-
-LogicalResult GemmOp::verify() {
-  auto a = getA().getType().getShape(), b = getB().getType().getShape();
-  if (a.size() != 2 || b.size() != 2)
-    return emitOpError("expects rank-2 A and B");
-  int64_t m = getTransA() ? a[1] : a[0], k = getTransA() ? a[0] : a[1];
-  int64_t kb = getTransB() ? b[1] : b[0], n = getTransB() ? b[0] : b[1];
-  if (k != kb)
-    return emitOpError() << "inner dimensions differ: " << k << " vs " << kb;
-  if (getC() && failed(broadcastShapes(getC().getType().getShape(), {m, n})))
-    return emitOpError() << "C of shape " << shapeString(getC().getType().getShape())
-                         << " does not broadcast to " << shapeString({m, n});
-  if (getC() && getC().getType().getRank() > 2)
-    return emitOpError("C must have rank <= 2");
-  return expectShape(*this, getOutput().getType().getShape(), {m, n});
-}
-
-LogicalResult BatchNormOp::verify() {
-  auto in = getInput().getType().getShape();
-  if (in.size() < 2)
-    return emitOpError("expects an input of rank >= 2 (channels on axis 1)");
-  for (Value v : {getScale(), getBias(), getMean(), getVariance()})
-    if (cast<RankedTensorType>(v.getType()).getShape() != ArrayRef<int64_t>{in[1]})
-      return emitOpError() << "scale, bias, mean and variance must have shape [" << in[1] << "]";
-  return expectShape(*this, getOutput().getType().getShape(), in);
-}
-
-static LogicalResult verifyBroadcast(Operation *op, ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
-                                     ArrayRef<int64_t> out) {
-  auto shape = broadcastShapes(lhs, rhs);
-  if (failed(shape))
-    return op->emitOpError() << "operand shapes " << shapeString(lhs) << " and " << shapeString(rhs)
-                             << " do not broadcast";
-  return expectShape(op, out, *shape);
-}
-
-#define QNN_BROADCAST_VERIFIER(OP)                                                         \
-  LogicalResult OP::verify() {                                                             \
-    return verifyBroadcast(*this, getLhs().getType().getShape(), getRhs().getType().getShape(), \
-                           getOutput().getType().getShape());                              \
-  }
-QNN_BROADCAST_VERIFIER(AddOp)
-QNN_BROADCAST_VERIFIER(SubOp)
-QNN_BROADCAST_VERIFIER(MulOp)
-QNN_BROADCAST_VERIFIER(PReluOp)
-#undef QNN_BROADCAST_VERIFIER
-
-static LogicalResult verifyPool(Operation *op, ArrayRef<int64_t> in, ArrayRef<int64_t> out,
-                                ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                                ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations) {
-  if (in.size() != 4)
-    return op->emitOpError("expects a rank-4 input (NCHW)");
-  SmallVector<int64_t> hw;
-  if (failed(verifyWindow(op, in.drop_front(2), kernel, strides, pads, dilations, hw)))
-    return failure();
-  return expectShape(op, out, {in[0], in[1], hw[0], hw[1]});
-}
-
-LogicalResult MaxPoolOp::verify() {
-  if (getInput().getType() .getElementType() != getOutput().getType().getElementType())
-    return emitOpError("input and result element types differ");
-  return verifyPool(*this, getInput().getType().getShape(), getOutput().getType().getShape(),
-                    getKernel(), getStrides(), getPads(), getDilations());
-}
-
-LogicalResult AvgPoolOp::verify() {
-  return verifyPool(*this, getInput().getType().getShape(), getOutput().getType().getShape(),
-                    getKernel(), getStrides(), getPads(), {1, 1});
-}
-
-LogicalResult GlobalAvgPoolOp::verify() {
-  auto in = getInput().getType().getShape();
-  if (in.size() != 4)
-    return emitOpError("expects a rank-4 input (NCHW)");
-  return expectShape(*this, getOutput().getType().getShape(), {in[0], in[1], 1, 1});
-}
-
-LogicalResult ReshapeOp::verify() {
-  if (getInput().getType().getNumElements() != getOutput().getType().getNumElements())
-    return emitOpError() << "cannot reshape " << getInput().getType().getNumElements()
-                         << " elements into " << getOutput().getType().getNumElements();
-  return success();
-}
-
-LogicalResult PadOp::verify() {
-  auto in = getInput().getType().getShape();
-  auto p = getPads();
-  if (in.size() != 4 || p.size() != 4)
-    return emitOpError("expects a rank-4 input and 4 pads (top, left, bottom, right)");
-  if (llvm::any_of(p, [](int64_t v) { return v < 0; }))
-    return emitOpError("pads must be >= 0");
-  return expectShape(*this, getOutput().getType().getShape(),
-                     {in[0], in[1], in[2] + p[0] + p[2], in[3] + p[1] + p[3]});
-}
-
-LogicalResult TransposeOp::verify() {
-  auto in = getInput().getType().getShape();
-  auto perm = getPerm();
-  if (perm.size() != in.size())
-    return emitOpError("perm must have one entry per dimension");
-  SmallVector<int64_t> out;
-  SmallVector<bool> seen(in.size(), false);
-  for (int64_t p : perm) {
-    if (p < 0 || p >= (int64_t)in.size() || seen[p])
-      return emitOpError("perm must be a permutation of the dimensions");
-    seen[p] = true;
-    out.push_back(in[p]);
-  }
-  return expectShape(*this, getOutput().getType().getShape(), out);
-}
-
-LogicalResult ConcatOp::verify() {
-  if (getInputs().empty())
-    return emitOpError("needs at least one input");
-  auto first = cast<RankedTensorType>(getInputs().front().getType()).getShape();
-  int64_t axis = getAxis();
-  if (axis < 0 || axis >= (int64_t)first.size())
-    return emitOpError() << "axis " << axis << " is out of range for rank " << first.size();
-  SmallVector<int64_t> out(first);
-  out[axis] = 0;
-  for (Value v : getInputs()) {
-    auto s = cast<RankedTensorType>(v.getType()).getShape();
-    if (s.size() != first.size())
-      return emitOpError("inputs must have the same rank");
-    for (size_t i = 0; i < s.size(); ++i)
-      if ((int64_t)i != axis && s[i] != first[i])
-        return emitOpError() << "inputs differ in dimension " << i;
-    out[axis] += s[axis];
-  }
-  return expectShape(*this, getOutput().getType().getShape(), out);
-}
-
-LogicalResult SoftmaxOp::verify() {
-  if (getAxis() < 0 || getAxis() >= getInput().getType().getRank())
-    return emitOpError() << "axis " << getAxis() << " is out of range";
-  return success();
-}
-
-LogicalResult ToFloatOp::verify() {
-  return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
-}
-
-LogicalResult ScaleBiasOp::verify() {
-  auto in = getInput().getType().getShape();
-  if (in.size() < 2)
-    return emitOpError("expects an input of rank >= 2 (channels on axis 1)");
-  if ((int64_t)getScale().size() != in[1] || (int64_t)getBias().size() != in[1])
-    return emitOpError() << "scale and bias must have " << in[1] << " entries, one per channel";
-  return expectShape(*this, getOutput().getType().getShape(), in);
-}
-
-LogicalResult BinarizeOp::verify() {
-  return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
-}
-
-LogicalResult ThresholdOp::verify() {
-  auto in = getInput().getType().getShape();
-  if (in.size() < 2)
-    return emitOpError("expects an input of rank >= 2 (channels on axis 1)");
-  if (failed(verifyThresholds(*this, in, getLow(), getHigh(), getDescending())))
-    return failure();
-  return expectShape(*this, getOutput().getType().getShape(), in);
-}
-
-LogicalResult MultiThresholdOp::verify() {
-  auto in = getInput().getType().getShape(), t = getThresholds().getType().getShape();
-  if (in.size() < 2)
-    return emitOpError("expects an input of rank >= 2 (channels on axis 1)");
-  if (t.size() != 2 || (t[0] != 1 && t[0] != in[1]))
-    return emitOpError() << "thresholds of shape " << shapeString(t) << " must be [" << in[1] << ", T] or [1, T]";
-  if (t[1] < 1 || t[1] > 255)
-    return emitOpError() << "the number of thresholds per channel must be 1 to 255, not " << t[1];
-  return expectShape(*this, getOutput().getType().getShape(), in);
-}
-
 /// `count` thresholds per channel of `shape` (axis 1), which the levels
 /// type's bits can count.
-static LogicalResult verifyLevelThresholds(Operation *op, ArrayRef<int64_t> shape, size_t count,
-                                           LevelsTensorType levels) {
+LogicalResult verifyLevelThresholds(Operation *op, ArrayRef<int64_t> shape, size_t count, LevelsTensorType levels) {
   if (shape.size() < 2)
     return op->emitOpError("expects an input of rank >= 2 (channels on axis 1)");
   if (count == 0 || count % shape[1] != 0)
@@ -452,12 +272,247 @@ static LogicalResult verifyLevelThresholds(Operation *op, ArrayRef<int64_t> shap
   if (perChannel > (int64_t(1) << levels.getBits()) - 1)
     return op->emitOpError() << perChannel << " thresholds per channel do not fit in " << levels.getBits()
                              << " bits";
-  return expectShape(op, levels.getShape(), shape);
+  if (levels.getShape() != shape)
+    return op->emitOpError() << "result shape " << shapeString(levels.getShape()) << " differs from the input's "
+                             << shapeString(shape);
+  return success();
 }
 
+/// The range of an 8-bit element type.
+std::pair<int64_t, int64_t> int8Range(Type element) {
+  return element.isUnsignedInteger() ? std::pair<int64_t, int64_t>{0, 255} : std::pair<int64_t, int64_t>{-128, 127};
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Float operations
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto w = shapeOf(a.getWeight());
+  if (a.getBias() && (w.empty() || shapeOf(a.getBias()) != ArrayRef<int64_t>{w[0]}))
+    return emitOptionalError(loc, "bias must have one element per output channel");
+  return inferTensor(convOutput(loc, shapeOf(a.getInput()), w, a.getStrides(), a.getPads(), a.getDilations(),
+                                static_cast<int64_t>(a.getGroup())),
+                     f32(ctx), types);
+}
+
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto as = shapeOf(a.getA()), bs = shapeOf(a.getB());
+  if (as.size() != 2 || bs.size() != 2)
+    return emitOptionalError(loc, "expects rank-2 A and B");
+  bool ta = a.getTransA(), tb = a.getTransB();
+  int64_t m = ta ? as[1] : as[0], k = ta ? as[0] : as[1], kb = tb ? bs[1] : bs[0], n = tb ? bs[0] : bs[1];
+  if (k != kb)
+    return emitOptionalError(loc, "inner dimensions differ: ", k, " vs ", kb);
+  if (a.getC()) {
+    auto cs = shapeOf(a.getC());
+    SmallVector<int64_t> out;
+    if (cs.size() > 2)
+      return emitOptionalError(loc, "C must have rank <= 2");
+    if (!OpTrait::util::getBroadcastedShape(cs, {m, n}, out) || out != ArrayRef<int64_t>{m, n})
+      return emitOptionalError(loc, "C of shape ", shapeString(cs), " does not broadcast to ", shapeString({m, n}));
+  }
+  types.push_back(RankedTensorType::get({m, n}, f32(ctx)));
+  return success();
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput());
+  if (failed(expectChannels(loc, in)))
+    return failure();
+  for (Value v : {a.getScale(), a.getBias(), a.getMean(), a.getVariance()})
+    if (shapeOf(v) != ArrayRef<int64_t>{in[1]})
+      return emitOptionalError(loc, "scale, bias, mean and variance must have shape [", in[1], "]");
+  types.push_back(a.getInput().getType());
+  return success();
+}
+
+/// Numpy broadcasting of lhs and rhs (upstream's broadcast rule).
+template <class Adaptor>
+static LogicalResult inferBroadcast(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  SmallVector<int64_t> out;
+  auto l = shapeOf(a.getLhs()), r = shapeOf(a.getRhs());
+  if (!OpTrait::util::getBroadcastedShape(l, r, out))
+    return emitOptionalError(loc, "operand shapes ", shapeString(l), " and ", shapeString(r), " do not broadcast");
+  types.push_back(RankedTensorType::get(out, f32(ctx)));
+  return success();
+}
+
+#define QNN_BROADCAST_INFERENCE(OP)                                                                                  \
+  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {          \
+    return inferBroadcast(ctx, loc, a, types);                                                                       \
+  }
+QNN_BROADCAST_INFERENCE(AddOp)
+QNN_BROADCAST_INFERENCE(SubOp)
+QNN_BROADCAST_INFERENCE(MulOp)
+QNN_BROADCAST_INFERENCE(PReluOp)
+#undef QNN_BROADCAST_INFERENCE
+
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  return inferTensor(poolOutput(loc, shapeOf(a.getInput()), a.getKernel(), a.getStrides(), a.getPads(),
+                                a.getDilations()),
+                     cast<ShapedType>(a.getInput().getType()).getElementType(), types);
+}
+
+LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  return inferTensor(poolOutput(loc, shapeOf(a.getInput()), a.getKernel(), a.getStrides(), a.getPads(), {1, 1}),
+                     f32(ctx), types);
+}
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput());
+  if (in.size() != 4)
+    return emitOptionalError(loc, "expects a rank-4 input (NCHW)");
+  types.push_back(RankedTensorType::get({in[0], in[1], 1, 1}, f32(ctx)));
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (getInput().getType().getNumElements() != getOutput().getType().getNumElements())
+    return emitOpError() << "cannot reshape " << getInput().getType().getNumElements() << " elements into "
+                         << getOutput().getType().getNumElements();
+  return success();
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput());
+  auto p = a.getPads();
+  if (in.size() != 4 || p.size() != 4)
+    return emitOptionalError(loc, "expects a rank-4 input and 4 pads (top, left, bottom, right)");
+  if (llvm::any_of(p, [](int64_t v) { return v < 0; }))
+    return emitOptionalError(loc, "pads must be >= 0");
+  types.push_back(RankedTensorType::get({in[0], in[1], in[2] + p[0] + p[2], in[3] + p[1] + p[3]}, f32(ctx)));
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput());
+  auto perm = a.getPerm();
+  if (perm.size() != in.size())
+    return emitOptionalError(loc, "perm must have one entry per dimension");
+  SmallVector<int64_t> out;
+  SmallVector<bool> seen(in.size(), false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= (int64_t)in.size() || seen[p])
+      return emitOptionalError(loc, "perm must be a permutation of the dimensions");
+    seen[p] = true;
+    out.push_back(in[p]);
+  }
+  types.push_back(RankedTensorType::get(out, f32(ctx)));
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  if (a.getInputs().empty())
+    return emitOptionalError(loc, "needs at least one input");
+  auto first = shapeOf(a.getInputs().front());
+  int64_t axis = a.getAxis();
+  if (axis < 0 || axis >= (int64_t)first.size())
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ", first.size());
+  SmallVector<int64_t> out(first);
+  out[axis] = 0;
+  for (Value v : a.getInputs()) {
+    auto s = shapeOf(v);
+    if (s.size() != first.size())
+      return emitOptionalError(loc, "inputs must have the same rank");
+    for (size_t i = 0; i < s.size(); ++i)
+      if ((int64_t)i != axis && s[i] != first[i])
+        return emitOptionalError(loc, "inputs differ in dimension ", i);
+    out[axis] += s[axis];
+  }
+  types.push_back(RankedTensorType::get(out, f32(ctx)));
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (getAxis() < 0 || getAxis() >= getInput().getType().getRank())
+    return emitOpError() << "axis " << getAxis() << " is out of range";
+  return success();
+}
+
+LogicalResult ToFloatOp::inferReturnTypes(MLIRContext *ctx, Loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  types.push_back(RankedTensorType::get(shapeOf(a.getInput()), f32(ctx)));
+  return success();
+}
+
+LogicalResult ScaleBiasOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput());
+  if (failed(expectChannels(loc, in)))
+    return failure();
+  if ((int64_t)a.getScale().size() != in[1] || (int64_t)a.getBias().size() != in[1])
+    return emitOptionalError(loc, "scale and bias must have ", in[1], " entries, one per channel");
+  types.push_back(RankedTensorType::get(in, f32(ctx)));
+  return success();
+}
+
+LogicalResult MultiThresholdOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput()), t = shapeOf(a.getThresholds());
+  if (failed(expectChannels(loc, in)))
+    return failure();
+  if (t.size() != 2 || (t[0] != 1 && t[0] != in[1]))
+    return emitOptionalError(loc, "thresholds of shape ", shapeString(t), " must be [", in[1], ", T] or [1, T]");
+  if (t[1] < 1 || t[1] > 255)
+    return emitOptionalError(loc, "the number of thresholds per channel must be 1 to 255, not ", t[1]);
+  types.push_back(a.getInput().getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Binary operations
+
+LogicalResult BinarizeOp::inferReturnTypes(MLIRContext *ctx, Loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  types.push_back(BinaryTensorType::get(ctx, shapeOf(a.getInput())));
+  return success();
+}
+
+LogicalResult BinaryConv2DOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  return inferTensor(binaryConvOutput(loc, a), i32(ctx), types);
+}
+
+LogicalResult BinaryConv2DSignOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                   SmallVectorImpl<Type> &types) {
+  auto out = binaryConvOutput(loc, a);
+  if (failed(out))
+    return failure();
+  types.push_back(BinaryTensorType::get(ctx, *out));
+  return success();
+}
+
+LogicalResult BinaryConv2DSignOp::verify() {
+  return verifyThresholds(*this, getOutput().getType().getShape(), getLow(), getHigh(), getDescending());
+}
+
+LogicalResult BinaryDenseOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto w = binaryWeightShape(loc, a.getWeight());
+  if (failed(w))
+    return failure();
+  auto in = shapeOf(a.getInput());
+  if (in.size() != 2 || w->size() != 2)
+    return emitOptionalError(loc, "expects a rank-2 input [N, K] and rank-2 weights [O, K]");
+  if (in[1] != (*w)[1])
+    return emitOptionalError(loc, "input has ", in[1], " features but weights expect ", (*w)[1]);
+  types.push_back(RankedTensorType::get({in[0], (*w)[0]}, i32(ctx)));
+  return success();
+}
+
+LogicalResult ThresholdOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput());
+  if (failed(expectChannels(loc, in)))
+    return failure();
+  types.push_back(BinaryTensorType::get(ctx, in));
+  return success();
+}
+
+LogicalResult ThresholdOp::verify() {
+  return verifyThresholds(*this, getInput().getType().getShape(), getLow(), getHigh(), getDescending());
+}
+
+//===----------------------------------------------------------------------===//
+// Low-bit operations
+
 LogicalResult QuantizeLevelsOp::verify() {
-  return verifyLevelThresholds(*this, getInput().getType().getShape(), getThresholds().size(),
-                               getOutput().getType());
+  return verifyLevelThresholds(*this, getInput().getType().getShape(), getThresholds().size(), getOutput().getType());
 }
 
 LogicalResult ThresholdLevelsOp::verify() {
@@ -469,31 +524,30 @@ LogicalResult ThresholdLevelsOp::verify() {
   return success();
 }
 
-LogicalResult LevelsToFloatOp::verify() {
-  return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
+LogicalResult LevelsToFloatOp::inferReturnTypes(MLIRContext *ctx, Loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  types.push_back(RankedTensorType::get(shapeOf(a.getInput()), f32(ctx)));
+  return success();
 }
 
-LogicalResult LevelsToBinaryOp::verify() {
-  if (getInput().getType().getBits() != 1)
-    return emitOpError("expects 1-bit levels");
-  return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
+LogicalResult LevelsToBinaryOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  if (cast<LevelsTensorType>(a.getInput().getType()).getBits() != 1)
+    return emitOptionalError(loc, "expects 1-bit levels");
+  types.push_back(BinaryTensorType::get(ctx, shapeOf(a.getInput())));
+  return success();
 }
 
-LogicalResult BitserialConv2DOp::verify() {
-  if (failed(binaryWeightShape(*this, getWeight())))
+LogicalResult BitserialConv2DOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                  SmallVectorImpl<Type> &types) {
+  if (failed(binaryWeightShape(loc, a.getWeight())))
     return failure();
-  int64_t planes = weightPlanes(getWeight());
+  int64_t planes = weightPlanes(a.getWeight());
   if (planes < 1 || planes > 8)
-    return emitOpError() << "weights have 1 to 8 bit planes, not " << planes;
-  return verifyConv(*this, getInput().getType().getShape(), kernelShape(getWeight()),
-                    getOutput().getType().getShape(),
-                    getStrides(), getPads(), getDilations(), getGroup());
+    return emitOptionalError(loc, "weights have 1 to 8 bit planes, not ", planes);
+  return inferTensor(binaryConvOutput(loc, a), i32(ctx), types);
 }
 
-/// The range of an 8-bit element type.
-static std::pair<int64_t, int64_t> int8Range(Type element) {
-  return element.isUnsignedInteger() ? std::pair<int64_t, int64_t>{0, 255} : std::pair<int64_t, int64_t>{-128, 127};
-}
+//===----------------------------------------------------------------------===//
+// 8-bit operations
 
 LogicalResult QuantizeLinearOp::verify() {
   float scale = getScale().convertToFloat();
@@ -502,17 +556,23 @@ LogicalResult QuantizeLinearOp::verify() {
   auto [lo, hi] = int8Range(getOutput().getType().getElementType());
   if ((int64_t)getZeroPoint() < lo || (int64_t)getZeroPoint() > hi)
     return emitOpError() << "zero point " << getZeroPoint() << " is outside [" << lo << ", " << hi << "]";
-  return expectShape(*this, getOutput().getType().getShape(), getInput().getType().getShape());
+  if (getOutput().getType().getShape() != getInput().getType().getShape())
+    return emitOpError() << "result shape " << shapeString(getOutput().getType().getShape())
+                         << " differs from the input's " << shapeString(getInput().getType().getShape());
+  return success();
 }
 
-LogicalResult DequantizeLinearOp::verify() {
-  auto in = getInput().getType().getShape();
-  size_t n = getScale().size();
-  if (n == 0 || getZeroPoint().size() != n)
-    return emitOpError("scale and zero_point must have the same, non-zero number of entries");
-  if (n > 1 && (getAxis() < 0 || getAxis() >= (int64_t)in.size() || in[getAxis()] != (int64_t)n))
-    return emitOpError() << n << " scales do not match axis " << getAxis() << " of the input";
-  return expectShape(*this, getOutput().getType().getShape(), in);
+LogicalResult DequantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                   SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput());
+  size_t n = a.getScale().size();
+  int64_t axis = a.getAxis();
+  if (n == 0 || a.getZeroPoint().size() != n)
+    return emitOptionalError(loc, "scale and zero_point must have the same, non-zero number of entries");
+  if (n > 1 && (axis < 0 || axis >= (int64_t)in.size() || in[axis] != (int64_t)n))
+    return emitOptionalError(loc, n, " scales do not match axis ", axis, " of the input");
+  types.push_back(RankedTensorType::get(in, f32(ctx)));
+  return success();
 }
 
 OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {
@@ -535,13 +595,15 @@ OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {
   return DenseElementsAttr::get(getOutput().getType(), ArrayRef<float>(out));
 }
 
-LogicalResult QConv2DOp::verify() {
-  auto w = cast<ShapedType>(getWeight().getType());
-  if (!w.getElementType().isInteger(8))
-    return emitOpError("weight must hold 8-bit integers");
-  auto [lo, hi] = int8Range(getInput().getType().getElementType());
-  if ((int64_t)getInputZeroPoint() < lo || (int64_t)getInputZeroPoint() > hi)
-    return emitOpError() << "input zero point " << getInputZeroPoint() << " is outside [" << lo << ", " << hi << "]";
-  return verifyConv(*this, getInput().getType().getShape(), w.getShape(), getOutput().getType().getShape(),
-                    getStrides(), getPads(), getDilations(), getGroup());
+LogicalResult QConv2DOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto w = dyn_cast<ElementsAttr>(a.getWeight());
+  if (!w || !w.getElementType().isInteger(8))
+    return emitOptionalError(loc, "weight must hold 8-bit integers");
+  auto [lo, hi] = int8Range(cast<ShapedType>(a.getInput().getType()).getElementType());
+  int64_t zeroPoint = a.getInputZeroPoint();
+  if (zeroPoint < lo || zeroPoint > hi)
+    return emitOptionalError(loc, "input zero point ", zeroPoint, " is outside [", lo, ", ", hi, "]");
+  return inferTensor(convOutput(loc, shapeOf(a.getInput()), cast<ShapedType>(w.getType()).getShape(), a.getStrides(),
+                                a.getPads(), a.getDilations(), static_cast<int64_t>(a.getGroup())),
+                     i32(ctx), types);
 }

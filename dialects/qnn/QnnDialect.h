@@ -37,10 +37,6 @@ inline int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
   return (padded - span) / stride + 1;
 }
 
-/// Numpy broadcast of two shapes; failure when they are incompatible.
-mlir::FailureOr<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
-                                                            llvm::ArrayRef<int64_t> b);
-
 /// The logical shape of weights: a tensor type, i1 elements or packed
 /// binary weights.
 inline llvm::ArrayRef<int64_t> weightShape(mlir::Attribute weight) {
@@ -67,8 +63,6 @@ int64_t weightPlanes(Weight weight) {
   return shape.size() == 5 ? shape[0] : 1;
 }
 
-/// Shape of an operand that is either a ranked tensor or a binary tensor.
-llvm::ArrayRef<int64_t> getShapeOf(mlir::Type type);
 
 } // namespace qnnc::qnn
 

@@ -19,17 +19,19 @@ int64_t product(ArrayRef<int64_t> dims) {
   return n;
 }
 
+ArrayRef<int64_t> shapeOf(Value v) { return cast<ShapedType>(v.getType()).getShape(); }
+
 /// [N, C, spatial] of a shape with channels on axis 1.
 struct NCS {
   int64_t n, c, spatial;
 };
 NCS ncsOf(Type type) {
-  auto shape = getShapeOf(type);
+  auto shape = cast<ShapedType>(type).getShape();
   if (shape.size() < 2)
     return {1, shape.empty() ? 1 : shape[0], 1};
   return {shape[0], shape[1], product(shape.drop_front(2))};
 }
-int64_t numElements(Value v) { return product(getShapeOf(v.getType())); }
+int64_t numElements(Value v) { return product(shapeOf(v)); }
 
 /// N, C, spatial of a tensor as kernel arguments.
 KernelCall &ncs(KernelCall &call, Value v) {
@@ -52,7 +54,7 @@ DenseElementsAttr descendingTable(Builder b, ArrayRef<bool> descending) {
 /// The qnn_rt::Conv2DParams of a convolution, fields in the struct's order.
 template <class ConvOp>
 KernelCall &conv2dParams(KernelCall &call, ConvOp conv) {
-  auto in = getShapeOf(conv.getInput().getType()), o = getShapeOf(conv.getOutput().getType());
+  auto in = shapeOf(conv.getInput()), o = shapeOf(conv.getOutput());
   auto w = kernelShape(conv.getWeight());
   auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
   return call.params("qnn_rt::Conv2DParams", {{"N", in[0]},
@@ -94,7 +96,7 @@ Type u64(Builder b) { return b.getIntegerType(64, /*isSigned=*/false); }
 /// Element-wise binary kernels with numpy broadcasting: dims and per-operand
 /// strides (0 along broadcast dimensions) over the output padded to rank 4.
 LogicalResult broadcastCall(Operation *op, StringRef kernel, KernelCall &call) {
-  auto out = getShapeOf(op->getResult(0).getType());
+  auto out = shapeOf(op->getResult(0));
   if (out.size() > 4)
     return op->emitOpError("broadcasting is supported up to rank 4");
   call.call(kernel).operand(0).operand(1).result();
@@ -102,7 +104,7 @@ LogicalResult broadcastCall(Operation *op, StringRef kernel, KernelCall &call) {
   dims.append(out.begin(), out.end());
   call.integers(dims);
   for (Value operand : op->getOperands()) {
-    auto shape = getShapeOf(operand.getType());
+    auto shape = shapeOf(operand);
     SmallVector<int64_t> padded(4 - shape.size(), 1);
     padded.append(shape.begin(), shape.end());
     SmallVector<int64_t> strides(4);
@@ -241,7 +243,7 @@ LogicalResult ConcatOp::buildKernelCall(KernelCall &call) {
   int64_t axis = getAxis();
   int64_t outer = product(o.take_front(axis)), outInner = product(o.drop_front(axis)), offset = 0;
   for (auto [i, input] : llvm::enumerate(getInputs())) {
-    int64_t inner = product(getShapeOf(input.getType()).drop_front(axis));
+    int64_t inner = product(shapeOf(input).drop_front(axis));
     call.call("qnn_rt::concat_slice_f32").operand(i).result().integers({outer, inner, outInner, offset});
     offset += inner;
   }

@@ -21,7 +21,7 @@ defvar ConvAttrs = (ins DenseI64ArrayAttr:$strides,
 // Float operations
 //===----------------------------------------------------------------------===//
 
-def Qnn_Conv2DOp : Qnn_ScratchOp<"conv2d", [Pure]> {
+def Qnn_Conv2DOp : Qnn_ScratchOp<"conv2d", [Pure, InferTypeOpAdaptor]> {
   let summary = "2-D float convolution (ONNX Conv, NCHW, OIHW weights)";
   let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight,
                             Optional<Qnn_F32Tensor>:$bias), ConvAttrs);
@@ -29,10 +29,9 @@ def Qnn_Conv2DOp : Qnn_ScratchOp<"conv2d", [Pure]> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
-def Qnn_GemmOp : Qnn_KernelOp<"gemm", [Pure]> {
+def Qnn_GemmOp : Qnn_KernelOp<"gemm", [Pure, InferTypeOpAdaptor]> {
   let summary = "Y = alpha * op(A) * op(B) + beta * C (ONNX Gemm)";
   let arguments = (ins Qnn_F32Tensor:$a, Qnn_F32Tensor:$b, Optional<Qnn_F32Tensor>:$c,
                        BoolAttr:$trans_a, BoolAttr:$trans_b, F32Attr:$alpha, F32Attr:$beta);
@@ -40,10 +39,9 @@ def Qnn_GemmOp : Qnn_KernelOp<"gemm", [Pure]> {
   let assemblyFormat = [{
     $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
-def Qnn_BatchNormOp : Qnn_ElementwiseOp<"batch_norm", [Pure]> {
+def Qnn_BatchNormOp : Qnn_ElementwiseOp<"batch_norm", [Pure, InferTypeOpAdaptor]> {
   let summary = "inference batch normalization over axis 1";
   let arguments = (ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$scale, Qnn_F32Tensor:$bias,
                        Qnn_F32Tensor:$mean, Qnn_F32Tensor:$variance, F32Attr:$epsilon);
@@ -51,7 +49,6 @@ def Qnn_BatchNormOp : Qnn_ElementwiseOp<"batch_norm", [Pure]> {
   let assemblyFormat = [{
     $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
 class Qnn_UnaryF32Op<string mnemonic, string desc> : Qnn_ElementwiseOp<mnemonic, [Pure, SameOperandsAndResultType]> {
@@ -71,12 +68,11 @@ def Qnn_ClipOp : Qnn_ElementwiseOp<"clip", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-class Qnn_BroadcastOp<string mnemonic, string desc> : Qnn_ElementwiseOp<mnemonic, [Pure]> {
+class Qnn_BroadcastOp<string mnemonic, string desc> : Qnn_ElementwiseOp<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = desc # " with multidirectional (numpy) broadcasting";
   let arguments = (ins Qnn_F32Tensor:$lhs, Qnn_F32Tensor:$rhs);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 def Qnn_AddOp : Qnn_BroadcastOp<"add", "lhs + rhs">;
@@ -84,32 +80,29 @@ def Qnn_SubOp : Qnn_BroadcastOp<"sub", "lhs - rhs">;
 def Qnn_MulOp : Qnn_BroadcastOp<"mul", "lhs * rhs">;
 def Qnn_PReluOp : Qnn_BroadcastOp<"prelu", "lhs < 0 ? lhs * rhs : lhs">;
 
-def Qnn_MaxPoolOp : Qnn_KernelOp<"max_pool", [Pure]> {
+def Qnn_MaxPoolOp : Qnn_KernelOp<"max_pool", [Pure, InferTypeOpAdaptor]> {
   let summary = "2-D max pooling; padding never wins (ONNX MaxPool)";
   let arguments = (ins Qnn_NumericTensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations);
   let results = (outs Qnn_NumericTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_AvgPoolOp : Qnn_KernelOp<"avg_pool", [Pure]> {
+def Qnn_AvgPoolOp : Qnn_KernelOp<"avg_pool", [Pure, InferTypeOpAdaptor]> {
   let summary = "2-D average pooling (ONNX AveragePool)";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        BoolAttr:$count_include_pad);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_GlobalAvgPoolOp : Qnn_KernelOp<"global_avg_pool", [Pure]> {
+def Qnn_GlobalAvgPoolOp : Qnn_KernelOp<"global_avg_pool", [Pure, InferTypeOpAdaptor]> {
   let summary = "mean over H and W, keeping them as size 1";
   let arguments = (ins Qnn_F32Tensor:$input);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 def Qnn_ReshapeOp : Qnn_KernelOp<"reshape", [Pure]> {
@@ -121,29 +114,26 @@ def Qnn_ReshapeOp : Qnn_KernelOp<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Qnn_PadOp : Qnn_KernelOp<"pad", [Pure]> {
+def Qnn_PadOp : Qnn_KernelOp<"pad", [Pure, InferTypeOpAdaptor]> {
   let summary = "constant padding of the two spatial dimensions of NCHW";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$pads, // top, left, bottom, right
                        F32Attr:$value);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_TransposeOp : Qnn_KernelOp<"transpose", [Pure]> {
+def Qnn_TransposeOp : Qnn_KernelOp<"transpose", [Pure, InferTypeOpAdaptor]> {
   let summary = "permute dimensions: output dim i is input dim perm[i]";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_ConcatOp : Qnn_KernelOp<"concat", [Pure]> {
+def Qnn_ConcatOp : Qnn_KernelOp<"concat", [Pure, InferTypeOpAdaptor]> {
   let summary = "concatenate along an axis";
   let arguments = (ins Variadic<Qnn_F32Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 def Qnn_SoftmaxOp : Qnn_KernelOp<"softmax", [Pure, SameOperandsAndResultType]> {
@@ -154,15 +144,14 @@ def Qnn_SoftmaxOp : Qnn_KernelOp<"softmax", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Qnn_ToFloatOp : Qnn_KernelOp<"to_float", [Pure]> {
+def Qnn_ToFloatOp : Qnn_KernelOp<"to_float", [Pure, InferTypeOpAdaptor]> {
   let summary = "exact int32 accumulator to float32";
   let arguments = (ins Qnn_I32Tensor:$input);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_ScaleBiasOp : Qnn_KernelOp<"scale_bias", [Pure]> {
+def Qnn_ScaleBiasOp : Qnn_KernelOp<"scale_bias", [Pure, InferTypeOpAdaptor]> {
   let summary = "float(acc) * scale[c] + bias[c] per channel (axis 1), in one pass";
   let description = [{
     The float epilogue of a binary layer: to_float, then a per-channel
@@ -172,10 +161,9 @@ def Qnn_ScaleBiasOp : Qnn_KernelOp<"scale_bias", [Pure]> {
   let arguments = (ins Qnn_I32Tensor:$input, DenseF32ArrayAttr:$scale, DenseF32ArrayAttr:$bias);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_MultiThresholdOp : Qnn_Op<"multi_threshold", [Pure]> {
+def Qnn_MultiThresholdOp : Qnn_Op<"multi_threshold", [Pure, InferTypeOpAdaptor]> {
   let summary = "QONNX MultiThreshold: out_scale * (thresholds reached) + out_bias";
   let description = [{
     For each element of channel c (axis 1), counts the thresholds t of row c
@@ -188,22 +176,20 @@ def Qnn_MultiThresholdOp : Qnn_Op<"multi_threshold", [Pure]> {
   let assemblyFormat = [{
     $input `,` $thresholds attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
 // Binary operations
 //===----------------------------------------------------------------------===//
 
-def Qnn_BinarizeOp : Qnn_KernelOp<"binarize", [Pure]> {
+def Qnn_BinarizeOp : Qnn_KernelOp<"binarize", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Sign of a float tensor, bit-packed (Sign(0) = 0 kept exact)";
   let arguments = (ins Qnn_F32Tensor:$input);
   let results = (outs Qnn_BinaryTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_BinaryConv2DOp : Qnn_ScratchOp<"binary_conv2d", [Pure]> {
+def Qnn_BinaryConv2DOp : Qnn_ScratchOp<"binary_conv2d", [Pure, InferTypeOpAdaptor]> {
   let summary = "xnor-popcount 2-D convolution into an exact int32 accumulator";
   let description = [{
     `weight` holds the +-1 kernel (OIHW, I = C / group) as i1, true meaning
@@ -213,10 +199,9 @@ def Qnn_BinaryConv2DOp : Qnn_ScratchOp<"binary_conv2d", [Pure]> {
   let arguments = !con((ins Qnn_BinaryTensor:$input, Qnn_BinaryWeights:$weight), ConvAttrs);
   let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_BinaryConv2DSignOp : Qnn_ScratchOp<"binary_conv2d_sign", [Pure]> {
+def Qnn_BinaryConv2DSignOp : Qnn_ScratchOp<"binary_conv2d_sign", [Pure, InferTypeOpAdaptor]> {
   let summary = "qnn.binary_conv2d followed by qnn.threshold, writing packed bits directly";
   let description = [{
     The accumulator of each output never reaches memory: the kernel compares
@@ -231,15 +216,14 @@ def Qnn_BinaryConv2DSignOp : Qnn_ScratchOp<"binary_conv2d_sign", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_BinaryDenseOp : Qnn_ScratchOp<"binary_dense", [Pure]> {
+def Qnn_BinaryDenseOp : Qnn_ScratchOp<"binary_dense", [Pure, InferTypeOpAdaptor]> {
   let summary = "xnor-popcount matrix product [N,K] x [O,K]^T into int32";
   let arguments = (ins Qnn_BinaryTensor:$input, Qnn_BinaryWeights:$weight);
   let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_ThresholdOp : Qnn_KernelOp<"threshold", [Pure]> {
+def Qnn_ThresholdOp : Qnn_KernelOp<"threshold", [Pure, InferTypeOpAdaptor]> {
   let summary = "per-channel integer thresholds on an accumulator, giving -1/0/+1";
   let description = [{
     For channel c (axis 1), n = (acc >= low[c]) + (acc >= high[c]) counts the
@@ -285,15 +269,14 @@ def Qnn_ThresholdLevelsOp : Qnn_KernelOp<"threshold_levels", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_LevelsToFloatOp : Qnn_KernelOp<"levels_to_float", [Pure]> {
+def Qnn_LevelsToFloatOp : Qnn_KernelOp<"levels_to_float", [Pure, InferTypeOpAdaptor]> {
   let summary = "k-bit levels n -> float32 scale * n + bias";
   let arguments = (ins Qnn_LevelsTensor:$input, F32Attr:$scale, F32Attr:$bias);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_LevelsToBinaryOp : Qnn_KernelOp<"levels_to_binary", [Pure]> {
+def Qnn_LevelsToBinaryOp : Qnn_KernelOp<"levels_to_binary", [Pure, InferTypeOpAdaptor]> {
   let summary = "1-bit levels n -> the binary tensor 2n - 1 (values -1, +1)";
   let description = [{
     A bipolar activation (QONNX BipolarQuant, a one-threshold multi-threshold
@@ -302,10 +285,9 @@ def Qnn_LevelsToBinaryOp : Qnn_KernelOp<"levels_to_binary", [Pure]> {
   let arguments = (ins Qnn_LevelsTensor:$input);
   let results = (outs Qnn_BinaryTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Qnn_BitserialConv2DOp : Qnn_ScratchOp<"bitserial_conv2d", [Pure]> {
+def Qnn_BitserialConv2DOp : Qnn_ScratchOp<"bitserial_conv2d", [Pure, InferTypeOpAdaptor]> {
   let summary = "k-bit levels x m-bit weights 2-D convolution, bit-serially, into int32";
   let description = [{
     acc = sum_i sum_j 2^(i+j) * conv(plane_j, weight_i): each bit plane of
@@ -318,7 +300,6 @@ def Qnn_BitserialConv2DOp : Qnn_ScratchOp<"bitserial_conv2d", [Pure]> {
   let arguments = !con((ins Qnn_LevelsTensor:$input, Qnn_BinaryWeights:$weight), ConvAttrs);
   let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -337,17 +318,16 @@ def Qnn_QuantizeLinearOp : Qnn_KernelOp<"quantize_linear", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Qnn_DequantizeLinearOp : Qnn_KernelOp<"dequantize_linear", [Pure]> {
+def Qnn_DequantizeLinearOp : Qnn_KernelOp<"dequantize_linear", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX DequantizeLinear: (x - zero_point) * scale, per tensor or along `axis`";
   let arguments = (ins Qnn_IntegerTensor:$input, DenseF32ArrayAttr:$scale, DenseI64ArrayAttr:$zero_point,
                        I64Attr:$axis);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def Qnn_QConv2DOp : Qnn_ScratchOp<"qconv2d", [Pure]> {
+def Qnn_QConv2DOp : Qnn_ScratchOp<"qconv2d", [Pure, InferTypeOpAdaptor]> {
   let summary = "8-bit 2-D convolution into an exact int32 accumulator";
   let description = [{
     acc = sum (x - input_zero_point) * w over the window, zero padding
@@ -357,7 +337,6 @@ def Qnn_QConv2DOp : Qnn_ScratchOp<"qconv2d", [Pure]> {
   let arguments = !con((ins Qnn_Int8Tensor:$input, ElementsAttr:$weight, I64Attr:$input_zero_point), ConvAttrs);
   let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 #endif

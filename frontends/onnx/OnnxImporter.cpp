@@ -113,6 +113,22 @@ private:
   FailureOr<Value> integerInput(int i);
   FailureOr<std::pair<SmallVector<float>, SmallVector<int64_t>>> quantParams(int scaleInput, bool &isUnsigned);
   LogicalResult multiThresholdFrom(Value x, ArrayRef<float> thresholds, float scale, float bias);
+  /// Creates a qnn op that infers its result type: what the op rejects
+  /// (shapes, attributes) is reported at this node, and the op computes its
+  /// own result shape.
+  template <class Op, class... Args>
+  FailureOr<Value> create(Args &&...args) {
+    OperationState state(loc, Op::getOperationName());
+    Op::build(b, state, Type(), std::forward<Args>(args)...);
+    SmallVector<Type> types;
+    if (failed(Op::inferReturnTypes(&ctx, loc, state.operands, state.attributes.getDictionary(&ctx),
+                                    state.getRawProperties(), state.regions, types)))
+      return failure();
+    state.types.assign(types.begin(), types.end());
+    return b.create(state)->getResult(0);
+  }
+  LogicalResult setOutput(FailureOr<Value> v) { return failed(v) ? failure() : setOutput(*v); }
+
   Value reshapeTo(Value v, ArrayRef<int64_t> shape) {
     if (typeOf(v).getShape() == shape)
       return v;
@@ -402,18 +418,11 @@ FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
     return failure();
   if (*kernel != Ints{ws[2], ws[3]})
     return error() << "kernel_shape " << shapeStr(*kernel) << " differs from the weights' " << shapeStr(ws);
-  if (*group < 1 || xs[1] % *group || ws[0] % *group || ws[1] * *group != xs[1])
-    return error() << "group " << *group << " does not fit " << xs[1] << " input channels and weights "
-                   << shapeStr(ws);
-  if (bias && typeOf(bias).getShape() != ArrayRef<int64_t>{ws[0]})
-    return error() << "bias of shape " << shapeStr(typeOf(bias).getShape()) << " must have " << ws[0] << " elements";
   auto win = window(xs.drop_front(2), *kernel, true);
   if (failed(win))
     return failure();
-  return b.create<Conv2DOp>(loc, f32({xs[0], ws[0], win->out[0], win->out[1]}), x, w, bias,
-                            b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                            b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group))
-      .getResult();
+  return create<Conv2DOp>(x, w, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+                          b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group));
 }
 
 LogicalResult Importer::gemm(bool isMatMul) {
@@ -431,19 +440,8 @@ LogicalResult Importer::gemm(bool isMatMul) {
   auto alpha = floatAttr("alpha", 1.0f), beta = floatAttr("beta", 1.0f);
   if (failed(transA) || failed(transB) || failed(alpha) || failed(beta))
     return failure();
-  int64_t m = *transA ? as[1] : as[0], k = *transA ? as[0] : as[1];
-  int64_t kb = *transB ? bs[1] : bs[0], n = *transB ? bs[0] : bs[1];
-  if (k != kb)
-    return error() << "inner dimensions differ: A " << shapeStr(as) << ", B " << shapeStr(bs);
-  if (*c) {
-    auto cs = typeOf(*c).getShape();
-    auto bc = broadcastShapes(cs, {m, n});
-    if (cs.size() > 2 || failed(bc) || *bc != Ints{m, n})
-      return error() << "C of shape " << shapeStr(cs) << " does not broadcast to " << shapeStr({m, n});
-  }
-  auto out = b.create<GemmOp>(loc, f32({m, n}), *a, *bm, *c, b.getBoolAttr(*transA), b.getBoolAttr(*transB),
-                              b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta));
-  return setOutput(out);
+  return setOutput(create<GemmOp>(*a, *bm, *c, b.getBoolAttr(*transA), b.getBoolAttr(*transB),
+                                  b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta)));
 }
 
 LogicalResult Importer::batchNorm() {
@@ -462,15 +460,7 @@ LogicalResult Importer::batchNorm() {
     return failure();
   if (*training)
     return error() << "training_mode = 1 is not supported (inference only)";
-  auto xs = typeOf(in[0]).getShape();
-  if (xs.size() < 2)
-    return error() << "input of shape " << shapeStr(xs) << " has no channel axis";
-  for (int i = 1; i < 5; ++i)
-    if (typeOf(in[i]).getShape() != ArrayRef<int64_t>{xs[1]})
-      return error() << "input " << i << " of shape " << shapeStr(typeOf(in[i]).getShape()) << " must have "
-                     << xs[1] << " elements, one per channel";
-  auto out = b.create<BatchNormOp>(loc, typeOf(in[0]), in[0], in[1], in[2], in[3], in[4], b.getF32FloatAttr(*eps));
-  return setOutput(out);
+  return setOutput(create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4], b.getF32FloatAttr(*eps)));
 }
 
 template <class Op> LogicalResult Importer::unary() {
@@ -488,14 +478,15 @@ template <class Op> LogicalResult Importer::broadcast(bool unidirectional) {
   auto l = input(0), r = input(1);
   if (failed(l) || failed(r))
     return failure();
-  auto ls = typeOf(*l).getShape(), rs = typeOf(*r).getShape();
-  auto shape = broadcastShapes(ls, rs);
-  if (failed(shape) || (unidirectional && *shape != Ints(ls)))
-    return error() << "shapes " << shapeStr(ls) << " and " << shapeStr(rs) << " do not broadcast"
-                   << (unidirectional ? " (unidirectionally)" : "");
-  if (shape->size() > 4)
+  auto out = create<Op>(*l, *r);
+  if (failed(out))
+    return failure();
+  auto ls = typeOf(*l).getShape(), rs = typeOf(*r).getShape(), shape = typeOf(*out).getShape();
+  if (unidirectional && shape != ls)
+    return error() << "shapes " << shapeStr(ls) << " and " << shapeStr(rs) << " do not broadcast unidirectionally";
+  if (shape.size() > 4)
     return error() << "broadcasting beyond rank 4 is not supported";
-  return setOutput(b.create<Op>(loc, f32(*shape), *l, *r));
+  return setOutput(*out);
 }
 
 LogicalResult Importer::clip() {
@@ -546,14 +537,11 @@ LogicalResult Importer::pool(bool isMax) {
   auto win = window(xs.drop_front(2), *kernel, isMax);
   if (failed(win))
     return failure();
-  auto outType = f32({xs[0], xs[1], win->out[0], win->out[1]});
   if (isMax)
-    return setOutput(b.create<MaxPoolOp>(loc, outType, *x, b.getDenseI64ArrayAttr(win->kernel),
-                                         b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                                         b.getDenseI64ArrayAttr(win->dilations)));
-  return setOutput(b.create<AvgPoolOp>(loc, outType, *x, b.getDenseI64ArrayAttr(win->kernel),
-                                       b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                                       b.getBoolAttr(*cip)));
+    return setOutput(create<MaxPoolOp>(*x, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
+                                       b.getDenseI64ArrayAttr(win->pads), b.getDenseI64ArrayAttr(win->dilations)));
+  return setOutput(create<AvgPoolOp>(*x, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
+                                     b.getDenseI64ArrayAttr(win->pads), b.getBoolAttr(*cip)));
 }
 
 LogicalResult Importer::globalAvgPool() {
@@ -562,10 +550,7 @@ LogicalResult Importer::globalAvgPool() {
   auto x = input(0);
   if (failed(x))
     return failure();
-  auto xs = typeOf(*x).getShape();
-  if (xs.size() != 4)
-    return error() << "input " << shapeStr(xs) << " must be rank 4";
-  return setOutput(b.create<GlobalAvgPoolOp>(loc, f32({xs[0], xs[1], 1, 1}), *x));
+  return setOutput(create<GlobalAvgPoolOp>(*x));
 }
 
 LogicalResult Importer::flatten() {
@@ -657,9 +642,7 @@ LogicalResult Importer::pad() {
       return error() << "pad " << v << " is out of range (cropping is not supported)";
   if (rank != 4 || p[0] || p[1] || p[4] || p[5])
     return error() << "only padding of the spatial dimensions of a rank-4 tensor is supported";
-  Ints outShape{xs[0], xs[1], xs[2] + p[2] + p[6], xs[3] + p[3] + p[7]};
-  return setOutput(b.create<PadOp>(loc, f32(outShape), *x, b.getDenseI64ArrayAttr({p[2], p[3], p[6], p[7]}),
-                                   b.getF32FloatAttr(value)));
+  return setOutput(create<PadOp>(*x, b.getDenseI64ArrayAttr({p[2], p[3], p[6], p[7]}), b.getF32FloatAttr(value)));
 }
 
 LogicalResult Importer::transpose() {
@@ -677,17 +660,7 @@ LogicalResult Importer::transpose() {
     return failure();
   if (xs.size() > 4)
     return error() << "transpose beyond rank 4 is not supported";
-  Ints out;
-  SmallVector<bool> seen(xs.size());
-  if (perm->size() != xs.size())
-    return error() << "perm " << shapeStr(*perm) << " does not match rank " << xs.size();
-  for (int64_t p : *perm) {
-    if (p < 0 || p >= (int64_t)xs.size() || seen[p])
-      return error() << "perm " << shapeStr(*perm) << " is not a permutation";
-    seen[p] = true;
-    out.push_back(xs[p]);
-  }
-  return setOutput(b.create<TransposeOp>(loc, f32(out), *x, b.getDenseI64ArrayAttr(*perm)));
+  return setOutput(create<TransposeOp>(*x, b.getDenseI64ArrayAttr(*perm)));
 }
 
 LogicalResult Importer::concat() {
@@ -705,19 +678,8 @@ LogicalResult Importer::concat() {
       return failure();
     in.push_back(*v);
   }
-  Ints out(typeOf(in[0]).getShape());
-  int64_t rank = out.size(), a = *axis < 0 ? *axis + rank : *axis;
-  if (a < 0 || a >= rank)
-    return error() << "axis " << *axis << " is out of range for rank " << rank;
-  out[a] = 0;
-  for (Value v : in) {
-    auto s = typeOf(v).getShape();
-    for (int64_t i = 0; i < rank; ++i)
-      if ((int64_t)s.size() != rank || (i != a && s[i] != out[i]))
-        return error() << "input of shape " << shapeStr(s) << " does not fit the others along axis " << a;
-    out[a] += s[a];
-  }
-  return setOutput(b.create<ConcatOp>(loc, f32(out), in, b.getI64IntegerAttr(a)));
+  int64_t rank = typeOf(in[0]).getRank();
+  return setOutput(create<ConcatOp>(in, b.getI64IntegerAttr(*axis < 0 ? *axis + rank : *axis)));
 }
 
 LogicalResult Importer::softmax() {

@@ -1,7 +1,8 @@
 // RUN: qnnc-opt %s -split-input-file -verify-diagnostics
 
 func.func @conv_group(%x: !qnn.binary<1x6x4x4>) {
-  // expected-error @+1 {{group 4 must divide the 6 input channels and the 8 output channels}}
+  // expected-error @+2 {{group 4 must divide the 6 input channels and the 8 output channels}}
+  // expected-error @+1 {{failed to infer returned types}}
   %a = qnn.binary_conv2d %x {weight = dense<true> : tensor<8x1x3x3xi1>, strides = array<i64: 1, 1>,
       pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 4 : i64}
       : (!qnn.binary<1x6x4x4>) -> tensor<1x8x2x2xi32>
@@ -11,7 +12,8 @@ func.func @conv_group(%x: !qnn.binary<1x6x4x4>) {
 // -----
 
 func.func @conv_shape(%x: !qnn.binary<1x8x4x4>) {
-  // expected-error @+1 {{result shape [1, 8, 3, 3] does not match the expected [1, 8, 2, 2]}}
+  // expected-error @+2 {{inferred type(s) 'tensor<1x8x2x2xi32>' are incompatible with return type(s) of operation 'tensor<1x8x3x3xi32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
   %a = qnn.binary_conv2d %x {weight = dense<true> : tensor<8x8x3x3xi1>, strides = array<i64: 1, 1>,
       pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
       : (!qnn.binary<1x8x4x4>) -> tensor<1x8x3x3xi32>
@@ -21,7 +23,8 @@ func.func @conv_shape(%x: !qnn.binary<1x8x4x4>) {
 // -----
 
 func.func @conv_weight_type(%x: !qnn.binary<1x8x4x4>) {
-  // expected-error @+1 {{weight must hold i1 elements (true = -1)}}
+  // expected-error @+2 {{weight must hold i1 elements (true = -1)}}
+  // expected-error @+1 {{failed to infer returned types}}
   %a = qnn.binary_conv2d %x {weight = dense<1.0> : tensor<8x8x3x3xf32>, strides = array<i64: 1, 1>,
       pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
       : (!qnn.binary<1x8x4x4>) -> tensor<1x8x2x2xi32>
@@ -31,7 +34,8 @@ func.func @conv_weight_type(%x: !qnn.binary<1x8x4x4>) {
 // -----
 
 func.func @stride_zero(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) {
-  // expected-error @+1 {{kernel sizes, strides and dilations must be >= 1}}
+  // expected-error @+2 {{kernel sizes, strides and dilations must be >= 1}}
+  // expected-error @+1 {{failed to infer returned types}}
   %a = qnn.conv2d %x, %w {strides = array<i64: 0, 1>, pads = array<i64: 0, 0, 0, 0>,
       dilations = array<i64: 1, 1>, group = 1 : i64}
       : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xf32>
@@ -59,7 +63,8 @@ func.func @threshold_order(%acc: tensor<1x1xi32>) {
 // -----
 
 func.func @dense_features(%x: !qnn.binary<2x100>) {
-  // expected-error @+1 {{input has 100 features but weights expect 64}}
+  // expected-error @+2 {{input has 100 features but weights expect 64}}
+  // expected-error @+1 {{failed to infer returned types}}
   %a = qnn.binary_dense %x {weight = dense<false> : tensor<10x64xi1>} : (!qnn.binary<2x100>) -> tensor<2x10xi32>
   return
 }
@@ -67,7 +72,8 @@ func.func @dense_features(%x: !qnn.binary<2x100>) {
 // -----
 
 func.func @broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
-  // expected-error @+1 {{operand shapes [2, 3] and [4] do not broadcast}}
+  // expected-error @+2 {{operand shapes [2, 3] and [4] do not broadcast}}
+  // expected-error @+1 {{failed to infer returned types}}
   %c = qnn.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
   return
 }
@@ -75,7 +81,8 @@ func.func @broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
 // -----
 
 func.func @binarize_shape(%x: tensor<1x8xf32>) {
-  // expected-error @+1 {{result shape [1, 9] does not match the expected [1, 8]}}
+  // expected-error @+2 {{inferred type(s) '!qnn.binary<1x8>' are incompatible with return type(s) of operation '!qnn.binary<1x9>'}}
+  // expected-error @+1 {{failed to infer returned types}}
   %b = qnn.binarize %x : (tensor<1x8xf32>) -> !qnn.binary<1x9>
   return
 }
@@ -101,7 +108,8 @@ func.func @levels_bits(%x: !qnn.levels<1x2x4x4, 9>) {
 // -----
 
 func.func @multi_threshold_rows(%x: tensor<1x2x4x4xf32>, %t: tensor<3x3xf32>) {
-  // expected-error @+1 {{thresholds of shape [3, 3] must be [2, T] or [1, T]}}
+  // expected-error @+2 {{thresholds of shape [3, 3] must be [2, T] or [1, T]}}
+  // expected-error @+1 {{failed to infer returned types}}
   %m = qnn.multi_threshold %x, %t {out_scale = 1.0 : f32, out_bias = 0.0 : f32}
       : (tensor<1x2x4x4xf32>, tensor<3x3xf32>) -> tensor<1x2x4x4xf32>
   return
@@ -145,7 +153,8 @@ func.func @quantize_zero_point(%x: tensor<2xf32>) {
 // -----
 
 func.func @dequantize_axis(%x: tensor<2x3xi8>) {
-  // expected-error @+1 {{2 scales do not match axis 1 of the input}}
+  // expected-error @+2 {{2 scales do not match axis 1 of the input}}
+  // expected-error @+1 {{failed to infer returned types}}
   %d = qnn.dequantize_linear %x {scale = array<f32: 1.0, 2.0>, zero_point = array<i64: 0, 0>, axis = 1 : i64}
       : (tensor<2x3xi8>) -> tensor<2x3xf32>
   return
@@ -154,7 +163,8 @@ func.func @dequantize_axis(%x: tensor<2x3xi8>) {
 // -----
 
 func.func @qconv_weights(%x: tensor<1x2x3x3xui8>) {
-  // expected-error @+1 {{weight must hold 8-bit integers}}
+  // expected-error @+2 {{weight must hold 8-bit integers}}
+  // expected-error @+1 {{failed to infer returned types}}
   %a = qnn.qconv2d %x {weight = dense<1> : tensor<1x2x1x1xi32>, input_zero_point = 0 : i64,
       strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
       : (tensor<1x2x3x3xui8>) -> tensor<1x1x3x3xi32>
@@ -164,7 +174,8 @@ func.func @qconv_weights(%x: tensor<1x2x3x3xui8>) {
 // -----
 
 func.func @packed_word_count(%x: !qnn.binary<1x3>) {
-  // expected-error @+1 {{packed weights of shape [2, 3] need 4 32-bit words}}
+  // expected-error @+2 {{packed weights of shape [2, 3] need 4 32-bit words}}
+  // expected-error @+1 {{failed to infer returned types}}
   %y = qnn.binary_dense %x {weight = #qnn.packed_binary_weights<[2, 3], dense<0> : tensor<2xui32>>}
        : (!qnn.binary<1x3>) -> tensor<1x2xi32>
   return
@@ -173,7 +184,8 @@ func.func @packed_word_count(%x: !qnn.binary<1x3>) {
 // -----
 
 func.func @packed_shape(%x: !qnn.binary<1x3>) {
-  // expected-error @+1 {{packed weights need a shape [O, K], [O, Cg, KH, KW] or [m, O, Cg, KH, KW]}}
+  // expected-error @+2 {{packed weights need a shape [O, K], [O, Cg, KH, KW] or [m, O, Cg, KH, KW]}}
+  // expected-error @+1 {{failed to infer returned types}}
   %y = qnn.binary_dense %x {weight = #qnn.packed_binary_weights<[6], dense<0> : tensor<2xui32>>}
        : (!qnn.binary<1x3>) -> tensor<1x2xi32>
   return
