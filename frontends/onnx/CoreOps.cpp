@@ -1,0 +1,404 @@
+// Operators of the default ONNX domain.
+#include "frontends/onnx/Importer.h"
+
+namespace qnnc::onnx_import {
+
+ArrayRef<OpHandler> Importer::coreOps() {
+  static const OpHandler ops[] = {
+      {"", "Conv", [](Importer &i) { return i.conv(); }},
+      {"", "Gemm", [](Importer &i) { return i.gemm(/*isMatMul=*/false); }},
+      {"", "MatMul", [](Importer &i) { return i.gemm(/*isMatMul=*/true); }},
+      {"", "BatchNormalization", [](Importer &i) { return i.batchNorm(); }},
+      {"", "Sign", [](Importer &i) { return i.unary<SignOp>(); }},
+      {"", "Relu", [](Importer &i) { return i.unary<ReluOp>(); }},
+      {"", "Clip", [](Importer &i) { return i.clip(); }},
+      {"", "Add", [](Importer &i) { return i.broadcast<AddOp>(/*unidirectional=*/false); }},
+      {"", "Sub", [](Importer &i) { return i.broadcast<SubOp>(/*unidirectional=*/false); }},
+      {"", "Mul", [](Importer &i) { return i.broadcast<MulOp>(/*unidirectional=*/false); }},
+      {"", "PRelu", [](Importer &i) { return i.broadcast<PReluOp>(/*unidirectional=*/true); }},
+      {"", "MaxPool", [](Importer &i) { return i.pool(/*isMax=*/true); }},
+      {"", "AveragePool", [](Importer &i) { return i.pool(/*isMax=*/false); }},
+      {"", "GlobalAveragePool", [](Importer &i) { return i.globalAvgPool(); }},
+      {"", "Flatten", [](Importer &i) { return i.flatten(); }},
+      {"", "Reshape", [](Importer &i) { return i.reshape(); }},
+      {"", "Transpose", [](Importer &i) { return i.transpose(); }},
+      {"", "Pad", [](Importer &i) { return i.pad(); }},
+      {"", "Concat", [](Importer &i) { return i.concat(); }},
+      {"", "Softmax", [](Importer &i) { return i.softmax(); }},
+      {"", "Identity", [](Importer &i) { return i.identity(); }},
+      {"", "Constant", [](Importer &i) { return i.constant(); }},
+  };
+  return ops;
+}
+
+//===----------------------------------------------------------------------===//
+// Operators
+//===----------------------------------------------------------------------===//
+
+FailureOr<Importer::Window> Importer::window(ArrayRef<int64_t> in, Ints kernel, bool allowDilations) {
+  Window w;
+  w.kernel = kernel;
+  auto strides = intsAttr("strides", Ints{1, 1});
+  auto dilations = intsAttr("dilations", Ints{1, 1});
+  auto pads = intsAttr("pads", Ints{0, 0, 0, 0});
+  auto autoPad = stringAttr("auto_pad");
+  if (failed(strides) || failed(dilations) || failed(pads) || failed(autoPad))
+    return failure();
+  if (kernel.size() != 2 || strides->size() != 2 || dilations->size() != 2 || pads->size() != 4)
+    return error() << "expects 2-D kernel_shape, strides and dilations and 4 pads (only 2-D windows are supported)";
+  for (int i = 0; i < 2; ++i) {
+    if (kernel[i] < 1 || kernel[i] > kMaxDim)
+      return error() << "kernel size " << kernel[i] << " is out of range";
+    if ((*strides)[i] < 1 || (*strides)[i] > kMaxDim)
+      return error() << "stride " << (*strides)[i] << " is out of range (must be >= 1)";
+    if ((*dilations)[i] < 1 || (*dilations)[i] > kMaxDim)
+      return error() << "dilation " << (*dilations)[i] << " is out of range (must be >= 1)";
+  }
+  if (!allowDilations && (*dilations != Ints{1, 1}))
+    return error() << "dilations other than 1 are not supported here";
+  for (int64_t p : *pads)
+    if (p < 0 || p > kMaxDim)
+      return error() << "pad " << p << " is out of range";
+  w.strides = *strides;
+  w.dilations = *dilations;
+  w.pads = *pads;
+  if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 2; ++i) {
+      int64_t out = (in[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t total = std::max<int64_t>(
+          (out - 1) * w.strides[i] + (kernel[i] - 1) * w.dilations[i] + 1 - in[i], 0);
+      int64_t small = total / 2, large = total - small;
+      w.pads[i] = *autoPad == "SAME_UPPER" ? small : large;
+      w.pads[i + 2] = *autoPad == "SAME_UPPER" ? large : small;
+    }
+  } else if (*autoPad == "VALID") {
+    w.pads = {0, 0, 0, 0};
+  } else if (*autoPad != "NOTSET") {
+    return error() << "auto_pad '" << *autoPad << "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID";
+  }
+  for (int i = 0; i < 2; ++i) {
+    int64_t o = windowOutputSize(in[i], kernel[i], w.strides[i], w.pads[i], w.pads[i + 2], w.dilations[i]);
+    if (o < 1)
+      return error() << "the " << kernel[i] << "-wide window (dilation " << w.dilations[i]
+                     << ") does not fit the input of size " << in[i] << " with its padding";
+    w.out.push_back(o);
+  }
+  return w;
+}
+
+LogicalResult Importer::conv() {
+  auto x = input(0), w = input(1), bias = optionalInput(2);
+  if (failed(x) || failed(w) || failed(bias))
+    return failure();
+  auto out = buildConv(*x, *w, *bias);
+  return failed(out) ? failure() : setOutput(*out);
+}
+
+/// The convolution of x by w (+ bias) with this node's attributes.
+FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
+  auto xs = typeOf(x).getShape(), ws = typeOf(w).getShape();
+  if (xs.size() != 4 || ws.size() != 4)
+    return error() << "only 2-D convolution is supported: input " << shapeStr(xs) << " and weights "
+                   << shapeStr(ws) << " must be rank 4";
+  auto kernel = intsAttr("kernel_shape", Ints{ws[2], ws[3]});
+  auto group = intAttr("group");
+  if (failed(kernel) || failed(group))
+    return failure();
+  if (*kernel != Ints{ws[2], ws[3]})
+    return error() << "kernel_shape " << shapeStr(*kernel) << " differs from the weights' " << shapeStr(ws);
+  auto win = window(xs.drop_front(2), *kernel, true);
+  if (failed(win))
+    return failure();
+  return create<Conv2DOp>(x, w, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+                          b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group));
+}
+
+LogicalResult Importer::gemm(bool isMatMul) {
+  auto a = input(0), bm = input(1), c = optionalInput(2);
+  if (failed(a) || failed(bm) || failed(c))
+    return failure();
+  auto as = typeOf(*a).getShape(), bs = typeOf(*bm).getShape();
+  if (as.size() != 2 || bs.size() != 2)
+    return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
+                   << " are not supported (rank 2 only)";
+  auto transA = isMatMul ? FailureOr<int64_t>(0) : intAttr("transA");
+  auto transB = isMatMul ? FailureOr<int64_t>(0) : intAttr("transB");
+  auto alpha = isMatMul ? FailureOr<float>(1.0f) : floatAttr("alpha");
+  auto beta = isMatMul ? FailureOr<float>(1.0f) : floatAttr("beta");
+  if (failed(transA) || failed(transB) || failed(alpha) || failed(beta))
+    return failure();
+  return setOutput(create<GemmOp>(*a, *bm, *c, b.getBoolAttr(*transA), b.getBoolAttr(*transB),
+                                  b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta)));
+}
+
+LogicalResult Importer::batchNorm() {
+  SmallVector<Value> in;
+  for (int i = 0; i < 5; ++i) {
+    auto v = input(i);
+    if (failed(v))
+      return failure();
+    in.push_back(*v);
+  }
+  auto eps = floatAttr("epsilon");
+  auto training = intAttr("training_mode", 0); // opset 14 added it
+  if (failed(eps) || failed(training))
+    return failure();
+  if (*training)
+    return error() << "training_mode = 1 is not supported (inference only)";
+  return setOutput(create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4], b.getF32FloatAttr(*eps)));
+}
+
+template <class Op> LogicalResult Importer::unary() {
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  return setOutput(b.create<Op>(loc, typeOf(*x), *x));
+}
+
+template <class Op> LogicalResult Importer::broadcast(bool unidirectional) {
+  auto l = input(0), r = input(1);
+  if (failed(l) || failed(r))
+    return failure();
+  auto out = create<Op>(*l, *r);
+  if (failed(out))
+    return failure();
+  auto ls = typeOf(*l).getShape(), rs = typeOf(*r).getShape(), shape = typeOf(*out).getShape();
+  if (unidirectional && shape != ls)
+    return error() << "shapes " << shapeStr(ls) << " and " << shapeStr(rs) << " do not broadcast unidirectionally";
+  if (shape.size() > 4)
+    return error() << "broadcasting beyond rank 4 is not supported";
+  return setOutput(*out);
+}
+
+LogicalResult Importer::clip() {
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
+  if (opset < 11) {
+    auto a = floatAttr("min", lo), c = floatAttr("max", hi);
+    if (failed(a) || failed(c))
+      return failure();
+    lo = *a;
+    hi = *c;
+  }
+  for (int i = 1; i < 3; ++i) {
+    if (i >= node->input_size() || node->input(i).empty())
+      continue;
+    auto c = constantInput(i);
+    if (failed(c))
+      return failure();
+    if (c->getNumElements() != 1 || !c->getElementType().isF32())
+      return error() << (i == 1 ? "min" : "max") << " must be a float scalar";
+    (i == 1 ? lo : hi) = *c->getValues<float>().begin();
+  }
+  return setOutput(b.create<ClipOp>(loc, typeOf(*x), *x, b.getF32FloatAttr(lo), b.getF32FloatAttr(hi)));
+}
+
+LogicalResult Importer::pool(bool isMax) {
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  if (xs.size() != 4)
+    return error() << "only 2-D pooling is supported: input " << shapeStr(xs) << " must be rank 4";
+  auto kernel = intsAttr("kernel_shape");
+  auto ceil = intAttr("ceil_mode");
+  auto cip = isMax ? FailureOr<int64_t>(0) : intAttr("count_include_pad");
+  if (failed(kernel) || failed(ceil) || failed(cip))
+    return failure();
+  if (*ceil)
+    return error() << "ceil_mode = 1 is not supported";
+  auto win = window(xs.drop_front(2), *kernel, isMax);
+  if (failed(win))
+    return failure();
+  if (isMax)
+    return setOutput(create<MaxPoolOp>(*x, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
+                                       b.getDenseI64ArrayAttr(win->pads), b.getDenseI64ArrayAttr(win->dilations)));
+  return setOutput(create<AvgPoolOp>(*x, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
+                                     b.getDenseI64ArrayAttr(win->pads), b.getBoolAttr(*cip)));
+}
+
+LogicalResult Importer::globalAvgPool() {
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  return setOutput(create<GlobalAvgPoolOp>(*x));
+}
+
+LogicalResult Importer::flatten() {
+  auto x = input(0);
+  auto axis = intAttr("axis");
+  if (failed(x) || failed(axis))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  int64_t rank = xs.size(), a = *axis < 0 ? *axis + rank : *axis;
+  if (a < 0 || a > rank)
+    return error() << "axis " << *axis << " is out of range for rank " << rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < a ? outer : inner) *= xs[i];
+  return setOutput(reshapeTo(*x, {outer, inner}));
+}
+
+LogicalResult Importer::reshape() {
+  auto x = input(0);
+  auto shapeAttr = constantInput(1);
+  auto allowZero = intAttr("allowzero", 0); // opset 14 added it
+  if (failed(x) || failed(shapeAttr) || failed(allowZero))
+    return failure();
+  if (!shapeAttr->getElementType().isInteger(64))
+    return error() << "shape must be an int64 tensor";
+  auto xs = typeOf(*x).getShape();
+  Ints shape(shapeAttr->getValues<int64_t>());
+  int64_t known = 1, inferred = -1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == 0 && !*allowZero) {
+      if (i >= xs.size())
+        return error() << "shape entry " << i << " is 0 but the input has rank " << xs.size();
+      shape[i] = xs[i];
+    }
+    if (shape[i] == -1) {
+      if (inferred >= 0)
+        return error() << "shape " << shapeStr(shape) << " has more than one -1";
+      inferred = i;
+      continue;
+    }
+    if (shape[i] < 0 || shape[i] > kMaxDim)
+      return error() << "shape entry " << shape[i] << " is out of range";
+    known *= shape[i];
+  }
+  int64_t total = typeOf(*x).getNumElements();
+  if (inferred >= 0) {
+    if (known == 0 || total % known)
+      return error() << "cannot infer -1 in shape " << shapeStr(shape) << " for " << total << " elements";
+    shape[inferred] = total / known;
+    known *= shape[inferred];
+  }
+  if (known != total)
+    return error() << "cannot reshape " << shapeStr(xs) << " into " << shapeStr(shape);
+  return setOutput(reshapeTo(*x, shape));
+}
+
+LogicalResult Importer::pad() {
+  auto x = input(0);
+  auto pads = constantInput(1);
+  auto mode = stringAttr("mode");
+  if (failed(x) || failed(pads) || failed(mode))
+    return failure();
+  if (*mode != "constant")
+    return error() << "mode '" << *mode << "' is not supported (constant is)";
+  float value = 0.0f;
+  if (node->input_size() > 2 && !node->input(2).empty()) {
+    auto v = constantInput(2);
+    if (failed(v))
+      return failure();
+    if (v->getNumElements() != 1 || !v->getElementType().isF32())
+      return error() << "constant_value must be a float scalar";
+    value = *v->getValues<float>().begin();
+  }
+  auto xs = typeOf(*x).getShape();
+  int64_t rank = xs.size();
+  Ints p(pads->getValues<int64_t>());
+  if ((int64_t)p.size() != 2 * rank)
+    return error() << "pads has " << p.size() << " entries, expected " << 2 * rank;
+  if (llvm::all_of(p, [](int64_t v) { return v == 0; }))
+    return setOutput(*x);
+  for (int64_t v : p)
+    if (v < 0 || v > kMaxDim)
+      return error() << "pad " << v << " is out of range (cropping is not supported)";
+  if (rank != 4 || p[0] || p[1] || p[4] || p[5])
+    return error() << "only padding of the spatial dimensions of a rank-4 tensor is supported";
+  return setOutput(create<PadOp>(*x, b.getDenseI64ArrayAttr({p[2], p[3], p[6], p[7]}), b.getF32FloatAttr(value)));
+}
+
+LogicalResult Importer::transpose() {
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  Ints reversed;
+  for (int64_t i = xs.size() - 1; i >= 0; --i)
+    reversed.push_back(i);
+  auto perm = intsAttr("perm", reversed);
+  if (failed(perm))
+    return failure();
+  if (xs.size() > 4)
+    return error() << "transpose beyond rank 4 is not supported";
+  return setOutput(create<TransposeOp>(*x, b.getDenseI64ArrayAttr(*perm)));
+}
+
+LogicalResult Importer::concat() {
+  auto axis = intAttr("axis");
+  if (failed(axis))
+    return failure();
+  SmallVector<Value> in;
+  for (int i = 0; i < node->input_size(); ++i) {
+    auto v = input(i);
+    if (failed(v))
+      return failure();
+    in.push_back(*v);
+  }
+  int64_t rank = typeOf(in[0]).getRank();
+  return setOutput(create<ConcatOp>(in, b.getI64IntegerAttr(*axis < 0 ? *axis + rank : *axis)));
+}
+
+LogicalResult Importer::softmax() {
+  auto x = input(0);
+  auto axis = intAttr("axis");
+  if (failed(x) || failed(axis))
+    return failure();
+  auto xs = typeOf(*x).getShape();
+  int64_t rank = xs.size(), a = *axis < 0 ? *axis + rank : *axis;
+  if (a < 0 || a >= rank)
+    return error() << "axis " << *axis << " is out of range for rank " << rank;
+  if (opset >= 13)
+    return setOutput(b.create<SoftmaxOp>(loc, typeOf(*x), *x, b.getI64IntegerAttr(a)));
+  // Softmax-11: the input is coerced to 2-D [prod(:axis), prod(axis:)].
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < a ? outer : inner) *= xs[i];
+  Value flat = reshapeTo(*x, {outer, inner});
+  Value s = b.create<SoftmaxOp>(loc, typeOf(flat), flat, b.getI64IntegerAttr(1));
+  return setOutput(reshapeTo(s, xs));
+}
+
+LogicalResult Importer::identity() {
+  auto c = constants.find(node->input(0));
+  if (c != constants.end()) {
+    constants[node->output(0)] = c->second;
+    return success();
+  }
+  auto x = input(0);
+  if (failed(x))
+    return failure();
+  return setOutput(*x);
+}
+
+LogicalResult Importer::constant() {
+  if (node->attribute_size() != 1)
+    return error() << "expects exactly one value attribute";
+  const auto &a = node->attribute(0);
+  DenseElementsAttr value;
+  if (a.name() == "value" && a.type() == onnx::AttributeProto::TENSOR) {
+    auto t = decodeTensor(a.t());
+    if (failed(t))
+      return failure();
+    value = *t;
+  } else if (a.name() == "value_float" && a.type() == onnx::AttributeProto::FLOAT) {
+    value = DenseElementsAttr::get(f32({}), a.f());
+  } else if (a.name() == "value_floats" && a.type() == onnx::AttributeProto::FLOATS) {
+    value = DenseElementsAttr::get(f32({a.floats_size()}), ArrayRef<float>(a.floats().data(), a.floats_size()));
+  } else if (a.name() == "value_int" && a.type() == onnx::AttributeProto::INT) {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()), (int64_t)a.i());
+  } else if (a.name() == "value_ints" && a.type() == onnx::AttributeProto::INTS) {
+    Ints v(a.ints().begin(), a.ints().end());
+    value = DenseElementsAttr::get(RankedTensorType::get({(int64_t)v.size()}, b.getI64Type()), ArrayRef<int64_t>(v));
+  } else {
+    return error() << "attribute '" << a.name() << "' is not supported (value, value_float(s), value_int(s) are)";
+  }
+  constants[node->output(0)] = value;
+  return success();
+}
+
+} // namespace qnnc::onnx_import
