@@ -6,14 +6,14 @@
 #include "dialects/qnn/QnnDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace qnnc {
 
 /// to_float(acc) * scale + bias replaces `op`'s float result; the scale
 /// (empty: 1) broadcasts along the output channels (`channelShape`), and so
 /// does a conv's [O] bias.
-inline void replaceWithAccumulator(mlir::OpBuilder &b, mlir::Operation *op, mlir::Value acc,
+inline void replaceWithAccumulator(mlir::RewriterBase &b, mlir::Operation *op, mlir::Value acc,
                                    llvm::ArrayRef<float> scale, llvm::ArrayRef<int64_t> channelShape,
                                    mlir::Value bias) {
   using namespace mlir;
@@ -29,8 +29,7 @@ inline void replaceWithAccumulator(mlir::OpBuilder &b, mlir::Operation *op, mlir
       bias = b.create<qnn::ReshapeOp>(op->getLoc(), RankedTensorType::get(channelShape, b.getF32Type()), bias);
     result = b.create<qnn::AddOp>(op->getLoc(), floatType, result, bias);
   }
-  op->getResult(0).replaceAllUsesWith(result);
-  op->erase();
+  b.replaceOp(op, result);
 }
 
 } // namespace qnnc

@@ -2,6 +2,7 @@
 // multi-thresholds -> k-bit levels, and convolutions of levels with +-1
 // weights -> bit-serial convolutions.
 #include "passes/Accumulator.h"
+#include "passes/ApplyOnce.h"
 #include "passes/Passes.h"
 
 #include "qnn_runtime/binary_kernels.h"
@@ -133,42 +134,26 @@ std::optional<BinaryWeights> multiBitWeights(Value weight, int maxPlanes) {
   return result;
 }
 
-struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass> {
-  DenseMap<Operation *, Value> binarized; // one qnn.binarize per qnn.sign
+/// The packed Sign(x): one qnn.binarize per Sign, shared by its readers.
+Value binarize(PatternRewriter &rewriter, SignOp sign) {
+  for (Operation *user : sign.getInput().getUsers())
+    if (auto existing = dyn_cast<BinarizeOp>(user))
+      return existing;
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointAfter(sign);
+  return rewriter.create<BinarizeOp>(sign.getLoc(), sign.getInput());
+}
 
-  Value binarize(OpBuilder &b, SignOp sign) {
-    Value &packed = binarized[sign];
-    if (!packed) {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointAfter(sign);
-      auto shape = sign.getInput().getType().getShape();
-      packed = b.create<BinarizeOp>(sign.getLoc(), BinaryTensorType::get(b.getContext(), shape),
-                                    sign.getInput());
-    }
-    return packed;
-  }
+/// multi_threshold(x) -> levels_to_float(quantize_levels(x)): the count
+/// becomes an integer tensor of k bit planes, back in float only where a
+/// float op reads it.
+struct MultiThresholdToLevels : OpRewritePattern<MultiThresholdOp> {
+  using OpRewritePattern::OpRewritePattern;
 
-  /// The packed input of a GEMM whose A is Sign(x), or a reshape (Flatten)
-  /// of Sign(x): Sign commutes with reshapes, so flatten x and binarize that.
-  Value binaryGemmInput(OpBuilder &b, Value a) {
-    if (auto sign = a.getDefiningOp<SignOp>())
-      return binarize(b, sign);
-    auto reshape = a.getDefiningOp<ReshapeOp>();
-    auto sign = reshape ? reshape.getInput().getDefiningOp<SignOp>() : SignOp();
-    if (!sign)
-      return {};
-    auto shape = reshape.getOutput().getType().getShape();
-    Value flat = b.create<ReshapeOp>(reshape.getLoc(), reshape.getOutput().getType(), sign.getInput());
-    return b.create<BinarizeOp>(sign.getLoc(), BinaryTensorType::get(b.getContext(), shape), flat);
-  }
-
-  /// multi_threshold(x) -> levels_to_float(quantize_levels(x)): the count
-  /// becomes an integer tensor of k bit planes, back in float only where a
-  /// float op reads it.
-  void quantizeLevels(OpBuilder &b, MultiThresholdOp mt) {
+  LogicalResult matchAndRewrite(MultiThresholdOp mt, PatternRewriter &rewriter) const override {
     DenseElementsAttr table;
     if (!matchPattern(mt.getThresholds(), m_Constant(&table)))
-      return;
+      return failure();
     auto shape = mt.getInput().getType().getShape();
     auto t = mt.getThresholds().getType().getShape();
     int64_t channels = shape[1], count = t[1];
@@ -179,34 +164,35 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
     unsigned bits = 1;
     while ((int64_t(1) << bits) - 1 < count)
       ++bits;
-    b.setInsertionPoint(mt);
-    Value levels = b.create<QuantizeLevelsOp>(mt.getLoc(), LevelsTensorType::get(b.getContext(), shape, bits),
-                                              mt.getInput(), b.getDenseF32ArrayAttr(perChannel));
-    Value value = b.create<LevelsToFloatOp>(mt.getLoc(), mt.getOutput().getType(), levels, mt.getOutScaleAttr(),
-                                            mt.getOutBiasAttr());
-    mt.getOutput().replaceAllUsesWith(value);
-    mt.erase();
+    Value levels = rewriter.create<QuantizeLevelsOp>(mt.getLoc(), LevelsTensorType::get(getContext(), shape, bits),
+                                                     mt.getInput(), rewriter.getDenseF32ArrayAttr(perChannel));
+    rewriter.replaceOpWithNewOp<LevelsToFloatOp>(mt, levels, mt.getOutScaleAttr(), mt.getOutBiasAttr());
+    return success();
   }
+};
 
-  /// conv(levels_to_float(L) = s * L, +-alpha W) -> s * alpha *
-  /// bitserial_conv2d(L, W): exact integers up to the one float scaling.
-  /// Needs bias 0, so that zero padding is level 0.
-  /// A bipolar activation (1-bit levels, bias = -scale / 2: values -s, +s)
-  /// is the binary tensor levels_to_binary(L) times s: the convolution goes
-  /// binary, scaled by s * alpha.
-  bool recognizeBitserialConv(OpBuilder &b, Conv2DOp conv) {
+/// conv(levels_to_float(L) = s * L, +-alpha W) -> s * alpha *
+/// bitserial_conv2d(L, W): exact integers up to the one float scaling.
+/// Needs bias 0, so that zero padding is level 0.
+/// A bipolar activation (1-bit levels, bias = -scale / 2: values -s, +s)
+/// is the binary tensor levels_to_binary(L) times s: the convolution goes
+/// binary, scaled by s * alpha.
+struct LevelsConvToBitserial : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(Conv2DOp conv, PatternRewriter &rewriter) const override {
     auto levels = conv.getInput().getDefiningOp<LevelsToFloatOp>();
     if (!levels)
-      return false;
+      return failure();
     float step = levels.getScale().convertToFloat(), bias = levels.getBias().convertToFloat();
     bool bipolar = levels.getInput().getType().getBits() == 1 && bias == -0.5f * step;
     if (bias != 0.0f && !bipolar)
-      return false;
+      return failure();
     // Binary activations take +-alpha weights; levels up to 4-bit weights.
     auto weights = bipolar ? binaryWeights(conv.getWeight(), /*transpose=*/false)
                            : multiBitWeights(conv.getWeight(), /*maxPlanes=*/4);
     if (!weights)
-      return false;
+      return failure();
     auto outShape = conv.getOutput().getType().getShape();
     if (bipolar)
       step = -bias;
@@ -215,71 +201,82 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
       scale[o] *= weights->scale.empty() ? 1.0f : weights->scale[o];
     if (llvm::all_of(scale, [](float v) { return v == 1.0f; }))
       scale.clear();
-    auto accType = RankedTensorType::get(outShape, b.getI32Type());
     Value acc;
     if (bipolar) {
-      auto inShape = levels.getInput().getType().getShape();
-      Value binary = b.create<LevelsToBinaryOp>(conv.getLoc(), BinaryTensorType::get(b.getContext(), inShape),
-                                                levels.getInput());
-      acc = b.create<BinaryConv2DOp>(conv.getLoc(), accType, binary, weights->bits, conv.getStridesAttr(),
-                                     conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
+      Value binary = rewriter.create<LevelsToBinaryOp>(conv.getLoc(), levels.getInput());
+      acc = rewriter.create<BinaryConv2DOp>(conv.getLoc(), binary, weights->bits, conv.getStridesAttr(),
+                                            conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
     } else {
-      acc = b.create<BitserialConv2DOp>(conv.getLoc(), accType, levels.getInput(), weights->bits,
-                                        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-                                        conv.getGroupAttr());
+      acc = rewriter.create<BitserialConv2DOp>(conv.getLoc(), levels.getInput(), weights->bits,
+                                               conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+                                               conv.getGroupAttr());
     }
-    replaceWithAccumulator(b, conv, acc, scale, {outShape[1], 1, 1}, conv.getBias());
-    return true;
+    replaceWithAccumulator(rewriter, conv, acc, scale, {outShape[1], 1, 1}, conv.getBias());
+    return success();
   }
+};
 
-  void runOnOperation() override {
-    OpBuilder b(&getContext());
-    getOperation().walk([&](MultiThresholdOp mt) { quantizeLevels(b, mt); });
-    SmallVector<Operation *> candidates;
-    getOperation().walk([&](Operation *op) {
-      if (isa<Conv2DOp, GemmOp>(op))
-        candidates.push_back(op);
-    });
-    for (Operation *op : candidates) {
-      b.setInsertionPoint(op);
-      if (auto conv = dyn_cast<Conv2DOp>(op)) {
-        if (recognizeBitserialConv(b, conv))
-          continue;
-        auto sign = conv.getInput().getDefiningOp<SignOp>();
-        auto weights = binaryWeights(conv.getWeight(), /*transpose=*/false);
-        if (!sign || !weights)
-          continue;
-        auto outShape = conv.getOutput().getType().getShape();
-        auto accType = RankedTensorType::get(outShape, b.getI32Type());
-        Value acc = b.create<BinaryConv2DOp>(conv.getLoc(), accType, binarize(b, sign), weights->bits,
-                                             conv.getStridesAttr(), conv.getPadsAttr(),
-                                             conv.getDilationsAttr(), conv.getGroupAttr());
-        replaceWithAccumulator(b, op, acc, weights->scale, {outShape[1], 1, 1}, conv.getBias());
-      } else {
-        auto gemm = cast<GemmOp>(op);
-        // alpha/beta scaling would add float rounding of its own: leave those
-        // GEMMs in float, which is exact too.
-        if (gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
-            (gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f))
-          continue;
-        auto weights = binaryWeights(gemm.getB(), /*transpose=*/!gemm.getTransB());
-        if (!weights)
-          continue;
-        Value input = binaryGemmInput(b, gemm.getA());
-        if (!input)
-          continue;
-        auto outShape = gemm.getOutput().getType().getShape();
-        Value acc = b.create<BinaryDenseOp>(gemm.getLoc(), RankedTensorType::get(outShape, b.getI32Type()),
-                                            input, weights->bits);
-        replaceWithAccumulator(b, op, acc, weights->scale, {outShape[1]}, gemm.getC());
-      }
+/// conv(Sign(x), +-alpha W) -> alpha * binary_conv2d(binarize(x), W).
+struct SignConvToBinary : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(Conv2DOp conv, PatternRewriter &rewriter) const override {
+    auto sign = conv.getInput().getDefiningOp<SignOp>();
+    auto weights = binaryWeights(conv.getWeight(), /*transpose=*/false);
+    if (!sign || !weights)
+      return failure();
+    auto outShape = conv.getOutput().getType().getShape();
+    Value acc = rewriter.create<BinaryConv2DOp>(conv.getLoc(), binarize(rewriter, sign), weights->bits,
+                                                conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+                                                conv.getGroupAttr());
+    replaceWithAccumulator(rewriter, conv, acc, weights->scale, {outShape[1], 1, 1}, conv.getBias());
+    return success();
+  }
+};
+
+/// gemm(Sign(x) or a reshape (Flatten) of it, +-alpha W) + C ->
+/// alpha * binary_dense(binarize(x), W) + C. Sign commutes with reshapes,
+/// so a flattened Sign binarizes the flattened x.
+struct SignGemmToBinary : OpRewritePattern<GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(GemmOp gemm, PatternRewriter &rewriter) const override {
+    // alpha/beta scaling would add float rounding of its own: leave those
+    // GEMMs in float, which is exact too.
+    if (gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
+        (gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f))
+      return failure();
+    auto weights = binaryWeights(gemm.getB(), /*transpose=*/!gemm.getTransB());
+    if (!weights)
+      return failure();
+    Value input;
+    if (auto sign = gemm.getA().getDefiningOp<SignOp>()) {
+      input = binarize(rewriter, sign);
+    } else if (auto reshape = gemm.getA().getDefiningOp<ReshapeOp>()) {
+      auto sign = reshape.getInput().getDefiningOp<SignOp>();
+      if (!sign)
+        return failure();
+      Value flat = rewriter.create<ReshapeOp>(reshape.getLoc(), reshape.getOutput().getType(), sign.getInput());
+      input = rewriter.create<BinarizeOp>(sign.getLoc(), flat);
+    } else {
+      return failure();
     }
+    auto outShape = gemm.getOutput().getType().getShape();
+    Value acc = rewriter.create<BinaryDenseOp>(gemm.getLoc(), input, weights->bits);
+    replaceWithAccumulator(rewriter, gemm, acc, weights->scale, {outShape[1]}, gemm.getC());
+    return success();
+  }
+};
+
+struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    // Levels first: a convolution of levels is bit-serial, not float.
+    patterns.add<LevelsConvToBitserial>(&getContext(), /*benefit=*/2);
+    patterns.add<MultiThresholdToLevels, SignConvToBinary, SignGemmToBinary>(&getContext());
     // Signs (and flattens of them) and level conversions whose every
     // consumer went binary are dead.
-    getOperation().walk<WalkOrder::PostOrder, mlir::ReverseIterator>([](Operation *op) {
-      if (isa<SignOp, ReshapeOp, LevelsToFloatOp>(op) && op->use_empty())
-        op->erase();
-    });
+    applyPatternsOnce<SignOp, ReshapeOp, LevelsToFloatOp>(getOperation(), FrozenRewritePatternSet(std::move(patterns)));
   }
 };
 
