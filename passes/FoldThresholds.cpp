@@ -173,6 +173,10 @@ std::optional<Chain> matchChain(Value v) {
 struct LevelTables {
   SmallVector<int32_t> thresholds; // [C][count]
   SmallVector<bool> descending;    // [C]
+
+  ThresholdsAttr attr(Builder &b) const {
+    return ThresholdsAttr::get(b.getContext(), b.getDenseI32ArrayAttr(thresholds), b.getDenseBoolArrayAttr(descending));
+  }
 };
 
 template <class LevelOf>
@@ -216,14 +220,7 @@ struct FoldIntoThreshold : OpRewritePattern<BinarizeOp> {
                               [](float x, int64_t) { return x < 0.0f ? 0 : (x == 0.0f ? 1 : 2); });
     if (failed(tables))
       return rewriter.notifyMatchFailure(binarize, "chain is not monotone in the accumulator");
-    SmallVector<int32_t> low, high;
-    for (size_t c = 0; c < tables->descending.size(); ++c) {
-      low.push_back(tables->thresholds[2 * c]);
-      high.push_back(tables->thresholds[2 * c + 1]);
-    }
-    rewriter.replaceOpWithNewOp<ThresholdOp>(binarize, binarize.getOutput().getType(), chain->acc,
-                                             rewriter.getDenseI32ArrayAttr(low), rewriter.getDenseI32ArrayAttr(high),
-                                             rewriter.getDenseBoolArrayAttr(tables->descending));
+    rewriter.replaceOpWithNewOp<ThresholdOp>(binarize, chain->acc, tables->attr(rewriter));
     return success();
   }
 };
@@ -244,23 +241,26 @@ struct FoldIntoLevels : OpRewritePattern<QuantizeLevelsOp> {
     if (failed(tables))
       return rewriter.notifyMatchFailure(quantize, "chain is not monotone in the accumulator");
     rewriter.replaceOpWithNewOp<ThresholdLevelsOp>(quantize, quantize.getOutput().getType(), chain->acc,
-                                                   rewriter.getDenseI32ArrayAttr(tables->thresholds),
-                                                   rewriter.getDenseBoolArrayAttr(tables->descending));
+                                                   tables->attr(rewriter));
     return success();
   }
 };
 
 /// levels_to_binary(threshold_levels(acc)) with one threshold t ->
-/// threshold(acc) with low = high = t: level 0 or 2 reached, value -1 or +1.
+/// threshold(acc) with thresholds t, t: level 0 or 2 reached, value -1 or +1.
 struct BipolarThreshold : OpRewritePattern<LevelsToBinaryOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LevelsToBinaryOp toBinary, PatternRewriter &rewriter) const override {
     auto levels = toBinary.getInput().getDefiningOp<ThresholdLevelsOp>();
-    if (!levels || levels.getThresholds().size() != levels.getDescending().size())
+    if (!levels || levels.getThresholds().getPerChannel() != 1)
       return failure();
-    rewriter.replaceOpWithNewOp<ThresholdOp>(toBinary, toBinary.getOutput().getType(), levels.getInput(),
-                                             levels.getThresholdsAttr(), levels.getThresholdsAttr(),
-                                             levels.getDescendingAttr());
+    ThresholdsAttr one = levels.getThresholds();
+    SmallVector<int32_t> twice;
+    for (int32_t t : one.getValues().asArrayRef())
+      twice.append({t, t});
+    rewriter.replaceOpWithNewOp<ThresholdOp>(
+        toBinary, levels.getInput(),
+        ThresholdsAttr::get(getContext(), rewriter.getDenseI32ArrayAttr(twice), one.getDescending()));
     return success();
   }
 };

@@ -70,10 +70,10 @@ struct FuseConvSign : OpRewritePattern<ThresholdOp> {
     auto conv = threshold.getInput().getDefiningOp<BinaryConv2DOp>();
     if (!conv || !conv->hasOneUse())
       return failure();
-    rewriter.replaceOpWithNewOp<BinaryConv2DSignOp>(
-        threshold, threshold.getOutput().getType(), conv.getInput(), conv.getWeight(), conv.getStridesAttr(),
-        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), threshold.getLowAttr(),
-        threshold.getHighAttr(), threshold.getDescendingAttr());
+    rewriter.replaceOpWithNewOp<BinaryConv2DSignOp>(threshold, conv.getInput(), conv.getWeight(),
+                                                    conv.getStridesAttr(), conv.getPadsAttr(),
+                                                    conv.getDilationsAttr(), conv.getGroupAttr(),
+                                                    threshold.getThresholdsAttr());
     return success();
   }
 };

@@ -61,6 +61,27 @@ def Qnn_MemoryPlanAttr : Qnn_Attr<"MemoryPlan", "memory_plan"> {
   let assemblyFormat = "`<` struct(params) `>`";
 }
 
+def Qnn_ThresholdsAttr : Qnn_Attr<"Thresholds", "thresholds"> {
+  let summary = "per-channel integer thresholds on an accumulator";
+  let description = [{
+    `values` holds T thresholds per channel ([C][T], ascending within a
+    channel), `descending` one flag per channel. The level of accumulator
+    `acc` in channel c is the number n of that channel's thresholds with
+    acc >= t, or T - n where descending[c] (a falling float chain, gamma <
+    0). Sign is T = 2: the value is level - 1 (-1, 0, +1; equal thresholds
+    leave no 0); k-bit levels have T <= 2^k - 1. INT32_MIN is reached by
+    every accumulator, INT32_MAX by none.
+    Example: `#qnn.thresholds<[-1, 1, 0, 0], [false, true]>`.
+  }];
+  let parameters = (ins "::mlir::DenseI32ArrayAttr":$values, "::mlir::DenseBoolArrayAttr":$descending);
+  let assemblyFormat = "`<` $values `,` $descending `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getChannels() const { return getDescending().size(); }
+    int64_t getPerChannel() const { return getChannels() ? getValues().size() / getChannels() : 0; }
+  }];
+}
+
 def Qnn_PackedBinaryWeightsAttr : Qnn_Attr<"PackedBinaryWeights", "packed_binary_weights"> {
   let summary = "+-1 kernel weights in the runtime kernels' packed layout";
   let description = [{

@@ -248,30 +248,26 @@ FailureOr<SmallVector<int64_t>> binaryConvOutput(Loc loc, Adaptor a) {
                     a.getDilations(), static_cast<int64_t>(a.getGroup()));
 }
 
-/// low <= high per channel, one entry per channel of `shape` (axis 1).
-LogicalResult verifyThresholds(Operation *op, ArrayRef<int64_t> shape, ArrayRef<int32_t> low, ArrayRef<int32_t> high,
-                               ArrayRef<bool> descending) {
-  size_t c = shape[1];
-  if (low.size() != c || high.size() != c || descending.size() != c)
-    return op->emitOpError() << "low, high and descending must have " << c << " entries, one per channel";
-  for (size_t i = 0; i < c; ++i)
-    if (low[i] > high[i])
-      return op->emitOpError() << "channel " << i << ": low " << low[i] << " exceeds high " << high[i];
+/// Thresholds for the channels of `shape` (axis 1), `perChannel` each
+/// (Sign) or at most `maxPerChannel` (levels).
+LogicalResult verifyThresholds(Operation *op, ArrayRef<int64_t> shape, ThresholdsAttr thresholds,
+                               std::optional<int64_t> perChannel, int64_t maxPerChannel = 0) {
+  if (thresholds.getChannels() != shape[1])
+    return op->emitOpError() << "thresholds for " << thresholds.getChannels() << " channels, the input has "
+                             << shape[1];
+  if (perChannel && thresholds.getPerChannel() != *perChannel)
+    return op->emitOpError() << "expects " << *perChannel << " thresholds per channel, not "
+                             << thresholds.getPerChannel();
+  if (!perChannel && thresholds.getPerChannel() > maxPerChannel)
+    return op->emitOpError() << thresholds.getPerChannel() << " thresholds per channel do not fit in "
+                             << llvm::Log2_64(maxPerChannel + 1) << " bits";
   return success();
 }
 
-/// `count` thresholds per channel of `shape` (axis 1), which the levels
-/// type's bits can count.
-LogicalResult verifyLevelThresholds(Operation *op, ArrayRef<int64_t> shape, size_t count, LevelsTensorType levels) {
+/// Level thresholds into the levels type's bits, on a same-shaped input.
+LogicalResult verifyLevelThresholds(Operation *op, ArrayRef<int64_t> shape, LevelsTensorType levels) {
   if (shape.size() < 2)
     return op->emitOpError("expects an input of rank >= 2 (channels on axis 1)");
-  if (count == 0 || count % shape[1] != 0)
-    return op->emitOpError() << "expects T > 0 thresholds for each of the " << shape[1] << " channels, got "
-                             << count << " in all";
-  int64_t perChannel = count / shape[1];
-  if (perChannel > (int64_t(1) << levels.getBits()) - 1)
-    return op->emitOpError() << perChannel << " thresholds per channel do not fit in " << levels.getBits()
-                             << " bits";
   if (levels.getShape() != shape)
     return op->emitOpError() << "result shape " << shapeString(levels.getShape()) << " differs from the input's "
                              << shapeString(shape);
@@ -480,7 +476,7 @@ LogicalResult BinaryConv2DSignOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Ad
 }
 
 LogicalResult BinaryConv2DSignOp::verify() {
-  return verifyThresholds(*this, getOutput().getType().getShape(), getLow(), getHigh(), getDescending());
+  return verifyThresholds(*this, getOutput().getType().getShape(), getThresholds(), 2);
 }
 
 LogicalResult BinaryDenseOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
@@ -505,22 +501,47 @@ LogicalResult ThresholdOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a
 }
 
 LogicalResult ThresholdOp::verify() {
-  return verifyThresholds(*this, getInput().getType().getShape(), getLow(), getHigh(), getDescending());
+  return verifyThresholds(*this, getInput().getType().getShape(), getThresholds(), 2);
 }
 
 //===----------------------------------------------------------------------===//
 // Low-bit operations
 
 LogicalResult QuantizeLevelsOp::verify() {
-  return verifyLevelThresholds(*this, getInput().getType().getShape(), getThresholds().size(), getOutput().getType());
+  auto in = getInput().getType().getShape();
+  if (failed(verifyLevelThresholds(*this, in, getOutput().getType())))
+    return failure();
+  size_t count = getThresholds().size();
+  if (count == 0 || count % in[1] != 0)
+    return emitOpError() << "expects T > 0 thresholds for each of the " << in[1] << " channels, got " << count
+                         << " in all";
+  int64_t perChannel = count / in[1], max = (int64_t(1) << getOutput().getType().getBits()) - 1;
+  if (perChannel > max)
+    return emitOpError() << perChannel << " thresholds per channel do not fit in " << getOutput().getType().getBits()
+                         << " bits";
+  return success();
 }
 
 LogicalResult ThresholdLevelsOp::verify() {
   auto in = getInput().getType().getShape();
-  if (failed(verifyLevelThresholds(*this, in, getThresholds().size(), getOutput().getType())))
+  if (failed(verifyLevelThresholds(*this, in, getOutput().getType())))
     return failure();
-  if ((int64_t)getDescending().size() != in[1])
-    return emitOpError() << "descending must have " << in[1] << " entries, one per channel";
+  return verifyThresholds(*this, in, getThresholds(), std::nullopt,
+                          (int64_t(1) << getOutput().getType().getBits()) - 1);
+}
+
+LogicalResult ThresholdsAttr::verify(function_ref<InFlightDiagnostic()> emitError, DenseI32ArrayAttr values,
+                                     DenseBoolArrayAttr descending) {
+  int64_t channels = descending.size();
+  if (channels == 0 || values.empty() || values.size() % channels != 0)
+    return emitError() << "thresholds need T > 0 values for each of " << channels << " channels, got "
+                       << values.size();
+  int64_t perChannel = values.size() / channels;
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t i = 1; i < perChannel; ++i)
+      if (values[c * perChannel + i - 1] > values[c * perChannel + i])
+        return emitError() << "channel " << c << ": thresholds " << values[c * perChannel + i - 1] << " and "
+                           << values[c * perChannel + i] << " are not ascending";
   return success();
 }
 

@@ -51,6 +51,14 @@ DenseElementsAttr descendingTable(Builder b, ArrayRef<bool> descending) {
   return DenseElementsAttr::get(RankedTensorType::get({(int64_t)flags.size()}, b.getI8Type()), ArrayRef<int8_t>(flags));
 }
 
+/// A threshold attribute as its kernel arguments: the [C][T] table, then the
+/// per-channel descending flags.
+KernelCall &thresholdTables(KernelCall &call, ThresholdsAttr thresholds) {
+  Builder b(thresholds.getContext());
+  return call.table("thresholds", i32Table(b, thresholds.getValues().asArrayRef()))
+      .table("descending", descendingTable(b, thresholds.getDescending().asArrayRef()));
+}
+
 /// The qnn_rt::Conv2DParams of a convolution, fields in the struct's order.
 template <class ConvOp>
 KernelCall &conv2dParams(KernelCall &call, ConvOp conv) {
@@ -298,8 +306,7 @@ LogicalResult BinaryConv2DSignOp::buildKernelCall(KernelCall &call) {
     return failure();
   Builder b(getContext());
   call.call("qnn_rt::binary_conv2d_sign").operand(0).table("bits", *words).scratch(u64(b));
-  call.table("low", i32Table(b, getLow())).table("high", i32Table(b, getHigh()));
-  call.table("descending", descendingTable(b, getDescending())).result();
+  thresholdTables(call, getThresholds()).result();
   conv2dParams(call, *this);
   return success();
 }
@@ -319,9 +326,8 @@ LogicalResult BinaryDenseOp::buildKernelCall(KernelCall &call) {
 int64_t BinaryDenseOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
 
 LogicalResult ThresholdOp::buildKernelCall(KernelCall &call) {
-  Builder b(getContext());
-  call.call("qnn_rt::threshold_i32").operand(0).table("low", i32Table(b, getLow()));
-  call.table("high", i32Table(b, getHigh())).table("descending", descendingTable(b, getDescending())).result();
+  call.call("qnn_rt::threshold_i32").operand(0);
+  thresholdTables(call, getThresholds()).result();
   ncs(call, getInput());
   return success();
 }
@@ -340,11 +346,10 @@ LogicalResult QuantizeLevelsOp::buildKernelCall(KernelCall &call) {
 }
 
 LogicalResult ThresholdLevelsOp::buildKernelCall(KernelCall &call) {
+  ThresholdsAttr thresholds = getThresholds();
   Builder b(getContext());
-  auto thresholds = getThresholds();
-  int64_t channels = ncsOf(getInput().getType()).c;
-  call.call("qnn_rt::threshold_levels_i32").operand(0).table("thresholds", i32Table(b, thresholds));
-  call.integer(thresholds.size() / channels).table("descending", descendingTable(b, getDescending()));
+  call.call("qnn_rt::threshold_levels_i32").operand(0).table("thresholds", i32Table(b, thresholds.getValues().asArrayRef()));
+  call.integer(thresholds.getPerChannel()).table("descending", descendingTable(b, thresholds.getDescending().asArrayRef()));
   call.result().integer(getOutput().getType().getBits());
   ncs(call, getInput());
   return success();

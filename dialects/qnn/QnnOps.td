@@ -210,7 +210,7 @@ def Qnn_BinaryConv2DSignOp : Qnn_ScratchOp<"binary_conv2d_sign", [Pure, InferTyp
     packed bits only.
   }];
   let arguments = !con((ins Qnn_BinaryTensor:$input, Qnn_BinaryWeights:$weight), ConvAttrs,
-                       (ins DenseI32ArrayAttr:$low, DenseI32ArrayAttr:$high, DenseBoolArrayAttr:$descending));
+                       (ins Qnn_ThresholdsAttr:$thresholds));
   let results = (outs Qnn_BinaryTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -226,13 +226,12 @@ def Qnn_BinaryDenseOp : Qnn_ScratchOp<"binary_dense", [Pure, InferTypeOpAdaptor]
 def Qnn_ThresholdOp : Qnn_KernelOp<"threshold", [Pure, InferTypeOpAdaptor]> {
   let summary = "per-channel integer thresholds on an accumulator, giving -1/0/+1";
   let description = [{
-    For channel c (axis 1), n = (acc >= low[c]) + (acc >= high[c]) counts the
-    thresholds reached, low <= high. The output is n - 1 (that is -1, 0, +1),
-    or 1 - n where `descending[c]` is set. This is Sign of any monotone
-    per-channel function of the accumulator, ties included.
+    `thresholds` has two per channel (axis 1): the output is the channel's
+    level minus 1, that is -1, 0 or +1 (see `#qnn.thresholds`). This is
+    Sign of any monotone per-channel function of the accumulator, ties
+    included.
   }];
-  let arguments = (ins Qnn_I32Tensor:$input, DenseI32ArrayAttr:$low,
-                       DenseI32ArrayAttr:$high, DenseBoolArrayAttr:$descending);
+  let arguments = (ins Qnn_I32Tensor:$input, Qnn_ThresholdsAttr:$thresholds);
   let results = (outs Qnn_BinaryTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -258,12 +257,12 @@ def Qnn_QuantizeLevelsOp : Qnn_KernelOp<"quantize_levels", [Pure]> {
 def Qnn_ThresholdLevelsOp : Qnn_KernelOp<"threshold_levels", [Pure]> {
   let summary = "int32 accumulator -> k-bit levels through per-channel integer thresholds";
   let description = [{
-    For channel c, n = the number of t in thresholds[c * T .. c * T + T)
-    with acc >= t; the level is n, or T - n where `descending[c]` is set
-    (a decreasing chain, gamma < 0). This is any monotone per-channel
-    function of the accumulator followed by a multi-threshold, ties included.
+    The level of each accumulator under its channel's thresholds (see
+    `#qnn.thresholds`, at most 2^bits - 1 per channel). This is any
+    monotone per-channel function of the accumulator followed by a
+    multi-threshold, ties included.
   }];
-  let arguments = (ins Qnn_I32Tensor:$input, DenseI32ArrayAttr:$thresholds, DenseBoolArrayAttr:$descending);
+  let arguments = (ins Qnn_I32Tensor:$input, Qnn_ThresholdsAttr:$thresholds);
   let results = (outs Qnn_LevelsTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -333,18 +333,18 @@ inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std:
   });
 }
 
-/// The level a threshold table gives an accumulator: -1, 0 or +1
-/// (see threshold_i32).
-inline int threshold_level(std::int32_t acc, std::int32_t low, std::int32_t high, std::int8_t descending) {
-  const int reached = (acc >= low) + (acc >= high);
+/// The Sign a channel's two thresholds t[0] <= t[1] give an accumulator:
+/// -1, 0 or +1 (see threshold_i32).
+inline int threshold_level(std::int32_t acc, const std::int32_t *t, std::int8_t descending) {
+  const int reached = (acc >= t[0]) + (acc >= t[1]);
   return descending ? 1 - reached : reached - 1;
 }
 
 /// binary_conv2d followed by threshold_i32, without the int32 tensor: each
 /// accumulator sets its output bits in the packed planes ys / ynz.
 inline void binary_conv2d_sign(const std::uint64_t *x, index_t xPlaneWords, const std::uint32_t *w,
-                               std::uint64_t *scratch, const std::int32_t *low, const std::int32_t *high,
-                               const std::int8_t *descending, std::uint64_t *y, index_t yPlaneWords,
+                               std::uint64_t *scratch, const std::int32_t *thresholds, const std::int8_t *descending,
+                               std::uint64_t *y, index_t yPlaneWords,
                                const Conv2DParams &p) {
   const index_t OCW = words_for(p.O), pixels = p.OH * p.OW;
   std::uint64_t *ys = y, *ynz = y + yPlaneWords;
@@ -353,7 +353,7 @@ inline void binary_conv2d_sign(const std::uint64_t *x, index_t xPlaneWords, cons
   // A pixel's words are written only by the thread that owns its tile.
   binary_conv2d_with(x, x + xPlaneWords, w, scratch, p,
                      [&](index_t n, index_t o, index_t pixel, std::int32_t acc) {
-                       const int level = threshold_level(acc, low[o], high[o], descending[o]);
+                       const int level = threshold_level(acc, thresholds + 2 * o, descending[o]);
                        const index_t word = (n * pixels + pixel) * OCW + o / 64;
                        ys[word] |= static_cast<std::uint64_t>(level < 0) << (o % 64);
                        ynz[word] |= static_cast<std::uint64_t>(level != 0) << (o % 64);
@@ -367,14 +367,13 @@ inline void binary_dense(const std::uint64_t *x, index_t planeWords, const std::
   binary_conv2d(x, planeWords, w, scratch, y, Conv2DParams{N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1});
 }
 
-/// Per-channel thresholds on an int32 [N, C, HW] accumulator, packed as a
-/// binary tensor: n = (acc >= low) + (acc >= high), value n - 1 (1 - n when
-/// descending).
-inline void threshold_i32(const std::int32_t *acc, const std::int32_t *low, const std::int32_t *high,
-                          const std::int8_t *descending, std::uint64_t *y, index_t planeWords, index_t N, index_t C,
-                          index_t HW) {
+/// Two thresholds per channel ([C][2]) on an int32 [N, C, HW] accumulator,
+/// packed as a binary tensor: n = thresholds reached, value n - 1 (1 - n
+/// when descending).
+inline void threshold_i32(const std::int32_t *acc, const std::int32_t *thresholds, const std::int8_t *descending,
+                          std::uint64_t *y, index_t planeWords, index_t N, index_t C, index_t HW) {
   pack_ternary(y, planeWords, N, C, HW, [&](index_t n, index_t c, index_t p) {
-    return threshold_level(acc[(n * C + c) * HW + p], low[c], high[c], descending[c]);
+    return threshold_level(acc[(n * C + c) * HW + p], thresholds + 2 * c, descending[c]);
   });
 }
 

@@ -17,7 +17,7 @@ func.func @inferred(%x: tensor<1x4x6x6xf32>, %a: tensor<3x2xf32>, %b: tensor<3x5
   %s = qnn.binarize %x : (tensor<1x4x6x6xf32>) -> !qnn.binary<1x4x6x6>
   %t = qnn.binary_conv2d_sign %s {weight = dense<true> : tensor<2x4x3x3xi1>, strides = array<i64: 1, 1>,
                                   pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1,
-                                  low = array<i32: 0, 0>, high = array<i32: 0, 0>, descending = array<i1: false, false>}
+                                  thresholds = #qnn.thresholds<[0, 0, 0, 0], [false, false]>}
        : (!qnn.binary<1x4x6x6>) -> !qnn.binary<1x2x6x6>
   return
 }
@@ -96,7 +96,7 @@ func.func @binary_conv_result(%x: !qnn.binary<1x4x6x6>) {
   // expected-error @+1 {{failed to infer returned types}}
   %t = qnn.binary_conv2d_sign %x {weight = dense<true> : tensor<2x4x3x3xi1>, strides = array<i64: 1, 1>,
                                   pads = array<i64: 1, 1, 0, 0>, dilations = array<i64: 1, 1>, group = 1,
-                                  low = array<i32: 0, 0>, high = array<i32: 0, 0>, descending = array<i1: false, false>}
+                                  thresholds = #qnn.thresholds<[0, 0, 0, 0], [false, false]>}
        : (!qnn.binary<1x4x6x6>) -> !qnn.binary<1x2x6x6>
   return
 }

@@ -45,8 +45,8 @@ func.func @stride_zero(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) {
 // -----
 
 func.func @threshold_count(%acc: tensor<1x2x3x3xi32>) {
-  // expected-error @+1 {{low, high and descending must have 2 entries, one per channel}}
-  %t = qnn.threshold %acc {low = array<i32: 0>, high = array<i32: 0>, descending = array<i1: false>}
+  // expected-error @+1 {{thresholds for 1 channels, the input has 2}}
+  %t = qnn.threshold %acc {thresholds = #qnn.thresholds<[0, 0], [false]>}
       : (tensor<1x2x3x3xi32>) -> !qnn.binary<1x2x3x3>
   return
 }
@@ -54,8 +54,17 @@ func.func @threshold_count(%acc: tensor<1x2x3x3xi32>) {
 // -----
 
 func.func @threshold_order(%acc: tensor<1x1xi32>) {
-  // expected-error @+1 {{channel 0: low 3 exceeds high 2}}
-  %t = qnn.threshold %acc {low = array<i32: 3>, high = array<i32: 2>, descending = array<i1: false>}
+  // expected-error @+1 {{channel 0: thresholds 3 and 2 are not ascending}}
+  %t = qnn.threshold %acc {thresholds = #qnn.thresholds<[3, 2], [false]>}
+      : (tensor<1x1xi32>) -> !qnn.binary<1x1>
+  return
+}
+
+// -----
+
+func.func @threshold_sign_count(%acc: tensor<1x1xi32>) {
+  // expected-error @+1 {{expects 2 thresholds per channel, not 3}}
+  %t = qnn.threshold %acc {thresholds = #qnn.thresholds<[1, 2, 3], [false]>}
       : (tensor<1x1xi32>) -> !qnn.binary<1x1>
   return
 }
@@ -90,10 +99,10 @@ func.func @binarize_shape(%x: tensor<1x8xf32>) {
 // -----
 
 func.func @conv_sign_thresholds(%x: !qnn.binary<1x8x4x4>) {
-  // expected-error @+1 {{low, high and descending must have 8 entries, one per channel}}
+  // expected-error @+1 {{thresholds for 1 channels, the input has 8}}
   %a = qnn.binary_conv2d_sign %x {weight = dense<true> : tensor<8x8x3x3xi1>, strides = array<i64: 1, 1>,
       pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64,
-      low = array<i32: 0>, high = array<i32: 0>, descending = array<i1: false>}
+      thresholds = #qnn.thresholds<[0, 0], [false]>}
       : (!qnn.binary<1x8x4x4>) -> !qnn.binary<1x8x4x4>
   return
 }
@@ -127,8 +136,8 @@ func.func @too_many_levels(%x: tensor<1x2x4x4xf32>) {
 // -----
 
 func.func @levels_descending(%acc: tensor<1x2x4x4xi32>) {
-  // expected-error @+1 {{descending must have 2 entries, one per channel}}
-  %l = qnn.threshold_levels %acc {thresholds = array<i32: 0, 1>, descending = array<i1: false>}
+  // expected-error @+1 {{thresholds for 1 channels, the input has 2}}
+  %l = qnn.threshold_levels %acc {thresholds = #qnn.thresholds<[0, 1], [false]>}
       : (tensor<1x2x4x4xi32>) -> !qnn.levels<1x2x4x4, 1>
   return
 }
@@ -136,8 +145,8 @@ func.func @levels_descending(%acc: tensor<1x2x4x4xi32>) {
 // -----
 
 func.func @levels_per_channel(%acc: tensor<1x2x4x4xi32>) {
-  // expected-error @+1 {{expects T > 0 thresholds for each of the 2 channels, got 3 in all}}
-  %l = qnn.threshold_levels %acc {thresholds = array<i32: 0, 1, 2>, descending = array<i1: false, false>}
+  // expected-error @+1 {{thresholds need T > 0 values for each of 2 channels, got 3}}
+  %l = qnn.threshold_levels %acc {thresholds = #qnn.thresholds<[0, 1, 2], [false, false]>}
       : (tensor<1x2x4x4xi32>) -> !qnn.levels<1x2x4x4, 2>
   return
 }

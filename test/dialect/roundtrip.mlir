@@ -11,8 +11,8 @@ func.func @binary_layer(%x: tensor<1x70x5x5xf32>) -> !qnn.binary<1x8x3x3> {
       pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 2 : i64}
       : (!qnn.binary<1x70x5x5>) -> tensor<1x8x3x3xi32>
   // CHECK: qnn.threshold
-  %t = qnn.threshold %acc {low = array<i32: -1, 0, 1, 2, 3, 4, 5, 6>, high = array<i32: 0, 0, 1, 2, 3, 4, 5, 7>,
-      descending = array<i1: false, true, false, false, false, false, false, false>}
+  %t = qnn.threshold %acc {thresholds = #qnn.thresholds<[-1, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 7],
+      [false, true, false, false, false, false, false, false]>}
       : (tensor<1x8x3x3xi32>) -> !qnn.binary<1x8x3x3>
   return %t : !qnn.binary<1x8x3x3>
 }
@@ -40,8 +40,8 @@ func.func @lowbit_layer(%x: tensor<1x2x4x4xf32>, %t: tensor<1x3xf32>) -> tensor<
       pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64}
       : (!qnn.levels<1x2x4x4, 2>) -> tensor<1x3x4x4xi32>
   // CHECK: qnn.threshold_levels %{{.*}} -> !qnn.levels<1x3x4x4, 3>
-  %k = qnn.threshold_levels %acc {thresholds = array<i32: 0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6>,
-      descending = array<i1: false, true, false>} : (tensor<1x3x4x4xi32>) -> !qnn.levels<1x3x4x4, 3>
+  %k = qnn.threshold_levels %acc {thresholds = #qnn.thresholds<[0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6],
+      [false, true, false]>} : (tensor<1x3x4x4xi32>) -> !qnn.levels<1x3x4x4, 3>
   // CHECK: qnn.levels_to_float %{{.*}} {bias = -3.500000e+00 : f32, scale = 1.000000e+00 : f32}
   %f = qnn.levels_to_float %k {scale = 1.0 : f32, bias = -3.5 : f32} : (!qnn.levels<1x3x4x4, 3>) -> tensor<1x3x4x4xf32>
   return %f : tensor<1x3x4x4xf32>

@@ -11,8 +11,7 @@
 // CHECK-LABEL: func @bn_levels
 // CHECK: %[[ACC:.*]] = qnn.bitserial_conv2d
 // CHECK-NEXT: qnn.threshold_levels %[[ACC]]
-// CHECK-SAME: descending = array<i1: false, true, false, false, false>
-// CHECK-SAME: thresholds = array<i32: -1, 0, 2, -1, 1, 2, -2147483648, -2147483648, 2147483647, 0, 1, 2, -2147483648, 2147483647, 2147483647>
+// CHECK-SAME: thresholds = #qnn.thresholds<[-1, 0, 2, -1, 1, 2, -2147483648, -2147483648, 2147483647, 0, 1, 2, -2147483648, 2147483647, 2147483647], [false, true, false, false, false]>
 // CHECK-SAME: -> !qnn.levels<1x5x1x1, 2>
 // CHECK-NOT: qnn.batch_norm
 // CHECK-NOT: qnn.quantize_levels
@@ -38,7 +37,7 @@ func.func @bn_levels(%x: !qnn.levels<1x2x1x1, 2>) -> !qnn.levels<1x5x1x1, 2> {
 // [-3, 3]; x = prelu(acc - 1, 0.25) + 0.5: -0.5, -0.25, 0, 0.25, 0.5, 1.5,
 // 2.5 for acc = -3 .. 3; thresholds 0, 1, 2 -> acc >= -1 (a tie), 2, 3.
 // CHECK-LABEL: func @rprelu
-// CHECK: qnn.threshold_levels {{.*}}descending = array<i1: false>, thresholds = array<i32: -1, 2, 3>
+// CHECK: qnn.threshold_levels {{.*}}thresholds = #qnn.thresholds<[-1, 2, 3], [false]>
 func.func @rprelu(%x: !qnn.levels<1x1x1x1, 2>) -> !qnn.levels<1x1x1x1, 2> {
   %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<1x1x1x1xi1>, strides = array<i64: 1, 1>,
       pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
@@ -77,7 +76,7 @@ func.func @not_monotone(%x: !qnn.levels<1x1x1x1, 2>) -> !qnn.levels<1x1x1x1, 2> 
 // (+1) from acc >= 1 for BN(acc) >= 0.5, descending where gamma < 0.
 // CHECK-LABEL: func @bipolar
 // CHECK: %[[ACC:.*]] = qnn.bitserial_conv2d
-// CHECK-NEXT: qnn.threshold %[[ACC]] {descending = array<i1: false, true>, high = array<i32: 1, 0>, low = array<i32: 1, 0>}
+// CHECK-NEXT: qnn.threshold %[[ACC]] {thresholds = #qnn.thresholds<[1, 1, 0, 0], [false, true]>}
 // CHECK-NOT: qnn.levels_to_binary
 func.func @bipolar(%x: !qnn.levels<1x2x1x1, 1>) -> !qnn.binary<1x2x1x1> {
   %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,

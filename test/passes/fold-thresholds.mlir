@@ -9,9 +9,7 @@
 // CHECK-LABEL: func @bn_sign
 // CHECK: %[[ACC:.*]] = qnn.binary_conv2d
 // CHECK-NEXT: qnn.threshold %[[ACC]]
-// CHECK-SAME: descending = array<i1: false, true, false, false, false>
-// CHECK-SAME: high = array<i32: 1, 1, 2147483647, 2, 2147483647>
-// CHECK-SAME: low = array<i32: 1, 1, -2147483648, 1, 2147483647>
+// CHECK-SAME: thresholds = #qnn.thresholds<[1, 1, 1, 1, -2147483648, 2147483647, 1, 2, 2147483647, 2147483647], [false, true, false, false, false]>
 // CHECK-NOT: qnn.batch_norm
 // CHECK-NOT: qnn.binarize
 func.func @bn_sign(%x: !qnn.binary<1x2x1x1>) -> !qnn.binary<1x5x1x1> {
@@ -36,7 +34,7 @@ func.func @bn_sign(%x: !qnn.binary<1x2x1x1>) -> !qnn.binary<1x5x1x1> {
 // CHECK-LABEL: func @scale_bias_pool
 // CHECK: %[[ACC:.*]] = qnn.binary_conv2d
 // CHECK: %[[POOL:.*]] = qnn.max_pool %[[ACC]] {{.*}} -> tensor<1x1x1x1xi32>
-// CHECK: qnn.threshold %[[POOL]] {descending = array<i1: false>, high = array<i32: 2>, low = array<i32: 2>}
+// CHECK: qnn.threshold %[[POOL]] {thresholds = #qnn.thresholds<[2, 2], [false]>}
 func.func @scale_bias_pool(%x: !qnn.binary<1x2x4x4>) -> !qnn.binary<1x1x1x1> {
   %acc = qnn.binary_conv2d %x {weight = dense<false> : tensor<1x2x3x3xi1>, strides = array<i64: 1, 1>,
       pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}

@@ -46,14 +46,14 @@ func.func @not_fusable(%acc: tensor<1x2xi32>, %y: tensor<1x2xf32>) -> (tensor<1x
 // -----
 
 // CHECK-LABEL: func @conv_sign
-// CHECK: qnn.binary_conv2d_sign %arg0 {{.*}}descending = array<i1: false, true>{{.*}}high = array<i32: 1, 2>, low = array<i32: 0, -1>
+// CHECK: qnn.binary_conv2d_sign %arg0 {{.*}}thresholds = #qnn.thresholds<[0, 1, -1, 2], [false, true]>
 // CHECK-NOT: qnn.threshold
 // CHECK-NOT: qnn.binary_conv2d %
 func.func @conv_sign(%x: !qnn.binary<1x2x3x3>) -> !qnn.binary<1x2x3x3> {
   %acc = qnn.binary_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
       pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
       : (!qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xi32>
-  %t = qnn.threshold %acc {low = array<i32: 0, -1>, high = array<i32: 1, 2>, descending = array<i1: false, true>}
+  %t = qnn.threshold %acc {thresholds = #qnn.thresholds<[0, 1, -1, 2], [false, true]>}
       : (tensor<1x2x3x3xi32>) -> !qnn.binary<1x2x3x3>
   return %t : !qnn.binary<1x2x3x3>
 }

@@ -108,11 +108,11 @@ TEST(BinaryConvSign, MatchesConvThenThreshold) {
   std::vector<int> wt(o * c * 9);
   for (int &v : wt)
     v = rng() % 2 ? 1 : -1;
-  std::vector<int32_t> low(o), high(o);
+  std::vector<int32_t> thresholds(2 * o); // [o][low, high]
   std::vector<int8_t> desc(o);
   for (int64_t i = 0; i < o; ++i) {
-    low[i] = static_cast<int32_t>(rng() % 60) - 30;
-    high[i] = low[i] + static_cast<int32_t>(rng() % 3);
+    thresholds[2 * i] = static_cast<int32_t>(rng() % 60) - 30;
+    thresholds[2 * i + 1] = thresholds[2 * i] + static_cast<int32_t>(rng() % 3);
     desc[i] = static_cast<int8_t>(rng() % 2);
   }
   const int64_t cw = (c + 63) / 64, ocw = (o + 63) / 64;
@@ -125,8 +125,8 @@ TEST(BinaryConvSign, MatchesConvThenThreshold) {
   const qnn_rt::Conv2DParams params = {n, c, h, w, o, 3, 3, oh, ow, 2, 2, 1, 1, 1, 1, 1};
   qnn_rt::binary_conv2d(bits.data(), inPlane, packed.data(), scratch.data(), acc.data(), params);
   std::vector<uint64_t> expected(2 * outPlane), got(expected.size(), ~0ull);
-  qnn_rt::threshold_i32(acc.data(), low.data(), high.data(), desc.data(), expected.data(), outPlane, n, o, oh * ow);
-  qnn_rt::binary_conv2d_sign(bits.data(), inPlane, packed.data(), scratch.data(), low.data(), high.data(),
+  qnn_rt::threshold_i32(acc.data(), thresholds.data(), desc.data(), expected.data(), outPlane, n, o, oh * ow);
+  qnn_rt::binary_conv2d_sign(bits.data(), inPlane, packed.data(), scratch.data(), thresholds.data(),
                              desc.data(), got.data(), outPlane, params);
   EXPECT_EQ(got, expected);
 }
@@ -134,11 +134,11 @@ TEST(BinaryConvSign, MatchesConvThenThreshold) {
 TEST(Threshold, CountsThresholdsAndFlips) {
   // acc [1, 3 channels, 4 positions]; channel 1 descending.
   const std::vector<int32_t> acc = {-2, -1, 0, 1, -2, -1, 0, 1, 5, 5, 5, 5};
-  const int32_t low[] = {-1, 0, INT32_MIN}, high[] = {1, 0, INT32_MIN};
+  const int32_t thresholds[] = {-1, 1, 0, 0, INT32_MIN, INT32_MIN};
   const int8_t desc[] = {0, 1, 0};
   uint64_t bits[8];
   const uint64_t *s = bits, *nz = bits + 4;
-  qnn_rt::threshold_i32(acc.data(), low, high, desc, bits, 4, 1, 3, 4);
+  qnn_rt::threshold_i32(acc.data(), thresholds, desc, bits, 4, 1, 3, 4);
   const int expected[3][4] = {{-1, 0, 0, 1}, {1, 1, -1, -1}, {1, 1, 1, 1}};
   for (int c = 0; c < 3; ++c)
     for (int p = 0; p < 4; ++p) {
