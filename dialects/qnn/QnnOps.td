@@ -68,7 +68,8 @@ def Qnn_ClipOp : Qnn_ElementwiseOp<"clip", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-class Qnn_BroadcastOp<string mnemonic, string desc> : Qnn_ElementwiseOp<mnemonic, [Pure, InferTypeOpAdaptor]> {
+class Qnn_BroadcastOp<string mnemonic, string desc>
+    : Qnn_ElementwiseOp<mnemonic, [Pure, ResultsBroadcastableShape, InferTypeOpAdaptor]> {
   let summary = desc # " with multidirectional (numpy) broadcasting";
   let arguments = (ins Qnn_F32Tensor:$lhs, Qnn_F32Tensor:$rhs);
   let results = (outs Qnn_F32Tensor:$output);
