@@ -132,15 +132,18 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
   for (int o = 0; o < OB; ++o)
     for (int p = 0; p < P; ++p)
       acc[o][p] = _mm512_setzero_si512();
-  for (; j + 8 <= KP; j += 8) {
+  // Whole vectors, then the last KP % 8 words through masked loads (masked
+  // lanes read nothing and count 0), so no word goes through scalar code.
+  for (; j < KP; j += 8) {
+    const __mmask8 lanes = KP - j >= 8 ? __mmask8(0xFF) : __mmask8((1u << (KP - j)) - 1);
     __m512i a[P], m[P];
     for (int p = 0; p < P; ++p) {
-      a[p] = _mm512_loadu_si512(win + p * KP + j);
+      a[p] = _mm512_maskz_loadu_epi64(lanes, win + p * KP + j);
       if (Masked)
-        m[p] = _mm512_loadu_si512(mask + p * KP + j);
+        m[p] = _mm512_maskz_loadu_epi64(lanes, mask + p * KP + j);
     }
     for (int o = 0; o < OB; ++o) {
-      const __m512i wv = _mm512_loadu_si512(w + 2 * (o * KP + j));
+      const __m512i wv = _mm512_maskz_loadu_epi64(lanes, w + 2 * (o * KP + j));
       for (int p = 0; p < P; ++p) {
         __m512i x = _mm512_xor_si512(a[p], wv);
         if (Masked)
@@ -149,15 +152,25 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
       }
     }
   }
-  // Lane sums through memory: GCC 12's _mm512_reduce_add_epi64 trips
-  // -Wuninitialized inside its own header.
-  for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; ++p) {
-      alignas(64) std::int64_t lanes[8];
-      _mm512_store_si512(lanes, acc[o][p]);
-      out[o][p] = static_cast<std::int32_t>(lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] +
-                                            lanes[6] + lanes[7]);
-    }
+  // The OB * P (<= 8) horizontal sums at once: a shuffle tree turns eight
+  // accumulators into one vector of their eight sums.
+  static_assert(OB * P <= 8, "one reduction tree per block");
+  __m512i v[8];
+  for (int i = 0; i < 8; ++i)
+    v[i] = i < OB * P ? acc[i / P][i % P] : _mm512_setzero_si512();
+  __m512i pairs[4], quads[2];
+  for (int i = 0; i < 4; ++i) // 128-bit lane l: (v[2i] half sum, v[2i+1] half sum)
+    pairs[i] = _mm512_add_epi64(_mm512_unpacklo_epi64(v[2 * i], v[2 * i + 1]),
+                                _mm512_unpackhi_epi64(v[2 * i], v[2 * i + 1]));
+  for (int i = 0; i < 2; ++i)
+    quads[i] = _mm512_add_epi64(_mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                _mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+  const __m512i sums = _mm512_add_epi64(_mm512_shuffle_i64x2(quads[0], quads[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                        _mm512_shuffle_i64x2(quads[0], quads[1], _MM_SHUFFLE(3, 1, 3, 1)));
+  alignas(32) std::int32_t total[8];
+  _mm256_store_si256(reinterpret_cast<__m256i *>(total), _mm512_cvtepi64_epi32(sums));
+  for (int i = 0; i < OB * P; ++i)
+    out[i / P][i % P] = total[i];
 #elif defined(__AVX2__)
   // Nibble-table popcount: bytes count up to 8 per step, summed with SAD.
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
