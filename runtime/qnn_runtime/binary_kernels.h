@@ -54,20 +54,58 @@ inline void pack_ternary(std::uint64_t *y, index_t planeWords, index_t N, index_
     }
 }
 
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+/// 64 channels' 16-pixel masks (bit p of masks[c]: pixel p) -> one 64-bit
+/// word per pixel (bit c: channel c), at words[p * stride]. The masks'
+/// low and high bytes become byte vectors; shifting pixel p's bit to the
+/// top of every byte, movepi8_mask collects it from all 64 channels.
+inline void transpose_masks_64x16(const std::uint16_t masks[64], std::uint64_t *words, index_t stride) {
+  const __m512i m0 = _mm512_loadu_si512(masks), m1 = _mm512_loadu_si512(masks + 32);
+  auto bytes = [](__m512i a, __m512i b) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi16_epi8(a)), _mm512_cvtepi16_epi8(b), 1);
+  };
+  const __m512i half[2] = {bytes(m0, m1), bytes(_mm512_srli_epi16(m0, 8), _mm512_srli_epi16(m1, 8))};
+  for (int p = 0; p < 16; ++p) {
+    const __m512i top = _mm512_sll_epi16(half[p / 8], _mm_cvtsi32_si128(7 - p % 8));
+    words[p * stride] = _cvtmask64_u64(_mm512_movepi8_mask(top));
+  }
+}
+#endif
+
 /// Packs ONNX Sign(x) of a float [N, C, HW] tensor (NaN counts as positive).
 /// The bits come straight from the comparisons, without a -1/0/+1 value in
-/// between, so the loop has no data-dependent branches.
+/// between, so the loop has no data-dependent branches. With AVX-512BW,
+/// whole words of 64 channels go 16 pixels at a time through vector
+/// compares and a bit transpose; the rest bit by bit.
 inline void binarize_f32(const float *x, std::uint64_t *y, index_t planeWords, index_t N, index_t C, index_t HW) {
   std::uint64_t *sign = y, *nonzero = y + planeWords;
   const index_t CW = words_for(C);
   for (index_t i = 0; i < N * HW * CW; ++i)
     sign[i] = nonzero[i] = 0;
+  index_t vectorC = 0, vectorHW = 0; // channels and pixels the vector code covers
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  vectorC = C / 64 * 64;
+  vectorHW = HW / 16 * 16;
+  const __m512 zero = _mm512_setzero_ps();
+  for (index_t n = 0; n < N; ++n)
+    for (index_t cw = 0; cw < vectorC / 64; ++cw)
+      for (index_t p0 = 0; p0 < vectorHW; p0 += 16) {
+        alignas(64) std::uint16_t negative[64], nonzeros[64];
+        for (int c = 0; c < 64; ++c) {
+          const __m512 v = _mm512_loadu_ps(x + (n * C + cw * 64 + c) * HW + p0);
+          negative[c] = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
+          nonzeros[c] = _mm512_cmp_ps_mask(v, zero, _CMP_NEQ_UQ);
+        }
+        transpose_masks_64x16(negative, sign + (n * HW + p0) * CW + cw, CW);
+        transpose_masks_64x16(nonzeros, nonzero + (n * HW + p0) * CW + cw, CW);
+      }
+#endif
   for (index_t n = 0; n < N; ++n)
     for (index_t c = 0; c < C; ++c) {
       const float *xc = x + (n * C + c) * HW;
       std::uint64_t *s = sign + n * HW * CW + c / 64, *nz = nonzero + n * HW * CW + c / 64;
       const index_t bit = c % 64;
-      for (index_t p = 0; p < HW; ++p) {
+      for (index_t p = c < vectorC ? vectorHW : 0; p < HW; ++p) {
         s[p * CW] |= static_cast<std::uint64_t>(xc[p] < 0.0f) << bit;
         nz[p * CW] |= static_cast<std::uint64_t>(xc[p] != 0.0f) << bit;
       }

@@ -148,3 +148,28 @@ TEST(Threshold, CountsThresholdsAndFlips) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Binarize, MatchesSignWithZerosNaNsAndTails) {
+  // 2 images, 200 channels (three whole words and a partial one), 37
+  // pixels (two blocks of 16 and a tail): every path of binarize_f32.
+  const int64_t n = 2, c = 200, hw = 37, planeWords = n * hw * 4;
+  std::mt19937 rng(21);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  std::vector<float> x(n * c * hw);
+  for (float &v : x) {
+    const float u = uni(rng);
+    v = std::fabs(u) < 0.1f ? 0.0f : (std::fabs(u) < 0.15f ? -0.0f : (std::fabs(u) < 0.17f ? NAN : u));
+  }
+  std::vector<uint64_t> got(2 * planeWords, ~0ull), expected(2 * planeWords);
+  qnn_rt::binarize_f32(x.data(), got.data(), planeWords, n, c, hw);
+  // ONNX Sign: -0 and +0 give 0; NaN counts as positive.
+  qnn_rt::pack_ternary(expected.data(), planeWords, n, c, hw, [&](int64_t i, int64_t ch, int64_t p) {
+    const float v = x[(i * c + ch) * hw + p];
+    return v < 0.0f ? -1 : (v == 0.0f ? 0 : 1);
+  });
+  EXPECT_EQ(got, expected);
+}
+
+} // namespace
