@@ -234,9 +234,16 @@ template <class T>
 inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t OH, index_t OW,
                      index_t KH, index_t KW, index_t SH, index_t SW, index_t PT, index_t PL,
                      index_t DH, index_t DW) {
+  // Output columns [owLo, owHi) have every tap inside the row: there the
+  // taps go one at a time over the whole span (stride-SW loads, no bounds
+  // tests, vectorizable), in the same order as the checked loop, so the
+  // result (NaN included) is the same.
+  const index_t owLo = clamp_index(ceil_div(PL, SW), 0, OW);
+  const index_t owHi = clamp_index(ceil_div(W + PL - (KW - 1) * DW, SW), owLo, OW);
   for (index_t p = 0; p < NC; ++p)
-    for (index_t oh = 0; oh < OH; ++oh)
-      for (index_t ow = 0; ow < OW; ++ow) {
+    for (index_t oh = 0; oh < OH; ++oh) {
+      T *yrow = y + (p * OH + oh) * OW;
+      auto checked = [&](index_t ow) {
         bool any = false;
         T best = T();
         for (index_t kh = 0; kh < KH; ++kh) {
@@ -253,8 +260,32 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
             any = true;
           }
         }
-        y[(p * OH + oh) * OW + ow] = best;
+        yrow[ow] = best;
+      };
+      for (index_t ow = 0; ow < owLo; ++ow)
+        checked(ow);
+      bool first = true;
+      for (index_t kh = 0; kh < KH && owLo < owHi; ++kh) {
+        const index_t ih = oh * SH - PT + kh * DH;
+        if (ih < 0 || ih >= H)
+          continue;
+        for (index_t kw = 0; kw < KW; ++kw) {
+          const T *src = x + (p * H + ih) * W - PL + kw * DW;
+          if (first)
+            for (index_t ow = owLo; ow < owHi; ++ow)
+              yrow[ow] = src[ow * SW];
+          else
+            for (index_t ow = owLo; ow < owHi; ++ow)
+              yrow[ow] = src[ow * SW] > yrow[ow] ? src[ow * SW] : yrow[ow];
+          first = false;
+        }
       }
+      if (first) // no row of the window is inside: as the checked loop says
+        for (index_t ow = owLo; ow < owHi; ++ow)
+          checked(ow);
+      for (index_t ow = owHi; ow < OW; ++ow)
+        checked(ow);
+    }
 }
 
 inline void avg_pool_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t OH,

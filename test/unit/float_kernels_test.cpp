@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -67,6 +68,62 @@ TEST(Softmax, InnerAxis) {
   const float s0 = std::exp(1.f) + std::exp(3.f) + std::exp(5.f);
   EXPECT_NEAR(y[0], std::exp(1.f) / s0, 1e-6);
   EXPECT_NEAR(y[0] + y[2] + y[4], 1.0f, 1e-6);
+}
+
+} // namespace
+
+namespace {
+
+/// Max pooling by definition: the first tap inside the input, then any
+/// later tap greater than the best so far (so a NaN that comes first stays).
+template <class T>
+std::vector<T> referenceMaxPool(const std::vector<T> &x, int64_t nc, int64_t h, int64_t w, int64_t oh, int64_t ow,
+                                int64_t k, int64_t s, int64_t pad, int64_t d) {
+  std::vector<T> y(nc * oh * ow, T());
+  for (int64_t p = 0; p < nc; ++p)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        bool any = false;
+        T best = T();
+        for (int64_t a = 0; a < k; ++a)
+          for (int64_t b = 0; b < k; ++b) {
+            const int64_t r = i * s - pad + a * d, c = j * s - pad + b * d;
+            if (r < 0 || r >= h || c < 0 || c >= w)
+              continue;
+            const T v = x[(p * h + r) * w + c];
+            if (!any || v > best)
+              best = v;
+            any = true;
+          }
+        y[(p * oh + i) * ow + j] = best;
+      }
+  return y;
+}
+
+TEST(MaxPool, MatchesDefinition) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  struct Case {
+    int64_t h, w, k, s, pad, d;
+  };
+  for (const Case &c : {Case{13, 13, 3, 2, 1, 1}, Case{12, 17, 2, 2, 0, 1}, Case{9, 11, 3, 1, 1, 2},
+                        Case{7, 5, 3, 3, 2, 1}, Case{1, 1, 2, 1, 1, 2}}) {
+    const int64_t nc = 3, oh = (c.h + 2 * c.pad - c.d * (c.k - 1) - 1) / c.s + 1;
+    const int64_t ow = (c.w + 2 * c.pad - c.d * (c.k - 1) - 1) / c.s + 1;
+    std::vector<float> x(nc * c.h * c.w);
+    for (float &v : x)
+      v = uni(rng) < -0.95f ? NAN : uni(rng);
+    std::vector<float> got(nc * oh * ow);
+    qnn_rt::max_pool(x.data(), got.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pad, c.pad, c.d, c.d);
+    const auto expected = referenceMaxPool(x, nc, c.h, c.w, oh, ow, c.k, c.s, c.pad, c.d);
+    // Bit patterns, so that NaNs compare too.
+    ASSERT_EQ(0, std::memcmp(got.data(), expected.data(), got.size() * sizeof(float))) << c.h << "x" << c.w;
+    std::vector<int32_t> xi(x.size()), gi(got.size());
+    for (size_t i = 0; i < x.size(); ++i)
+      xi[i] = static_cast<int32_t>(rng() % 200) - 100;
+    qnn_rt::max_pool(xi.data(), gi.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pad, c.pad, c.d, c.d);
+    ASSERT_EQ(gi, referenceMaxPool(xi, nc, c.h, c.w, oh, ow, c.k, c.s, c.pad, c.d));
+  }
 }
 
 } // namespace
