@@ -61,8 +61,11 @@ inline void pack_ternary(std::uint64_t *y, index_t planeWords, index_t N, index_
 /// top of every byte, movepi8_mask collects it from all 64 channels.
 inline void transpose_masks_64x16(const std::uint16_t masks[64], std::uint64_t *words, index_t stride) {
   const __m512i m0 = _mm512_loadu_si512(masks), m1 = _mm512_loadu_si512(masks + 32);
+  // Zero-masked intrinsics throughout: GCC 12's unmasked forms start from
+  // _mm512_undefined_epi32(), which trips -Wuninitialized in its header.
   auto bytes = [](__m512i a, __m512i b) {
-    return _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi16_epi8(a)), _mm512_cvtepi16_epi8(b), 1);
+    const __m512i low = _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), _mm512_maskz_cvtepi16_epi8(~0u, a), 0);
+    return _mm512_maskz_inserti64x4(0xFF, low, _mm512_maskz_cvtepi16_epi8(~0u, b), 1);
   };
   const __m512i half[2] = {bytes(m0, m1), bytes(_mm512_srli_epi16(m0, 8), _mm512_srli_epi16(m1, 8))};
   for (int p = 0; p < 16; ++p) {
@@ -191,22 +194,25 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
     }
   }
   // The OB * P (<= 8) horizontal sums at once: a shuffle tree turns eight
-  // accumulators into one vector of their eight sums.
+  // accumulators into one vector of their eight sums (zero-masked forms:
+  // GCC 12's unmasked ones trip -Wuninitialized in its own header).
   static_assert(OB * P <= 8, "one reduction tree per block");
   __m512i v[8];
   for (int i = 0; i < 8; ++i)
     v[i] = i < OB * P ? acc[i / P][i % P] : _mm512_setzero_si512();
   __m512i pairs[4], quads[2];
   for (int i = 0; i < 4; ++i) // 128-bit lane l: (v[2i] half sum, v[2i+1] half sum)
-    pairs[i] = _mm512_add_epi64(_mm512_unpacklo_epi64(v[2 * i], v[2 * i + 1]),
-                                _mm512_unpackhi_epi64(v[2 * i], v[2 * i + 1]));
+    pairs[i] = _mm512_add_epi64(_mm512_maskz_unpacklo_epi64(0xFF, v[2 * i], v[2 * i + 1]),
+                                _mm512_maskz_unpackhi_epi64(0xFF, v[2 * i], v[2 * i + 1]));
   for (int i = 0; i < 2; ++i)
-    quads[i] = _mm512_add_epi64(_mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
-                                _mm512_shuffle_i64x2(pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
-  const __m512i sums = _mm512_add_epi64(_mm512_shuffle_i64x2(quads[0], quads[1], _MM_SHUFFLE(2, 0, 2, 0)),
-                                        _mm512_shuffle_i64x2(quads[0], quads[1], _MM_SHUFFLE(3, 1, 3, 1)));
+    quads[i] = _mm512_add_epi64(
+        _mm512_maskz_shuffle_i64x2(0xFF, pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+        _mm512_maskz_shuffle_i64x2(0xFF, pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+  const __m512i sums =
+      _mm512_add_epi64(_mm512_maskz_shuffle_i64x2(0xFF, quads[0], quads[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                       _mm512_maskz_shuffle_i64x2(0xFF, quads[0], quads[1], _MM_SHUFFLE(3, 1, 3, 1)));
   alignas(32) std::int32_t total[8];
-  _mm256_store_si256(reinterpret_cast<__m256i *>(total), _mm512_cvtepi64_epi32(sums));
+  _mm256_store_si256(reinterpret_cast<__m256i *>(total), _mm512_maskz_cvtepi64_epi32(0xFF, sums));
   for (int i = 0; i < OB * P; ++i)
     out[i / P][i % P] = total[i];
 #elif defined(__AVX2__)
