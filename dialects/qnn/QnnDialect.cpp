@@ -4,6 +4,8 @@
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -311,6 +313,36 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, Sma
   }
   types.push_back(RankedTensorType::get({m, n}, f32(ctx)));
   return success();
+}
+
+namespace {
+/// gemm(A, constant B, transB) -> gemm(A, constant B^T): the kernel streams
+/// rows of an untransposed B (same products, same order).
+struct PretransposeGemmWeights : OpRewritePattern<GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GemmOp gemm, PatternRewriter &rewriter) const override {
+    DenseElementsAttr b;
+    if (!gemm.getTransB() || !matchPattern(gemm.getB(), m_Constant(&b)) || !b.getElementType().isF32())
+      return failure();
+    auto shape = b.getType().getShape(); // [N, K]
+    SmallVector<float> values(b.getValues<float>()), transposed(values.size());
+    for (int64_t n = 0; n < shape[0]; ++n)
+      for (int64_t k = 0; k < shape[1]; ++k)
+        transposed[k * shape[0] + n] = values[n * shape[1] + k];
+    auto type = RankedTensorType::get({shape[1], shape[0]}, b.getElementType());
+    Value weights = rewriter.create<arith::ConstantOp>(gemm.getB().getLoc(),
+                                                       DenseElementsAttr::get(type, ArrayRef<float>(transposed)));
+    rewriter.modifyOpInPlace(gemm, [&] {
+      gemm.getBMutable().assign(weights);
+      gemm.setTransB(false);
+    });
+    return success();
+  }
+};
+} // namespace
+
+void GemmOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContext *context) {
+  patterns.add<PretransposeGemmWeights>(context);
 }
 
 LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {

@@ -33,6 +33,11 @@ def Qnn_Conv2DOp : Qnn_ScratchOp<"conv2d", [Pure, InferTypeOpAdaptor]> {
 
 def Qnn_GemmOp : Qnn_KernelOp<"gemm", [Pure, InferTypeOpAdaptor]> {
   let summary = "Y = alpha * op(A) * op(B) + beta * C (ONNX Gemm)";
+  let description = [{
+    Canonicalization stores a constant transposed B as its transpose, the
+    layout the kernel streams; the result is unchanged.
+  }];
+  let hasCanonicalizer = 1;
   let arguments = (ins Qnn_F32Tensor:$a, Qnn_F32Tensor:$b, Optional<Qnn_F32Tensor>:$c,
                        BoolAttr:$trans_a, BoolAttr:$trans_b, F32Attr:$alpha, F32Attr:$beta);
   let results = (outs Qnn_F32Tensor:$output);

@@ -18,14 +18,16 @@ inline float batch_norm_value(float x, float scale, float bias, float mean, floa
   return (x - mean) / std::sqrt(var + eps) * scale + bias;
 }
 
-#if defined(__AVX__)
+#if defined(__AVX512F__)
+constexpr index_t kLanes = 16; // one AVX-512 register of floats
+#elif defined(__AVX__)
 constexpr index_t kLanes = 8; // one AVX register of floats
 #else
 constexpr index_t kLanes = 4; // SSE, NEON, or scalarized where there is no SIMD
 #endif
 /// The GEMM's register block: 4 output channels x kGemmCols columns, and the
 /// width of the column panels im2col writes.
-constexpr index_t kGemmRows = 4, kGemmCols = 2 * kLanes, kMaxGemmCols = 16;
+constexpr index_t kGemmRows = 4, kGemmCols = 2 * kLanes, kMaxGemmCols = 32;
 
 /// Scratch index of column matrix element (k, p): panels of kGemmCols
 /// columns, each stored k-major so the GEMM streams it linearly.
@@ -158,23 +160,39 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
 }
 
 /// Y[M,N] = alpha * op(A) * op(B) + beta * C, C of shape [CR, CC] with CR in
-/// {1, M} and CC in {1, N} (numpy broadcast), or absent.
+/// {1, M} and CC in {1, N} (numpy broadcast), or absent. Every output sums
+/// its products in k order from 0; with B not transposed a whole row of Y
+/// accumulates at once over contiguous rows of B (qnnc stores constant B
+/// that way), which vectorizes and adds in the same order.
 inline void gemm_f32(const float *a, const float *b, const float *c, float *y, index_t M,
                      index_t N, index_t K, bool trans_a, bool trans_b, float alpha, float beta,
                      index_t CR, index_t CC) {
-  for (index_t i = 0; i < M; ++i)
-    for (index_t j = 0; j < N; ++j) {
-      float acc = 0.0f;
+  for (index_t i = 0; i < M; ++i) {
+    float *yi = y + i * N;
+    if (!trans_b) {
+      for (index_t j = 0; j < N; ++j)
+        yi[j] = 0.0f;
       for (index_t k = 0; k < K; ++k) {
         const float av = trans_a ? a[k * M + i] : a[i * K + k];
-        const float bv = trans_b ? b[j * K + k] : b[k * N + j];
-        acc += av * bv;
+        const float *bk = b + k * N;
+        for (index_t j = 0; j < N; ++j)
+          yi[j] += av * bk[j];
       }
-      float r = alpha * acc;
+    } else {
+      for (index_t j = 0; j < N; ++j) {
+        float acc = 0.0f;
+        for (index_t k = 0; k < K; ++k)
+          acc += (trans_a ? a[k * M + i] : a[i * K + k]) * b[j * K + k];
+        yi[j] = acc;
+      }
+    }
+    for (index_t j = 0; j < N; ++j) {
+      float r = alpha * yi[j];
       if (c)
         r += beta * c[(CR == 1 ? 0 : i) * CC + (CC == 1 ? 0 : j)];
-      y[i * N + j] = r;
+      yi[j] = r;
     }
+  }
 }
 
 inline void batch_norm_f32(const float *x, const float *scale, const float *bias,

@@ -127,3 +127,34 @@ TEST(MaxPool, MatchesDefinition) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Gemm, PretransposedWeightsGiveTheSameBits) {
+  // Y = A B^T + C with B [N, K] as given (transB) and stored transposed
+  // ([K, N], what qnnc's canonicalization emits): the same sums in the
+  // same order, so the same bits; and close to a double reference.
+  const int64_t m = 3, n = 37, k = 50;
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  std::vector<float> a(m * k), b(n * k), bt(k * n), c(n);
+  for (auto *v : {&a, &b, &c})
+    for (float &e : *v)
+      e = uni(rng);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t q = 0; q < k; ++q)
+      bt[q * n + j] = b[j * k + q];
+  std::vector<float> y1(m * n), y2(m * n);
+  qnn_rt::gemm_f32(a.data(), b.data(), c.data(), y1.data(), m, n, k, false, true, 0.5f, 2.0f, 1, n);
+  qnn_rt::gemm_f32(a.data(), bt.data(), c.data(), y2.data(), m, n, k, false, false, 0.5f, 2.0f, 1, n);
+  ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), y1.size() * sizeof(float)));
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      double sum = 0;
+      for (int64_t q = 0; q < k; ++q)
+        sum += double(a[i * k + q]) * b[j * k + q];
+      EXPECT_NEAR(y1[i * n + j], 0.5 * sum + 2.0 * c[j], 1e-4) << i << "," << j;
+    }
+}
+
+} // namespace
