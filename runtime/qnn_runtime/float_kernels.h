@@ -108,12 +108,18 @@ inline index_t conv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OH,
   return rows > OH ? OH : rows;
 }
 
-/// Scratch floats conv2d_f32 needs for its column matrix (whole panels).
-inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
+/// Columns of one chunk's column matrix, rounded to the widest panel of any
+/// target: qnnc sizes the arena once for whatever instruction set the
+/// generated code is built with.
+inline index_t conv2d_chunk_columns(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
   const index_t P = conv2d_chunk_rows(Cg, KH, KW, OH, OW) * OW;
-  // Rounded to the widest panel of any target: qnnc sizes the arena once for
-  // whatever instruction set the generated code is built with.
-  return Cg * KH * KW * ((P + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols);
+  return (P + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols;
+}
+
+/// Scratch floats conv2d_f32 needs: the column matrix (whole panels), then
+/// one row of it as im2col writes it before splitting it into panels.
+inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
+  return (Cg * KH * KW + 1) * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
 }
 
 /// Convolution as im2col + GEMM over chunks of output rows: the column
@@ -125,30 +131,29 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
   const index_t chunk = conv2d_chunk_rows(Cg, KH, KW, OH, OW);
+  // One row of the column matrix, written contiguously, then copied into
+  // its panels kGemmCols columns at a time.
+  float *row = scratch + K * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
       for (index_t r0 = 0; r0 < OH; r0 += chunk) {
         const index_t rows = OH - r0 < chunk ? OH - r0 : chunk, P = rows * OW;
+        const index_t panels = (P + kGemmCols - 1) / kGemmCols;
         for (index_t c = 0; c < Cg; ++c)
           for (index_t kh = 0; kh < KH; ++kh)
             for (index_t kw = 0; kw < KW; ++kw) {
               const index_t k = (c * KH + kh) * KW + kw;
               const float *xc = x + (n * C + g * Cg + c) * H * W;
-              // Walk the panels of row k: panel_index(K, k, p) for p = 0, 1, ...
-              float *dst = scratch + k * kGemmCols;
-              index_t lane = 0;
-              auto put = [&](float v) {
-                dst[lane] = v;
-                if (++lane == kGemmCols) {
-                  lane = 0;
-                  dst += K * kGemmCols;
-                }
-              };
-              im2col_row(xc, H, W, OW, r0, rows, kh, kw, SH, SW, PT, PL, DH, DW, put, [&] { put(0.0f); });
+              float *out = row;
+              im2col_row(xc, H, W, OW, r0, rows, kh, kw, SH, SW, PT, PL, DH, DW, [&](float v) { *out++ = v; },
+                         [&] { *out++ = 0.0f; });
               // The last panel's unused columns, read by the GEMM but never
               // stored.
-              while (lane != 0)
-                put(0.0f);
+              for (index_t q = P; q < panels * kGemmCols; ++q)
+                row[q] = 0.0f;
+              for (index_t panel = 0; panel < panels; ++panel)
+                std::memcpy(scratch + panel_index(K, k, panel * kGemmCols), row + panel * kGemmCols,
+                            kGemmCols * sizeof(float));
             }
         QNN_RT_PARALLEL_FOR
         for (index_t o = g * Og; o < (g + 1) * Og; o += kGemmRows) {
