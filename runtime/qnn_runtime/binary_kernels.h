@@ -193,28 +193,29 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
       }
     }
   }
-  // The OB * P (<= 8) horizontal sums at once: a shuffle tree turns eight
+  // The horizontal sums eight at a time: a shuffle tree turns eight
   // accumulators into one vector of their eight sums (zero-masked forms:
   // GCC 12's unmasked ones trip -Wuninitialized in its own header).
-  static_assert(OB * P <= 8, "one reduction tree per block");
-  __m512i v[8];
-  for (int i = 0; i < 8; ++i)
-    v[i] = i < OB * P ? acc[i / P][i % P] : _mm512_setzero_si512();
-  __m512i pairs[4], quads[2];
-  for (int i = 0; i < 4; ++i) // 128-bit lane l: (v[2i] half sum, v[2i+1] half sum)
-    pairs[i] = _mm512_add_epi64(_mm512_maskz_unpacklo_epi64(0xFF, v[2 * i], v[2 * i + 1]),
-                                _mm512_maskz_unpackhi_epi64(0xFF, v[2 * i], v[2 * i + 1]));
-  for (int i = 0; i < 2; ++i)
-    quads[i] = _mm512_add_epi64(
-        _mm512_maskz_shuffle_i64x2(0xFF, pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
-        _mm512_maskz_shuffle_i64x2(0xFF, pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
-  const __m512i sums =
-      _mm512_add_epi64(_mm512_maskz_shuffle_i64x2(0xFF, quads[0], quads[1], _MM_SHUFFLE(2, 0, 2, 0)),
-                       _mm512_maskz_shuffle_i64x2(0xFF, quads[0], quads[1], _MM_SHUFFLE(3, 1, 3, 1)));
-  alignas(32) std::int32_t total[8];
-  _mm256_store_si256(reinterpret_cast<__m256i *>(total), _mm512_maskz_cvtepi64_epi32(0xFF, sums));
-  for (int i = 0; i < OB * P; ++i)
-    out[i / P][i % P] = total[i];
+  for (int base = 0; base < OB * P; base += 8) {
+    __m512i v[8];
+    for (int i = 0; i < 8; ++i)
+      v[i] = base + i < OB * P ? acc[(base + i) / P][(base + i) % P] : _mm512_setzero_si512();
+    __m512i pairs[4], quads[2];
+    for (int i = 0; i < 4; ++i) // 128-bit lane l: (v[2i] half sum, v[2i+1] half sum)
+      pairs[i] = _mm512_add_epi64(_mm512_maskz_unpacklo_epi64(0xFF, v[2 * i], v[2 * i + 1]),
+                                  _mm512_maskz_unpackhi_epi64(0xFF, v[2 * i], v[2 * i + 1]));
+    for (int i = 0; i < 2; ++i)
+      quads[i] = _mm512_add_epi64(
+          _mm512_maskz_shuffle_i64x2(0xFF, pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+          _mm512_maskz_shuffle_i64x2(0xFF, pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+    const __m512i sums =
+        _mm512_add_epi64(_mm512_maskz_shuffle_i64x2(0xFF, quads[0], quads[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_maskz_shuffle_i64x2(0xFF, quads[0], quads[1], _MM_SHUFFLE(3, 1, 3, 1)));
+    alignas(32) std::int32_t total[8];
+    _mm256_store_si256(reinterpret_cast<__m256i *>(total), _mm512_maskz_cvtepi64_epi32(0xFF, sums));
+    for (int i = 0; i < 8 && base + i < OB * P; ++i)
+      out[(base + i) / P][(base + i) % P] = total[i];
+  }
 #elif defined(__AVX2__)
   // Nibble-table popcount: bytes count up to 8 per step, summed with SAD.
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
@@ -301,6 +302,26 @@ inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w,
     }
 }
 
+/// Output channels per register block: 4 with AVX-512's 32 vector
+/// registers (16 accumulators), 2 elsewhere.
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+constexpr int kBinaryOutBlock = 4;
+#else
+constexpr int kBinaryOutBlock = 2;
+#endif
+
+/// xor_popcount_block for `count` (1 .. kBinaryOutBlock) weight rows.
+template <int OB = kBinaryOutBlock>
+inline void xor_popcount_rows(int count, bool masked, const std::uint64_t *win, const std::uint32_t *w, index_t KP,
+                              std::int32_t out[kBinaryOutBlock][kBinaryTile]) {
+  if constexpr (OB > 1)
+    if (count < OB)
+      return xor_popcount_rows<OB - 1>(count, masked, win, w, KP, out);
+  std::int32_t (*rows)[kBinaryTile] = out;
+  masked ? xor_popcount_block<OB, kBinaryTile, true>(win, w, KP, rows)
+         : xor_popcount_block<OB, kBinaryTile, false>(win, w, KP, rows);
+}
+
 /// Binary convolution core: exact int32 accumulators, handed to `store`.
 ///   w:       [O][binary_row_words] words, a row being [KH][KW][words(Cg)]
 ///   scratch: binary_conv2d_scratch_words(KH, KW, Cg) words per thread
@@ -363,17 +384,11 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
               }
             }
         }
-        for (index_t o = g * Og; o < (g + 1) * Og; o += 2) {
-          const bool pair = o + 1 < (g + 1) * Og;
-          std::int32_t pc[2][kBinaryTile];
-          const std::uint32_t *wo = w + 2 * o * KP;
-          if (masked)
-            pair ? xor_popcount_block<2, kBinaryTile, true>(tileScratch, wo, KP, pc)
-                 : xor_popcount_block<1, kBinaryTile, true>(tileScratch, wo, KP, pc);
-          else
-            pair ? xor_popcount_block<2, kBinaryTile, false>(tileScratch, wo, KP, pc)
-                 : xor_popcount_block<1, kBinaryTile, false>(tileScratch, wo, KP, pc);
-          for (int r = 0; r < (pair ? 2 : 1); ++r)
+        for (index_t o = g * Og; o < (g + 1) * Og; o += kBinaryOutBlock) {
+          const int count = (g + 1) * Og - o < kBinaryOutBlock ? int((g + 1) * Og - o) : kBinaryOutBlock;
+          std::int32_t pc[kBinaryOutBlock][kBinaryTile];
+          xor_popcount_rows(count, masked, tileScratch, w + 2 * o * KP, KP, pc);
+          for (int r = 0; r < count; ++r)
             for (index_t t = 0; t < tile; ++t)
               store(n, o + r, p0 + t, (masked ? nonzeros[t] : fullBits) - 2 * pc[r][t]);
         }
