@@ -228,17 +228,10 @@ LogicalResult Importer::globalAvgPool() {
 
 LogicalResult Importer::flatten() {
   auto x = input(0);
-  auto axis = intAttr("axis");
-  if (failed(x) || failed(axis))
+  if (failed(x))
     return failure();
-  auto xs = typeOf(*x).getShape();
-  int64_t rank = xs.size(), a = *axis < 0 ? *axis + rank : *axis;
-  if (a < 0 || a > rank)
-    return error() << "axis " << *axis << " is out of range for rank " << rank;
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < rank; ++i)
-    (i < a ? outer : inner) *= xs[i];
-  return setOutput(reshapeTo(*x, {outer, inner}));
+  auto axis = axisAttr(typeOf(*x).getRank(), /*upToRank=*/true);
+  return failed(axis) ? failure() : setOutput(flattenAt(*x, *axis));
 }
 
 LogicalResult Importer::reshape() {
@@ -329,9 +322,6 @@ LogicalResult Importer::transpose() {
 }
 
 LogicalResult Importer::concat() {
-  auto axis = intAttr("axis");
-  if (failed(axis))
-    return failure();
   SmallVector<Value> in;
   for (int i = 0; i < node->input_size(); ++i) {
     auto v = input(i);
@@ -339,28 +329,23 @@ LogicalResult Importer::concat() {
       return failure();
     in.push_back(*v);
   }
-  int64_t rank = typeOf(in[0]).getRank();
-  return setOutput(create<ConcatOp>(in, b.getI64IntegerAttr(*axis < 0 ? *axis + rank : *axis)));
+  auto axis = axisAttr(typeOf(in[0]).getRank());
+  return failed(axis) ? failure() : setOutput(create<ConcatOp>(in, b.getI64IntegerAttr(*axis)));
 }
 
 LogicalResult Importer::softmax() {
   auto x = input(0);
-  auto axis = intAttr("axis");
-  if (failed(x) || failed(axis))
+  if (failed(x))
     return failure();
-  auto xs = typeOf(*x).getShape();
-  int64_t rank = xs.size(), a = *axis < 0 ? *axis + rank : *axis;
-  if (a < 0 || a >= rank)
-    return error() << "axis " << *axis << " is out of range for rank " << rank;
+  auto axis = axisAttr(typeOf(*x).getRank());
+  if (failed(axis))
+    return failure();
   if (opset >= 13)
-    return setOutput(b.create<SoftmaxOp>(loc, typeOf(*x), *x, b.getI64IntegerAttr(a)));
+    return setOutput(b.create<SoftmaxOp>(loc, typeOf(*x), *x, b.getI64IntegerAttr(*axis)));
   // Softmax-11: the input is coerced to 2-D [prod(:axis), prod(axis:)].
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < rank; ++i)
-    (i < a ? outer : inner) *= xs[i];
-  Value flat = reshapeTo(*x, {outer, inner});
+  Value flat = flattenAt(*x, *axis);
   Value s = b.create<SoftmaxOp>(loc, typeOf(flat), flat, b.getI64IntegerAttr(1));
-  return setOutput(reshapeTo(s, xs));
+  return setOutput(reshapeTo(s, typeOf(*x).getShape()));
 }
 
 LogicalResult Importer::identity() {

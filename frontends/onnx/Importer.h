@@ -101,6 +101,9 @@ private:
   FailureOr<float> floatAttr(StringRef name, std::optional<float> fallback = std::nullopt);
   FailureOr<Ints> intsAttr(StringRef name, std::optional<Ints> fallback = std::nullopt);
   FailureOr<std::string> stringAttr(StringRef name, std::optional<std::string> fallback = std::nullopt);
+  /// The `axis` attribute for a tensor of `rank`, negative values counted
+  /// from the end; in [0, rank), or [0, rank] with `upToRank`.
+  FailureOr<int64_t> axisAttr(int64_t rank, bool upToRank = false);
 
   // --- ops ------------------------------------------------------------------
   LogicalResult importNode(const onnx::NodeProto &n, int index);
@@ -153,6 +156,13 @@ private:
   }
   LogicalResult setOutput(FailureOr<Value> v) { return failed(v) ? failure() : setOutput(*v); }
 
+  /// v as 2-D [prod(dims before axis), prod(dims from axis)].
+  Value flattenAt(Value v, int64_t axis) {
+    int64_t outer = 1, inner = 1;
+    for (auto [i, d] : llvm::enumerate(typeOf(v).getShape()))
+      ((int64_t)i < axis ? outer : inner) *= d;
+    return reshapeTo(v, {outer, inner});
+  }
   Value reshapeTo(Value v, ArrayRef<int64_t> shape) {
     if (typeOf(v).getShape() == shape)
       return v;

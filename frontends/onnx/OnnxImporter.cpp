@@ -218,6 +218,16 @@ const onnx::AttributeProto *Importer::attr(StringRef name, onnx::AttributeProto:
   return nullptr;
 }
 
+FailureOr<int64_t> Importer::axisAttr(int64_t rank, bool upToRank) {
+  auto axis = intAttr("axis");
+  if (failed(axis))
+    return failure();
+  int64_t a = *axis < 0 ? *axis + rank : *axis;
+  if (a < 0 || a > rank || (a == rank && !upToRank))
+    return error() << "axis " << *axis << " is out of range for rank " << rank;
+  return a;
+}
+
 const onnx::AttributeProto *Importer::schemaDefault(StringRef name) {
   if (!schema)
     return nullptr;
