@@ -234,9 +234,20 @@ inline void broadcast_f32(const float *a, const float *b, float *y, index_t D0, 
                           index_t B0, index_t B1, index_t B2, index_t B3, Op op) {
   for (index_t i0 = 0; i0 < D0; ++i0)
     for (index_t i1 = 0; i1 < D1; ++i1)
-      for (index_t i2 = 0; i2 < D2; ++i2)
-        for (index_t i3 = 0; i3 < D3; ++i3)
-          *y++ = op(a[i0 * A0 + i1 * A1 + i2 * A2 + i3 * A3], b[i0 * B0 + i1 * B1 + i2 * B2 + i3 * B3]);
+      for (index_t i2 = 0; i2 < D2; ++i2, y += D3) {
+        const float *ar = a + i0 * A0 + i1 * A1 + i2 * A2, *br = b + i0 * B0 + i1 * B1 + i2 * B2;
+        // Contiguous and per-row-constant operands get loops the compiler
+        // vectorizes; the operation per element is the same.
+        if (A3 == 1 && B3 == 1)
+          for (index_t i3 = 0; i3 < D3; ++i3)
+            y[i3] = op(ar[i3], br[i3]);
+        else if (A3 == 1 && B3 == 0)
+          for (index_t i3 = 0; i3 < D3; ++i3)
+            y[i3] = op(ar[i3], *br);
+        else
+          for (index_t i3 = 0; i3 < D3; ++i3)
+            y[i3] = op(ar[i3 * A3], br[i3 * B3]);
+      }
 }
 
 #define QNN_RT_BROADCAST_OP(NAME, EXPR)                                                         \

@@ -158,3 +158,53 @@ TEST(Gemm, PretransposedWeightsGiveTheSameBits) {
 }
 
 } // namespace
+
+namespace {
+
+/// Dense strides of a [4]-padded shape, 0 along dimensions of size 1 (the
+/// convention of qnnc's lowering).
+std::vector<int64_t> broadcastStrides(const std::vector<int64_t> &shape) {
+  std::vector<int64_t> strides(4);
+  for (int64_t i = 3, stride = 1; i >= 0; --i) {
+    strides[i] = shape[i] == 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+TEST(Broadcast, AddAndPReluOnEveryPattern) {
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  const std::vector<int64_t> out = {2, 3, 4, 5};
+  // rhs shapes: same, per channel, scalar, broadcast along the leading
+  // dimension, along the last one.
+  for (const std::vector<int64_t> &rs : {std::vector<int64_t>{2, 3, 4, 5}, {1, 3, 1, 1}, {1, 1, 1, 1},
+                                         {1, 3, 4, 5}, {2, 3, 4, 1}}) {
+    std::vector<float> a(2 * 3 * 4 * 5), b(rs[0] * rs[1] * rs[2] * rs[3]);
+    for (float &v : a)
+      v = uni(rng);
+    for (float &v : b)
+      v = uni(rng);
+    const auto as = broadcastStrides(out), bs = broadcastStrides(rs);
+    std::vector<float> sum(a.size()), prelu(a.size());
+    qnn_rt::add_f32(a.data(), b.data(), sum.data(), 2, 3, 4, 5, as[0], as[1], as[2], as[3], bs[0], bs[1], bs[2], bs[3]);
+    qnn_rt::prelu_f32(a.data(), b.data(), prelu.data(), 2, 3, 4, 5, as[0], as[1], as[2], as[3], bs[0], bs[1], bs[2],
+                      bs[3]);
+    std::vector<float> inPlace = a; // the lowering may write over the lhs
+    qnn_rt::add_f32(inPlace.data(), b.data(), inPlace.data(), 2, 3, 4, 5, as[0], as[1], as[2], as[3], bs[0], bs[1],
+                    bs[2], bs[3]);
+    for (int64_t i = 0; i < 2; ++i)
+      for (int64_t c = 0; c < 3; ++c)
+        for (int64_t h = 0; h < 4; ++h)
+          for (int64_t w = 0; w < 5; ++w) {
+            const int64_t at = ((i * 3 + c) * 4 + h) * 5 + w;
+            const float l = a[at];
+            const float r = b[((i % rs[0] * rs[1] + c % rs[1]) * rs[2] + h % rs[2]) * rs[3] + w % rs[3]];
+            ASSERT_EQ(sum[at], l + r) << at;
+            ASSERT_EQ(inPlace[at], l + r) << at;
+            ASSERT_EQ(prelu[at], l < 0.0f ? l * r : l) << at;
+          }
+  }
+}
+
+} // namespace
