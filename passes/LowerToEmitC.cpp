@@ -146,7 +146,7 @@ struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Value output = entryOf(ret).getArgument(1), result = adaptor.getOperands().front();
     if (result != output) {
-      int64_t count = storage::product(cast<RankedTensorType>(ret.getOperand(0).getType()).getShape());
+      int64_t count = cast<RankedTensorType>(ret.getOperand(0).getType()).getNumElements();
       rewriter.create<emitc::CallOpaqueOp>(
           ret.getLoc(), TypeRange{}, "qnn_rt::copy_f32", ValueRange{result, output},
           rewriter.getArrayAttr({rewriter.getIndexAttr(0), rewriter.getIndexAttr(1), rewriter.getI64IntegerAttr(count)}),

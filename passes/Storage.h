@@ -10,19 +10,11 @@
 
 namespace qnnc::storage {
 
-inline int64_t product(llvm::ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
-
 /// The runtime's bit_plane_stride of a binary or levels tensor: words from
 /// one bit plane to the next, channels on axis 1.
 inline int64_t planeStrideWords(mlir::Type type) {
-  auto shape = llvm::cast<mlir::ShapedType>(type).getShape();
-  int64_t spatial = shape.size() > 2 ? product(shape.drop_front(2)) : 1;
-  return qnn_rt::bit_plane_stride(shape[0], shape[1], spatial);
+  qnn::ChannelView v = qnn::channelView(llvm::cast<mlir::ShapedType>(type).getShape());
+  return qnn_rt::bit_plane_stride(v.n, v.c, v.spatial);
 }
 
 /// Arena bytes of a tensor: every bit plane of a binary (2) or levels (bits)

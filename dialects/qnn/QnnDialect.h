@@ -38,6 +38,17 @@ inline int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
   return (padded - span) / stride + 1;
 }
 
+/// [N, C, spatial] view of a shape with channels on axis 1: how the kernels
+/// see NCHW tensors, and binary and levels tensors' bit planes.
+struct ChannelView {
+  int64_t n, c, spatial;
+};
+inline ChannelView channelView(llvm::ArrayRef<int64_t> shape) {
+  if (shape.size() < 2)
+    return {1, shape.empty() ? 1 : shape[0], 1};
+  return {shape[0], shape[1], mlir::ShapedType::getNumElements(shape.drop_front(2))};
+}
+
 /// The logical shape of weights: a tensor type, i1 elements or packed
 /// binary weights.
 inline llvm::ArrayRef<int64_t> weightShape(mlir::Attribute weight) {

@@ -12,30 +12,14 @@ using namespace qnnc::qnn;
 
 namespace {
 
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
+int64_t product(ArrayRef<int64_t> dims) { return ShapedType::getNumElements(dims); }
 
 ArrayRef<int64_t> shapeOf(Value v) { return cast<ShapedType>(v.getType()).getShape(); }
-
-/// [N, C, spatial] of a shape with channels on axis 1.
-struct NCS {
-  int64_t n, c, spatial;
-};
-NCS ncsOf(Type type) {
-  auto shape = cast<ShapedType>(type).getShape();
-  if (shape.size() < 2)
-    return {1, shape.empty() ? 1 : shape[0], 1};
-  return {shape[0], shape[1], product(shape.drop_front(2))};
-}
 int64_t numElements(Value v) { return product(shapeOf(v)); }
 
 /// N, C, spatial of a tensor as kernel arguments.
 KernelCall &ncs(KernelCall &call, Value v) {
-  NCS s = ncsOf(v.getType());
+  ChannelView s = channelView(shapeOf(v));
   return call.integers({s.n, s.c, s.spatial});
 }
 
@@ -338,7 +322,7 @@ LogicalResult ThresholdOp::buildKernelCall(KernelCall &call) {
 
 LogicalResult QuantizeLevelsOp::buildKernelCall(KernelCall &call) {
   auto thresholds = getThresholds();
-  int64_t channels = ncsOf(getInput().getType()).c;
+  int64_t channels = channelView(shapeOf(getInput())).c;
   call.call("qnn_rt::quantize_levels_f32").operand(0).table("thresholds", f32Table(Builder(getContext()), thresholds));
   call.integer(thresholds.size() / channels).result().integer(getOutput().getType().getBits());
   ncs(call, getInput());
