@@ -90,9 +90,10 @@ def Qnn_PackedBinaryWeightsAttr : Qnn_Attr<"PackedBinaryWeights", "packed_binary
     the i1 weights it replaces: [O, Cg, KH, KW] (convolution), [O, K]
     (dense) or [m, O, Cg, KH, KW] (m bit-serial weight planes, plane i
     weighing 2^i). `words` holds `qnn_rt::binary_weight_halves` ui32
-    values: per plane and output channel a row of [KH][KW][words(Cg)]
-    64-bit words, each as two ui32 halves (low first), bit c % 64 of word
-    c / 64 set where the weight is -1.
+    values: per plane and block of 8 output channels (the last one padded
+    with zero rows), word j of the 8 channels' rows side by side, a row
+    being [KH][KW][words(Cg)] 64-bit words; each word as two ui32 halves
+    (low first), bit c % 64 of word c / 64 set where the weight is -1.
   }];
   let parameters = (ins ArrayRefParameter<"int64_t">:$shape, "::mlir::DenseIntElementsAttr":$words);
   let assemblyFormat = "`<` `[` $shape `]` `,` $words `>`";

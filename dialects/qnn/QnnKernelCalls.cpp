@@ -75,16 +75,6 @@ FailureOr<DenseElementsAttr> packedWords(Operation *op, Attribute weight) {
   return DenseElementsAttr(packed.getWords());
 }
 
-/// Scratch bytes of the binary convolution kernels: each thread gathers
-/// its windows.
-int64_t binaryScratchBytes(Attribute weight, int64_t threads) {
-  auto w = kernelShape(weight);
-  int64_t kh = w.size() == 4 ? w[2] : 1, kw = w.size() == 4 ? w[3] : 1;
-  return qnn_rt::binary_conv2d_scratch_words(kh, kw, w[1]) * 8 * threads;
-}
-
-Type u64(Builder b) { return b.getIntegerType(64, /*isSigned=*/false); }
-
 /// Element-wise binary kernels with numpy broadcasting: dims and per-operand
 /// strides (0 along broadcast dimensions) over the output padded to rank 4.
 LogicalResult broadcastCall(Operation *op, StringRef kernel, KernelCall &call) {
@@ -277,37 +267,30 @@ LogicalResult BinaryConv2DOp::buildKernelCall(KernelCall &call) {
   auto words = packedWords(*this, getWeight());
   if (failed(words))
     return failure();
-  call.call("qnn_rt::binary_conv2d").operand(0).table("bits", *words).scratch(u64(Builder(getContext()))).result();
+  call.call("qnn_rt::binary_conv2d").operand(0).table("bits", *words).result();
   conv2dParams(call, *this);
   return success();
 }
-
-int64_t BinaryConv2DOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
 
 LogicalResult BinaryConv2DSignOp::buildKernelCall(KernelCall &call) {
   auto words = packedWords(*this, getWeight());
   if (failed(words))
     return failure();
-  Builder b(getContext());
-  call.call("qnn_rt::binary_conv2d_sign").operand(0).table("bits", *words).scratch(u64(b));
+  call.call("qnn_rt::binary_conv2d_sign").operand(0).table("bits", *words);
   thresholdTables(call, getThresholds()).result();
   conv2dParams(call, *this);
   return success();
 }
-
-int64_t BinaryConv2DSignOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
 
 LogicalResult BinaryDenseOp::buildKernelCall(KernelCall &call) {
   auto words = packedWords(*this, getWeight());
   if (failed(words))
     return failure();
   auto in = getInput().getType().getShape();
-  call.call("qnn_rt::binary_dense").operand(0).table("bits", *words).scratch(u64(Builder(getContext()))).result();
+  call.call("qnn_rt::binary_dense").operand(0).table("bits", *words).result();
   call.integers({in[0], in[1], weightShape(getWeight())[0]});
   return success();
 }
-
-int64_t BinaryDenseOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
 
 LogicalResult ThresholdOp::buildKernelCall(KernelCall &call) {
   call.call("qnn_rt::threshold_i32").operand(0);
@@ -357,12 +340,10 @@ LogicalResult BitserialConv2DOp::buildKernelCall(KernelCall &call) {
   if (failed(words))
     return failure();
   call.call("qnn_rt::bitserial_conv2d").operand(0).integer(getInput().getType().getBits()).table("bits", *words);
-  call.integer(weightPlanes(getWeight())).scratch(u64(Builder(getContext()))).result();
+  call.integer(weightPlanes(getWeight())).result();
   conv2dParams(call, *this);
   return success();
 }
-
-int64_t BitserialConv2DOp::getScratchBytes(int64_t threads) { return binaryScratchBytes(getWeight(), threads); }
 
 //===----------------------------------------------------------------------===//
 // 8-bit operations

@@ -195,7 +195,7 @@ def Qnn_BinarizeOp : Qnn_KernelOp<"binarize", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_BinaryConv2DOp : Qnn_ScratchOp<"binary_conv2d", [Pure, InferTypeOpAdaptor]> {
+def Qnn_BinaryConv2DOp : Qnn_KernelOp<"binary_conv2d", [Pure, InferTypeOpAdaptor]> {
   let summary = "xnor-popcount 2-D convolution into an exact int32 accumulator";
   let description = [{
     `weight` holds the +-1 kernel (OIHW, I = C / group) as i1, true meaning
@@ -207,7 +207,7 @@ def Qnn_BinaryConv2DOp : Qnn_ScratchOp<"binary_conv2d", [Pure, InferTypeOpAdapto
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_BinaryConv2DSignOp : Qnn_ScratchOp<"binary_conv2d_sign", [Pure, InferTypeOpAdaptor]> {
+def Qnn_BinaryConv2DSignOp : Qnn_KernelOp<"binary_conv2d_sign", [Pure, InferTypeOpAdaptor]> {
   let summary = "qnn.binary_conv2d followed by qnn.threshold, writing packed bits directly";
   let description = [{
     The accumulator of each output never reaches memory: the kernel compares
@@ -222,7 +222,7 @@ def Qnn_BinaryConv2DSignOp : Qnn_ScratchOp<"binary_conv2d_sign", [Pure, InferTyp
   let hasVerifier = 1;
 }
 
-def Qnn_BinaryDenseOp : Qnn_ScratchOp<"binary_dense", [Pure, InferTypeOpAdaptor]> {
+def Qnn_BinaryDenseOp : Qnn_KernelOp<"binary_dense", [Pure, InferTypeOpAdaptor]> {
   let summary = "xnor-popcount matrix product [N,K] x [O,K]^T into int32";
   let arguments = (ins Qnn_BinaryTensor:$input, Qnn_BinaryWeights:$weight);
   let results = (outs Qnn_I32Tensor:$output);
@@ -292,7 +292,7 @@ def Qnn_LevelsToBinaryOp : Qnn_KernelOp<"levels_to_binary", [Pure, InferTypeOpAd
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_BitserialConv2DOp : Qnn_ScratchOp<"bitserial_conv2d", [Pure, InferTypeOpAdaptor]> {
+def Qnn_BitserialConv2DOp : Qnn_KernelOp<"bitserial_conv2d", [Pure, InferTypeOpAdaptor]> {
   let summary = "k-bit levels x m-bit weights 2-D convolution, bit-serially, into int32";
   let description = [{
     acc = sum_i sum_j 2^(i+j) * conv(plane_j, weight_i): each bit plane of

@@ -118,21 +118,31 @@ inline void binarize_f32(const float *x, std::uint64_t *y, index_t planeWords, i
 /// Words per weight row of binary_conv2d: [KH][KW][words_for(Cg)].
 constexpr index_t binary_row_words(index_t KH, index_t KW, index_t Cg) { return KH * KW * words_for(Cg); }
 
+/// Output channels interleaved in packed binary weights: word j of eight
+/// consecutive output channels is contiguous, so one load gives a vector of
+/// eight channels' weights for the same input word (broadcast to all lanes).
+/// Accumulators then hold one output channel per lane: no horizontal sums.
+constexpr index_t kBinaryLanes = 8;
+
+/// Blocks of kBinaryLanes output channels (the last one zero-padded).
+constexpr index_t binary_lane_blocks(index_t O) { return (O + kBinaryLanes - 1) / kBinaryLanes; }
+
 /// uint32 halves of packed binary weights: `planes` sets (one for +-1
-/// weights, m for the m weight planes of a bit-serial convolution) of O
-/// rows of binary_row_words words.
+/// weights, m for the m weight planes of a bit-serial convolution) of
+/// binary_lane_blocks(O) blocks of [binary_row_words][kBinaryLanes] words.
 constexpr index_t binary_weight_halves(index_t planes, index_t O, index_t KH, index_t KW, index_t Cg) {
-  return 2 * planes * O * binary_row_words(KH, KW, Cg);
+  return 2 * planes * binary_lane_blocks(O) * kBinaryLanes * binary_row_words(KH, KW, Cg);
 }
 
 /// The kernels' weight layout: negative(plane, o, c, kh, kw) says whether
 /// weight [plane][o][c][kh][kw] is -1 (else +1); `w` receives
-/// binary_weight_halves(planes, O, KH, KW, Cg) halves, rows of
-/// [KH][KW][words(Cg)] words with bit c % 64 of word c / 64 set for -1.
+/// binary_weight_halves(planes, O, KH, KW, Cg) halves: for each plane and
+/// block of kBinaryLanes output channels, word (kh * KW + kw) * words(Cg) +
+/// c / 64 of each channel in the block, bit c % 64 set for -1.
 template <class Negative>
 inline void pack_binary_weights(std::uint32_t *w, index_t planes, index_t O, index_t Cg, index_t KH, index_t KW,
                                 Negative negative) {
-  const index_t GW = words_for(Cg), KP = binary_row_words(KH, KW, Cg);
+  const index_t GW = words_for(Cg), KP = binary_row_words(KH, KW, Cg), blocks = binary_lane_blocks(O);
   for (index_t i = 0; i < binary_weight_halves(planes, O, KH, KW, Cg); ++i)
     w[i] = 0;
   for (index_t m = 0; m < planes; ++m)
@@ -141,7 +151,8 @@ inline void pack_binary_weights(std::uint32_t *w, index_t planes, index_t O, ind
         for (index_t kh = 0; kh < KH; ++kh)
           for (index_t kw = 0; kw < KW; ++kw)
             if (negative(m, o, c, kh, kw)) {
-              const index_t word = (m * O + o) * KP + (kh * KW + kw) * GW + c / 64, bit = c % 64;
+              const index_t j = (kh * KW + kw) * GW + c / 64, bit = c % 64;
+              const index_t word = ((m * blocks + o / kBinaryLanes) * KP + j) * kBinaryLanes + o % kBinaryLanes;
               w[2 * word + bit / 32] |= std::uint32_t(1) << (bit % 32);
             }
 }
@@ -153,255 +164,246 @@ constexpr bool weight_plane_negative(std::int64_t n, int plane, int planes) {
   return ((((n + (std::int64_t(1) << planes) - 1) / 2) >> plane) & 1) == 0;
 }
 
-/// Scratch words binary_conv2d needs: the gathered sign and nonzero windows
-/// of one tile of pixels.
-constexpr index_t kBinaryTile = 4;
-constexpr index_t binary_conv2d_scratch_words(index_t KH, index_t KW, index_t Cg) {
-  return 2 * kBinaryTile * binary_row_words(KH, KW, Cg);
-}
-
-/// out[o][p] = popcount((window p XOR weight row o) [AND mask p]) for OB
-/// rows x P windows, each KP words long: SIMD over whole vectors, then word
-/// by word. Masked, the nonzero windows follow the P sign windows.
-template <int OB, int P, bool Masked>
-inline void xor_popcount_block(const std::uint64_t *win, const std::uint32_t *w, index_t KP,
-                               std::int32_t out[OB][P]) {
-  const std::uint64_t *mask = win + P * KP;
-  index_t j = 0;
+/// Register blocking of the binary convolution: kBinaryTile consecutive
+/// output pixels of one row times kBinaryBlocks blocks of kBinaryLanes
+/// output channels. AVX-512: 4 x 4 accumulators of 8 lanes (16 of the 32
+/// registers); AVX2: 4 x 1 (two registers per block, 8 of 16).
+constexpr int kBinaryTile = 4;
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-  __m512i acc[OB][P];
-  for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; ++p)
-      acc[o][p] = _mm512_setzero_si512();
-  // Whole vectors, then the last KP % 8 words through masked loads (masked
-  // lanes read nothing and count 0), so no word goes through scalar code.
-  for (; j < KP; j += 8) {
-    const __mmask8 lanes = KP - j >= 8 ? __mmask8(0xFF) : __mmask8((1u << (KP - j)) - 1);
-    __m512i a[P], m[P];
-    for (int p = 0; p < P; ++p) {
-      a[p] = _mm512_maskz_loadu_epi64(lanes, win + p * KP + j);
-      if (Masked)
-        m[p] = _mm512_maskz_loadu_epi64(lanes, mask + p * KP + j);
-    }
-    for (int o = 0; o < OB; ++o) {
-      const __m512i wv = _mm512_maskz_loadu_epi64(lanes, w + 2 * (o * KP + j));
-      for (int p = 0; p < P; ++p) {
-        __m512i x = _mm512_xor_si512(a[p], wv);
-        if (Masked)
-          x = _mm512_and_si512(x, m[p]);
-        acc[o][p] = _mm512_add_epi64(acc[o][p], _mm512_popcnt_epi64(x));
+constexpr int kBinaryBlocks = 4;
+#else
+constexpr int kBinaryBlocks = 1;
+#endif
+constexpr int kBinaryBlockLanes = kBinaryBlocks * kBinaryLanes;
+
+/// The input words of a window: taps [khLo, khHi) x [kwLo, kwHi) (those that
+/// read the image; padding taps contribute 0 and are skipped), word `cw` of
+/// tap (kh, kw) of a pixel whose top-left input word is at `base` being at
+/// base + kh * rowStep + kw * colStep (+ the group's first word).
+struct BinaryWindow {
+  const std::uint64_t *sign, *nonzero;
+  index_t khLo, khHi, kwLo, kwHi, KW, GW, rowStep, colStep;
+  index_t firstBit, Cg; // the group's channels [firstBit, firstBit + Cg) of each pixel
+
+  /// Word cw (64 channels) of one plane at tap offset `at`.
+  template <bool Aligned>
+  std::uint64_t word(const std::uint64_t *plane, index_t at, index_t cw) const {
+    if (Aligned) // whole words; the bits past C are 0 in both planes
+      return plane[at + firstBit / 64 + cw];
+    return load_bits(plane + at, firstBit + 64 * cw, Cg - 64 * cw < 64 ? Cg - 64 * cw : 64);
+  }
+  index_t taps() const { return (khHi - khLo) * (kwHi - kwLo); }
+};
+
+/// pc[t][l] = sum over the window's words of popcount((x_t ^ w_l) [& nonzero_t])
+/// for T pixels (input words at base[t]) and B blocks of kBinaryLanes
+/// channels (w: the first block's words, KP words per lane).
+template <int T, int B, bool Masked, bool Aligned>
+inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[T], const std::uint32_t *w,
+                                    index_t KP, std::int32_t pc[][kBinaryBlockLanes]) {
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+  __m512i acc[T][B];
+  for (int t = 0; t < T; ++t)
+    for (int b = 0; b < B; ++b)
+      acc[t][b] = _mm512_setzero_si512();
+  for (index_t kh = win.khLo; kh < win.khHi; ++kh)
+    for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
+      const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
+      for (index_t cw = 0; cw < win.GW; ++cw) {
+        __m512i x[T], m[T];
+        for (int t = 0; t < T; ++t) {
+          x[t] = _mm512_set1_epi64(static_cast<long long>(win.word<Aligned>(win.sign, base[t] + at, cw)));
+          if (Masked)
+            m[t] = _mm512_set1_epi64(static_cast<long long>(win.word<Aligned>(win.nonzero, base[t] + at, cw)));
+        }
+        for (int b = 0; b < B; ++b) {
+          const __m512i wv = _mm512_loadu_si512(w + 2 * ((b * KP + j0 + cw) * kBinaryLanes));
+          for (int t = 0; t < T; ++t) {
+            // (x ^ w) & m in one ternary-logic instruction.
+            const __m512i d = Masked ? _mm512_ternarylogic_epi64(x[t], wv, m[t], 0x28) : _mm512_xor_si512(x[t], wv);
+            acc[t][b] = _mm512_add_epi64(acc[t][b], _mm512_popcnt_epi64(d));
+          }
+        }
       }
     }
-  }
-  // The horizontal sums eight at a time: a shuffle tree turns eight
-  // accumulators into one vector of their eight sums (zero-masked forms:
-  // GCC 12's unmasked ones trip -Wuninitialized in its own header).
-  for (int base = 0; base < OB * P; base += 8) {
-    __m512i v[8];
-    for (int i = 0; i < 8; ++i)
-      v[i] = base + i < OB * P ? acc[(base + i) / P][(base + i) % P] : _mm512_setzero_si512();
-    __m512i pairs[4], quads[2];
-    for (int i = 0; i < 4; ++i) // 128-bit lane l: (v[2i] half sum, v[2i+1] half sum)
-      pairs[i] = _mm512_add_epi64(_mm512_maskz_unpacklo_epi64(0xFF, v[2 * i], v[2 * i + 1]),
-                                  _mm512_maskz_unpackhi_epi64(0xFF, v[2 * i], v[2 * i + 1]));
-    for (int i = 0; i < 2; ++i)
-      quads[i] = _mm512_add_epi64(
-          _mm512_maskz_shuffle_i64x2(0xFF, pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
-          _mm512_maskz_shuffle_i64x2(0xFF, pairs[2 * i], pairs[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
-    const __m512i sums =
-        _mm512_add_epi64(_mm512_maskz_shuffle_i64x2(0xFF, quads[0], quads[1], _MM_SHUFFLE(2, 0, 2, 0)),
-                         _mm512_maskz_shuffle_i64x2(0xFF, quads[0], quads[1], _MM_SHUFFLE(3, 1, 3, 1)));
-    alignas(32) std::int32_t total[8];
-    _mm256_store_si256(reinterpret_cast<__m256i *>(total), _mm512_maskz_cvtepi64_epi32(0xFF, sums));
-    for (int i = 0; i < 8 && base + i < OB * P; ++i)
-      out[(base + i) / P][(base + i) % P] = total[i];
-  }
+  for (int t = 0; t < T; ++t)
+    for (int b = 0; b < B; ++b)
+      _mm256_storeu_si256(reinterpret_cast<__m256i *>(pc[t] + b * kBinaryLanes),
+                          _mm512_maskz_cvtepi64_epi32(0xFF, acc[t][b]));
 #elif defined(__AVX2__)
-  // Nibble-table popcount: bytes count up to 8 per step, summed with SAD.
+  // Nibble-table popcount; SAD sums each 64-bit lane's bytes.
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
                                          0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i low = _mm256_set1_epi8(0x0F);
-  __m256i acc[OB][P];
-  for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; ++p)
-      acc[o][p] = _mm256_setzero_si256();
-  for (; j + 4 <= KP; j += 4) {
-    __m256i a[P], m[P];
-    for (int p = 0; p < P; ++p) {
-      a[p] = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(win + p * KP + j));
-      if (Masked)
-        m[p] = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(mask + p * KP + j));
-    }
-    for (int o = 0; o < OB; ++o) {
-      const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + 2 * (o * KP + j)));
-      for (int p = 0; p < P; ++p) {
-        __m256i x = _mm256_xor_si256(a[p], wv);
-        if (Masked)
-          x = _mm256_and_si256(x, m[p]);
-        const __m256i c = _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(x, low)),
-                                          _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(x, 4), low)));
-        acc[o][p] = _mm256_add_epi64(acc[o][p], _mm256_sad_epu8(c, _mm256_setzero_si256()));
+  constexpr int V = 2 * B; // 4 lanes per register
+  __m256i acc[T][V];
+  for (int t = 0; t < T; ++t)
+    for (int v = 0; v < V; ++v)
+      acc[t][v] = _mm256_setzero_si256();
+  for (index_t kh = win.khLo; kh < win.khHi; ++kh)
+    for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
+      const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
+      for (index_t cw = 0; cw < win.GW; ++cw) {
+        __m256i x[T], m[T];
+        for (int t = 0; t < T; ++t) {
+          x[t] = _mm256_set1_epi64x(static_cast<long long>(win.word<Aligned>(win.sign, base[t] + at, cw)));
+          if (Masked)
+            m[t] = _mm256_set1_epi64x(static_cast<long long>(win.word<Aligned>(win.nonzero, base[t] + at, cw)));
+        }
+        for (int v = 0; v < V; ++v) {
+          const __m256i wv = _mm256_loadu_si256(
+              reinterpret_cast<const __m256i *>(w + 2 * (((v / 2) * KP + j0 + cw) * kBinaryLanes + (v % 2) * 4)));
+          for (int t = 0; t < T; ++t) {
+            __m256i d = _mm256_xor_si256(x[t], wv);
+            if (Masked)
+              d = _mm256_and_si256(d, m[t]);
+            const __m256i c = _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(d, low)),
+                                              _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(d, 4), low)));
+            acc[t][v] = _mm256_add_epi64(acc[t][v], _mm256_sad_epu8(c, _mm256_setzero_si256()));
+          }
+        }
       }
     }
-  }
-  for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; p += 4 <= P - p ? 4 : 1) {
-      alignas(32) std::int64_t lanes[4];
-      if (p + 4 <= P) {
-        // Four horizontal sums at once: pairwise within 128-bit halves,
-        // then the halves added across.
-        const __m256i s01 = _mm256_add_epi64(_mm256_unpacklo_epi64(acc[o][p], acc[o][p + 1]),
-                                             _mm256_unpackhi_epi64(acc[o][p], acc[o][p + 1]));
-        const __m256i s23 = _mm256_add_epi64(_mm256_unpacklo_epi64(acc[o][p + 2], acc[o][p + 3]),
-                                             _mm256_unpackhi_epi64(acc[o][p + 2], acc[o][p + 3]));
-        const __m256i sums = _mm256_add_epi64(_mm256_permute2x128_si256(s01, s23, 0x20),
-                                              _mm256_permute2x128_si256(s01, s23, 0x31));
-        _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), sums);
-        for (int i = 0; i < 4; ++i)
-          out[o][p + i] = static_cast<std::int32_t>(lanes[i]);
-      } else {
-        _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), acc[o][p]);
-        out[o][p] = static_cast<std::int32_t>(lanes[0] + lanes[1] + lanes[2] + lanes[3]);
-      }
+  for (int t = 0; t < T; ++t)
+    for (int v = 0; v < V; ++v) {
+      // The four 64-bit sums' low halves -> four int32.
+      const __m256i lowHalves = _mm256_permutevar8x32_epi32(acc[t][v], _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+      _mm_storeu_si128(reinterpret_cast<__m128i *>(pc[t] + v * 4), _mm256_castsi256_si128(lowHalves));
     }
-#elif defined(__ARM_NEON)
-  uint32x4_t acc[OB][P];
-  for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; ++p)
-      acc[o][p] = vdupq_n_u32(0);
-  for (; j + 2 <= KP; j += 2) {
-    uint8x16_t a[P], m[P];
-    for (int p = 0; p < P; ++p) {
-      a[p] = vreinterpretq_u8_u64(vld1q_u64(win + p * KP + j));
-      if (Masked)
-        m[p] = vreinterpretq_u8_u64(vld1q_u64(mask + p * KP + j));
-    }
-    for (int o = 0; o < OB; ++o) {
-      const uint8x16_t wv = vreinterpretq_u8_u32(vld1q_u32(w + 2 * (o * KP + j)));
-      for (int p = 0; p < P; ++p) {
-        uint8x16_t x = veorq_u8(a[p], wv);
-        if (Masked)
-          x = vandq_u8(x, m[p]);
-        acc[o][p] = vpadalq_u16(acc[o][p], vpaddlq_u8(vcntq_u8(x)));
-      }
-    }
-  }
-  for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; ++p)
-      out[o][p] = static_cast<std::int32_t>(vaddvq_u32(acc[o][p]));
 #else
-  for (int o = 0; o < OB; ++o)
-    for (int p = 0; p < P; ++p)
-      out[o][p] = 0;
-#endif
-  for (; j < KP; ++j)
-    for (int o = 0; o < OB; ++o) {
-      const std::uint64_t wv = load_weight_word(w, o * KP + j);
-      for (int p = 0; p < P; ++p)
-        out[o][p] += popcount64((win[p * KP + j] ^ wv) & (Masked ? mask[p * KP + j] : ~std::uint64_t(0)));
+  std::int32_t acc[T][B * kBinaryLanes] = {};
+  for (index_t kh = win.khLo; kh < win.khHi; ++kh)
+    for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
+      const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
+      for (index_t cw = 0; cw < win.GW; ++cw)
+        for (int t = 0; t < T; ++t) {
+          const std::uint64_t x = win.word<Aligned>(win.sign, base[t] + at, cw);
+          const std::uint64_t m = Masked ? win.word<Aligned>(win.nonzero, base[t] + at, cw) : ~std::uint64_t(0);
+          for (int l = 0; l < B * kBinaryLanes; ++l) {
+            const index_t b = l / kBinaryLanes;
+            acc[t][l] += popcount64((x ^ load_weight_word(w, (b * KP + j0 + cw) * kBinaryLanes + l % kBinaryLanes)) & m);
+          }
+        }
     }
+  for (int t = 0; t < T; ++t)
+    for (int l = 0; l < B * kBinaryLanes; ++l)
+      pc[t][l] = acc[t][l];
+#endif
 }
 
-/// Output channels per register block: 4 with AVX-512's 32 vector
-/// registers (16 accumulators), 2 elsewhere.
-#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-constexpr int kBinaryOutBlock = 4;
-#else
-constexpr int kBinaryOutBlock = 2;
-#endif
-
-/// xor_popcount_block for `count` (1 .. kBinaryOutBlock) weight rows.
-template <int OB = kBinaryOutBlock>
-inline void xor_popcount_rows(int count, bool masked, const std::uint64_t *win, const std::uint32_t *w, index_t KP,
-                              std::int32_t out[kBinaryOutBlock][kBinaryTile]) {
-  if constexpr (OB > 1)
-    if (count < OB)
-      return xor_popcount_rows<OB - 1>(count, masked, win, w, KP, out);
-  std::int32_t (*rows)[kBinaryTile] = out;
-  masked ? xor_popcount_block<OB, kBinaryTile, true>(win, w, KP, rows)
-         : xor_popcount_block<OB, kBinaryTile, false>(win, w, KP, rows);
+/// binary_window_popcounts for `blocks` (1 .. kBinaryBlocks) blocks.
+template <int T, int B = kBinaryBlocks>
+inline void binary_window_popcounts(int blocks, bool masked, bool aligned, const BinaryWindow &win,
+                                    const index_t base[T], const std::uint32_t *w, index_t KP,
+                                    std::int32_t pc[][kBinaryBlockLanes]) {
+  if constexpr (B > 1)
+    if (blocks < B)
+      return binary_window_popcounts<T, B - 1>(blocks, masked, aligned, win, base, w, KP, pc);
+  if (aligned)
+    masked ? binary_window_popcounts<T, B, true, true>(win, base, w, KP, pc)
+           : binary_window_popcounts<T, B, false, true>(win, base, w, KP, pc);
+  else
+    masked ? binary_window_popcounts<T, B, true, false>(win, base, w, KP, pc)
+           : binary_window_popcounts<T, B, false, false>(win, base, w, KP, pc);
 }
 
-/// Binary convolution core: exact int32 accumulators, handed to `store`.
-///   w:       [O][binary_row_words] words, a row being [KH][KW][words(Cg)]
-///   scratch: binary_conv2d_scratch_words(KH, KW, Cg) words per thread
-/// Pixels go in tiles of kBinaryTile: each window is gathered into scratch.
-/// A tile of interior, zero-free windows computes Cg*KH*KW - 2*popcount(x^w);
-/// any other tile also gathers the nonzero plane (0 on padding) and computes
-/// nonzeros - 2*popcount((x^w) & nonzero), exact for padding and Sign(0).
-/// `store(n, o, pixel, acc)` receives every accumulator (pixel = oh * OW + ow).
-/// A null `xs` means no element is negative (a 0/1 bit plane of levels).
+/// Exact int32 accumulators of a tile of `pixels` consecutive output pixels
+/// (from `pixel`, one row) x `channels` output channels (from `channel`):
+/// at(t, c).
+struct BinaryTileResult {
+  index_t n, pixel, pixels, channel, channels;
+  const std::int32_t (*acc)[kBinaryBlockLanes];
+  index_t lane0; // lane of `channel` in the register block
+
+  std::int32_t at(index_t t, index_t c) const { return acc[t][lane0 + c]; }
+};
+
+/// Binary convolution core: exact int32 accumulators, handed to `store`
+/// one BinaryTileResult at a time.
+///   w: binary_weight_halves(1, O, KH, KW, Cg) halves (pack_binary_weights)
+/// The input is read in place (packed NHWC words: a window's words are the
+/// weight row's words). Padding taps are skipped: a pixel whose window has
+/// no zero computes bits - 2 * popcount(x ^ w) over its taps' bits; any
+/// other pixel nonzeros - 2 * popcount((x ^ w) & nonzero), exact for Sign(0).
+/// Column-interior pixels of a row share their taps and go kBinaryTile at
+/// a time; the others one by one. A pixel's accumulators are all produced
+/// by one thread.
 template <class Store>
 inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                               std::uint64_t *scratch, const Conv2DParams &p, Store store) {
+                               const Conv2DParams &p, Store store) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
-  const index_t KP = binary_row_words(KH, KW, Cg), pixels = OH * OW;
-  const std::int32_t fullBits = static_cast<std::int32_t>(Cg * KH * KW);
-  // Groups starting on a word boundary are gathered word by word.
+  const index_t KP = binary_row_words(KH, KW, Cg);
+  // Groups starting on a word boundary read whole words.
   const bool aligned = Cg % 64 == 0 || G == 1;
-  const std::uint64_t lastMask = Cg % 64 ? (std::uint64_t(1) << (Cg % 64)) - 1 : ~std::uint64_t(0);
-  const index_t tiles = (pixels + kBinaryTile - 1) / kBinaryTile;
+  // Output columns whose windows read no horizontal padding: [owLo, owHi).
+  const index_t owLo = clamp_index(ceil_div(PL, SW), 0, OW);
+  const index_t owHi = clamp_index(ceil_div(W + PL - (KW - 1) * DW, SW), owLo, OW);
+  const index_t interiorTiles = (owHi - owLo) / kBinaryTile;
+  // Work units of a row: single pixels, then full interior tiles.
+  const index_t singles = OW - interiorTiles * kBinaryTile, rowUnits = singles + interiorTiles;
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
       QNN_RT_PARALLEL_FOR
-      for (index_t ti = 0; ti < tiles; ++ti) {
-        // Each thread gathers into its own slice of the scratch.
-        std::uint64_t *tileScratch = scratch + thread_index() * binary_conv2d_scratch_words(KH, KW, Cg);
-        std::uint64_t *signs = tileScratch, *masks = tileScratch + kBinaryTile * KP;
-        const index_t p0 = ti * kBinaryTile;
-        const index_t tile = pixels - p0 < kBinaryTile ? pixels - p0 : kBinaryTile;
-        std::int32_t nonzeros[kBinaryTile];
+      for (index_t u = 0; u < OH * rowUnits; ++u) {
+        const index_t oh = u / rowUnits, k = u % rowUnits;
+        // Pixels [ow0, ow0 + tile): singles left of the tiles, tiles, singles right of them.
+        const index_t leftSingles = owLo, tile = k >= leftSingles && k < leftSingles + interiorTiles ? kBinaryTile : 1;
+        const index_t ow0 = k < leftSingles ? k
+                            : tile > 1     ? owLo + (k - leftSingles) * kBinaryTile
+                                           : owLo + interiorTiles * kBinaryTile + (k - leftSingles - interiorTiles);
+        const index_t ih0 = oh * SH - PT, iw0 = ow0 * SW - PL;
+        BinaryWindow win{xs, xnz, clamp_index(ceil_div(-ih0, DH), 0, KH), clamp_index(ceil_div(H - ih0, DH), 0, KH),
+                         clamp_index(ceil_div(-iw0, DW), 0, KW), clamp_index(ceil_div(W - iw0, DW), 0, KW),
+                         KW, GW, DH * W * CW, DW * CW, g * Cg, Cg};
+        if (win.khHi < win.khLo)
+          win.khHi = win.khLo;
+        if (win.kwHi < win.kwLo)
+          win.kwHi = win.kwLo;
+        index_t base[kBinaryTile];
+        std::int32_t bits[kBinaryTile], nonzeros[kBinaryTile];
         bool masked = false;
-        for (index_t i = 0; i < 2 * kBinaryTile * KP; ++i)
-          tileScratch[i] = 0;
         for (index_t t = 0; t < tile; ++t) {
-          const index_t oh = (p0 + t) / OW, ow = (p0 + t) % OW;
+          base[t] = ((n * H + ih0) * W + iw0 + t * SW) * CW;
           nonzeros[t] = 0;
-          for (index_t kh = 0; kh < KH; ++kh)
-            for (index_t kw = 0; kw < KW; ++kw) {
-              const index_t ih = oh * SH - PT + kh * DH, iw = ow * SW - PL + kw * DW;
-              if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
-                masked = true; // padding: sign 0, nonzero 0
-                continue;
-              }
-              const index_t pos = ((n * H + ih) * W + iw) * CW, at = t * KP + (kh * KW + kw) * GW;
-              for (index_t j = 0; j < GW; ++j) {
-                std::uint64_t sv, mv;
-                if (aligned) { // whole words; the bits past C are 0 in both planes
-                  sv = xs ? xs[pos + g * Cg / 64 + j] : 0;
-                  mv = xnz[pos + g * Cg / 64 + j];
-                } else {
-                  const index_t bits = Cg - 64 * j < 64 ? Cg - 64 * j : 64;
-                  sv = xs ? load_bits(xs + pos, g * Cg + 64 * j, bits) : 0;
-                  mv = load_bits(xnz + pos, g * Cg + 64 * j, bits);
-                }
-                signs[at + j] = sv;
-                masks[at + j] = mv;
-                masked |= mv != (j + 1 < GW ? ~std::uint64_t(0) : lastMask);
-                nonzeros[t] += popcount64(mv);
-              }
-            }
+          for (index_t kh = win.khLo; kh < win.khHi; ++kh)
+            for (index_t kw = win.kwLo; kw < win.kwHi; ++kw)
+              for (index_t cw = 0; cw < GW; ++cw)
+                nonzeros[t] += popcount64(aligned ? win.word<true>(xnz, base[t] + kh * win.rowStep + kw * win.colStep, cw)
+                                                  : win.word<false>(xnz, base[t] + kh * win.rowStep + kw * win.colStep, cw));
+          bits[t] = static_cast<std::int32_t>(win.taps() * Cg);
+          masked |= nonzeros[t] != bits[t];
         }
-        for (index_t o = g * Og; o < (g + 1) * Og; o += kBinaryOutBlock) {
-          const int count = (g + 1) * Og - o < kBinaryOutBlock ? int((g + 1) * Og - o) : kBinaryOutBlock;
-          std::int32_t pc[kBinaryOutBlock][kBinaryTile];
-          xor_popcount_rows(count, masked, tileScratch, w + 2 * o * KP, KP, pc);
-          for (int r = 0; r < count; ++r)
-            for (index_t t = 0; t < tile; ++t)
-              store(n, o + r, p0 + t, (masked ? nonzeros[t] : fullBits) - 2 * pc[r][t]);
+        const index_t firstBlock = g * Og / kBinaryLanes, endBlock = binary_lane_blocks((g + 1) * Og);
+        for (index_t b0 = firstBlock; b0 < endBlock; b0 += kBinaryBlocks) {
+          const int blocks = endBlock - b0 < kBinaryBlocks ? int(endBlock - b0) : kBinaryBlocks;
+          alignas(64) std::int32_t acc[kBinaryTile][kBinaryBlockLanes] = {};
+          const std::uint32_t *wb = w + 2 * b0 * KP * kBinaryLanes;
+          if (tile == kBinaryTile)
+            binary_window_popcounts<kBinaryTile>(blocks, masked, aligned, win, base, wb, KP, acc);
+          else
+            binary_window_popcounts<1>(blocks, masked, aligned, win, base, wb, KP, acc);
+          for (index_t t = 0; t < tile; ++t)
+            for (int l = 0; l < blocks * kBinaryLanes; ++l)
+              acc[t][l] = (masked ? nonzeros[t] : bits[t]) - 2 * acc[t][l];
+          // The block's channels within this group.
+          const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
+          const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
+          store(BinaryTileResult{n, oh * OW + ow0, tile, first, end - first, acc, first - b0 * kBinaryLanes});
         }
       }
 }
 
 /// Binary convolution of x (sign plane, nonzero plane at x + planeWords)
 /// into exact int32 accumulators, y in NCHW.
-inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w, std::uint64_t *scratch,
-                          std::int32_t *y, const Conv2DParams &p) {
+inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w, std::int32_t *y,
+                          const Conv2DParams &p) {
   const index_t pixels = p.OH * p.OW;
-  binary_conv2d_with(x, x + planeWords, w, scratch, p, [&](index_t n, index_t o, index_t pixel, std::int32_t acc) {
-    y[(n * p.O + o) * pixels + pixel] = acc;
+  binary_conv2d_with(x, x + planeWords, w, p, [&](const BinaryTileResult &r) {
+    for (index_t c = 0; c < r.channels; ++c)
+      for (index_t t = 0; t < r.pixels; ++t)
+        y[(r.n * p.O + r.channel + c) * pixels + r.pixel + t] = r.at(t, c);
   });
 }
 
@@ -413,30 +415,32 @@ inline int threshold_level(std::int32_t acc, const std::int32_t *t, std::int8_t 
 }
 
 /// binary_conv2d followed by threshold_i32, without the int32 tensor: each
-/// accumulator sets its output bits in the packed planes ys / ynz.
+/// tile's accumulators set its output bits in the packed planes ys / ynz.
 inline void binary_conv2d_sign(const std::uint64_t *x, index_t xPlaneWords, const std::uint32_t *w,
-                               std::uint64_t *scratch, const std::int32_t *thresholds, const std::int8_t *descending,
-                               std::uint64_t *y, index_t yPlaneWords,
-                               const Conv2DParams &p) {
+                               const std::int32_t *thresholds, const std::int8_t *descending, std::uint64_t *y,
+                               index_t yPlaneWords, const Conv2DParams &p) {
   const index_t OCW = words_for(p.O), pixels = p.OH * p.OW;
   std::uint64_t *ys = y, *ynz = y + yPlaneWords;
   for (index_t i = 0; i < p.N * pixels * OCW; ++i)
     ys[i] = ynz[i] = 0;
   // A pixel's words are written only by the thread that owns its tile.
-  binary_conv2d_with(x, x + xPlaneWords, w, scratch, p,
-                     [&](index_t n, index_t o, index_t pixel, std::int32_t acc) {
-                       const int level = threshold_level(acc, thresholds + 2 * o, descending[o]);
-                       const index_t word = (n * pixels + pixel) * OCW + o / 64;
-                       ys[word] |= static_cast<std::uint64_t>(level < 0) << (o % 64);
-                       ynz[word] |= static_cast<std::uint64_t>(level != 0) << (o % 64);
-                     });
+  binary_conv2d_with(x, x + xPlaneWords, w, p, [&](const BinaryTileResult &r) {
+    for (index_t t = 0; t < r.pixels; ++t)
+      for (index_t c = 0; c < r.channels; ++c) {
+        const index_t o = r.channel + c;
+        const int level = threshold_level(r.at(t, c), thresholds + 2 * o, descending[o]);
+        const index_t word = (r.n * pixels + r.pixel + t) * OCW + o / 64;
+        ys[word] |= static_cast<std::uint64_t>(level < 0) << (o % 64);
+        ynz[word] |= static_cast<std::uint64_t>(level != 0) << (o % 64);
+      }
+  });
 }
 
 /// Binary matrix product [N, K] x [O, K]^T into int32 [N, O]: a 1x1
 /// convolution on a 1x1 image.
-inline void binary_dense(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w, std::uint64_t *scratch,
-                         std::int32_t *y, index_t N, index_t K, index_t O) {
-  binary_conv2d(x, planeWords, w, scratch, y, Conv2DParams{N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1});
+inline void binary_dense(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w, std::int32_t *y,
+                         index_t N, index_t K, index_t O) {
+  binary_conv2d(x, planeWords, w, y, Conv2DParams{N, K, 1, 1, O, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1});
 }
 
 /// Two thresholds per channel ([C][2]) on an int32 [N, C, HW] accumulator,

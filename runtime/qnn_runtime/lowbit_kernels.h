@@ -93,17 +93,22 @@ inline void levels_to_binary(const std::uint64_t *plane, index_t /*planeWords: o
 /// accumulators (y in NCHW): activation plane j (values 0/1) and weight
 /// plane i (+-1, weighing 2^i) go through the binary convolution and add
 /// 2^(i+j) times its sum. `w` holds `weightPlanes` binary_conv2d weight
-/// sets one after another; scratch as binary_conv2d.
+/// sets one after another. A plane passed as both sign and nonzero plane
+/// reads its 1 bits as -1, so each binary sum comes out negated.
 inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
-                             int weightPlanes, std::uint64_t *scratch, std::int32_t *y, const Conv2DParams &p) {
+                             int weightPlanes, std::int32_t *y, const Conv2DParams &p) {
   const index_t planeHalves = binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G), pixels = p.OH * p.OW;
   for (int i = 0; i < weightPlanes; ++i)
-    for (int j = 0; j < bits; ++j)
-      binary_conv2d_with(nullptr, planes + j * planeWords, w + i * planeHalves, scratch, p,
-                         [&](index_t n, index_t o, index_t pixel, std::int32_t acc) {
-                           std::int32_t &out = y[(n * p.O + o) * pixels + pixel];
-                           out = (i + j == 0 ? 0 : out) + acc * (std::int32_t(1) << (i + j));
-                         });
+    for (int j = 0; j < bits; ++j) {
+      const std::uint64_t *plane = planes + j * planeWords;
+      binary_conv2d_with(plane, plane, w + i * planeHalves, p, [&](const BinaryTileResult &r) {
+        for (index_t c = 0; c < r.channels; ++c)
+          for (index_t t = 0; t < r.pixels; ++t) {
+            std::int32_t &out = y[(r.n * p.O + r.channel + c) * pixels + r.pixel + t];
+            out = (i + j == 0 ? 0 : out) - r.at(t, c) * (std::int32_t(1) << (i + j));
+          }
+      });
+    }
 }
 
 } // namespace qnn_rt

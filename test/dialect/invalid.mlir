@@ -182,7 +182,7 @@ func.func @qconv_weights(%x: tensor<1x2x3x3xui8>) {
 // -----
 
 func.func @packed_word_count(%x: !qnn.binary<1x3>) {
-  // expected-error @+2 {{packed weights of shape [2, 3] need 4 32-bit words}}
+  // expected-error @+2 {{packed weights of shape [2, 3] need 16 32-bit words}}
   // expected-error @+1 {{failed to infer returned types}}
   %y = qnn.binary_dense %x {weight = #qnn.packed_binary_weights<[2, 3], dense<0> : tensor<2xui32>>}
        : (!qnn.binary<1x3>) -> tensor<1x2xi32>

@@ -54,9 +54,8 @@ void checkConv(const ConvCase &k, unsigned seed, double zeroFraction) {
   std::vector<uint64_t> bits(2 * planeWords);
   qnn_rt::binarize_f32(x.data(), bits.data(), planeWords, k.n, k.c, k.h * k.w);
   auto packed = packWeights(w, k.o, cg, k.kh, k.kw);
-  std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(k.kh, k.kw, cg));
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::binary_conv2d(bits.data(), planeWords, packed.data(), scratch.data(), got.data(),
+  qnn_rt::binary_conv2d(bits.data(), planeWords, packed.data(), got.data(),
                         {k.n, k.c, k.h, k.w, k.o, k.kh, k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g});
   ASSERT_EQ(got, expected);
 }
@@ -71,6 +70,11 @@ TEST(BinaryConv, Exactly64Channels) { checkConv({1, 64, 4, 4, 2, 1, 1, 1, 1, 0, 
 TEST(BinaryConv, WideLayerOddOutputs) { checkConv({1, 256, 6, 5, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 10, 0.0); }
 TEST(BinaryConv, SparseZerosInWideLayer) { checkConv({1, 256, 6, 6, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, 11, 0.002); }
 TEST(BinaryConv, VeryWideLayerLongRows) { checkConv({1, 1100, 5, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 12, 0.001); }
+// Rows with several interior tiles, channel blocks of 8 not filling a
+// register block, and lane blocks shared by two groups.
+TEST(BinaryConv, InteriorTilesPartialBlocks) { checkConv({1, 64, 12, 13, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 14, 0.0); }
+TEST(BinaryConv, InteriorTilesWithZeros) { checkConv({2, 64, 9, 14, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 15, 0.05); }
+TEST(BinaryConv, GroupsShareLaneBlocks) { checkConv({1, 128, 6, 10, 36, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2}, 16, 0.02); }
 
 TEST(BinaryDense, MatchesReference) {
   // A dense layer is a 1x1 convolution on a 1x1 image.
@@ -86,9 +90,8 @@ TEST(BinaryDense, MatchesReference) {
   std::vector<uint64_t> bits(2 * n * 2);
   qnn_rt::binarize_f32(x.data(), bits.data(), n * 2, n, k, 1);
   auto packed = packWeights(w, o, k, 1, 1);
-  std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(1, 1, k));
   std::vector<int32_t> y(n * o);
-  qnn_rt::binary_dense(bits.data(), n * 2, packed.data(), scratch.data(), y.data(), n, k, o);
+  qnn_rt::binary_dense(bits.data(), n * 2, packed.data(), y.data(), n, k, o);
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < o; ++j) {
       int32_t sum = 0;
@@ -120,13 +123,12 @@ TEST(BinaryConvSign, MatchesConvThenThreshold) {
   std::vector<uint64_t> bits(2 * inPlane);
   qnn_rt::binarize_f32(x.data(), bits.data(), inPlane, n, c, h * w);
   auto packed = packWeights(wt, o, c, 3, 3);
-  std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(3, 3, c));
   std::vector<int32_t> acc(n * o * oh * ow);
   const qnn_rt::Conv2DParams params = {n, c, h, w, o, 3, 3, oh, ow, 2, 2, 1, 1, 1, 1, 1};
-  qnn_rt::binary_conv2d(bits.data(), inPlane, packed.data(), scratch.data(), acc.data(), params);
+  qnn_rt::binary_conv2d(bits.data(), inPlane, packed.data(), acc.data(), params);
   std::vector<uint64_t> expected(2 * outPlane), got(expected.size(), ~0ull);
   qnn_rt::threshold_i32(acc.data(), thresholds.data(), desc.data(), expected.data(), outPlane, n, o, oh * ow);
-  qnn_rt::binary_conv2d_sign(bits.data(), inPlane, packed.data(), scratch.data(), thresholds.data(),
+  qnn_rt::binary_conv2d_sign(bits.data(), inPlane, packed.data(), thresholds.data(),
                              desc.data(), got.data(), outPlane, params);
   EXPECT_EQ(got, expected);
 }

@@ -117,9 +117,8 @@ void checkBitserial(const BitserialCase &k, unsigned seed) {
                                 return qnn_rt::weight_plane_negative(w[((o * cg + c) * k.k + y) * k.k + x],
                                                                      static_cast<int>(plane), k.weightBits);
                               });
-  std::vector<uint64_t> scratch(qnn_rt::binary_conv2d_scratch_words(k.k, k.k, cg));
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), k.weightBits, scratch.data(), got.data(),
+  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), k.weightBits, got.data(),
                            {N, k.c, k.h, k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g});
   ASSERT_EQ(got, expected);
 }
