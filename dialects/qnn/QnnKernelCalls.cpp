@@ -113,9 +113,9 @@ LogicalResult Conv2DOp::buildKernelCall(KernelCall &call) {
   return success();
 }
 
-int64_t Conv2DOp::getScratchBytes(int64_t) {
+int64_t Conv2DOp::getScratchBytes(int64_t threads) {
   auto w = getWeight().getType().getShape(), o = getOutput().getType().getShape();
-  return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4;
+  return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4 * threads;
 }
 
 LogicalResult GemmOp::buildKernelCall(KernelCall &call) {

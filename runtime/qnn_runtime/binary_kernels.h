@@ -77,42 +77,46 @@ inline void transpose_masks_64x16(const std::uint16_t masks[64], std::uint64_t *
 
 /// Packs ONNX Sign(x) of a float [N, C, HW] tensor (NaN counts as positive).
 /// The bits come straight from the comparisons, without a -1/0/+1 value in
-/// between, so the loop has no data-dependent branches. With AVX-512BW,
-/// whole words of 64 channels go 16 pixels at a time through vector
-/// compares and a bit transpose; the rest bit by bit.
+/// between, so the loop has no data-dependent branches. Pixels go 16 at a
+/// time (threads take whole blocks, whose words no other block touches):
+/// with AVX-512BW, whole words of 64 channels through vector compares and a
+/// bit transpose; the rest bit by bit.
 inline void binarize_f32(const float *x, std::uint64_t *y, index_t planeWords, index_t N, index_t C, index_t HW) {
+  constexpr index_t kPixels = 16;
   std::uint64_t *sign = y, *nonzero = y + planeWords;
-  const index_t CW = words_for(C);
-  for (index_t i = 0; i < N * HW * CW; ++i)
-    sign[i] = nonzero[i] = 0;
-  index_t vectorC = 0, vectorHW = 0; // channels and pixels the vector code covers
+  const index_t CW = words_for(C), blocks = (HW + kPixels - 1) / kPixels;
+  QNN_RT_PARALLEL_FOR
+  for (index_t nb = 0; nb < N * blocks; ++nb) {
+    const index_t n = nb / blocks, p0 = nb % blocks * kPixels, pixels = HW - p0 < kPixels ? HW - p0 : kPixels;
+    std::uint64_t *s = sign + (n * HW + p0) * CW, *nz = nonzero + (n * HW + p0) * CW;
+    for (index_t i = 0; i < pixels * CW; ++i)
+      s[i] = nz[i] = 0;
+    index_t vectorC = 0; // channels the vector code covers
 #if defined(__AVX512F__) && defined(__AVX512BW__)
-  vectorC = C / 64 * 64;
-  vectorHW = HW / 16 * 16;
-  const __m512 zero = _mm512_setzero_ps();
-  for (index_t n = 0; n < N; ++n)
-    for (index_t cw = 0; cw < vectorC / 64; ++cw)
-      for (index_t p0 = 0; p0 < vectorHW; p0 += 16) {
+    if (pixels == kPixels) {
+      vectorC = C / 64 * 64;
+      const __m512 zero = _mm512_setzero_ps();
+      for (index_t cw = 0; cw < vectorC / 64; ++cw) {
         alignas(64) std::uint16_t negative[64], nonzeros[64];
         for (int c = 0; c < 64; ++c) {
           const __m512 v = _mm512_loadu_ps(x + (n * C + cw * 64 + c) * HW + p0);
           negative[c] = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
           nonzeros[c] = _mm512_cmp_ps_mask(v, zero, _CMP_NEQ_UQ);
         }
-        transpose_masks_64x16(negative, sign + (n * HW + p0) * CW + cw, CW);
-        transpose_masks_64x16(nonzeros, nonzero + (n * HW + p0) * CW + cw, CW);
-      }
-#endif
-  for (index_t n = 0; n < N; ++n)
-    for (index_t c = 0; c < C; ++c) {
-      const float *xc = x + (n * C + c) * HW;
-      std::uint64_t *s = sign + n * HW * CW + c / 64, *nz = nonzero + n * HW * CW + c / 64;
-      const index_t bit = c % 64;
-      for (index_t p = c < vectorC ? vectorHW : 0; p < HW; ++p) {
-        s[p * CW] |= static_cast<std::uint64_t>(xc[p] < 0.0f) << bit;
-        nz[p * CW] |= static_cast<std::uint64_t>(xc[p] != 0.0f) << bit;
+        transpose_masks_64x16(negative, s + cw, CW);
+        transpose_masks_64x16(nonzeros, nz + cw, CW);
       }
     }
+#endif
+    for (index_t c = vectorC; c < C; ++c) {
+      const float *xc = x + (n * C + c) * HW + p0;
+      const index_t word = c / 64, bit = c % 64;
+      for (index_t p = 0; p < pixels; ++p) {
+        s[p * CW + word] |= static_cast<std::uint64_t>(xc[p] < 0.0f) << bit;
+        nz[p * CW + word] |= static_cast<std::uint64_t>(xc[p] != 0.0f) << bit;
+      }
+    }
+  }
 }
 
 /// Words per weight row of binary_conv2d: [KH][KW][words_for(Cg)].

@@ -116,8 +116,9 @@ inline index_t conv2d_chunk_columns(index_t Cg, index_t KH, index_t KW, index_t 
   return (P + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols;
 }
 
-/// Scratch floats conv2d_f32 needs: the column matrix (whole panels), then
-/// one row of it as im2col writes it before splitting it into panels.
+/// Scratch floats conv2d_f32 needs per thread: the column matrix (whole
+/// panels), then one row of it as im2col writes it before splitting it into
+/// panels.
 inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
   return (Cg * KH * KW + 1) * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
 }
@@ -125,18 +126,29 @@ inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, ind
 /// Convolution as im2col + GEMM over chunks of output rows: the column
 /// matrix [Cg*KH*KW][rows*OW] (zero where the window hits padding) is
 /// multiplied by the weights [Og][Cg*KH*KW] in register-blocked panels.
+/// Threads take whole (chunk, output-channel part) units, each building
+/// its chunk's columns in its own scratch: a layer with fewer chunks than
+/// threads splits its output channels instead (its columns are then built
+/// once per part: a copy of K x P floats against Og / parts x K x P
+/// multiply-adds).
 inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
                        const Conv2DParams &p) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
-  const index_t chunk = conv2d_chunk_rows(Cg, KH, KW, OH, OW);
-  // One row of the column matrix, written contiguously, then copied into
-  // its panels kGemmCols columns at a time.
-  float *row = scratch + K * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
+  const index_t chunk = conv2d_chunk_rows(Cg, KH, KW, OH, OW), chunks = (OH + chunk - 1) / chunk;
+  const index_t rowBlocks = (Og + kGemmRows - 1) / kGemmRows;
+  const index_t wanted = chunks >= QNN_RT_THREADS ? 1 : (QNN_RT_THREADS + chunks - 1) / chunks;
+  const index_t parts = wanted < rowBlocks ? wanted : rowBlocks;
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
-      for (index_t r0 = 0; r0 < OH; r0 += chunk) {
+      QNN_RT_PARALLEL_FOR
+      for (index_t u = 0; u < chunks * parts; ++u) {
+        float *cols = scratch + thread_index() * conv2d_f32_scratch_floats(Cg, KH, KW, OH, OW);
+        // One row of the column matrix, written contiguously, then copied
+        // into its panels kGemmCols columns at a time.
+        float *row = cols + K * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
+        const index_t r0 = u / parts * chunk, part = u % parts;
         const index_t rows = OH - r0 < chunk ? OH - r0 : chunk, P = rows * OW;
         const index_t panels = (P + kGemmCols - 1) / kGemmCols;
         for (index_t c = 0; c < Cg; ++c)
@@ -152,14 +164,15 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
               for (index_t q = P; q < panels * kGemmCols; ++q)
                 row[q] = 0.0f;
               for (index_t panel = 0; panel < panels; ++panel)
-                std::memcpy(scratch + panel_index(K, k, panel * kGemmCols), row + panel * kGemmCols,
+                std::memcpy(cols + panel_index(K, k, panel * kGemmCols), row + panel * kGemmCols,
                             kGemmCols * sizeof(float));
             }
-        QNN_RT_PARALLEL_FOR
-        for (index_t o = g * Og; o < (g + 1) * Og; o += kGemmRows) {
+        // This part's blocks of kGemmRows output channels.
+        const index_t firstBlock = part * rowBlocks / parts, endBlock = (part + 1) * rowBlocks / parts;
+        for (index_t blk = firstBlock; blk < endBlock; ++blk) {
+          const index_t o = g * Og + blk * kGemmRows;
           const index_t block = (g + 1) * Og - o < kGemmRows ? (g + 1) * Og - o : kGemmRows;
-          gemm_panel(w + o * K, b ? b + o : nullptr, scratch, y + (n * O + o) * OH * OW + r0 * OW, OH * OW, block,
-                     K, P);
+          gemm_panel(w + o * K, b ? b + o : nullptr, cols, y + (n * O + o) * OH * OW + r0 * OW, OH * OW, block, K, P);
         }
       }
 }
@@ -212,6 +225,7 @@ inline void batch_norm_f32(const float *x, const float *scale, const float *bias
 }
 
 inline void relu_f32(const float *x, float *y, index_t n) {
+  QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i)
     y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
@@ -232,22 +246,23 @@ template <class Op>
 inline void broadcast_f32(const float *a, const float *b, float *y, index_t D0, index_t D1,
                           index_t D2, index_t D3, index_t A0, index_t A1, index_t A2, index_t A3,
                           index_t B0, index_t B1, index_t B2, index_t B3, Op op) {
-  for (index_t i0 = 0; i0 < D0; ++i0)
-    for (index_t i1 = 0; i1 < D1; ++i1)
-      for (index_t i2 = 0; i2 < D2; ++i2, y += D3) {
-        const float *ar = a + i0 * A0 + i1 * A1 + i2 * A2, *br = b + i0 * B0 + i1 * B1 + i2 * B2;
-        // Contiguous and per-row-constant operands get loops the compiler
-        // vectorizes; the operation per element is the same.
-        if (A3 == 1 && B3 == 1)
-          for (index_t i3 = 0; i3 < D3; ++i3)
-            y[i3] = op(ar[i3], br[i3]);
-        else if (A3 == 1 && B3 == 0)
-          for (index_t i3 = 0; i3 < D3; ++i3)
-            y[i3] = op(ar[i3], *br);
-        else
-          for (index_t i3 = 0; i3 < D3; ++i3)
-            y[i3] = op(ar[i3 * A3], br[i3 * B3]);
-      }
+  QNN_RT_PARALLEL_FOR
+  for (index_t r = 0; r < D0 * D1 * D2; ++r) {
+    const index_t i0 = r / (D1 * D2), i1 = r / D2 % D1, i2 = r % D2;
+    const float *ar = a + i0 * A0 + i1 * A1 + i2 * A2, *br = b + i0 * B0 + i1 * B1 + i2 * B2;
+    float *yr = y + r * D3;
+    // Contiguous and per-row-constant operands get loops the compiler
+    // vectorizes; the operation per element is the same.
+    if (A3 == 1 && B3 == 1)
+      for (index_t i3 = 0; i3 < D3; ++i3)
+        yr[i3] = op(ar[i3], br[i3]);
+    else if (A3 == 1 && B3 == 0)
+      for (index_t i3 = 0; i3 < D3; ++i3)
+        yr[i3] = op(ar[i3], *br);
+    else
+      for (index_t i3 = 0; i3 < D3; ++i3)
+        yr[i3] = op(ar[i3 * A3], br[i3 * B3]);
+  }
 }
 
 #define QNN_RT_BROADCAST_OP(NAME, EXPR)                                                         \
@@ -274,57 +289,59 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
   // result (NaN included) is the same.
   const index_t owLo = clamp_index(ceil_div(PL, SW), 0, OW);
   const index_t owHi = clamp_index(ceil_div(W + PL - (KW - 1) * DW, SW), owLo, OW);
-  for (index_t p = 0; p < NC; ++p)
-    for (index_t oh = 0; oh < OH; ++oh) {
-      T *yrow = y + (p * OH + oh) * OW;
-      auto checked = [&](index_t ow) {
-        bool any = false;
-        T best = T();
-        for (index_t kh = 0; kh < KH; ++kh) {
-          const index_t ih = oh * SH - PT + kh * DH;
-          if (ih < 0 || ih >= H)
-            continue;
-          for (index_t kw = 0; kw < KW; ++kw) {
-            const index_t iw = ow * SW - PL + kw * DW;
-            if (iw < 0 || iw >= W)
-              continue;
-            const T v = x[(p * H + ih) * W + iw];
-            if (!any || v > best)
-              best = v;
-            any = true;
-          }
-        }
-        yrow[ow] = best;
-      };
-      for (index_t ow = 0; ow < owLo; ++ow)
-        checked(ow);
-      bool first = true;
-      for (index_t kh = 0; kh < KH && owLo < owHi; ++kh) {
+  QNN_RT_PARALLEL_FOR
+  for (index_t row = 0; row < NC * OH; ++row) {
+    const index_t p = row / OH, oh = row % OH;
+    T *yrow = y + row * OW;
+    auto checked = [&](index_t ow) {
+      bool any = false;
+      T best = T();
+      for (index_t kh = 0; kh < KH; ++kh) {
         const index_t ih = oh * SH - PT + kh * DH;
         if (ih < 0 || ih >= H)
           continue;
         for (index_t kw = 0; kw < KW; ++kw) {
-          const T *src = x + (p * H + ih) * W - PL + kw * DW;
-          if (first)
-            for (index_t ow = owLo; ow < owHi; ++ow)
-              yrow[ow] = src[ow * SW];
-          else
-            for (index_t ow = owLo; ow < owHi; ++ow)
-              yrow[ow] = src[ow * SW] > yrow[ow] ? src[ow * SW] : yrow[ow];
-          first = false;
+          const index_t iw = ow * SW - PL + kw * DW;
+          if (iw < 0 || iw >= W)
+            continue;
+          const T v = x[(p * H + ih) * W + iw];
+          if (!any || v > best)
+            best = v;
+          any = true;
         }
       }
-      if (first) // no row of the window is inside: as the checked loop says
-        for (index_t ow = owLo; ow < owHi; ++ow)
-          checked(ow);
-      for (index_t ow = owHi; ow < OW; ++ow)
-        checked(ow);
+      yrow[ow] = best;
+    };
+    for (index_t ow = 0; ow < owLo; ++ow)
+      checked(ow);
+    bool first = true;
+    for (index_t kh = 0; kh < KH && owLo < owHi; ++kh) {
+      const index_t ih = oh * SH - PT + kh * DH;
+      if (ih < 0 || ih >= H)
+        continue;
+      for (index_t kw = 0; kw < KW; ++kw) {
+        const T *src = x + (p * H + ih) * W - PL + kw * DW;
+        if (first)
+          for (index_t ow = owLo; ow < owHi; ++ow)
+            yrow[ow] = src[ow * SW];
+        else
+          for (index_t ow = owLo; ow < owHi; ++ow)
+            yrow[ow] = src[ow * SW] > yrow[ow] ? src[ow * SW] : yrow[ow];
+        first = false;
+      }
     }
+    if (first) // no row of the window is inside: as the checked loop says
+      for (index_t ow = owLo; ow < owHi; ++ow)
+        checked(ow);
+    for (index_t ow = owHi; ow < OW; ++ow)
+      checked(ow);
+  }
 }
 
 inline void avg_pool_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t OH,
                          index_t OW, index_t KH, index_t KW, index_t SH, index_t SW, index_t PT,
                          index_t PL, index_t PB, index_t PR, bool count_include_pad) {
+  QNN_RT_PARALLEL_FOR
   for (index_t p = 0; p < NC; ++p)
     for (index_t oh = 0; oh < OH; ++oh)
       for (index_t ow = 0; ow < OW; ++ow) {
@@ -348,6 +365,7 @@ inline void avg_pool_f32(const float *x, float *y, index_t NC, index_t H, index_
 }
 
 inline void global_avg_pool_f32(const float *x, float *y, index_t NC, index_t HW) {
+  QNN_RT_PARALLEL_FOR
   for (index_t p = 0; p < NC; ++p) {
     float sum = 0.0f;
     for (index_t i = 0; i < HW; ++i)
@@ -418,16 +436,16 @@ inline void softmax_f32(const float *x, float *y, index_t outer, index_t len, in
 /// rounded separately, as the unfused ops round.
 inline void scale_bias_i32(const std::int32_t *x, const float *scale, const float *bias, float *y, index_t N,
                            index_t C, index_t HW) {
-  for (index_t n = 0; n < N; ++n)
-    for (index_t c = 0; c < C; ++c) {
-      const std::int32_t *xc = x + (n * C + c) * HW;
-      float *yc = y + (n * C + c) * HW;
-      const float s = scale[c], b = bias[c];
-      for (index_t i = 0; i < HW; ++i) {
-        const float scaled = static_cast<float>(xc[i]) * s;
-        yc[i] = scaled + b;
-      }
+  QNN_RT_PARALLEL_FOR
+  for (index_t nc = 0; nc < N * C; ++nc) {
+    const std::int32_t *xc = x + nc * HW;
+    float *yc = y + nc * HW;
+    const float s = scale[nc % C], b = bias[nc % C];
+    for (index_t i = 0; i < HW; ++i) {
+      const float scaled = static_cast<float>(xc[i]) * s;
+      yc[i] = scaled + b;
     }
+  }
 }
 
 inline void to_float_i32(const std::int32_t *x, float *y, index_t n) {
