@@ -1,6 +1,8 @@
 // qnn-fuse-epilogues: the epilogue of a binary convolution joins it: to_float
-// -> per-channel mul -> per-channel add becomes one qnn.scale_bias pass, and
-// a threshold becomes qnn.binary_conv2d_sign (packed bits straight out).
+// -> per-channel mul -> per-channel add becomes one qnn.scale_bias pass, which
+// with a following residual add joins the convolution
+// (qnn.binary_conv2d_affine), and a threshold becomes qnn.binary_conv2d_sign
+// (packed bits straight out).
 #include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
 
@@ -78,13 +80,49 @@ struct FuseConvSign : OpRewritePattern<ThresholdOp> {
   }
 };
 
+/// scale_bias(binary_conv2d(x)) -> binary_conv2d_affine(x).
+struct FuseConvAffine : OpRewritePattern<ScaleBiasOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScaleBiasOp scaleBias, PatternRewriter &rewriter) const override {
+    auto conv = scaleBias.getInput().getDefiningOp<BinaryConv2DOp>();
+    if (!conv || !conv->hasOneUse())
+      return failure();
+    rewriter.replaceOpWithNewOp<BinaryConv2DAffineOp>(scaleBias, conv.getInput(), Value(), conv.getWeight(),
+                                                      conv.getStridesAttr(), conv.getPadsAttr(),
+                                                      conv.getDilationsAttr(), conv.getGroupAttr(),
+                                                      scaleBias.getScaleAttr(), scaleBias.getBiasAttr());
+    return success();
+  }
+};
+
+/// add(binary_conv2d_affine(x), r) (either order, r of the output's own
+/// shape) -> binary_conv2d_affine(x, r): the residual add in the epilogue.
+struct FuseResidualAdd : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AddOp add, PatternRewriter &rewriter) const override {
+    for (int i = 0; i < 2; ++i) {
+      auto conv = add.getOperand(i).getDefiningOp<BinaryConv2DAffineOp>();
+      Value residual = add.getOperand(1 - i);
+      if (!conv || conv.getResidual() || !conv->hasOneUse() || residual.getType() != add.getType() ||
+          conv.getType() != add.getType())
+        continue;
+      rewriter.replaceOpWithNewOp<BinaryConv2DAffineOp>(add, conv.getInput(), residual, conv.getWeight(),
+                                                        conv.getStridesAttr(), conv.getPadsAttr(),
+                                                        conv.getDilationsAttr(), conv.getGroupAttr(),
+                                                        conv.getScaleAttr(), conv.getBiasAttr());
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct FuseEpiloguesPass : qnnc::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // Adds first: an add over a mul takes both.
     patterns.add<FuseScaleBias<AddOp>>(&getContext(), /*benefit=*/2);
     patterns.add<FuseScaleBias<MulOp>>(&getContext(), /*benefit=*/1);
-    patterns.add<FuseConvSign>(&getContext());
+    patterns.add<FuseConvSign, FuseConvAffine, FuseResidualAdd>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

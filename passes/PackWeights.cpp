@@ -49,7 +49,7 @@ struct PackOpWeights : OpRewritePattern<WeightedOp> {
 struct PackWeightsPass : qnnc::impl::PackWeightsBase<PackWeightsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<PackOpWeights<BinaryConv2DOp>, PackOpWeights<BinaryConv2DSignOp>, PackOpWeights<BinaryDenseOp>,
+    patterns.add<PackOpWeights<BinaryConv2DOp>, PackOpWeights<BinaryConv2DSignOp>, PackOpWeights<BinaryConv2DAffineOp>, PackOpWeights<BinaryDenseOp>,
                  PackOpWeights<BitserialConv2DOp>>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -57,9 +57,12 @@ def FuseEpilogues : Pass<"qnn-fuse-epilogues", "mlir::func::FuncOp"> {
     The float epilogue of a binary layer (XNOR-Net scale, exporter-folded
     BatchNorm, bias: to_float + per-channel mul/add) becomes one
     `qnn.scale_bias` pass over the accumulator instead of three; exact, the
-    fused kernel rounds the multiply and the add separately. A
-    `qnn.threshold` of a `qnn.binary_conv2d` becomes `qnn.binary_conv2d_sign`,
-    which writes packed bits directly.
+    fused kernel rounds the multiply and the add separately. A scale_bias of
+    a `qnn.binary_conv2d`, and then a residual add of the same shape, join
+    the convolution as `qnn.binary_conv2d_affine` (no int32 tensor, one pass
+    over the float output, bit-identical). A `qnn.threshold` of a
+    `qnn.binary_conv2d` becomes `qnn.binary_conv2d_sign`, which writes packed
+    bits directly.
   }];
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }

@@ -507,6 +507,20 @@ LogicalResult BinaryConv2DSignOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Ad
   return success();
 }
 
+LogicalResult BinaryConv2DAffineOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                     SmallVectorImpl<Type> &types) {
+  auto out = binaryConvOutput(loc, a);
+  if (failed(out))
+    return failure();
+  if ((int64_t)a.getScale().size() != (*out)[1] || (int64_t)a.getBias().size() != (*out)[1])
+    return emitOptionalError(loc, "scale and bias must have ", (*out)[1], " entries, one per output channel");
+  if (a.getResidual() && shapeOf(a.getResidual()) != ArrayRef<int64_t>(*out))
+    return emitOptionalError(loc, "residual of shape ", shapeString(shapeOf(a.getResidual())),
+                             " does not match the output ", shapeString(*out));
+  types.push_back(RankedTensorType::get(*out, f32(ctx)));
+  return success();
+}
+
 LogicalResult BinaryConv2DSignOp::verify() {
   return verifyThresholds(*this, getOutput().getType().getShape(), getThresholds(), 2);
 }

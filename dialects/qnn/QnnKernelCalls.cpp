@@ -282,6 +282,20 @@ LogicalResult BinaryConv2DSignOp::buildKernelCall(KernelCall &call) {
   return success();
 }
 
+LogicalResult BinaryConv2DAffineOp::buildKernelCall(KernelCall &call) {
+  auto words = packedWords(*this, getWeight());
+  if (failed(words))
+    return failure();
+  Builder b(getContext());
+  call.call("qnn_rt::binary_conv2d_affine").operand(0).table("bits", *words);
+  call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
+  (getResidual() ? call.operand(1) : call.null()).result();
+  conv2dParams(call, *this);
+  return success();
+}
+
+bool BinaryConv2DAffineOp::canRunInPlace() { return true; }
+
 LogicalResult BinaryDenseOp::buildKernelCall(KernelCall &call) {
   auto words = packedWords(*this, getWeight());
   if (failed(words))

@@ -222,6 +222,21 @@ def Qnn_BinaryConv2DSignOp : Qnn_KernelOp<"binary_conv2d_sign", [Pure, InferType
   let hasVerifier = 1;
 }
 
+def Qnn_BinaryConv2DAffineOp
+    : Qnn_KernelOp<"binary_conv2d_affine", [Pure, InferTypeOpAdaptor], ["canRunInPlace"]> {
+  let summary = "qnn.binary_conv2d followed by qnn.scale_bias and an optional residual add, in one kernel";
+  let description = [{
+    output = (float(acc) * scale[c] + bias[c]) + residual, each operation a
+    separate float32 rounding as in the unfused ops, so the results are
+    bit-identical to them; the int32 accumulator never reaches memory. The
+    output may take the residual's buffer.
+  }];
+  let arguments = !con((ins Qnn_BinaryTensor:$input, Optional<Qnn_F32Tensor>:$residual, Qnn_BinaryWeights:$weight),
+                       ConvAttrs, (ins DenseF32ArrayAttr:$scale, DenseF32ArrayAttr:$bias));
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input (`,` $residual^)? attr-dict `:` functional-type(operands, results)";
+}
+
 def Qnn_BinaryDenseOp : Qnn_KernelOp<"binary_dense", [Pure, InferTypeOpAdaptor]> {
   let summary = "xnor-popcount matrix product [N,K] x [O,K]^T into int32";
   let arguments = (ins Qnn_BinaryTensor:$input, Qnn_BinaryWeights:$weight);

@@ -199,12 +199,13 @@ struct BinaryWindow {
   index_t taps() const { return (khHi - khLo) * (kwHi - kwLo); }
 };
 
-/// pc[t][l] = sum over the window's words of popcount((x_t ^ w_l) [& nonzero_t])
+/// pc[l][t] = sum over the window's words of popcount((x_t ^ w_l) [& nonzero_t])
 /// for T pixels (input words at base[t]) and B blocks of kBinaryLanes
-/// channels (w: the first block's words, KP words per lane).
+/// channels (w: the first block's words, KP words per lane): channel-major,
+/// so an NCHW epilogue reads a channel's pixels contiguously.
 template <int T, int B, bool Masked, bool Aligned>
 inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[T], const std::uint32_t *w,
-                                    index_t KP, std::int32_t pc[][kBinaryBlockLanes]) {
+                                    index_t KP, std::int32_t pc[][kBinaryTile]) {
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
   __m512i acc[T][B];
   for (int t = 0; t < T; ++t)
@@ -230,10 +231,31 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
         }
       }
     }
-  for (int t = 0; t < T; ++t)
-    for (int b = 0; b < B; ++b)
-      _mm256_storeu_si256(reinterpret_cast<__m256i *>(pc[t] + b * kBinaryLanes),
-                          _mm512_maskz_cvtepi64_epi32(0xFF, acc[t][b]));
+  for (int b = 0; b < B; ++b) {
+    std::int32_t(*lanes)[kBinaryTile] = pc + b * kBinaryLanes;
+    if constexpr (T == 4) {
+      // 4 pixels x 8 lanes -> 8 lanes x 4 pixels: unpacks within 128-bit
+      // halves leave lane i in the low and lane i + 4 in the high half of q[i].
+      __m256i r[4];
+      for (int t = 0; t < 4; ++t)
+        r[t] = _mm512_maskz_cvtepi64_epi32(0xFF, acc[t][b]);
+      const __m256i a0 = _mm256_unpacklo_epi32(r[0], r[1]), a1 = _mm256_unpackhi_epi32(r[0], r[1]);
+      const __m256i a2 = _mm256_unpacklo_epi32(r[2], r[3]), a3 = _mm256_unpackhi_epi32(r[2], r[3]);
+      const __m256i q[4] = {_mm256_unpacklo_epi64(a0, a2), _mm256_unpackhi_epi64(a0, a2),
+                            _mm256_unpacklo_epi64(a1, a3), _mm256_unpackhi_epi64(a1, a3)};
+      for (int i = 0; i < 4; ++i) {
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(lanes[i]), _mm256_castsi256_si128(q[i]));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(lanes[i + 4]), _mm256_extracti128_si256(q[i], 1));
+      }
+    } else {
+      for (int t = 0; t < T; ++t) {
+        alignas(32) std::int32_t sums[kBinaryLanes];
+        _mm256_store_si256(reinterpret_cast<__m256i *>(sums), _mm512_maskz_cvtepi64_epi32(0xFF, acc[t][b]));
+        for (int l = 0; l < kBinaryLanes; ++l)
+          lanes[l][t] = sums[l];
+      }
+    }
+  }
 #elif defined(__AVX2__)
   // Nibble-table popcount; SAD sums each 64-bit lane's bytes.
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
@@ -270,9 +292,10 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
     }
   for (int t = 0; t < T; ++t)
     for (int v = 0; v < V; ++v) {
-      // The four 64-bit sums' low halves -> four int32.
-      const __m256i lowHalves = _mm256_permutevar8x32_epi32(acc[t][v], _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
-      _mm_storeu_si128(reinterpret_cast<__m128i *>(pc[t] + v * 4), _mm256_castsi256_si128(lowHalves));
+      alignas(32) std::int64_t sums[4];
+      _mm256_store_si256(reinterpret_cast<__m256i *>(sums), acc[t][v]);
+      for (int i = 0; i < 4; ++i)
+        pc[v * 4 + i][t] = static_cast<std::int32_t>(sums[i]);
     }
 #else
   std::int32_t acc[T][B * kBinaryLanes] = {};
@@ -291,7 +314,7 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
     }
   for (int t = 0; t < T; ++t)
     for (int l = 0; l < B * kBinaryLanes; ++l)
-      pc[t][l] = acc[t][l];
+      pc[l][t] = acc[t][l];
 #endif
 }
 
@@ -299,7 +322,7 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
 template <int T, int B = kBinaryBlocks>
 inline void binary_window_popcounts(int blocks, bool masked, bool aligned, const BinaryWindow &win,
                                     const index_t base[T], const std::uint32_t *w, index_t KP,
-                                    std::int32_t pc[][kBinaryBlockLanes]) {
+                                    std::int32_t pc[][kBinaryTile]) {
   if constexpr (B > 1)
     if (blocks < B)
       return binary_window_popcounts<T, B - 1>(blocks, masked, aligned, win, base, w, KP, pc);
@@ -313,13 +336,25 @@ inline void binary_window_popcounts(int blocks, bool masked, bool aligned, const
 
 /// Exact int32 accumulators of a tile of `pixels` consecutive output pixels
 /// (from `pixel`, one row) x `channels` output channels (from `channel`):
-/// at(t, c).
+/// pixels(c)[t], a channel's pixels contiguous.
 struct BinaryTileResult {
   index_t n, pixel, pixels, channel, channels;
-  const std::int32_t (*acc)[kBinaryBlockLanes];
+  const std::int32_t (*acc)[kBinaryTile];
   index_t lane0; // lane of `channel` in the register block
 
-  std::int32_t at(index_t t, index_t c) const { return acc[t][lane0 + c]; }
+  const std::int32_t *channelPixels(index_t c) const { return acc[lane0 + c]; }
+
+  /// f(t) for each pixel t: with a full tile the count is a constant the
+  /// compiler unrolls and vectorizes.
+  template <class F>
+  void forPixels(F f) const {
+    if (pixels == kBinaryTile)
+      for (index_t t = 0; t < kBinaryTile; ++t)
+        f(t);
+    else
+      for (index_t t = 0; t < pixels; ++t)
+        f(t);
+  }
 };
 
 /// Binary convolution core: exact int32 accumulators, handed to `store`
@@ -382,15 +417,15 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
         const index_t firstBlock = g * Og / kBinaryLanes, endBlock = binary_lane_blocks((g + 1) * Og);
         for (index_t b0 = firstBlock; b0 < endBlock; b0 += kBinaryBlocks) {
           const int blocks = endBlock - b0 < kBinaryBlocks ? int(endBlock - b0) : kBinaryBlocks;
-          alignas(64) std::int32_t acc[kBinaryTile][kBinaryBlockLanes] = {};
+          alignas(64) std::int32_t acc[kBinaryBlockLanes][kBinaryTile];
           const std::uint32_t *wb = w + 2 * b0 * KP * kBinaryLanes;
           if (tile == kBinaryTile)
             binary_window_popcounts<kBinaryTile>(blocks, masked, aligned, win, base, wb, KP, acc);
           else
             binary_window_popcounts<1>(blocks, masked, aligned, win, base, wb, KP, acc);
-          for (index_t t = 0; t < tile; ++t)
-            for (int l = 0; l < blocks * kBinaryLanes; ++l)
-              acc[t][l] = (masked ? nonzeros[t] : bits[t]) - 2 * acc[t][l];
+          for (int l = 0; l < blocks * kBinaryLanes; ++l)
+            for (index_t t = 0; t < (tile == kBinaryTile ? kBinaryTile : 1); ++t)
+              acc[l][t] = (masked ? nonzeros[t] : bits[t]) - 2 * acc[l][t];
           // The block's channels within this group.
           const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
           const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
@@ -405,9 +440,38 @@ inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std:
                           const Conv2DParams &p) {
   const index_t pixels = p.OH * p.OW;
   binary_conv2d_with(x, x + planeWords, w, p, [&](const BinaryTileResult &r) {
-    for (index_t c = 0; c < r.channels; ++c)
-      for (index_t t = 0; t < r.pixels; ++t)
-        y[(r.n * p.O + r.channel + c) * pixels + r.pixel + t] = r.at(t, c);
+    for (index_t c = 0; c < r.channels; ++c) {
+      const std::int32_t *acc = r.channelPixels(c);
+      std::int32_t *out = y + (r.n * p.O + r.channel + c) * pixels + r.pixel;
+      r.forPixels([&](index_t t) { out[t] = acc[t]; });
+    }
+  });
+}
+
+/// binary_conv2d, then y = (float(acc) * scale[o] + bias[o]) + residual
+/// (NCHW; a null residual adds nothing): scale_bias_i32 followed by add_f32,
+/// rounded the same way, without the int32 tensor. `residual` may be y.
+inline void binary_conv2d_affine(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w,
+                                 const float *scale, const float *bias, const float *residual, float *y,
+                                 const Conv2DParams &p) {
+  const index_t pixels = p.OH * p.OW;
+  binary_conv2d_with(x, x + planeWords, w, p, [&](const BinaryTileResult &r) {
+    for (index_t c = 0; c < r.channels; ++c) {
+      const index_t o = r.channel + c, at = (r.n * p.O + o) * pixels + r.pixel;
+      const std::int32_t *acc = r.channelPixels(c);
+      const float s = scale[o], b = bias[o];
+      if (residual)
+        r.forPixels([&](index_t t) {
+          const float scaled = static_cast<float>(acc[t]) * s;
+          const float affine = scaled + b;
+          y[at + t] = affine + residual[at + t];
+        });
+      else
+        r.forPixels([&](index_t t) {
+          const float scaled = static_cast<float>(acc[t]) * s;
+          y[at + t] = scaled + b;
+        });
+    }
   });
 }
 
@@ -429,14 +493,16 @@ inline void binary_conv2d_sign(const std::uint64_t *x, index_t xPlaneWords, cons
     ys[i] = ynz[i] = 0;
   // A pixel's words are written only by the thread that owns its tile.
   binary_conv2d_with(x, x + xPlaneWords, w, p, [&](const BinaryTileResult &r) {
-    for (index_t t = 0; t < r.pixels; ++t)
-      for (index_t c = 0; c < r.channels; ++c) {
-        const index_t o = r.channel + c;
-        const int level = threshold_level(r.at(t, c), thresholds + 2 * o, descending[o]);
+    for (index_t c = 0; c < r.channels; ++c) {
+      const index_t o = r.channel + c;
+      const std::int32_t *acc = r.channelPixels(c);
+      r.forPixels([&](index_t t) {
+        const int level = threshold_level(acc[t], thresholds + 2 * o, descending[o]);
         const index_t word = (r.n * pixels + r.pixel + t) * OCW + o / 64;
         ys[word] |= static_cast<std::uint64_t>(level < 0) << (o % 64);
         ynz[word] |= static_cast<std::uint64_t>(level != 0) << (o % 64);
-      }
+      });
+    }
   });
 }
 

@@ -102,11 +102,11 @@ inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, in
     for (int j = 0; j < bits; ++j) {
       const std::uint64_t *plane = planes + j * planeWords;
       binary_conv2d_with(plane, plane, w + i * planeHalves, p, [&](const BinaryTileResult &r) {
-        for (index_t c = 0; c < r.channels; ++c)
-          for (index_t t = 0; t < r.pixels; ++t) {
-            std::int32_t &out = y[(r.n * p.O + r.channel + c) * pixels + r.pixel + t];
-            out = (i + j == 0 ? 0 : out) - r.at(t, c) * (std::int32_t(1) << (i + j));
-          }
+        for (index_t c = 0; c < r.channels; ++c) {
+          const std::int32_t *acc = r.channelPixels(c);
+          std::int32_t *out = y + (r.n * p.O + r.channel + c) * pixels + r.pixel;
+          r.forPixels([&](index_t t) { out[t] = (i + j == 0 ? 0 : out[t]) - acc[t] * (std::int32_t(1) << (i + j)); });
+        }
       });
     }
 }

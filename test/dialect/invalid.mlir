@@ -198,3 +198,27 @@ func.func @packed_shape(%x: !qnn.binary<1x3>) {
        : (!qnn.binary<1x3>) -> tensor<1x2xi32>
   return
 }
+
+// -----
+
+func.func @affine_scale_count(%x: !qnn.binary<1x64x2x2>) {
+  // expected-error @+2 {{scale and bias must have 2 entries, one per output channel}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = qnn.binary_conv2d_affine %x {weight = dense<true> : tensor<2x64x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1,
+      scale = array<f32: 2.0>, bias = array<f32: 0.5, -1.0>}
+      : (!qnn.binary<1x64x2x2>) -> tensor<1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @affine_residual_shape(%x: !qnn.binary<1x64x2x2>, %r: tensor<1x2x1x1xf32>) {
+  // expected-error @+2 {{residual of shape [1, 2, 1, 1] does not match the output [1, 2, 2, 2]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = qnn.binary_conv2d_affine %x, %r {weight = dense<true> : tensor<2x64x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1,
+      scale = array<f32: 2.0, 3.0>, bias = array<f32: 0.5, -1.0>}
+      : (!qnn.binary<1x64x2x2>, tensor<1x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+  return
+}

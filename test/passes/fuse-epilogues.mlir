@@ -1,10 +1,11 @@
 // RUN: qnnc-opt %s -split-input-file -qnn-fuse-epilogues | FileCheck %s
 
 // CHECK-LABEL: func @scale_and_bias
-// CHECK: %[[ACC:.*]] = qnn.binary_conv2d
-// CHECK-NEXT: qnn.scale_bias %[[ACC]] {bias = array<f32: 5.000000e-01, -1.000000e+00>, scale = array<f32: 2.000000e+00, 3.000000e+00>}
+// The scale/bias epilogue joins the binary convolution: no int32 tensor.
+// CHECK: qnn.binary_conv2d_affine %arg0 {bias = array<f32: 5.000000e-01, -1.000000e+00>, {{.*}}scale = array<f32: 2.000000e+00, 3.000000e+00>
 // CHECK-NOT: qnn.to_float
 // CHECK-NOT: qnn.mul
+// CHECK-NOT: qnn.scale_bias
 func.func @scale_and_bias(%x: !qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xf32> {
   %acc = qnn.binary_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
       pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
@@ -56,4 +57,52 @@ func.func @conv_sign(%x: !qnn.binary<1x2x3x3>) -> !qnn.binary<1x2x3x3> {
   %t = qnn.threshold %acc {thresholds = #qnn.thresholds<[0, 1, -1, 2], [false, true]>}
       : (tensor<1x2x3x3xi32>) -> !qnn.binary<1x2x3x3>
   return %t : !qnn.binary<1x2x3x3>
+}
+
+// -----
+
+// A residual add of the same shape joins the epilogue, either operand order.
+// CHECK-LABEL: func @residual
+// CHECK: %[[Y:.*]] = qnn.binary_conv2d_affine %arg0, %arg1 {{{.*}}} : (!qnn.binary<1x2x3x3>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+// CHECK: qnn.binary_conv2d_affine %arg0, %[[Y]]
+// CHECK-NOT: qnn.add
+func.func @residual(%x: !qnn.binary<1x2x3x3>, %r: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %acc = qnn.binary_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xi32>
+  %f = qnn.scale_bias %acc {scale = array<f32: 2.0, 3.0>, bias = array<f32: 0.5, -1.0>}
+      : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
+  %y = qnn.add %f, %r : (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %acc2 = qnn.binary_conv2d %x {weight = dense<true> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xi32>
+  %f2 = qnn.scale_bias %acc2 {scale = array<f32: 1.0, 1.0>, bias = array<f32: 0.0, 0.0>}
+      : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
+  %z = qnn.add %y, %f2 : (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %z : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// A broadcast operand, or a convolution output used twice, stays an add /
+// a binary_conv2d with its own scale_bias.
+// CHECK-LABEL: func @residual_not_fusable
+// CHECK: qnn.binary_conv2d_affine %arg0 {
+// CHECK: qnn.add
+// CHECK: qnn.binary_conv2d %arg0
+// CHECK: qnn.scale_bias
+func.func @residual_not_fusable(%x: !qnn.binary<1x2x3x3>, %r: tensor<1x2x1x1xf32>)
+    -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi32>, tensor<1x2x3x3xf32>) {
+  %acc = qnn.binary_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xi32>
+  %f = qnn.scale_bias %acc {scale = array<f32: 2.0, 3.0>, bias = array<f32: 0.5, -1.0>}
+      : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
+  %y = qnn.add %f, %r : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x3x3xf32>
+  %acc2 = qnn.binary_conv2d %x {weight = dense<true> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xi32>
+  %f2 = qnn.scale_bias %acc2 {scale = array<f32: 1.0, 1.0>, bias = array<f32: 0.0, 0.0>}
+      : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
+  return %y, %acc2, %f2 : tensor<1x2x3x3xf32>, tensor<1x2x3x3xi32>, tensor<1x2x3x3xf32>
 }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -131,6 +132,49 @@ TEST(BinaryConvSign, MatchesConvThenThreshold) {
   qnn_rt::binary_conv2d_sign(bits.data(), inPlane, packed.data(), thresholds.data(),
                              desc.data(), got.data(), outPlane, params);
   EXPECT_EQ(got, expected);
+}
+
+TEST(BinaryConvAffine, MatchesConvScaleBiasAdd) {
+  // 2 images, 70 -> 37 channels (a partial lane block), 3x3, pads 1: the
+  // fused epilogue rounds like scale_bias_i32 then add_f32, bit for bit,
+  // also when the output overwrites the residual.
+  const int64_t n = 2, c = 70, h = 6, w = 13, o = 37;
+  std::mt19937 rng(17);
+  std::uniform_real_distribution<float> uni(-2.0f, 2.0f);
+  std::vector<float> x(n * c * h * w), scale(o), bias(o), residual(n * o * h * w);
+  for (float &v : x)
+    v = uni(rng);
+  for (int64_t i = 0; i < o; ++i) {
+    scale[i] = uni(rng) * 0.1f;
+    bias[i] = uni(rng);
+  }
+  for (float &v : residual)
+    v = uni(rng);
+  std::vector<int> wt(o * c * 9);
+  for (int &v : wt)
+    v = rng() % 2 ? 1 : -1;
+  const int64_t planeWords = n * h * w * 2;
+  std::vector<uint64_t> bits(2 * planeWords);
+  qnn_rt::binarize_f32(x.data(), bits.data(), planeWords, n, c, h * w);
+  auto packed = packWeights(wt, o, c, 3, 3);
+  const qnn_rt::Conv2DParams params = {n, c, h, w, o, 3, 3, h, w, 1, 1, 1, 1, 1, 1, 1};
+  std::vector<int32_t> acc(n * o * h * w);
+  qnn_rt::binary_conv2d(bits.data(), planeWords, packed.data(), acc.data(), params);
+  std::vector<float> affine(acc.size()), expected(acc.size());
+  qnn_rt::scale_bias_i32(acc.data(), scale.data(), bias.data(), affine.data(), n, o, h * w);
+  qnn_rt::add_f32(affine.data(), residual.data(), expected.data(), 1, 1, 1, affine.size(), 0, 0, 0, 1, 0, 0, 0, 1);
+
+  std::vector<float> got(acc.size()), inPlace = residual;
+  qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(), residual.data(),
+                               got.data(), params);
+  qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(), inPlace.data(),
+                               inPlace.data(), params);
+  std::vector<float> noResidual(acc.size());
+  qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(), nullptr,
+                               noResidual.data(), params);
+  EXPECT_EQ(0, std::memcmp(got.data(), expected.data(), got.size() * sizeof(float)));
+  EXPECT_EQ(0, std::memcmp(inPlace.data(), expected.data(), got.size() * sizeof(float)));
+  EXPECT_EQ(0, std::memcmp(noResidual.data(), affine.data(), got.size() * sizeof(float)));
 }
 
 TEST(Threshold, CountsThresholdsAndFlips) {
