@@ -53,6 +53,36 @@ def callgrind_instructions(exe, x, work):
     return int(m.group(1)) if m else None
 
 
+def op_profile(qnnc, onnx_path, shape, target, work, repeats):
+    """Per-kernel shares of model_run from a build with QNNC_PROFILE=ON
+    (each op timed by the generated code's profiling marks)."""
+    exe = e2e_lib.compile_model(qnnc, onnx_path, os.path.join(work, "profiled"), flags="-O3",
+                                extra=[f"--target={target}"], cmake_args=["-DQNNC_PROFILE=ON"])
+    x = np.random.default_rng(0).standard_normal((repeats, *shape)).astype(np.float32)
+    src = os.path.join(work, "profile_in.bin")
+    x.tofile(src)
+    out = e2e_lib.run([exe, src, os.path.join(work, "profile_out.bin")], env=dict(os.environ, QNNC_PROFILE="1"))
+    by_kernel = {}
+    for ms, kernel in re.findall(r"op_profile \d+ ([0-9.]+) [0-9.]+% (\S+)", out):
+        by_kernel[kernel] = by_kernel.get(kernel, 0.0) + float(ms)
+    return sorted(by_kernel.items(), key=lambda kv: -kv[1])
+
+
+def thread_scaling(qnnc, onnx_path, shape, target, work, repeats, threads=2):
+    """model_run time on 1 and `threads` threads (same run, alternating, best
+    of 3 each) and whether the outputs are bit-identical."""
+    x = np.random.default_rng(0).standard_normal((1, *shape)).astype(np.float32)
+    times, outputs = {}, {}
+    exes = {n: e2e_lib.compile_model(qnnc, onnx_path, os.path.join(work, f"threads{n}"), flags="-O3",
+                                     extra=[f"--target={target}", f"--threads={n}"]) for n in (1, threads)}
+    for _ in range(3):
+        for n, exe in exes.items():
+            ms, out = time_qnnc(exe, x, os.path.join(work, f"threads{n}"), repeats)
+            times[n] = min(times.get(n, ms), ms)
+            outputs[n] = out
+    return times[1], times[threads], np.array_equal(outputs[1].view(np.uint32), outputs[threads].view(np.uint32))
+
+
 def bench_model(name, onnx_path, shape, qnnc, target, work, repeats, macs, ort_model=None):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
@@ -142,6 +172,17 @@ def main():
         arena = re.search(r"arena bytes: (\d+)", r["report"]).group(1)
         bound = re.search(r"lower bound bytes: (\d+)", r["report"]).group(1)
         print(f"  arena {arena} bytes, liveness lower bound {bound} bytes")
+    bireal = os.path.join(args.work, "bireal18.onnx")
+    shares = op_profile(args.qnnc, bireal, (3, 224, 224), target, os.path.join(args.work, "bireal18_224"), 5)
+    total = sum(ms for _, ms in shares)
+    print(f"\nbireal18_224 time by kernel (QNNC_PROFILE build, {total:.3f} ms per run):")
+    for kernel, ms in shares:
+        print(f"  {kernel:32} {ms:8.3f} ms {ms / total:6.1%}")
+    t1, t2, identical = thread_scaling(args.qnnc, bireal, (3, 224, 224), target,
+                                       os.path.join(args.work, "bireal18_224"), 5)
+    speedup = t1 / t2
+    print(f"bireal18_224 --threads 2: {t2:.3f} ms vs {t1:.3f} ms on 1 thread = {speedup:.2f}x, outputs "
+          f"{'bit-identical' if identical else 'DIFFERENT'}; Amdahl serial fraction 2/S - 1 = {2 / speedup - 1:.1%}")
     print(f"\nORT int8 (QDQ -> QLinearConv) on the ResNet-18 shape: {ort_int8_ms:.3f} ms")
     for r in results[:3]:
         print(f"  {r['name']}: qnnc {r['qnnc_ms']:.3f} ms = {ort_int8_ms / r['qnnc_ms']:.2f}x ORT int8")

@@ -162,6 +162,31 @@ struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
 /// Operands are taken as they were replaced (pointers into the arena,
 /// constant arrays, the const input), so the pattern converts result types
 /// only.
+/// `text` as a C++ string literal (quotes and backslashes escaped, other
+/// non-printable characters replaced).
+std::string cStringLiteral(StringRef text) {
+  std::string literal = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      literal += '\\';
+    literal += llvm::isPrint(c) ? c : '?';
+  }
+  return literal + "\"";
+}
+
+/// The position of a kernel op among the kernel ops of its function: the
+/// index its profiling marks carry.
+int64_t profileIndex(Operation *op) {
+  int64_t index = 0;
+  for (Operation &other : *op->getBlock()) {
+    if (&other == op)
+      return index;
+    if (isa<KernelOpInterface>(other))
+      ++index;
+  }
+  return index;
+}
+
 struct KernelCallLowering : OpInterfaceConversionPattern<KernelOpInterface> {
   KernelCallLowering(MLIRContext *ctx, const TypeConverter &types)
       : OpInterfaceConversionPattern(ctx), types(types) {}
@@ -190,6 +215,14 @@ struct KernelCallLowering : OpInterfaceConversionPattern<KernelOpInterface> {
     KernelCall description;
     if (failed(kernel.buildKernelCall(description)))
       return failure();
+    // Profiling marks (no-ops unless the build defines QNN_RT_PROFILE): the
+    // op's index in the entry function and "kernel location".
+    std::string label = description.getCalls().front().kernel;
+    if (auto name = dyn_cast<NameLoc>(loc))
+      label += " " + name.getName().str();
+    Attribute index = rewriter.getI64IntegerAttr(profileIndex(op));
+    rewriter.create<emitc::CallOpaqueOp>(loc, TypeRange{}, "QNN_RT_OP_BEGIN", ValueRange{}, rewriter.getArrayAttr(index),
+                                         ArrayAttr{});
     for (const KernelCall::Call &call : description.getCalls()) {
       SmallVector<Value> callOperands;
       SmallVector<Attribute> args;
@@ -245,6 +278,9 @@ struct KernelCallLowering : OpInterfaceConversionPattern<KernelOpInterface> {
       rewriter.create<emitc::CallOpaqueOp>(loc, TypeRange{}, call.kernel, callOperands, rewriter.getArrayAttr(args),
                                            ArrayAttr{});
     }
+    Attribute name = emitc::OpaqueAttr::get(getContext(), cStringLiteral(label));
+    rewriter.create<emitc::CallOpaqueOp>(loc, TypeRange{}, "QNN_RT_OP_END", ValueRange{},
+                                         rewriter.getArrayAttr({index, name}), ArrayAttr{});
     rewriter.replaceOp(op, results);
     return success();
   }

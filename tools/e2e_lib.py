@@ -22,13 +22,15 @@ def run(cmd, **kw):
     return p.stdout
 
 
-def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror", extra=(), ldflags=""):
+def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror", extra=(), ldflags="",
+                  cmake_args=()):
     """qnnc MODEL -o OUTDIR, then builds OUTDIR alone; returns model_main's path."""
     shutil.rmtree(outdir, ignore_errors=True)
     run([qnnc, model, "-o", outdir, *extra])
     build = os.path.join(outdir, "build")
     run(["cmake", "-S", outdir, "-B", build, "-G", "Ninja", f"-DCMAKE_CXX_COMPILER={cxx}",
-         f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={ldflags}", "-DCMAKE_BUILD_TYPE=Release"])
+         f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={ldflags}", "-DCMAKE_BUILD_TYPE=Release",
+         *cmake_args])
     run(["cmake", "--build", build])
     return os.path.join(build, "model_main")
 

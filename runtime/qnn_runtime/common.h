@@ -21,9 +21,43 @@
 #define QNN_RT_PARALLEL_FOR
 #endif
 
+// Per-op profile (opt-in): built with QNN_RT_PROFILE defined, generated code
+// brackets each op's kernel calls with QNN_RT_OP_BEGIN / QNN_RT_OP_END, which
+// add the op's wall time to qnn_rt::op_times; otherwise they are no-ops.
+#ifdef QNN_RT_PROFILE
+#include <chrono>
+#define QNN_RT_OP_BEGIN(index) (qnn_rt::op_start() = std::chrono::steady_clock::now())
+#define QNN_RT_OP_END(index, name) qnn_rt::record_op(index, name)
+#else
+#define QNN_RT_OP_BEGIN(index) ((void)0)
+#define QNN_RT_OP_END(index, name) ((void)0)
+#endif
+
 namespace qnn_rt {
 
 using index_t = std::int64_t;
+
+#ifdef QNN_RT_PROFILE
+struct OpTime {
+  const char *name; // "kernel op-location"
+  double seconds;   // summed over all runs
+};
+constexpr int kMaxProfiledOps = 4096;
+inline OpTime op_times[kMaxProfiledOps];
+inline int profiled_ops = 0; // highest op index + 1
+inline std::chrono::steady_clock::time_point &op_start() {
+  static std::chrono::steady_clock::time_point start;
+  return start;
+}
+inline void record_op(int index, const char *name) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - op_start()).count();
+  if (index < 0 || index >= kMaxProfiledOps)
+    return;
+  op_times[index].name = name;
+  op_times[index].seconds += seconds;
+  profiled_ops = index + 1 > profiled_ops ? index + 1 : profiled_ops;
+}
+#endif
 
 /// Typed view of the tensor at `offset` bytes into the caller's arena.
 template <class T>
