@@ -199,18 +199,20 @@ struct BinaryWindow {
   index_t taps() const { return (khHi - khLo) * (kwHi - kwLo); }
 };
 
-/// pc[l][t] = sum over the window's words of popcount((x_t ^ w_l) [& nonzero_t])
-/// for T pixels (input words at base[t]) and B blocks of kBinaryLanes
-/// channels (w: the first block's words, KP words per lane): channel-major,
-/// so an NCHW epilogue reads a channel's pixels contiguously.
+/// acc[l][t] = counts[t] - 2 * (sum over the window's words of
+/// popcount((x_t ^ w_l) [& nonzero_t])) for T pixels (input words at
+/// base[t]; counts[t]: the bits, or nonzero bits, the window holds) and B
+/// blocks of kBinaryLanes channels (w: the first block's words, KP words
+/// per lane): channel-major, so an NCHW epilogue reads a channel's pixels
+/// contiguously.
 template <int T, int B, bool Masked, bool Aligned>
-inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[T], const std::uint32_t *w,
-                                    index_t KP, std::int32_t pc[][kBinaryTile]) {
+inline void binary_window_accumulators(const BinaryWindow &win, const index_t base[T], const std::int32_t counts[T],
+                                       const std::uint32_t *w, index_t KP, std::int32_t acc[][kBinaryTile]) {
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-  __m512i acc[T][B];
+  __m512i sums[T][B];
   for (int t = 0; t < T; ++t)
     for (int b = 0; b < B; ++b)
-      acc[t][b] = _mm512_setzero_si512();
+      sums[t][b] = _mm512_setzero_si512();
   for (index_t kh = win.khLo; kh < win.khHi; ++kh)
     for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
       const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
@@ -226,21 +228,24 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
           for (int t = 0; t < T; ++t) {
             // (x ^ w) & m in one ternary-logic instruction.
             const __m512i d = Masked ? _mm512_ternarylogic_epi64(x[t], wv, m[t], 0x28) : _mm512_xor_si512(x[t], wv);
-            acc[t][b] = _mm512_add_epi64(acc[t][b], _mm512_popcnt_epi64(d));
+            sums[t][b] = _mm512_add_epi64(sums[t][b], _mm512_popcnt_epi64(d));
           }
         }
       }
     }
+  // counts - 2 * sums, as int32, then transposed to channel-major.
+  __m256i r[T][B];
+  for (int t = 0; t < T; ++t)
+    for (int b = 0; b < B; ++b)
+      r[t][b] = _mm256_sub_epi32(_mm256_set1_epi32(counts[t]),
+                                 _mm256_slli_epi32(_mm512_maskz_cvtepi64_epi32(0xFF, sums[t][b]), 1));
   for (int b = 0; b < B; ++b) {
-    std::int32_t(*lanes)[kBinaryTile] = pc + b * kBinaryLanes;
+    std::int32_t(*lanes)[kBinaryTile] = acc + b * kBinaryLanes;
     if constexpr (T == 4) {
       // 4 pixels x 8 lanes -> 8 lanes x 4 pixels: unpacks within 128-bit
       // halves leave lane i in the low and lane i + 4 in the high half of q[i].
-      __m256i r[4];
-      for (int t = 0; t < 4; ++t)
-        r[t] = _mm512_maskz_cvtepi64_epi32(0xFF, acc[t][b]);
-      const __m256i a0 = _mm256_unpacklo_epi32(r[0], r[1]), a1 = _mm256_unpackhi_epi32(r[0], r[1]);
-      const __m256i a2 = _mm256_unpacklo_epi32(r[2], r[3]), a3 = _mm256_unpackhi_epi32(r[2], r[3]);
+      const __m256i a0 = _mm256_unpacklo_epi32(r[0][b], r[1][b]), a1 = _mm256_unpackhi_epi32(r[0][b], r[1][b]);
+      const __m256i a2 = _mm256_unpacklo_epi32(r[2][b], r[3][b]), a3 = _mm256_unpackhi_epi32(r[2][b], r[3][b]);
       const __m256i q[4] = {_mm256_unpacklo_epi64(a0, a2), _mm256_unpackhi_epi64(a0, a2),
                             _mm256_unpacklo_epi64(a1, a3), _mm256_unpackhi_epi64(a1, a3)};
       for (int i = 0; i < 4; ++i) {
@@ -249,10 +254,10 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
       }
     } else {
       for (int t = 0; t < T; ++t) {
-        alignas(32) std::int32_t sums[kBinaryLanes];
-        _mm256_store_si256(reinterpret_cast<__m256i *>(sums), _mm512_maskz_cvtepi64_epi32(0xFF, acc[t][b]));
+        alignas(32) std::int32_t values[kBinaryLanes];
+        _mm256_store_si256(reinterpret_cast<__m256i *>(values), r[t][b]);
         for (int l = 0; l < kBinaryLanes; ++l)
-          lanes[l][t] = sums[l];
+          lanes[l][t] = values[l];
       }
     }
   }
@@ -262,10 +267,10 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
                                          0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i low = _mm256_set1_epi8(0x0F);
   constexpr int V = 2 * B; // 4 lanes per register
-  __m256i acc[T][V];
+  __m256i pcs[T][V];
   for (int t = 0; t < T; ++t)
     for (int v = 0; v < V; ++v)
-      acc[t][v] = _mm256_setzero_si256();
+      pcs[t][v] = _mm256_setzero_si256();
   for (index_t kh = win.khLo; kh < win.khHi; ++kh)
     for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
       const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
@@ -285,7 +290,7 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
               d = _mm256_and_si256(d, m[t]);
             const __m256i c = _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(d, low)),
                                               _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(d, 4), low)));
-            acc[t][v] = _mm256_add_epi64(acc[t][v], _mm256_sad_epu8(c, _mm256_setzero_si256()));
+            pcs[t][v] = _mm256_add_epi64(pcs[t][v], _mm256_sad_epu8(c, _mm256_setzero_si256()));
           }
         }
       }
@@ -293,12 +298,12 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
   for (int t = 0; t < T; ++t)
     for (int v = 0; v < V; ++v) {
       alignas(32) std::int64_t sums[4];
-      _mm256_store_si256(reinterpret_cast<__m256i *>(sums), acc[t][v]);
+      _mm256_store_si256(reinterpret_cast<__m256i *>(sums), pcs[t][v]);
       for (int i = 0; i < 4; ++i)
-        pc[v * 4 + i][t] = static_cast<std::int32_t>(sums[i]);
+        acc[v * 4 + i][t] = counts[t] - 2 * static_cast<std::int32_t>(sums[i]);
     }
 #else
-  std::int32_t acc[T][B * kBinaryLanes] = {};
+  std::int32_t pcs[T][B * kBinaryLanes] = {};
   for (index_t kh = win.khLo; kh < win.khHi; ++kh)
     for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
       const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
@@ -308,30 +313,30 @@ inline void binary_window_popcounts(const BinaryWindow &win, const index_t base[
           const std::uint64_t m = Masked ? win.word<Aligned>(win.nonzero, base[t] + at, cw) : ~std::uint64_t(0);
           for (int l = 0; l < B * kBinaryLanes; ++l) {
             const index_t b = l / kBinaryLanes;
-            acc[t][l] += popcount64((x ^ load_weight_word(w, (b * KP + j0 + cw) * kBinaryLanes + l % kBinaryLanes)) & m);
+            pcs[t][l] += popcount64((x ^ load_weight_word(w, (b * KP + j0 + cw) * kBinaryLanes + l % kBinaryLanes)) & m);
           }
         }
     }
   for (int t = 0; t < T; ++t)
     for (int l = 0; l < B * kBinaryLanes; ++l)
-      pc[l][t] = acc[t][l];
+      acc[l][t] = counts[t] - 2 * pcs[t][l];
 #endif
 }
 
-/// binary_window_popcounts for `blocks` (1 .. kBinaryBlocks) blocks.
+/// binary_window_accumulators for `blocks` (1 .. kBinaryBlocks) blocks.
 template <int T, int B = kBinaryBlocks>
-inline void binary_window_popcounts(int blocks, bool masked, bool aligned, const BinaryWindow &win,
-                                    const index_t base[T], const std::uint32_t *w, index_t KP,
-                                    std::int32_t pc[][kBinaryTile]) {
+inline void binary_window_accumulators(int blocks, bool masked, bool aligned, const BinaryWindow &win,
+                                       const index_t base[T], const std::int32_t counts[T], const std::uint32_t *w,
+                                       index_t KP, std::int32_t acc[][kBinaryTile]) {
   if constexpr (B > 1)
     if (blocks < B)
-      return binary_window_popcounts<T, B - 1>(blocks, masked, aligned, win, base, w, KP, pc);
+      return binary_window_accumulators<T, B - 1>(blocks, masked, aligned, win, base, counts, w, KP, acc);
   if (aligned)
-    masked ? binary_window_popcounts<T, B, true, true>(win, base, w, KP, pc)
-           : binary_window_popcounts<T, B, false, true>(win, base, w, KP, pc);
+    masked ? binary_window_accumulators<T, B, true, true>(win, base, counts, w, KP, acc)
+           : binary_window_accumulators<T, B, false, true>(win, base, counts, w, KP, acc);
   else
-    masked ? binary_window_popcounts<T, B, true, false>(win, base, w, KP, pc)
-           : binary_window_popcounts<T, B, false, false>(win, base, w, KP, pc);
+    masked ? binary_window_accumulators<T, B, true, false>(win, base, counts, w, KP, acc)
+           : binary_window_accumulators<T, B, false, false>(win, base, counts, w, KP, acc);
 }
 
 /// Exact int32 accumulators of a tile of `pixels` consecutive output pixels
@@ -414,18 +419,20 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           bits[t] = static_cast<std::int32_t>(win.taps() * Cg);
           masked |= nonzeros[t] != bits[t];
         }
+        // What the accumulators count down from: the windows' bits, or their
+        // nonzero bits where a window holds Sign(0) zeros.
+        std::int32_t counts[kBinaryTile];
+        for (index_t t = 0; t < tile; ++t)
+          counts[t] = masked ? nonzeros[t] : bits[t];
         const index_t firstBlock = g * Og / kBinaryLanes, endBlock = binary_lane_blocks((g + 1) * Og);
         for (index_t b0 = firstBlock; b0 < endBlock; b0 += kBinaryBlocks) {
           const int blocks = endBlock - b0 < kBinaryBlocks ? int(endBlock - b0) : kBinaryBlocks;
           alignas(64) std::int32_t acc[kBinaryBlockLanes][kBinaryTile];
           const std::uint32_t *wb = w + 2 * b0 * KP * kBinaryLanes;
           if (tile == kBinaryTile)
-            binary_window_popcounts<kBinaryTile>(blocks, masked, aligned, win, base, wb, KP, acc);
+            binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
           else
-            binary_window_popcounts<1>(blocks, masked, aligned, win, base, wb, KP, acc);
-          for (int l = 0; l < blocks * kBinaryLanes; ++l)
-            for (index_t t = 0; t < (tile == kBinaryTile ? kBinaryTile : 1); ++t)
-              acc[l][t] = (masked ? nonzeros[t] : bits[t]) - 2 * acc[l][t];
+            binary_window_accumulators<1>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
           // The block's channels within this group.
           const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
           const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;

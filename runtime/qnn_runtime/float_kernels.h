@@ -25,9 +25,15 @@ constexpr index_t kLanes = 8; // one AVX register of floats
 #else
 constexpr index_t kLanes = 4; // SSE, NEON, or scalarized where there is no SIMD
 #endif
-/// The GEMM's register block: 4 output channels x kGemmCols columns, and the
+/// The GEMM's register block: kGemmRows output channels x kGemmCols columns
+/// (8 x 2 vectors with AVX-512's 32 registers, 4 x 2 elsewhere), and the
 /// width of the column panels im2col writes.
-constexpr index_t kGemmRows = 4, kGemmCols = 2 * kLanes, kMaxGemmCols = 32;
+#if defined(__AVX512F__)
+constexpr index_t kGemmRows = 8;
+#else
+constexpr index_t kGemmRows = 4;
+#endif
+constexpr index_t kGemmCols = 2 * kLanes, kMaxGemmCols = 32;
 
 /// Scratch index of column matrix element (k, p): panels of kGemmCols
 /// columns, each stored k-major so the GEMM streams it linearly.
@@ -40,32 +46,31 @@ inline index_t panel_index(index_t K, index_t k, index_t p) {
 /// SSE, NEON or scalar code, whatever the target has.
 typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
 
-/// The 4 x kGemmCols register block: y[r][p..) = bias[r] + sum_k w[r][k] *
-/// col[k][p..), k in order (the same sum order on every instruction set, so
-/// results are bit-identical across targets). `panel` is the column panel.
-/// Edge blocks store only `rows` x `cols` results (rows past the last repeat
-/// it), so no column or row falls back to a slow scalar loop.
+/// The kGemmRows x kGemmCols register block: y[r][p..) = bias[r] + sum_k
+/// w[r][k] * col[k][p..), k in order (the same sum order on every
+/// instruction set, so results are bit-identical across targets). `panel`
+/// is the column panel. Edge blocks store only `rows` x `cols` results (rows
+/// past the last repeat it), so no column or row falls back to a slow
+/// scalar loop.
 inline void gemm_block(const float *w, const float *bias, const float *panel, float *y, index_t ystride,
                        index_t K, index_t rows, index_t cols) {
-  auto row = [&](index_t r) { return r < rows ? r : rows - 1; };
-  const float *w0 = w, *w1 = w + row(1) * K, *w2 = w + row(2) * K, *w3 = w + row(3) * K;
+  const float *wr[kGemmRows];
   floatv a[kGemmRows][2];
-  for (index_t r = 0; r < kGemmRows; ++r)
+  for (index_t r = 0; r < kGemmRows; ++r) {
+    const index_t row = r < rows ? r : rows - 1;
+    wr[r] = w + row * K;
     // b - (+0) is b for every b, -0 included: the same start as a scalar
     // sum from bias.
-    a[r][0] = a[r][1] = (bias ? bias[row(r)] : 0.0f) - floatv{};
+    a[r][0] = a[r][1] = (bias ? bias[row] : 0.0f) - floatv{};
+  }
   for (index_t k = 0; k < K; ++k) {
     floatv c0, c1;
     __builtin_memcpy(&c0, panel + k * kGemmCols, sizeof(c0));
     __builtin_memcpy(&c1, panel + k * kGemmCols + kLanes, sizeof(c1));
-    a[0][0] += w0[k] * c0;
-    a[0][1] += w0[k] * c1;
-    a[1][0] += w1[k] * c0;
-    a[1][1] += w1[k] * c1;
-    a[2][0] += w2[k] * c0;
-    a[2][1] += w2[k] * c1;
-    a[3][0] += w3[k] * c0;
-    a[3][1] += w3[k] * c1;
+    for (index_t r = 0; r < kGemmRows; ++r) {
+      a[r][0] += wr[r][k] * c0;
+      a[r][1] += wr[r][k] * c1;
+    }
   }
   if (rows == kGemmRows && cols == kGemmCols) {
     for (index_t r = 0; r < kGemmRows; ++r)
