@@ -144,14 +144,16 @@ def main():
     onnx.save(qdq.to_qdq(onnx.load(path)), int8_path)
     x = np.random.default_rng(0).standard_normal((5, 1, 3, 224, 224)).astype(np.float32)
     _, ort_int8_ms = e2e_lib.run_ort(int8_path, x, args.work)
-    for hw in (14, 28):
-        for binary in (True, False):
-            layer = models.BinaryLayer(256, binary)
-            name = f"conv256_{hw}x{hw}_{'binary' if binary else 'float'}"
+    # The single layers: 256->256 at 14x14 and 28x28 (binary and
+    # float), 64->64 at 56x56 (binary).
+    for channels, hw, kinds in ((256, 14, (True, False)), (256, 28, (True, False)), (64, 56, (True,))):
+        for binary in kinds:
+            layer = models.BinaryLayer(channels, binary)
+            name = f"conv{channels}_{hw}x{hw}_{'binary' if binary else 'float'}"
             path = os.path.join(args.work, name + ".onnx")
-            models.export(layer, (1, 256, hw, hw), path)
-            results.append(bench_model(name, path, (256, hw, hw), args.qnnc, target, args.work, 50,
-                                       models.macs(layer, (1, 256, hw, hw))))
+            models.export(layer, (1, channels, hw, hw), path)
+            results.append(bench_model(name, path, (channels, hw, hw), args.qnnc, target, args.work, 50,
+                                       models.macs(layer, (1, channels, hw, hw))))
 
     counted_isa = "x86-64-v3" if target == "x86-64-v4" else target
     print(f"instr: callgrind instructions of one inference, {counted_isa} build")

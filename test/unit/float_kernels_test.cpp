@@ -50,6 +50,7 @@ TEST(Conv2D, Stride2AsymmetricPads) { checkConv({2, 4, 11, 10, 6, 7, 7, 2, 2, 3,
 TEST(Conv2D, GroupsAndDilation) { checkConv({1, 6, 9, 9, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 3}, 3); }
 TEST(Conv2D, PointwiseStride2) { checkConv({1, 16, 8, 8, 7, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1}, 4); }
 TEST(Conv2D, ManyRowChunks) { checkConv({1, 64, 12, 32, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 5); }
+TEST(Conv2D, SeveralGemmRowBlocks) { checkConv({1, 8, 6, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 6); }
 
 TEST(Pooling, AveragePoolCountIncludePad) {
   // 1x1x3x3 ones, 3x3 window, pads 1, stride 2: ONNX divides by 9 with
