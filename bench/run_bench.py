@@ -183,8 +183,11 @@ def main():
     t1, t2, identical = thread_scaling(args.qnnc, bireal, (3, 224, 224), target,
                                        os.path.join(args.work, "bireal18_224"), 5)
     speedup = t1 / t2
+    # Amdahl on 2 threads: S = 1 / (f + (1 - f) / 2), so f = 2 / S - 1; only
+    # meaningful for 1 <= S <= 2.
+    serial = f"{2 / speedup - 1:.1%}" if 1 <= speedup <= 2 else "undefined (S outside 1..2)"
     print(f"bireal18_224 --threads 2: {t2:.3f} ms vs {t1:.3f} ms on 1 thread = {speedup:.2f}x, outputs "
-          f"{'bit-identical' if identical else 'DIFFERENT'}; Amdahl serial fraction 2/S - 1 = {2 / speedup - 1:.1%}")
+          f"{'bit-identical' if identical else 'DIFFERENT'}; Amdahl serial fraction 2/S - 1 = {serial}")
     print(f"\nORT int8 (QDQ -> QLinearConv) on the ResNet-18 shape: {ort_int8_ms:.3f} ms")
     for r in results[:3]:
         print(f"  {r['name']}: qnnc {r['qnnc_ms']:.3f} ms = {ort_int8_ms / r['qnnc_ms']:.2f}x ORT int8")
