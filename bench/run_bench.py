@@ -25,9 +25,13 @@ def measure_peaks(work, target):
     exe = os.path.join(work, "peak")
     arch = {"x86-64-v3": "-march=x86-64-v3", "x86-64-v4": "-march=x86-64-v4 -mavx512vpopcntdq"}.get(target, "")
     e2e_lib.run(["g++", "-O3", "-std=c++17", *arch.split(), os.path.join(HERE, "peak.cpp"), "-o", exe])
-    out = e2e_lib.run([exe])
-    binary = float(re.search(r"binary_peak_macs_per_s (\S+)", out).group(1))
-    fp32 = float(re.search(r"fp32_peak_macs_per_s (\S+)", out).group(1))
+    # The best of five runs: a run that shares its core for a moment reads
+    # low, and a low peak would overstate every "of limit" figure.
+    binary = fp32 = 0.0
+    for _ in range(5):
+        out = e2e_lib.run([exe])
+        binary = max(binary, float(re.search(r"binary_peak_macs_per_s (\S+)", out).group(1)))
+        fp32 = max(fp32, float(re.search(r"fp32_peak_macs_per_s (\S+)", out).group(1)))
     isa = re.search(r"\((.*)\)", out).group(1)
     return binary, fp32, isa
 
