@@ -199,6 +199,29 @@ struct BinaryWindow {
   index_t taps() const { return (khHi - khLo) * (kwHi - kwLo); }
 };
 
+/// Where a full register block of a full tile goes as floats, skipping the
+/// int32 tile: y[at + lane * plane + t] = (float(acc) * scale[lane] +
+/// bias[lane]) (+ residual at the same index), lanes counted from the
+/// block's first channel. Only the AVX-512 kernel takes this path
+/// (kBinaryAffineInRegisters).
+/// y = (float(acc) * scale[o] + bias[o]) (+ residual), NCHW: the affine
+/// epilogue binary_conv2d_with can run in registers.
+struct BinaryAffine {
+  const float *scale, *bias, *residual;
+  float *y;
+};
+
+struct BinaryAffineOut {
+  const float *scale, *bias, *residual;
+  float *y;
+  index_t at, plane;
+};
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+constexpr bool kBinaryAffineInRegisters = true;
+#else
+constexpr bool kBinaryAffineInRegisters = false;
+#endif
+
 /// acc[l][t] = counts[t] - 2 * (sum over the window's words of
 /// popcount((x_t ^ w_l) [& nonzero_t])) for T pixels (input words at
 /// base[t]; counts[t]: the bits, or nonzero bits, the window holds) and B
@@ -207,7 +230,8 @@ struct BinaryWindow {
 /// contiguously.
 template <int T, int B, bool Masked, bool Aligned>
 inline void binary_window_accumulators(const BinaryWindow &win, const index_t base[T], const std::int32_t counts[T],
-                                       const std::uint32_t *w, index_t KP, std::int32_t acc[][kBinaryTile]) {
+                                       const std::uint32_t *w, index_t KP, std::int32_t acc[][kBinaryTile],
+                                       [[maybe_unused]] const BinaryAffineOut *affine) {
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
   __m512i sums[T][B];
   for (int t = 0; t < T; ++t)
@@ -239,6 +263,30 @@ inline void binary_window_accumulators(const BinaryWindow &win, const index_t ba
     for (int b = 0; b < B; ++b)
       r[t][b] = _mm256_sub_epi32(_mm256_set1_epi32(counts[t]),
                                  _mm256_slli_epi32(_mm512_maskz_cvtepi64_epi32(0xFF, sums[t][b]), 1));
+  if constexpr (T == 4)
+    if (affine) {
+      // The affine epilogue on 8 channels x 4 pixels in registers, then the
+      // same transpose as below, stored straight into the NCHW output.
+      for (int b = 0; b < B; ++b) {
+        const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
+        const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
+        __m256i f[4];
+        for (int t = 0; t < 4; ++t)
+          f[t] = _mm256_castps_si256(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k));
+        const __m256i a0 = _mm256_unpacklo_epi32(f[0], f[1]), a1 = _mm256_unpackhi_epi32(f[0], f[1]);
+        const __m256i a2 = _mm256_unpacklo_epi32(f[2], f[3]), a3 = _mm256_unpackhi_epi32(f[2], f[3]);
+        const __m256i q[4] = {_mm256_unpacklo_epi64(a0, a2), _mm256_unpackhi_epi64(a0, a2),
+                              _mm256_unpacklo_epi64(a1, a3), _mm256_unpackhi_epi64(a1, a3)};
+        for (int i = 0; i < 8; ++i) {
+          const index_t at = affine->at + (b * kBinaryLanes + i) * affine->plane;
+          __m128 v = _mm_castsi128_ps(i < 4 ? _mm256_castsi256_si128(q[i]) : _mm256_extracti128_si256(q[i - 4], 1));
+          if (affine->residual)
+            v = _mm_add_ps(v, _mm_loadu_ps(affine->residual + at));
+          _mm_storeu_ps(affine->y + at, v);
+        }
+      }
+      return;
+    }
   for (int b = 0; b < B; ++b) {
     std::int32_t(*lanes)[kBinaryTile] = acc + b * kBinaryLanes;
     if constexpr (T == 4) {
@@ -327,16 +375,17 @@ inline void binary_window_accumulators(const BinaryWindow &win, const index_t ba
 template <int T, int B = kBinaryBlocks>
 inline void binary_window_accumulators(int blocks, bool masked, bool aligned, const BinaryWindow &win,
                                        const index_t base[T], const std::int32_t counts[T], const std::uint32_t *w,
-                                       index_t KP, std::int32_t acc[][kBinaryTile]) {
+                                       index_t KP, std::int32_t acc[][kBinaryTile],
+                                       const BinaryAffineOut *affine = nullptr) {
   if constexpr (B > 1)
     if (blocks < B)
-      return binary_window_accumulators<T, B - 1>(blocks, masked, aligned, win, base, counts, w, KP, acc);
+      return binary_window_accumulators<T, B - 1>(blocks, masked, aligned, win, base, counts, w, KP, acc, affine);
   if (aligned)
-    masked ? binary_window_accumulators<T, B, true, true>(win, base, counts, w, KP, acc)
-           : binary_window_accumulators<T, B, false, true>(win, base, counts, w, KP, acc);
+    masked ? binary_window_accumulators<T, B, true, true>(win, base, counts, w, KP, acc, affine)
+           : binary_window_accumulators<T, B, false, true>(win, base, counts, w, KP, acc, affine);
   else
-    masked ? binary_window_accumulators<T, B, true, false>(win, base, counts, w, KP, acc)
-           : binary_window_accumulators<T, B, false, false>(win, base, counts, w, KP, acc);
+    masked ? binary_window_accumulators<T, B, true, false>(win, base, counts, w, KP, acc, affine)
+           : binary_window_accumulators<T, B, false, false>(win, base, counts, w, KP, acc, affine);
 }
 
 /// Exact int32 accumulators of a tile of `pixels` consecutive output pixels
@@ -374,7 +423,7 @@ struct BinaryTileResult {
 /// by one thread.
 template <class Store>
 inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                               const Conv2DParams &p, Store store) {
+                               const Conv2DParams &p, Store store, const BinaryAffine *affine = nullptr) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
@@ -429,13 +478,20 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           const int blocks = endBlock - b0 < kBinaryBlocks ? int(endBlock - b0) : kBinaryBlocks;
           alignas(64) std::int32_t acc[kBinaryBlockLanes][kBinaryTile];
           const std::uint32_t *wb = w + 2 * b0 * KP * kBinaryLanes;
+          // The block's channels within this group.
+          const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
+          const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
+          if (kBinaryAffineInRegisters && affine && tile == kBinaryTile && first == b0 * kBinaryLanes &&
+              end == (b0 + blocks) * kBinaryLanes) {
+            const BinaryAffineOut out{affine->scale + first, affine->bias + first, affine->residual, affine->y,
+                                      (n * O + first) * OH * OW + oh * OW + ow0, OH * OW};
+            binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc, &out);
+            continue;
+          }
           if (tile == kBinaryTile)
             binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
           else
             binary_window_accumulators<1>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
-          // The block's channels within this group.
-          const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
-          const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
           store(BinaryTileResult{n, oh * OW + ow0, tile, first, end - first, acc, first - b0 * kBinaryLanes});
         }
       }
@@ -458,10 +514,13 @@ inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std:
 /// binary_conv2d, then y = (float(acc) * scale[o] + bias[o]) + residual
 /// (NCHW; a null residual adds nothing): scale_bias_i32 followed by add_f32,
 /// rounded the same way, without the int32 tensor. `residual` may be y.
+/// Where the instruction set allows, full tiles take the epilogue in
+/// registers (BinaryAffine); the rest go through the tile callback.
 inline void binary_conv2d_affine(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w,
                                  const float *scale, const float *bias, const float *residual, float *y,
                                  const Conv2DParams &p) {
   const index_t pixels = p.OH * p.OW;
+  const BinaryAffine inRegisters{scale, bias, residual, y};
   binary_conv2d_with(x, x + planeWords, w, p, [&](const BinaryTileResult &r) {
     for (index_t c = 0; c < r.channels; ++c) {
       const index_t o = r.channel + c, at = (r.n * p.O + o) * pixels + r.pixel;
@@ -479,7 +538,7 @@ inline void binary_conv2d_affine(const std::uint64_t *x, index_t planeWords, con
           y[at + t] = scaled + b;
         });
     }
-  });
+  }, &inRegisters);
 }
 
 /// The Sign a channel's two thresholds t[0] <= t[1] give an accumulator:
