@@ -199,6 +199,20 @@ struct BinaryWindow {
   index_t taps() const { return (khHi - khLo) * (kwHi - kwLo); }
 };
 
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+/// 4 pixels x 8 lanes of 32-bit values -> 8 lanes x 4 pixels: unpacks within
+/// 128-bit halves leave lane i in the low and lane i + 4 in the high half of
+/// q[i].
+inline void transpose_pixels_to_lanes(const __m256i p[4], __m256i q[4]) {
+  const __m256i a0 = _mm256_unpacklo_epi32(p[0], p[1]), a1 = _mm256_unpackhi_epi32(p[0], p[1]);
+  const __m256i a2 = _mm256_unpacklo_epi32(p[2], p[3]), a3 = _mm256_unpackhi_epi32(p[2], p[3]);
+  q[0] = _mm256_unpacklo_epi64(a0, a2);
+  q[1] = _mm256_unpackhi_epi64(a0, a2);
+  q[2] = _mm256_unpacklo_epi64(a1, a3);
+  q[3] = _mm256_unpackhi_epi64(a1, a3);
+}
+#endif
+
 /// Where a full register block of a full tile goes as floats, skipping the
 /// int32 tile: y[at + lane * plane + t] = (float(acc) * scale[lane] +
 /// bias[lane]) (+ residual at the same index), lanes counted from the
@@ -266,17 +280,14 @@ inline void binary_window_accumulators(const BinaryWindow &win, const index_t ba
   if constexpr (T == 4)
     if (affine) {
       // The affine epilogue on 8 channels x 4 pixels in registers, then the
-      // same transpose as below, stored straight into the NCHW output.
+      // transpose, stored straight into the NCHW output.
       for (int b = 0; b < B; ++b) {
         const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
         const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
-        __m256i f[4];
+        __m256i f[4], q[4];
         for (int t = 0; t < 4; ++t)
           f[t] = _mm256_castps_si256(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k));
-        const __m256i a0 = _mm256_unpacklo_epi32(f[0], f[1]), a1 = _mm256_unpackhi_epi32(f[0], f[1]);
-        const __m256i a2 = _mm256_unpacklo_epi32(f[2], f[3]), a3 = _mm256_unpackhi_epi32(f[2], f[3]);
-        const __m256i q[4] = {_mm256_unpacklo_epi64(a0, a2), _mm256_unpackhi_epi64(a0, a2),
-                              _mm256_unpacklo_epi64(a1, a3), _mm256_unpackhi_epi64(a1, a3)};
+        transpose_pixels_to_lanes(f, q);
         for (int i = 0; i < 8; ++i) {
           const index_t at = affine->at + (b * kBinaryLanes + i) * affine->plane;
           __m128 v = _mm_castsi128_ps(i < 4 ? _mm256_castsi256_si128(q[i]) : _mm256_extracti128_si256(q[i - 4], 1));
@@ -290,12 +301,9 @@ inline void binary_window_accumulators(const BinaryWindow &win, const index_t ba
   for (int b = 0; b < B; ++b) {
     std::int32_t(*lanes)[kBinaryTile] = acc + b * kBinaryLanes;
     if constexpr (T == 4) {
-      // 4 pixels x 8 lanes -> 8 lanes x 4 pixels: unpacks within 128-bit
-      // halves leave lane i in the low and lane i + 4 in the high half of q[i].
-      const __m256i a0 = _mm256_unpacklo_epi32(r[0][b], r[1][b]), a1 = _mm256_unpackhi_epi32(r[0][b], r[1][b]);
-      const __m256i a2 = _mm256_unpacklo_epi32(r[2][b], r[3][b]), a3 = _mm256_unpackhi_epi32(r[2][b], r[3][b]);
-      const __m256i q[4] = {_mm256_unpacklo_epi64(a0, a2), _mm256_unpackhi_epi64(a0, a2),
-                            _mm256_unpacklo_epi64(a1, a3), _mm256_unpackhi_epi64(a1, a3)};
+      const __m256i pixels[4] = {r[0][b], r[1][b], r[2][b], r[3][b]};
+      __m256i q[4];
+      transpose_pixels_to_lanes(pixels, q);
       for (int i = 0; i < 4; ++i) {
         _mm_storeu_si128(reinterpret_cast<__m128i *>(lanes[i]), _mm256_castsi256_si128(q[i]));
         _mm_storeu_si128(reinterpret_cast<__m128i *>(lanes[i + 4]), _mm256_extracti128_si256(q[i], 1));
