@@ -43,9 +43,11 @@ LogicalResult qnnc::emitModelSource(ModuleOp module, llvm::raw_ostream &os) {
 LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &outDir, const std::string &name,
                                          const Target &target) {
   auto *dialect = module.getContext()->getLoadedDialect<qnn::QnnDialect>();
-  auto entries = module.getOps<emitc::FuncOp>();
   qnn::MemoryPlanAttr plan = dialect ? dialect->getMemoryPlanAttrHelper().getAttr(module) : nullptr;
-  TypeAttr modelType = dialect && !entries.empty() ? dialect->getModelTypeAttrHelper().getAttr(*entries.begin()) : nullptr;
+  TypeAttr modelType;
+  for (emitc::FuncOp func : module.getOps<emitc::FuncOp>())
+    if (dialect && dialect->getModelTypeAttrHelper().isAttrPresent(func))
+      modelType = dialect->getModelTypeAttrHelper().getAttr(func);
   if (!plan || !modelType)
     return module.emitError("module was not lowered by qnn-lower-to-emitc");
   auto signature = cast<FunctionType>(modelType.getValue());

@@ -85,8 +85,12 @@ Value createTable(ConversionPatternRewriter &rewriter, Operation *at, StringRef 
 }
 
 /// `func.func @main(tensor) -> tensor` -> `extern "C" void <name>_run(const
-/// float *input, float *output, void *arena)`. The input keeps its const
-/// pointer: every kernel reads its operands through const pointers.
+/// float *input, float *output, void *arena)`, which runs the op sequence,
+/// `static void <name>_ops` with the same arguments, through
+/// qnn_rt::run_on_threads: on every thread of one parallel region when the
+/// generated code is built with threads (its kernels share their loops). The
+/// input keeps its const pointer: every kernel reads its operands through
+/// const pointers.
 struct EntryLowering : OpConversionPattern<func::FuncOp> {
   EntryLowering(MLIRContext *ctx, StringRef entryName) : OpConversionPattern(ctx), entryName(entryName.str()) {}
 
@@ -101,16 +105,29 @@ struct EntryLowering : OpConversionPattern<func::FuncOp> {
     if (!isF32(type.getInput(0)) || !isF32(type.getResult(0)))
       return func.emitOpError("input and output must be float32 tensors");
     MLIRContext *ctx = getContext();
+    Location loc = func.getLoc();
     auto ptr = [](Type t) { return emitc::PointerType::get(t); };
     auto fnType = rewriter.getFunctionType({ptr(emitc::OpaqueType::get(ctx, "const float")),
                                             ptr(rewriter.getF32Type()), ptr(emitc::OpaqueType::get(ctx, "void"))},
                                            {});
-    auto entry = rewriter.create<emitc::FuncOp>(func.getLoc(), entryName + "_run", fnType);
+    SmallVector<Location> argLocs(3, loc);
+    auto ops = rewriter.create<emitc::FuncOp>(loc, entryName + "_ops", fnType);
+    ops.setSpecifiersAttr(rewriter.getStrArrayAttr({"static"}));
+    Block *body = rewriter.createBlock(&ops.getBody(), {}, fnType.getInputs(), argLocs);
+    rewriter.inlineBlockBefore(&func.getBody().front(), body, body->end(), {body->getArgument(0)});
+
+    rewriter.setInsertionPointAfter(ops);
+    auto entry = rewriter.create<emitc::FuncOp>(loc, entryName + "_run", fnType);
     entry.setSpecifiersAttr(rewriter.getStrArrayAttr({"extern \"C\""}));
     ctx->getLoadedDialect<QnnDialect>()->getModelTypeAttrHelper().setAttr(entry, TypeAttr::get(type));
-    Block *body = rewriter.createBlock(&entry.getBody(), {}, fnType.getInputs(),
-                                       SmallVector<Location>(3, func.getLoc()));
-    rewriter.inlineBlockBefore(&func.getBody().front(), body, body->end(), {body->getArgument(0)});
+    Block *run = rewriter.createBlock(&entry.getBody(), {}, fnType.getInputs(), argLocs);
+    rewriter.setInsertionPointToStart(run);
+    rewriter.create<emitc::CallOpaqueOp>(
+        loc, TypeRange{}, "qnn_rt::run_on_threads", run->getArguments(),
+        rewriter.getArrayAttr({emitc::OpaqueAttr::get(ctx, ops.getName()), rewriter.getIndexAttr(0),
+                               rewriter.getIndexAttr(1), rewriter.getIndexAttr(2)}),
+        ArrayAttr{});
+    rewriter.create<emitc::ReturnOp>(loc, Value{});
     rewriter.eraseOp(func);
     return success();
   }

@@ -32,26 +32,31 @@ inline std::uint64_t load_weight_word(const std::uint32_t *w, index_t i) {
   return static_cast<std::uint64_t>(w[2 * i]) | static_cast<std::uint64_t>(w[2 * i + 1]) << 32;
 }
 
+/// Pixels per work unit of the packing kernels: a thread writes whole
+/// pixels' words, reading kPackPixels contiguous values per channel.
+constexpr index_t kPackPixels = 16;
+
 /// Packs values in {-1, 0, +1} given by value(n, c, p) for an [N, C, HW]
 /// tensor into the binary tensor y (sign plane, nonzero plane at
 /// y + planeWords).
 template <class Value>
 inline void pack_ternary(std::uint64_t *y, index_t planeWords, index_t N, index_t C, index_t HW, Value value) {
   std::uint64_t *sign = y, *nonzero = y + planeWords;
-  const index_t CW = words_for(C);
-  for (index_t i = 0; i < N * HW * CW; ++i)
-    sign[i] = nonzero[i] = 0;
-  // Channel by channel, so the NCHW source is read contiguously.
-  for (index_t n = 0; n < N; ++n)
-    for (index_t c = 0; c < C; ++c) {
-      std::uint64_t *s = sign + n * HW * CW + c / 64, *nz = nonzero + n * HW * CW + c / 64;
-      const index_t bit = c % 64;
-      for (index_t p = 0; p < HW; ++p) {
+  const index_t CW = words_for(C), blocks = (HW + kPackPixels - 1) / kPackPixels;
+  QNN_RT_PARALLEL_FOR
+  for (index_t nb = 0; nb < N * blocks; ++nb) {
+    const index_t n = nb / blocks, p0 = nb % blocks * kPackPixels;
+    const index_t p1 = HW - p0 < kPackPixels ? HW : p0 + kPackPixels;
+    std::uint64_t *s = sign + n * HW * CW, *nz = nonzero + n * HW * CW;
+    for (index_t i = p0 * CW; i < p1 * CW; ++i)
+      s[i] = nz[i] = 0;
+    for (index_t c = 0; c < C; ++c)
+      for (index_t p = p0; p < p1; ++p) {
         const int v = value(n, c, p);
-        s[p * CW] |= static_cast<std::uint64_t>(v < 0) << bit;
-        nz[p * CW] |= static_cast<std::uint64_t>(v != 0) << bit;
+        s[p * CW + c / 64] |= static_cast<std::uint64_t>(v < 0) << (c % 64);
+        nz[p * CW + c / 64] |= static_cast<std::uint64_t>(v != 0) << (c % 64);
       }
-    }
+  }
 }
 
 #if defined(__AVX512F__) && defined(__AVX512BW__)
@@ -564,6 +569,7 @@ inline void binary_conv2d_sign(const std::uint64_t *x, index_t xPlaneWords, cons
                                index_t yPlaneWords, const Conv2DParams &p) {
   const index_t OCW = words_for(p.O), pixels = p.OH * p.OW;
   std::uint64_t *ys = y, *ynz = y + yPlaneWords;
+  QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < p.N * pixels * OCW; ++i)
     ys[i] = ynz[i] = 0;
   // A pixel's words are written only by the thread that owns its tile.

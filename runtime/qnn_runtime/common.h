@@ -5,29 +5,40 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
-// Data-parallel kernels: the generated project defines QNN_RT_THREADS (qnnc
-// --threads) and builds with OpenMP when it is above 1. Each output element
-// is computed by one thread in one fixed order, so results do not depend on
-// the thread count.
+// Threads: the generated project defines QNN_RT_THREADS (qnnc --threads)
+// and builds with OpenMP when it is above 1. A generated model runs its whole
+// op sequence on every thread of one parallel region (run_on_threads), so
+// kernels are inlined into it with their shapes as constants, as on one
+// thread. Inside, a kernel shares its loops among the threads with
+// QNN_RT_PARALLEL_FOR (a static schedule; the implicit barrier at its end
+// orders the ops) or runs on one of them, QNN_RT_SERIAL { ... }; nothing
+// else in a kernel writes memory. Each output element is computed by one
+// thread in one fixed order, so results do not depend on the thread count.
+// Called outside a parallel region, both run the loop or block once.
 #ifndef QNN_RT_THREADS
 #define QNN_RT_THREADS 1
 #endif
 #if defined(_OPENMP) && QNN_RT_THREADS > 1
 #include <omp.h>
 #define QNN_RT_PRAGMA(x) _Pragma(#x)
-#define QNN_RT_PARALLEL_FOR QNN_RT_PRAGMA(omp parallel for num_threads(QNN_RT_THREADS) schedule(static))
+#define QNN_RT_PARALLEL_FOR QNN_RT_PRAGMA(omp for schedule(static))
+#define QNN_RT_SERIAL QNN_RT_PRAGMA(omp single)
 #else
 #define QNN_RT_PARALLEL_FOR
+#define QNN_RT_SERIAL
 #endif
 
 // Per-op profile (opt-in): built with QNN_RT_PROFILE defined, generated code
 // brackets each op's kernel calls with QNN_RT_OP_BEGIN / QNN_RT_OP_END, which
-// add the op's wall time to qnn_rt::op_times; otherwise they are no-ops.
+// add the op's wall time, as the first thread sees it, to qnn_rt::op_times;
+// otherwise they are no-ops.
 #ifdef QNN_RT_PROFILE
 #include <chrono>
-#define QNN_RT_OP_BEGIN(index) (qnn_rt::op_start() = std::chrono::steady_clock::now())
-#define QNN_RT_OP_END(index, name) qnn_rt::record_op(index, name)
+#define QNN_RT_OP_BEGIN(index) \
+  (qnn_rt::thread_index() == 0 ? (void)(qnn_rt::op_start() = std::chrono::steady_clock::now()) : (void)0)
+#define QNN_RT_OP_END(index, name) (qnn_rt::thread_index() == 0 ? qnn_rt::record_op(index, name) : (void)0)
 #else
 #define QNN_RT_OP_BEGIN(index) ((void)0)
 #define QNN_RT_OP_END(index, name) ((void)0)
@@ -65,13 +76,23 @@ inline T *arena_at(void *arena, index_t offset) {
   return reinterpret_cast<T *>(static_cast<unsigned char *>(arena) + offset);
 }
 
-/// The calling thread's index within a QNN_RT_PARALLEL_FOR (0 outside).
+/// The calling thread's index in the model's parallel region (0 outside).
 inline index_t thread_index() {
 #if defined(_OPENMP) && QNN_RT_THREADS > 1
   return omp_get_thread_num();
 #else
   return 0;
 #endif
+}
+
+/// Runs a generated model's op sequence `ops(args...)` on every thread of
+/// one parallel region of QNN_RT_THREADS threads, or once without OpenMP.
+template <class... Args>
+inline void run_on_threads(void (*ops)(Args...), Args... args) {
+#if defined(_OPENMP) && QNN_RT_THREADS > 1
+#pragma omp parallel num_threads(QNN_RT_THREADS)
+#endif
+  ops(args...);
 }
 
 inline int popcount64(std::uint64_t x) {
@@ -116,34 +137,45 @@ constexpr index_t ceil_div(index_t a, index_t b) { return a >= 0 ? (a + b - 1) /
 
 constexpr index_t clamp_index(index_t v, index_t lo, index_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-/// One row of a convolution's column matrix: window offset (kh, kw) of one
-/// input plane xc [H][W] over output rows [r0, r0 + rows), in column order:
-/// value(x) where the window reads the image, pad() where it reads padding.
-/// The in-image span of each row is computed once, so the copy loop has no
-/// bounds checks.
-template <class T, class Value, class Pad>
-inline void im2col_row(const T *xc, index_t H, index_t W, index_t OW, index_t r0, index_t rows, index_t kh,
-                       index_t kw, index_t SH, index_t SW, index_t PT, index_t PL, index_t DH, index_t DW, Value value,
-                       Pad pad) {
-  // Output columns [owLo, owHi) read inside the image.
-  const index_t owLo = clamp_index(ceil_div(PL - kw * DW, SW), 0, OW);
-  const index_t owHi = clamp_index(ceil_div(W + PL - kw * DW, SW), owLo, OW);
-  for (index_t r = 0; r < rows; ++r) {
-    const index_t ih = (r0 + r) * SH - PT + kh * DH;
-    if (ih < 0 || ih >= H) {
-      for (index_t ow = 0; ow < OW; ++ow)
-        pad();
-      continue;
-    }
-    const T *src = xc + ih * W - PL + kw * DW;
-    index_t ow = 0;
-    for (; ow < owLo; ++ow)
-      pad();
-    for (; ow < owHi; ++ow)
-      value(src[ow * SW]);
-    for (; ow < OW; ++ow)
-      pad();
-  }
+/// Calls body(stride) with strides 1 and 2 as compile-time constants, so
+/// strided copy loops vectorize where the stride is a run-time value (as in
+/// an OpenMP region's outlined body, which sees no call-site constants).
+template <class Body>
+inline void with_stride(index_t stride, Body body) {
+  if (stride == 1)
+    body(std::integral_constant<index_t, 1>{});
+  else if (stride == 2)
+    body(std::integral_constant<index_t, 2>{});
+  else
+    body(stride);
+}
+
+/// Output columns [lo, hi) of a convolution row whose kernel column kw
+/// reads inside the image; the others read padding.
+struct ColumnRange {
+  index_t lo, hi;
+};
+inline ColumnRange im2col_columns(index_t W, index_t OW, index_t kw, index_t SW, index_t PL, index_t DW) {
+  const index_t lo = clamp_index(ceil_div(PL - kw * DW, SW), 0, OW);
+  return {lo, clamp_index(ceil_div(W + PL - kw * DW, SW), lo, OW)};
+}
+
+/// Output columns [begin, end) of one tap's row of a convolution's column
+/// matrix: src is the tap's input row, offset so that src[ow * SW] is column
+/// ow's value (nullptr when the whole row is padding), `in` its in-image
+/// columns. Calls set(ow, value) where the window reads the image, pad(ow)
+/// where it reads padding; the copy has no bounds checks.
+template <class T, class Set, class Pad>
+inline void im2col_span(const T *src, index_t begin, index_t end, ColumnRange in, index_t SW, Set set, Pad pad) {
+  const index_t lo = src ? clamp_index(in.lo, begin, end) : end, hi = src ? clamp_index(in.hi, lo, end) : end;
+  for (index_t ow = begin; ow < lo; ++ow)
+    pad(ow);
+  with_stride(SW, [&](auto stride) {
+    for (index_t ow = lo; ow < hi; ++ow)
+      set(ow, src[ow * stride]);
+  });
+  for (index_t ow = hi; ow < end; ++ow)
+    pad(ow);
 }
 
 } // namespace qnn_rt

@@ -27,7 +27,8 @@ constexpr index_t kLanes = 4; // SSE, NEON, or scalarized where there is no SIMD
 #endif
 /// The GEMM's register block: kGemmRows output channels x kGemmCols columns
 /// (8 x 2 vectors with AVX-512's 32 registers, 4 x 2 elsewhere), and the
-/// width of the column panels im2col writes.
+/// width of a column panel: kGemmCols columns of the convolution's column
+/// matrix, k-major.
 #if defined(__AVX512F__)
 constexpr index_t kGemmRows = 8;
 #else
@@ -35,25 +36,19 @@ constexpr index_t kGemmRows = 4;
 #endif
 constexpr index_t kGemmCols = 2 * kLanes, kMaxGemmCols = 32;
 
-/// Scratch index of column matrix element (k, p): panels of kGemmCols
-/// columns, each stored k-major so the GEMM streams it linearly.
-inline index_t panel_index(index_t K, index_t k, index_t p) {
-  return (p / kGemmCols) * K * kGemmCols + k * kGemmCols + p % kGemmCols;
-}
-
 #if defined(__GNUC__) || defined(__clang__)
 /// kLanes floats as one value: GCC/Clang vector extensions lower it to AVX,
 /// SSE, NEON or scalar code, whatever the target has.
 typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
 
 /// The kGemmRows x kGemmCols register block: y[r][p..) = bias[r] + sum_k
-/// w[r][k] * col[k][p..), k in order (the same sum order on every
-/// instruction set, so results are bit-identical across targets). `panel`
-/// is the column panel. Edge blocks store only `rows` x `cols` results (rows
-/// past the last repeat it), so no column or row falls back to a slow
-/// scalar loop.
-inline void gemm_block(const float *w, const float *bias, const float *panel, float *y, index_t ystride,
-                       index_t K, index_t rows, index_t cols) {
+/// w[r][k] * panel[k][p..), k in order (the same sum order on every
+/// instruction set, so results are bit-identical across targets); panel
+/// rows `pstride` floats apart, kGemmCols of each readable. Edge blocks store
+/// only `rows` x `cols` results (rows past the last repeat it), so no column
+/// or row falls back to a slow scalar loop.
+inline void gemm_block(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
+                       index_t ystride, index_t K, index_t rows, index_t cols) {
   const float *wr[kGemmRows];
   floatv a[kGemmRows][2];
   for (index_t r = 0; r < kGemmRows; ++r) {
@@ -65,8 +60,8 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, fl
   }
   for (index_t k = 0; k < K; ++k) {
     floatv c0, c1;
-    __builtin_memcpy(&c0, panel + k * kGemmCols, sizeof(c0));
-    __builtin_memcpy(&c1, panel + k * kGemmCols + kLanes, sizeof(c1));
+    __builtin_memcpy(&c0, panel + k * pstride, sizeof(c0));
+    __builtin_memcpy(&c1, panel + k * pstride + kLanes, sizeof(c1));
     for (index_t r = 0; r < kGemmRows; ++r) {
       a[r][0] += wr[r][k] * c0;
       a[r][1] += wr[r][k] * c1;
@@ -82,30 +77,28 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, fl
 }
 #endif
 
-/// y[r][p] = bias[r] + sum_k w[r][k] * col(k, p) for `rows` (<= kGemmRows)
-/// rows of w [rows][K] and P columns of the paneled column matrix (whole
-/// panels: columns past P readable); y rows `ystride` apart.
-inline void gemm_panel(const float *w, const float *bias, const float *col, float *y, index_t ystride, index_t rows,
-                       index_t K, index_t P) {
+/// y[r][q] = bias[r] + sum_k w[r][k] * panel[k][q] for `rows` (<= kGemmRows)
+/// rows of w [rows][K] and the first `cols` columns of one panel (rows
+/// `pstride` apart); y rows `ystride` apart.
+inline void gemm_panel(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
+                       index_t ystride, index_t rows, index_t K, index_t cols) {
 #if defined(__GNUC__) || defined(__clang__)
-  for (index_t p = 0; p < P; p += kGemmCols)
-    gemm_block(w, bias, col + panel_index(K, 0, p), y + p, ystride, K, rows,
-               P - p < kGemmCols ? P - p : kGemmCols);
+  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols);
 #else
   // Compilers without vector extensions: column by column, k in the same
   // order.
   for (index_t r = 0; r < rows; ++r)
-    for (index_t q = 0; q < P; ++q) {
+    for (index_t q = 0; q < cols; ++q) {
       float acc = bias ? bias[r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
-        acc += w[r * K + k] * col[panel_index(K, k, q)];
+        acc += w[r * K + k] * panel[k * pstride + q];
       y[r * ystride + q] = acc;
     }
 #endif
 }
 
-/// Output rows per im2col chunk: at least 256 columns when the image has
-/// them (so GEMM panels run on full blocks), else as many as fit 256 KiB.
+/// Output rows per convolution chunk: at least 256 columns when the image
+/// has them (so GEMM panels run on full blocks), else as many as fit 256 KiB.
 inline index_t conv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
   index_t rows = (64 * 1024) / (Cg * KH * KW * OW);
   const index_t wide = (256 + OW - 1) / OW;
@@ -113,29 +106,29 @@ inline index_t conv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OH,
   return rows > OH ? OH : rows;
 }
 
-/// Columns of one chunk's column matrix, rounded to the widest panel of any
-/// target: qnnc sizes the arena once for whatever instruction set the
+/// Columns of one chunk's column matrix, whole panels of the widest panel
+/// of any target: qnnc sizes the arena once for whatever instruction set the
 /// generated code is built with.
 inline index_t conv2d_chunk_columns(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
   const index_t P = conv2d_chunk_rows(Cg, KH, KW, OH, OW) * OW;
   return (P + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols;
 }
 
-/// Scratch floats conv2d_f32 needs per thread: the column matrix (whole
-/// panels), then one row of it as im2col writes it before splitting it into
-/// panels.
+/// Scratch floats conv2d_f32 needs per thread: one chunk's column matrix.
 inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
-  return (Cg * KH * KW + 1) * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
+  return Cg * KH * KW * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
 }
 
-/// Convolution as im2col + GEMM over chunks of output rows: the column
-/// matrix [Cg*KH*KW][rows*OW] (zero where the window hits padding) is
-/// multiplied by the weights [Og][Cg*KH*KW] in register-blocked panels.
-/// Threads take whole (chunk, output-channel part) units, each building
-/// its chunk's columns in its own scratch: a layer with fewer chunks than
-/// threads splits its output channels instead (its columns are then built
-/// once per part: a copy of K x P floats against Og / parts x K x P
-/// multiply-adds).
+/// Convolution as im2col + GEMM over chunks of output rows. The chunk's
+/// column matrix [Cg*KH*KW][columns] (zero where the window hits padding)
+/// is written row by row, contiguously, and multiplied by the weights
+/// [Og][Cg*KH*KW] a panel of kGemmCols columns at a time, each panel read
+/// with the matrix's row stride. A 1x1, stride-1, unpadded convolution's
+/// column matrix is the input itself: read in place. Threads take whole
+/// (chunk, output-channel part) units, each building its chunk's columns in
+/// its own scratch: a layer with fewer chunks than threads splits its
+/// output channels instead (its columns are then built once per part: a
+/// copy of K x P floats against Og / parts x K x P multiply-adds).
 inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
                        const Conv2DParams &p) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
@@ -145,39 +138,47 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
   const index_t rowBlocks = (Og + kGemmRows - 1) / kGemmRows;
   const index_t wanted = chunks >= QNN_RT_THREADS ? 1 : (QNN_RT_THREADS + chunks - 1) / chunks;
   const index_t parts = wanted < rowBlocks ? wanted : rowBlocks;
+  const bool direct = KH == 1 && KW == 1 && SH == 1 && SW == 1 && PT == 0 && PL == 0 && OH == H && OW == W;
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
       QNN_RT_PARALLEL_FOR
       for (index_t u = 0; u < chunks * parts; ++u) {
         float *cols = scratch + thread_index() * conv2d_f32_scratch_floats(Cg, KH, KW, OH, OW);
-        // One row of the column matrix, written contiguously, then copied
-        // into its panels kGemmCols columns at a time.
-        float *row = cols + K * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
+        const float *xg = x + (n * C + g * Cg) * H * W;
         const index_t r0 = u / parts * chunk, part = u % parts;
         const index_t rows = OH - r0 < chunk ? OH - r0 : chunk, P = rows * OW;
-        const index_t panels = (P + kGemmCols - 1) / kGemmCols;
-        for (index_t c = 0; c < Cg; ++c)
+        const index_t panels = (P + kGemmCols - 1) / kGemmCols, stride = panels * kGemmCols;
+        // Read in place: the panels whose kGemmCols columns all lie in the
+        // input planes (the others only on the last chunk).
+        const index_t inPlacePanels = direct ? (H * W - r0 * OW) / kGemmCols : 0;
+        for (index_t c = 0; c < Cg && inPlacePanels < panels; ++c)
           for (index_t kh = 0; kh < KH; ++kh)
             for (index_t kw = 0; kw < KW; ++kw) {
-              const index_t k = (c * KH + kh) * KW + kw;
-              const float *xc = x + (n * C + g * Cg + c) * H * W;
-              float *out = row;
-              im2col_row(xc, H, W, OW, r0, rows, kh, kw, SH, SW, PT, PL, DH, DW, [&](float v) { *out++ = v; },
-                         [&] { *out++ = 0.0f; });
+              float *row = cols + ((c * KH + kh) * KW + kw) * stride;
+              const ColumnRange in = im2col_columns(W, OW, kw, SW, PL, DW);
+              for (index_t r = 0; r < rows; ++r) {
+                const index_t ih = (r0 + r) * SH - PT + kh * DH;
+                float *out = row + r * OW;
+                im2col_span(ih >= 0 && ih < H ? xg + (c * H + ih) * W - PL + kw * DW : nullptr, 0, OW, in, SW,
+                            [&](index_t ow, float v) { out[ow] = v; }, [&](index_t ow) { out[ow] = 0.0f; });
+              }
               // The last panel's unused columns, read by the GEMM but never
               // stored.
-              for (index_t q = P; q < panels * kGemmCols; ++q)
+              for (index_t q = P; q < stride; ++q)
                 row[q] = 0.0f;
-              for (index_t panel = 0; panel < panels; ++panel)
-                std::memcpy(cols + panel_index(K, k, panel * kGemmCols), row + panel * kGemmCols,
-                            kGemmCols * sizeof(float));
             }
         // This part's blocks of kGemmRows output channels.
         const index_t firstBlock = part * rowBlocks / parts, endBlock = (part + 1) * rowBlocks / parts;
         for (index_t blk = firstBlock; blk < endBlock; ++blk) {
           const index_t o = g * Og + blk * kGemmRows;
           const index_t block = (g + 1) * Og - o < kGemmRows ? (g + 1) * Og - o : kGemmRows;
-          gemm_panel(w + o * K, b ? b + o : nullptr, cols, y + (n * O + o) * OH * OW + r0 * OW, OH * OW, block, K, P);
+          for (index_t pi = 0; pi < panels; ++pi) {
+            const index_t q0 = pi * kGemmCols;
+            const bool inPlace = pi < inPlacePanels;
+            gemm_panel(w + o * K, b ? b + o : nullptr, inPlace ? xg + r0 * OW + q0 : cols + q0,
+                       inPlace ? H * W : stride, y + (n * O + o) * OH * OW + r0 * OW + q0, OH * OW, block, K,
+                       P - q0 < kGemmCols ? P - q0 : kGemmCols);
+          }
         }
       }
 }
@@ -190,30 +191,37 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
 inline void gemm_f32(const float *a, const float *b, const float *c, float *y, index_t M,
                      index_t N, index_t K, bool trans_a, bool trans_b, float alpha, float beta,
                      index_t CR, index_t CC) {
-  for (index_t i = 0; i < M; ++i) {
-    float *yi = y + i * N;
-    if (!trans_b) {
-      for (index_t j = 0; j < N; ++j)
-        yi[j] = 0.0f;
-      for (index_t k = 0; k < K; ++k) {
-        const float av = trans_a ? a[k * M + i] : a[i * K + k];
-        const float *bk = b + k * N;
-        for (index_t j = 0; j < N; ++j)
-          yi[j] += av * bk[j];
+  // Each thread takes one range of whole cache lines of columns of every
+  // row: rows of B stay contiguous reads.
+  const index_t columns = ((N + QNN_RT_THREADS - 1) / QNN_RT_THREADS + 15) / 16 * 16;
+  QNN_RT_PARALLEL_FOR
+  for (index_t j0 = 0; j0 < N; j0 += columns) {
+    const index_t j1 = N - j0 < columns ? N : j0 + columns;
+    for (index_t i = 0; i < M; ++i) {
+      float *yi = y + i * N;
+      if (!trans_b) {
+        for (index_t j = j0; j < j1; ++j)
+          yi[j] = 0.0f;
+        for (index_t k = 0; k < K; ++k) {
+          const float av = trans_a ? a[k * M + i] : a[i * K + k];
+          const float *bk = b + k * N;
+          for (index_t j = j0; j < j1; ++j)
+            yi[j] += av * bk[j];
+        }
+      } else {
+        for (index_t j = j0; j < j1; ++j) {
+          float acc = 0.0f;
+          for (index_t k = 0; k < K; ++k)
+            acc += (trans_a ? a[k * M + i] : a[i * K + k]) * b[j * K + k];
+          yi[j] = acc;
+        }
       }
-    } else {
-      for (index_t j = 0; j < N; ++j) {
-        float acc = 0.0f;
-        for (index_t k = 0; k < K; ++k)
-          acc += (trans_a ? a[k * M + i] : a[i * K + k]) * b[j * K + k];
-        yi[j] = acc;
+      for (index_t j = j0; j < j1; ++j) {
+        float r = alpha * yi[j];
+        if (c)
+          r += beta * c[(CR == 1 ? 0 : i) * CC + (CC == 1 ? 0 : j)];
+        yi[j] = r;
       }
-    }
-    for (index_t j = 0; j < N; ++j) {
-      float r = alpha * yi[j];
-      if (c)
-        r += beta * c[(CR == 1 ? 0 : i) * CC + (CC == 1 ? 0 : j)];
-      yi[j] = r;
     }
   }
 }
@@ -221,12 +229,12 @@ inline void gemm_f32(const float *a, const float *b, const float *c, float *y, i
 inline void batch_norm_f32(const float *x, const float *scale, const float *bias,
                            const float *mean, const float *var, float eps, float *y, index_t N,
                            index_t C, index_t HW) {
-  for (index_t n = 0; n < N; ++n)
-    for (index_t c = 0; c < C; ++c)
-      for (index_t i = 0; i < HW; ++i) {
-        const index_t k = (n * C + c) * HW + i;
-        y[k] = batch_norm_value(x[k], scale[c], bias[c], mean[c], var[c], eps);
-      }
+  QNN_RT_PARALLEL_FOR
+  for (index_t nc = 0; nc < N * C; ++nc) {
+    const index_t c = nc % C;
+    for (index_t i = 0; i < HW; ++i)
+      y[nc * HW + i] = batch_norm_value(x[nc * HW + i], scale[c], bias[c], mean[c], var[c], eps);
+  }
 }
 
 inline void relu_f32(const float *x, float *y, index_t n) {
@@ -236,11 +244,13 @@ inline void relu_f32(const float *x, float *y, index_t n) {
 }
 
 inline void sign_f32(const float *x, float *y, index_t n) {
+  QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i)
     y[i] = x[i] > 0.0f ? 1.0f : (x[i] < 0.0f ? -1.0f : 0.0f);
 }
 
 inline void clip_f32(const float *x, float *y, index_t n, float lo, float hi) {
+  QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i)
     y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
 }
@@ -283,6 +293,9 @@ QNN_RT_BROADCAST_OP(mul_f32, l * r)
 QNN_RT_BROADCAST_OP(prelu_f32, l < 0.0f ? l * r : l)
 #undef QNN_RT_BROADCAST_OP
 
+/// Output columns the pooling kernels accumulate at a time.
+constexpr index_t kPoolSpan = 64;
+
 /// Max pooling for float or int32 tensors; padded positions never win.
 template <class T>
 inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t OH, index_t OW,
@@ -320,20 +333,32 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
     for (index_t ow = 0; ow < owLo; ++ow)
       checked(ow);
     bool first = true;
-    for (index_t kh = 0; kh < KH && owLo < owHi; ++kh) {
-      const index_t ih = oh * SH - PT + kh * DH;
-      if (ih < 0 || ih >= H)
-        continue;
-      for (index_t kw = 0; kw < KW; ++kw) {
-        const T *src = x + (p * H + ih) * W - PL + kw * DW;
-        if (first)
-          for (index_t ow = owLo; ow < owHi; ++ow)
-            yrow[ow] = src[ow * SW];
-        else
-          for (index_t ow = owLo; ow < owHi; ++ow)
-            yrow[ow] = src[ow * SW] > yrow[ow] ? src[ow * SW] : yrow[ow];
-        first = false;
+    // Spans of kPoolSpan columns in a local accumulator (no aliasing with
+    // x, so the tap loops vectorize).
+    for (index_t ow0 = owLo; ow0 < owHi; ow0 += kPoolSpan) {
+      const index_t span = owHi - ow0 < kPoolSpan ? owHi - ow0 : kPoolSpan;
+      T best[kPoolSpan] = {};
+      first = true;
+      for (index_t kh = 0; kh < KH; ++kh) {
+        const index_t ih = oh * SH - PT + kh * DH;
+        if (ih < 0 || ih >= H)
+          continue;
+        for (index_t kw = 0; kw < KW; ++kw) {
+          const T *src = x + (p * H + ih) * W - PL + kw * DW + ow0 * SW;
+          with_stride(SW, [&](auto stride) {
+            if (first)
+              for (index_t j = 0; j < span; ++j)
+                best[j] = src[j * stride];
+            else
+              for (index_t j = 0; j < span; ++j)
+                best[j] = src[j * stride] > best[j] ? src[j * stride] : best[j];
+          });
+          first = false;
+        }
       }
+      if (!first)
+        for (index_t j = 0; j < span; ++j)
+          yrow[ow0 + j] = best[j];
     }
     if (first) // no row of the window is inside: as the checked loop says
       for (index_t ow = owLo; ow < owHi; ++ow)
@@ -343,6 +368,7 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
   }
 }
 
+/// Average pooling of a float [NC, H, W] tensor (2-D window, no dilation).
 inline void avg_pool_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t OH,
                          index_t OW, index_t KH, index_t KW, index_t SH, index_t SW, index_t PT,
                          index_t PL, index_t PB, index_t PR, bool count_include_pad) {
@@ -380,6 +406,7 @@ inline void global_avg_pool_f32(const float *x, float *y, index_t NC, index_t HW
 }
 
 inline void copy_f32(const float *x, float *y, index_t n) {
+  QNN_RT_SERIAL
   if (x != y)
     std::memmove(y, x, static_cast<std::size_t>(n) * sizeof(float));
 }
@@ -388,6 +415,7 @@ inline void copy_f32(const float *x, float *y, index_t n) {
 inline void pad_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t PT, index_t PL,
                     index_t PB, index_t PR, float value) {
   const index_t OH = H + PT + PB, OW = W + PL + PR;
+  QNN_RT_PARALLEL_FOR
   for (index_t p = 0; p < NC; ++p)
     for (index_t oh = 0; oh < OH; ++oh)
       for (index_t ow = 0; ow < OW; ++ow) {
@@ -404,37 +432,42 @@ inline void transpose_f32(const float *x, float *y, index_t D0, index_t D1, inde
   const index_t perm[4] = {P0, P1, P2, P3};
   const index_t od[4] = {dims[perm[0]], dims[perm[1]], dims[perm[2]], dims[perm[3]]};
   const index_t os[4] = {stride[perm[0]], stride[perm[1]], stride[perm[2]], stride[perm[3]]};
-  for (index_t i0 = 0; i0 < od[0]; ++i0)
+  QNN_RT_PARALLEL_FOR
+  for (index_t i0 = 0; i0 < od[0]; ++i0) {
+    float *yi = y + i0 * od[1] * od[2] * od[3];
     for (index_t i1 = 0; i1 < od[1]; ++i1)
       for (index_t i2 = 0; i2 < od[2]; ++i2)
         for (index_t i3 = 0; i3 < od[3]; ++i3)
-          *y++ = x[i0 * os[0] + i1 * os[1] + i2 * os[2] + i3 * os[3]];
+          *yi++ = x[i0 * os[0] + i1 * os[1] + i2 * os[2] + i3 * os[3]];
+  }
 }
 
 /// Copies one concat input [outer, inner] into the output [outer, out_inner]
 /// starting at column `offset`.
 inline void concat_slice_f32(const float *x, float *y, index_t outer, index_t inner,
                              index_t out_inner, index_t offset) {
+  QNN_RT_PARALLEL_FOR
   for (index_t o = 0; o < outer; ++o)
     std::memcpy(y + o * out_inner + offset, x + o * inner, static_cast<std::size_t>(inner) * sizeof(float));
 }
 
 inline void softmax_f32(const float *x, float *y, index_t outer, index_t len, index_t inner) {
-  for (index_t o = 0; o < outer; ++o)
-    for (index_t i = 0; i < inner; ++i) {
-      const float *xs = x + o * len * inner + i;
-      float *ys = y + o * len * inner + i;
-      float mx = xs[0];
-      for (index_t k = 1; k < len; ++k)
-        mx = xs[k * inner] > mx ? xs[k * inner] : mx;
-      float sum = 0.0f;
-      for (index_t k = 0; k < len; ++k) {
-        ys[k * inner] = std::exp(xs[k * inner] - mx);
-        sum += ys[k * inner];
-      }
-      for (index_t k = 0; k < len; ++k)
-        ys[k * inner] /= sum;
+  QNN_RT_PARALLEL_FOR
+  for (index_t oi = 0; oi < outer * inner; ++oi) {
+    const index_t o = oi / inner, i = oi % inner;
+    const float *xs = x + o * len * inner + i;
+    float *ys = y + o * len * inner + i;
+    float mx = xs[0];
+    for (index_t k = 1; k < len; ++k)
+      mx = xs[k * inner] > mx ? xs[k * inner] : mx;
+    float sum = 0.0f;
+    for (index_t k = 0; k < len; ++k) {
+      ys[k * inner] = std::exp(xs[k * inner] - mx);
+      sum += ys[k * inner];
     }
+    for (index_t k = 0; k < len; ++k)
+      ys[k * inner] /= sum;
+  }
 }
 
 /// y = float(acc) * scale[c] + bias[c] over [N, C, HW]: multiply and add
@@ -454,6 +487,7 @@ inline void scale_bias_i32(const std::int32_t *x, const float *scale, const floa
 }
 
 inline void to_float_i32(const std::int32_t *x, float *y, index_t n) {
+  QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i)
     y[i] = static_cast<float>(x[i]);
 }

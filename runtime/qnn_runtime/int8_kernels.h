@@ -15,6 +15,7 @@ namespace qnn_rt {
 template <class T>
 inline void quantize_linear(const float *x, T *y, index_t n, float scale, std::int32_t zeroPoint, std::int32_t lo,
                             std::int32_t hi) {
+  QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i) {
     float v = std::nearbyint(x[i] / scale) + static_cast<float>(zeroPoint);
     v = v < static_cast<float>(lo) ? static_cast<float>(lo) : v;
@@ -28,12 +29,14 @@ inline void quantize_linear(const float *x, T *y, index_t n, float scale, std::i
 template <class T>
 inline void dequantize_linear(const T *x, float *y, index_t outer, index_t C, index_t inner, const float *scale,
                               const std::int32_t *zeroPoint) {
-  for (index_t o = 0; o < outer; ++o)
-    for (index_t c = 0; c < C; ++c)
-      for (index_t i = 0; i < inner; ++i) {
-        const index_t at = (o * C + c) * inner + i;
-        y[at] = static_cast<float>(static_cast<std::int32_t>(x[at]) - zeroPoint[c]) * scale[c];
-      }
+  QNN_RT_PARALLEL_FOR
+  for (index_t oc = 0; oc < outer * C; ++oc) {
+    const index_t c = oc % C;
+    for (index_t i = 0; i < inner; ++i) {
+      const index_t at = oc * inner + i;
+      y[at] = static_cast<float>(static_cast<std::int32_t>(x[at]) - zeroPoint[c]) * scale[c];
+    }
+  }
 }
 
 /// Output rows per column chunk of qconv2d: the int16 column matrix stays
@@ -63,16 +66,21 @@ inline void qconv2d(const T *x, const std::int8_t *w, std::int16_t *scratch, std
     for (index_t g = 0; g < G; ++g)
       for (index_t r0 = 0; r0 < OH; r0 += chunk) {
         const index_t rows = OH - r0 < chunk ? OH - r0 : chunk, P = rows * OW;
-        for (index_t c = 0; c < Cg; ++c)
-          for (index_t kh = 0; kh < KH; ++kh)
-            for (index_t kw = 0; kw < KW; ++kw) {
-              const T *xc = x + (n * C + g * Cg + c) * H * W;
-              std::int16_t *col = scratch + ((c * KH + kh) * KW + kw) * P;
-              im2col_row(
-                  xc, H, W, OW, r0, rows, kh, kw, SH, SW, PT, PL, DH, DW,
-                  [&](T v) { *col++ = static_cast<std::int16_t>(static_cast<std::int32_t>(v) - zeroPoint); },
-                  [&] { *col++ = 0; });
-            }
+        // Threads take whole rows k = (c, kh, kw) of the column matrix.
+        QNN_RT_PARALLEL_FOR
+        for (index_t k = 0; k < K; ++k) {
+          const index_t c = k / (KH * KW), kh = k / KW % KH, kw = k % KW;
+          const T *xc = x + (n * C + g * Cg + c) * H * W;
+          const ColumnRange in = im2col_columns(W, OW, kw, SW, PL, DW);
+          for (index_t r = 0; r < rows; ++r) {
+            std::int16_t *col = scratch + k * P + r * OW;
+            const index_t ih = (r0 + r) * SH - PT + kh * DH;
+            im2col_span(
+                ih >= 0 && ih < H ? xc + ih * W - PL + kw * DW : nullptr, 0, OW, in, SW,
+                [&](index_t ow, T v) { col[ow] = static_cast<std::int16_t>(static_cast<std::int32_t>(v) - zeroPoint); },
+                [&](index_t ow) { col[ow] = 0; });
+          }
+        }
         QNN_RT_PARALLEL_FOR
         for (index_t o = g * Og; o < (g + 1) * Og; ++o) {
           std::int32_t *out = y + (n * O + o) * OH * OW + r0 * OW;

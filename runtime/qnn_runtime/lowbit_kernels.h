@@ -15,20 +15,22 @@ namespace qnn_rt {
 template <class Level>
 inline void pack_levels(std::uint64_t *planes, index_t planeWords, int bits, index_t N, index_t C, index_t HW,
                         Level level) {
-  const index_t CW = words_for(C);
-  for (int j = 0; j < bits; ++j)
-    for (index_t i = 0; i < N * HW * CW; ++i)
-      planes[j * planeWords + i] = 0;
-  for (index_t n = 0; n < N; ++n)
-    for (index_t c = 0; c < C; ++c) {
-      std::uint64_t *at = planes + n * HW * CW + c / 64;
-      const index_t bit = c % 64;
-      for (index_t p = 0; p < HW; ++p) {
+  const index_t CW = words_for(C), blocks = (HW + kPackPixels - 1) / kPackPixels;
+  QNN_RT_PARALLEL_FOR
+  for (index_t nb = 0; nb < N * blocks; ++nb) {
+    const index_t n = nb / blocks, p0 = nb % blocks * kPackPixels;
+    const index_t p1 = HW - p0 < kPackPixels ? HW : p0 + kPackPixels;
+    std::uint64_t *at = planes + n * HW * CW;
+    for (int j = 0; j < bits; ++j)
+      for (index_t i = p0 * CW; i < p1 * CW; ++i)
+        at[j * planeWords + i] = 0;
+    for (index_t c = 0; c < C; ++c)
+      for (index_t p = p0; p < p1; ++p) {
         const unsigned v = level(n, c, p);
         for (int j = 0; j < bits; ++j)
-          at[j * planeWords + p * CW] |= static_cast<std::uint64_t>((v >> j) & 1) << bit;
+          at[j * planeWords + p * CW + c / 64] |= static_cast<std::uint64_t>((v >> j) & 1) << (c % 64);
       }
-    }
+  }
 }
 
 /// Level of a float: the number of the T thresholds `t` it reaches (x >= t;
@@ -66,14 +68,16 @@ inline void threshold_levels_i32(const std::int32_t *acc, const std::int32_t *th
 inline void levels_to_float(const std::uint64_t *planes, index_t planeWords, int bits, float scale, float bias,
                             float *y, index_t N, index_t C, index_t HW) {
   const index_t CW = words_for(C);
-  for (index_t n = 0; n < N; ++n)
-    for (index_t c = 0; c < C; ++c)
-      for (index_t p = 0; p < HW; ++p) {
-        unsigned v = 0;
-        for (int j = 0; j < bits; ++j)
-          v |= static_cast<unsigned>((planes[j * planeWords + (n * HW + p) * CW + c / 64] >> (c % 64)) & 1) << j;
-        y[(n * C + c) * HW + p] = scale * static_cast<float>(v) + bias;
-      }
+  QNN_RT_PARALLEL_FOR
+  for (index_t nc = 0; nc < N * C; ++nc) {
+    const index_t n = nc / C, c = nc % C;
+    for (index_t p = 0; p < HW; ++p) {
+      unsigned v = 0;
+      for (int j = 0; j < bits; ++j)
+        v |= static_cast<unsigned>((planes[j * planeWords + (n * HW + p) * CW + c / 64] >> (c % 64)) & 1) << j;
+      y[nc * HW + p] = scale * static_cast<float>(v) + bias;
+    }
+  }
 }
 
 /// 1-bit levels -> binary tensor 2n - 1: level 1 is +1, level 0 is -1.
@@ -81,6 +85,7 @@ inline void levels_to_binary(const std::uint64_t *plane, index_t /*planeWords: o
                              index_t yPlaneWords, index_t N, index_t C, index_t HW) {
   std::uint64_t *sign = y, *nonzero = y + yPlaneWords;
   const index_t CW = words_for(C);
+  QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < N * HW * CW; ++i) {
     const index_t bits = C - 64 * (i % CW);
     const std::uint64_t valid = bits >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << bits) - 1;

@@ -6,7 +6,7 @@
 // residual's place in the arena (in place: the residual dies there).
 // CHECK: emitc.global static const @conv_scale : !emitc.array<2xf32> = dense<[2.000000e+00, 3.000000e+00]>
 // CHECK: emitc.global static const @conv_bias : !emitc.array<2xf32> = dense<[5.000000e-01, -1.000000e+00]>
-// CHECK: emitc.func @model_run
+// CHECK: emitc.func @model_ops
 // CHECK: %[[Y:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, [[AT:[0-9]+]]], template_args = [f32]}
 // CHECK: %[[SCALE:.*]] = emitc.get_global @conv_scale
 // CHECK: %[[BIAS:.*]] = emitc.get_global @conv_bias

@@ -7,7 +7,7 @@
 // a block of 8 output channels: lanes 1-7 are zero padding).
 // CHECK: emitc.global static const @conv_bits : !emitc.array<144xui32> = dense<"0xFFFFFFFFFFFFFFFF0000
 // CHECK: emitc.global static const @conv_params : !emitc.opaque<"qnn_rt::Conv2DParams"> = #emitc.opaque<"{/*N*/ 1, /*C*/ 64, /*H*/ 2, /*W*/ 2, /*O*/ 1, /*KH*/ 3, /*KW*/ 3, /*OH*/ 2, /*OW*/ 2, /*SH*/ 1, /*SW*/ 1, /*PT*/ 1, /*PL*/ 1, /*DH*/ 1, /*DW*/ 1, /*G*/ 1}">
-// CHECK: emitc.func @model_run
+// CHECK: emitc.func @model_ops
 // CHECK: %[[BITS:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [ui64]}
 // CHECK: emitc.call_opaque "qnn_rt::binarize_f32"(%arg0, %[[BITS]]) {args = [0 : index, 1 : index, 8, 1, 64, 4]}
 // CHECK: %[[ACC:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 128], template_args = [i32]}

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -49,6 +50,13 @@ TEST(Conv2D, PaddedStride1) { checkConv({1, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 
 TEST(Conv2D, Stride2AsymmetricPads) { checkConv({2, 4, 11, 10, 6, 7, 7, 2, 2, 3, 2, 3, 1, 1, 1, 1}, 2); }
 TEST(Conv2D, GroupsAndDilation) { checkConv({1, 6, 9, 9, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 3}, 3); }
 TEST(Conv2D, PointwiseStride2) { checkConv({1, 16, 8, 8, 7, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1}, 4); }
+// Read in place from the input: whole panels only (8x8), and a partial last
+// panel that is copied (9x7).
+TEST(Conv2D, PointwiseInPlace) { checkConv({2, 16, 8, 8, 12, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, 7); }
+TEST(Conv2D, PointwisePartialPanel) { checkConv({1, 24, 9, 7, 10, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 2}, 8); }
+// Panels spanning several narrow output rows, and one wide row.
+TEST(Conv2D, NarrowRows) { checkConv({1, 5, 5, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 9); }
+TEST(Conv2D, WideRow) { checkConv({1, 2, 2, 97, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 10); }
 TEST(Conv2D, ManyRowChunks) { checkConv({1, 64, 12, 32, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 5); }
 TEST(Conv2D, SeveralGemmRowBlocks) { checkConv({1, 8, 6, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 6); }
 
@@ -108,7 +116,8 @@ TEST(MaxPool, MatchesDefinition) {
     int64_t h, w, k, s, pad, d;
   };
   for (const Case &c : {Case{13, 13, 3, 2, 1, 1}, Case{12, 17, 2, 2, 0, 1}, Case{9, 11, 3, 1, 1, 2},
-                        Case{7, 5, 3, 3, 2, 1}, Case{1, 1, 2, 1, 1, 2}}) {
+                        Case{7, 5, 3, 3, 2, 1}, Case{1, 1, 2, 1, 1, 2}, Case{4, 150, 3, 1, 1, 1},
+                        Case{5, 301, 3, 2, 1, 1}}) {
     const int64_t nc = 3, oh = (c.h + 2 * c.pad - c.d * (c.k - 1) - 1) / c.s + 1;
     const int64_t ow = (c.w + 2 * c.pad - c.d * (c.k - 1) - 1) / c.s + 1;
     std::vector<float> x(nc * c.h * c.w);
@@ -125,6 +134,58 @@ TEST(MaxPool, MatchesDefinition) {
     qnn_rt::max_pool(xi.data(), gi.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pad, c.pad, c.d, c.d);
     ASSERT_EQ(gi, referenceMaxPool(xi, nc, c.h, c.w, oh, ow, c.k, c.s, c.pad, c.d));
   }
+}
+
+/// Average pooling by definition: taps inside the input summed in window
+/// order from 0, divided by their count or, with count_include_pad, by the
+/// window clipped to the padded input.
+std::vector<float> referenceAvgPool(const std::vector<float> &x, int64_t nc, int64_t h, int64_t w, int64_t oh,
+                                    int64_t ow, int64_t k, int64_t s, int64_t pt, int64_t pl, int64_t pb, int64_t pr,
+                                    bool includePad) {
+  std::vector<float> y(nc * oh * ow);
+  for (int64_t p = 0; p < nc; ++p)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        float sum = 0.0f;
+        int64_t taps = 0;
+        for (int64_t a = 0; a < k; ++a)
+          for (int64_t b = 0; b < k; ++b) {
+            const int64_t r = i * s - pt + a, c = j * s - pl + b;
+            if (r >= 0 && r < h && c >= 0 && c < w) {
+              sum += x[(p * h + r) * w + c];
+              ++taps;
+            }
+          }
+        if (includePad) {
+          const int64_t r0 = std::max(i * s - pt, -pt), r1 = std::min(i * s - pt + k, h + pb);
+          const int64_t c0 = std::max(j * s - pl, -pl), c1 = std::min(j * s - pl + k, w + pr);
+          taps = (r1 - r0) * (c1 - c0);
+        }
+        y[(p * oh + i) * ow + j] = sum / static_cast<float>(taps);
+      }
+  return y;
+}
+
+TEST(AveragePool, MatchesDefinition) {
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  struct Case {
+    int64_t h, w, k, s, pt, pl, pb, pr;
+  };
+  for (const Case &c : {Case{56, 56, 2, 2, 0, 0, 0, 0}, Case{13, 13, 3, 2, 1, 1, 1, 1}, Case{9, 11, 3, 1, 1, 2, 0, 1},
+                        Case{7, 5, 3, 3, 2, 2, 2, 2}, Case{4, 150, 3, 1, 1, 1, 1, 1}, Case{5, 301, 2, 2, 0, 1, 1, 0}})
+    for (bool includePad : {false, true}) {
+      const int64_t nc = 3, oh = (c.h + c.pt + c.pb - c.k) / c.s + 1, ow = (c.w + c.pl + c.pr - c.k) / c.s + 1;
+      std::vector<float> x(nc * c.h * c.w);
+      for (float &v : x)
+        v = uni(rng);
+      std::vector<float> got(nc * oh * ow);
+      qnn_rt::avg_pool_f32(x.data(), got.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pt, c.pl, c.pb, c.pr,
+                           includePad);
+      const auto expected = referenceAvgPool(x, nc, c.h, c.w, oh, ow, c.k, c.s, c.pt, c.pl, c.pb, c.pr, includePad);
+      ASSERT_EQ(0, std::memcmp(got.data(), expected.data(), got.size() * sizeof(float)))
+          << c.h << "x" << c.w << " k" << c.k << " s" << c.s << " includePad " << includePad;
+    }
 }
 
 } // namespace
