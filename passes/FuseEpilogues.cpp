@@ -2,7 +2,7 @@
 // -> per-channel mul -> per-channel add becomes one qnn.scale_bias pass, which
 // with a following residual add joins the convolution
 // (qnn.binary_conv2d_affine), and a threshold becomes qnn.binary_conv2d_sign
-// (packed bits straight out).
+// (packed bits straight out). A float convolution takes a following Relu.
 #include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
 
@@ -116,13 +116,27 @@ struct FuseResidualAdd : OpRewritePattern<AddOp> {
   }
 };
 
+/// relu(conv2d(x)) -> conv2d(x) {relu}: each output is clamped as the GEMM
+/// stores it, with relu_f32's comparison, so the values are the same.
+struct FuseConvRelu : OpRewritePattern<ReluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReluOp relu, PatternRewriter &rewriter) const override {
+    auto conv = relu.getInput().getDefiningOp<Conv2DOp>();
+    if (!conv || conv.getRelu() || !conv->hasOneUse())
+      return failure();
+    rewriter.modifyOpInPlace(conv, [&] { conv.setRelu(true); });
+    rewriter.replaceOp(relu, conv.getOutput());
+    return success();
+  }
+};
+
 struct FuseEpiloguesPass : qnnc::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // Adds first: an add over a mul takes both.
     patterns.add<FuseScaleBias<AddOp>>(&getContext(), /*benefit=*/2);
     patterns.add<FuseScaleBias<MulOp>>(&getContext(), /*benefit=*/1);
-    patterns.add<FuseConvSign, FuseConvAffine, FuseResidualAdd>(&getContext());
+    patterns.add<FuseConvSign, FuseConvAffine, FuseResidualAdd, FuseConvRelu>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -62,7 +62,8 @@ def FuseEpilogues : Pass<"qnn-fuse-epilogues", "mlir::func::FuncOp"> {
     the convolution as `qnn.binary_conv2d_affine` (no int32 tensor, one pass
     over the float output, bit-identical). A `qnn.threshold` of a
     `qnn.binary_conv2d` becomes `qnn.binary_conv2d_sign`, which writes packed
-    bits directly.
+    bits directly. A `qnn.relu` of a float `qnn.conv2d` becomes its `relu`
+    flag: clamped as stored, same values, one pass over the tensor less.
   }];
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }

@@ -109,7 +109,7 @@ LogicalResult Conv2DOp::buildKernelCall(KernelCall &call) {
   call.call("qnn_rt::conv2d_f32").operand(0).operand(1);
   getBias() ? call.operand(2) : call.null();
   call.scratch(Builder(getContext()).getF32Type()).result();
-  conv2dParams(call, *this);
+  conv2dParams(call, *this).boolean(getRelu());
   return success();
 }
 

@@ -23,8 +23,12 @@ defvar ConvAttrs = (ins DenseI64ArrayAttr:$strides,
 
 def Qnn_Conv2DOp : Qnn_ScratchOp<"conv2d", [Pure, InferTypeOpAdaptor]> {
   let summary = "2-D float convolution (ONNX Conv, NCHW, OIHW weights)";
+  let description = [{
+    With `relu`, the result is ONNX Relu of the convolution, applied as each
+    output is stored (qnn-fuse-epilogues joins a following qnn.relu).
+  }];
   let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight,
-                            Optional<Qnn_F32Tensor>:$bias), ConvAttrs);
+                            Optional<Qnn_F32Tensor>:$bias), ConvAttrs, (ins UnitAttr:$relu));
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)

@@ -110,7 +110,7 @@ FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
   if (failed(win))
     return failure();
   return create<Conv2DOp>(x, w, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                          b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group));
+                          b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group), UnitAttr());
 }
 
 LogicalResult Importer::gemm(bool isMatMul) {

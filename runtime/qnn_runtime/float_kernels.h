@@ -43,12 +43,13 @@ typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
 
 /// The kGemmRows x kGemmCols register block: y[r][p..) = bias[r] + sum_k
 /// w[r][k] * panel[k][p..), k in order (the same sum order on every
-/// instruction set, so results are bit-identical across targets); panel
-/// rows `pstride` floats apart, kGemmCols of each readable. Edge blocks store
-/// only `rows` x `cols` results (rows past the last repeat it), so no column
-/// or row falls back to a slow scalar loop.
+/// instruction set, so results are bit-identical across targets), with
+/// `relu` then v > 0 ? v : 0 as relu_f32; panel rows `pstride` floats
+/// apart, kGemmCols of each readable. Edge blocks store only `rows` x `cols`
+/// results (rows past the last repeat it), so no column or row falls back
+/// to a slow scalar loop.
 inline void gemm_block(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
-                       index_t ystride, index_t K, index_t rows, index_t cols) {
+                       index_t ystride, index_t K, index_t rows, index_t cols, bool relu) {
   const float *wr[kGemmRows];
   floatv a[kGemmRows][2];
   for (index_t r = 0; r < kGemmRows; ++r) {
@@ -67,6 +68,10 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
       a[r][1] += wr[r][k] * c1;
     }
   }
+  if (relu)
+    for (index_t r = 0; r < kGemmRows; ++r)
+      for (floatv &v : a[r])
+        v = v > 0.0f ? v : floatv{};
   if (rows == kGemmRows && cols == kGemmCols) {
     for (index_t r = 0; r < kGemmRows; ++r)
       __builtin_memcpy(y + r * ystride, a[r], sizeof(a[r]));
@@ -79,11 +84,11 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
 
 /// y[r][q] = bias[r] + sum_k w[r][k] * panel[k][q] for `rows` (<= kGemmRows)
 /// rows of w [rows][K] and the first `cols` columns of one panel (rows
-/// `pstride` apart); y rows `ystride` apart.
+/// `pstride` apart), then ReLU if `relu`; y rows `ystride` apart.
 inline void gemm_panel(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
-                       index_t ystride, index_t rows, index_t K, index_t cols) {
+                       index_t ystride, index_t rows, index_t K, index_t cols, bool relu) {
 #if defined(__GNUC__) || defined(__clang__)
-  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols);
+  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols, relu);
 #else
   // Compilers without vector extensions: column by column, k in the same
   // order.
@@ -92,7 +97,7 @@ inline void gemm_panel(const float *w, const float *bias, const float *panel, in
       float acc = bias ? bias[r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
         acc += w[r * K + k] * panel[k * pstride + q];
-      y[r * ystride + q] = acc;
+      y[r * ystride + q] = relu ? (acc > 0.0f ? acc : 0.0f) : acc;
     }
 #endif
 }
@@ -128,9 +133,10 @@ inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, ind
 /// (chunk, output-channel part) units, each building its chunk's columns in
 /// its own scratch: a layer with fewer chunks than threads splits its
 /// output channels instead (its columns are then built once per part: a
-/// copy of K x P floats against Og / parts x K x P multiply-adds).
+/// copy of K x P floats against Og / parts x K x P multiply-adds). With
+/// `relu`, ONNX Relu of the result, applied as it is stored.
 inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
-                       const Conv2DParams &p) {
+                       const Conv2DParams &p, bool relu) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
@@ -177,7 +183,7 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
             const bool inPlace = pi < inPlacePanels;
             gemm_panel(w + o * K, b ? b + o : nullptr, inPlace ? xg + r0 * OW + q0 : cols + q0,
                        inPlace ? H * W : stride, y + (n * O + o) * OH * OW + r0 * OW + q0, OH * OW, block, K,
-                       P - q0 < kGemmCols ? P - q0 : kGemmCols);
+                       P - q0 < kGemmCols ? P - q0 : kGemmCols, relu);
           }
         }
       }

@@ -106,3 +106,31 @@ func.func @residual_not_fusable(%x: !qnn.binary<1x2x3x3>, %r: tensor<1x2x1x1xf32
       : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
   return %y, %acc2, %f2 : tensor<1x2x3x3xf32>, tensor<1x2x3x3xi32>, tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// A ReLU after a float convolution becomes its relu flag.
+// CHECK-LABEL: func @conv_relu
+// CHECK: %[[C:.*]] = qnn.conv2d %arg0, %arg1 {{{.*}} relu, strides
+// CHECK-NOT: qnn.relu
+// CHECK: return %[[C]]
+func.func @conv_relu(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32> {
+  %c = qnn.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32>
+  %r = qnn.relu %c : tensor<1x2x2x2xf32>
+  return %r : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Not when the convolution's own output is read too.
+// CHECK-LABEL: func @conv_relu_shared
+// CHECK: %[[C:.*]] = qnn.conv2d
+// CHECK-NOT: relu,
+// CHECK: qnn.relu %[[C]]
+func.func @conv_relu_shared(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) {
+  %c = qnn.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32>
+  %r = qnn.relu %c : tensor<1x2x2x2xf32>
+  return %c, %r : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
+}

@@ -25,10 +25,14 @@ void checkConv(const ConvCase &k, unsigned seed) {
   for (auto *v : {&x, &w, &b})
     for (float &e : *v)
       e = uni(rng);
-  std::vector<float> got(k.n * k.o * oh * ow);
+  std::vector<float> got(k.n * k.o * oh * ow), fused(got.size()), relu(got.size());
   std::vector<float> scratch(qnn_rt::conv2d_f32_scratch_floats(cg, k.kh, k.kw, oh, ow));
-  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(),
-                     {k.n, k.c, k.h, k.w, k.o, k.kh, k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g});
+  const qnn_rt::Conv2DParams params{k.n, k.c, k.h, k.w, k.o, k.kh, k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g};
+  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(), params, false);
+  // The fused ReLU gives relu_f32's bits.
+  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), fused.data(), params, true);
+  qnn_rt::relu_f32(got.data(), relu.data(), static_cast<int64_t>(got.size()));
+  ASSERT_EQ(0, std::memcmp(fused.data(), relu.data(), got.size() * sizeof(float)));
   for (int64_t n = 0; n < k.n; ++n)
     for (int64_t o = 0; o < k.o; ++o)
       for (int64_t y = 0; y < oh; ++y)
