@@ -93,11 +93,11 @@ def bench_model(name, onnx_path, shape, qnnc, target, work, repeats, macs, ort_m
     os.makedirs(d, exist_ok=True)
     exe = e2e_lib.compile_model(qnnc, onnx_path, os.path.join(d, "out"), flags="-O3", extra=[f"--target={target}"])
     x = np.random.default_rng(0).standard_normal((1, 1, *shape)).astype(np.float32)  # one input of [1, *shape]
-    # Best of three invocations on both sides: this machine's speed drifts
+    # Best of five invocations on both sides: this machine's speed drifts
     # within minutes, and a drift during one invocation is not the code's.
     qnnc_ms, got = time_qnnc(exe, x, d, repeats)
     ref, ort_ms = e2e_lib.run_ort(ort_model or onnx_path, np.repeat(x, repeats, axis=0), d)
-    for _ in range(2):
+    for _ in range(4):
         qnnc_ms = min(qnnc_ms, time_qnnc(exe, x, d, repeats)[0])
         ort_ms = min(ort_ms, e2e_lib.run_ort(ort_model or onnx_path, np.repeat(x, repeats, axis=0), d)[1])
     err = e2e_lib.relative_error(got[None], ref[:1])
@@ -134,7 +134,7 @@ def main():
     resnet = models.BiReal18()
     path = os.path.join(args.work, "bireal18.onnx")
     models.export(resnet, (1, 3, 224, 224), path)
-    results.append(bench_model("bireal18_224", path, (3, 224, 224), args.qnnc, target, args.work, 5,
+    results.append(bench_model("bireal18_224", path, (3, 224, 224), args.qnnc, target, args.work, 20,
                                models.macs(resnet, (1, 3, 224, 224))))
     # W1A2 / W2A2: the same network with 2-bit N2UQ activations (two bit
     # planes per binary conv) and binary or 2-bit weights (one or two +-1
@@ -147,13 +147,13 @@ def main():
         models.export(net, (1, 3, 224, 224), net_path)
         ref_path = qonnx_reference.save_as_standard_onnx(net_path, os.path.join(args.work, name + "_reference.onnx"))
         bmacs, fmacs = models.macs(net, (1, 3, 224, 224))
-        results.append(bench_model(name + "_224", net_path, (3, 224, 224), args.qnnc, target, args.work, 5,
+        results.append(bench_model(name + "_224", net_path, (3, 224, 224), args.qnnc, target, args.work, 20,
                                    (2 * weight_bits * bmacs, fmacs), ort_model=ref_path))
     # ORT's int8 path on the same architecture: every Conv / Gemm in QDQ.
     int8_path = os.path.join(args.work, "bireal18_int8_qdq.onnx")
     onnx.save(qdq.to_qdq(onnx.load(path)), int8_path)
-    x = np.random.default_rng(0).standard_normal((5, 1, 3, 224, 224)).astype(np.float32)
-    ort_int8_ms = min(e2e_lib.run_ort(int8_path, x, args.work)[1] for _ in range(3))
+    x = np.random.default_rng(0).standard_normal((20, 1, 3, 224, 224)).astype(np.float32)
+    ort_int8_ms = min(e2e_lib.run_ort(int8_path, x, args.work)[1] for _ in range(5))
     # The single layers: 256->256 at 14x14 and 28x28 (binary and
     # float), 64->64 at 56x56 (binary).
     for channels, hw, kinds in ((256, 14, (True, False)), (256, 28, (True, False)), (64, 56, (True,))):
