@@ -124,6 +124,22 @@ inline void binarize_f32(const float *x, std::uint64_t *y, index_t planeWords, i
   }
 }
 
+/// Whether every channel bit of a plane [pixels][words_for(C)] is set (bits
+/// past C are clear in every packed plane): a nonzero plane without
+/// Sign(0) zeros.
+inline bool binary_plane_full(const std::uint64_t *plane, index_t pixels, index_t C) {
+  const index_t CW = words_for(C);
+  const std::uint64_t last = C % 64 ? (std::uint64_t(1) << (C % 64)) - 1 : ~std::uint64_t(0);
+  for (index_t p = 0; p < pixels; ++p) {
+    for (index_t cw = 0; cw + 1 < CW; ++cw)
+      if (plane[p * CW + cw] != ~std::uint64_t(0))
+        return false;
+    if (plane[p * CW + CW - 1] != last)
+      return false;
+  }
+  return true;
+}
+
 /// Words per weight row of binary_conv2d: [KH][KW][words_for(Cg)].
 constexpr index_t binary_row_words(index_t KH, index_t KW, index_t Cg) { return KH * KW * words_for(Cg); }
 
@@ -450,6 +466,9 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
   const index_t interiorTiles = (owHi - owLo) / kBinaryTile;
   // Work units of a row: single pixels, then full interior tiles.
   const index_t singles = OW - interiorTiles * kBinaryTile, rowUnits = singles + interiorTiles;
+  // Without Sign(0) zeros in the input (the usual case) no window needs its
+  // nonzero bits counted: one scan of the plane instead of one per window.
+  const bool zeroFree = binary_plane_full(xnz, N * H * W, C);
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
       QNN_RT_PARALLEL_FOR
@@ -473,13 +492,15 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
         bool masked = false;
         for (index_t t = 0; t < tile; ++t) {
           base[t] = ((n * H + ih0) * W + iw0 + t * SW) * CW;
+          bits[t] = nonzeros[t] = static_cast<std::int32_t>(win.taps() * Cg);
+          if (zeroFree)
+            continue;
           nonzeros[t] = 0;
           for (index_t kh = win.khLo; kh < win.khHi; ++kh)
             for (index_t kw = win.kwLo; kw < win.kwHi; ++kw)
               for (index_t cw = 0; cw < GW; ++cw)
                 nonzeros[t] += popcount64(aligned ? win.word<true>(xnz, base[t] + kh * win.rowStep + kw * win.colStep, cw)
                                                   : win.word<false>(xnz, base[t] + kh * win.rowStep + kw * win.colStep, cw));
-          bits[t] = static_cast<std::int32_t>(win.taps() * Cg);
           masked |= nonzeros[t] != bits[t];
         }
         // What the accumulators count down from: the windows' bits, or their

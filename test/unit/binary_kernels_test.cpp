@@ -77,6 +77,24 @@ TEST(BinaryConv, InteriorTilesPartialBlocks) { checkConv({1, 64, 12, 13, 40, 3, 
 TEST(BinaryConv, InteriorTilesWithZeros) { checkConv({2, 64, 9, 14, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 15, 0.05); }
 TEST(BinaryConv, GroupsShareLaneBlocks) { checkConv({1, 128, 6, 10, 36, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2}, 16, 0.02); }
 
+// The zero scan that lets zero-free inputs skip per-window counts: one
+// clear bit anywhere, the last pixel's last valid bit included, is a zero.
+TEST(BinaryPlane, FullUnlessOneBitIsClear) {
+  for (int64_t c : {64, 70, 130}) {
+    const int64_t pixels = 5, cw = qnn_rt::words_for(c);
+    std::vector<uint64_t> plane(pixels * cw, ~uint64_t(0));
+    if (c % 64)
+      for (int64_t p = 0; p < pixels; ++p)
+        plane[p * cw + cw - 1] = (uint64_t(1) << (c % 64)) - 1;
+    EXPECT_TRUE(qnn_rt::binary_plane_full(plane.data(), pixels, c)) << c;
+    for (int64_t bit : {int64_t(0), c - 1}) {
+      std::vector<uint64_t> holed = plane;
+      holed[(pixels - 1) * cw + bit / 64] &= ~(uint64_t(1) << (bit % 64));
+      EXPECT_FALSE(qnn_rt::binary_plane_full(holed.data(), pixels, c)) << c << " bit " << bit;
+    }
+  }
+}
+
 TEST(BinaryDense, MatchesReference) {
   // A dense layer is a 1x1 convolution on a 1x1 image.
   checkConv({3, 200, 1, 1, 9, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, 8, 0.05);
