@@ -138,8 +138,8 @@ constexpr index_t ceil_div(index_t a, index_t b) { return a >= 0 ? (a + b - 1) /
 constexpr index_t clamp_index(index_t v, index_t lo, index_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 /// Calls body(stride) with strides 1 and 2 as compile-time constants, so
-/// strided copy loops vectorize where the stride is a run-time value (as in
-/// an OpenMP region's outlined body, which sees no call-site constants).
+/// strided copy loops vectorize where the stride is a run-time value (a
+/// kernel the compiler did not specialize to its call's constant shapes).
 template <class Body>
 inline void with_stride(index_t stride, Body body) {
   if (stride == 1)
