@@ -40,8 +40,8 @@ cl::opt<std::string> printTarget("print-target", cl::desc("print the target NAME
 // Spelled --threads on the command line; LLVM's shared library already owns
 // an option of that name, so argv is rewritten to this one (see main).
 cl::opt<int64_t> threads("kernel-threads",
-                         cl::desc("threads the generated kernels run on (default 1; OpenMP when > 1); "
-                                  "results are identical for any count. Also --threads N"),
+                         cl::desc("threads the generated model runs on (default 1; one OpenMP region per "
+                                  "inference when > 1); results are identical for any count. Also --threads N"),
                          cl::init(1), cl::cat(qnncCategory));
 
 /// argv with --threads / -threads (=N or N) spelled as --kernel-threads.
