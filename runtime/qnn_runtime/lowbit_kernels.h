@@ -45,9 +45,54 @@ inline unsigned count_reached(float x, const float *t, index_t T) {
 /// Float [N, C, HW] -> levels, T thresholds per channel ([C][T]).
 inline void quantize_levels_f32(const float *x, const float *thresholds, index_t T, std::uint64_t *planes,
                                 index_t planeWords, int bits, index_t N, index_t C, index_t HW) {
-  pack_levels(planes, planeWords, bits, N, C, HW, [&](index_t n, index_t c, index_t p) {
+  auto level = [&](index_t n, index_t c, index_t p) {
     return count_reached(x[(n * C + c) * HW + p], thresholds + c * T, T);
-  });
+  };
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  // As binarize_f32: 16 pixels x 64 channels per step, each channel's
+  // thresholds compared with a vector of pixels (ordered >=: NaN reaches
+  // none, as count_reached), each plane's bits of the counts transposed into
+  // the pixels' words. The rest, as pack_levels does it.
+  constexpr int kMaxBits = 8;
+  if (bits <= kMaxBits) {
+    const index_t CW = words_for(C), blocks = (HW + kPackPixels - 1) / kPackPixels;
+    QNN_RT_PARALLEL_FOR
+    for (index_t nb = 0; nb < N * blocks; ++nb) {
+      const index_t n = nb / blocks, p0 = nb % blocks * kPackPixels;
+      const index_t p1 = HW - p0 < kPackPixels ? HW : p0 + kPackPixels;
+      std::uint64_t *at = planes + n * HW * CW;
+      const index_t vectorC = p1 - p0 == kPackPixels ? C / 64 * 64 : 0;
+      for (index_t cw = 0; cw < vectorC / 64; ++cw) {
+        alignas(64) std::uint16_t masks[kMaxBits][64];
+        for (index_t c = 0; c < 64; ++c) {
+          const index_t ch = cw * 64 + c;
+          const __m512 v = _mm512_loadu_ps(x + (n * C + ch) * HW + p0);
+          __m512i count = _mm512_setzero_si512();
+          for (index_t i = 0; i < T; ++i) {
+            const __mmask16 reached = _mm512_cmp_ps_mask(v, _mm512_set1_ps(thresholds[ch * T + i]), _CMP_GE_OQ);
+            count = _mm512_mask_add_epi32(count, reached, count, _mm512_set1_epi32(1));
+          }
+          for (int j = 0; j < bits; ++j)
+            masks[j][c] = _mm512_test_epi32_mask(count, _mm512_set1_epi32(1 << j));
+        }
+        for (int j = 0; j < bits; ++j)
+          transpose_masks_64x16(masks[j], at + j * planeWords + p0 * CW + cw, CW);
+      }
+      for (int j = 0; j < bits; ++j)
+        for (index_t p = p0; p < p1; ++p)
+          for (index_t cw = vectorC / 64; cw < CW; ++cw)
+            at[j * planeWords + p * CW + cw] = 0;
+      for (index_t c = vectorC; c < C; ++c)
+        for (index_t p = p0; p < p1; ++p) {
+          const unsigned v = level(n, c, p);
+          for (int j = 0; j < bits; ++j)
+            at[j * planeWords + p * CW + c / 64] |= static_cast<std::uint64_t>((v >> j) & 1) << (c % 64);
+        }
+    }
+    return;
+  }
+#endif
+  pack_levels(planes, planeWords, bits, N, C, HW, level);
 }
 
 /// Int32 accumulators [N, C, HW] -> levels: n = #(acc >= t) over the

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -69,6 +70,37 @@ TEST(LowBit, QuantizeAndThresholdLevels) {
         ASSERT_EQ(back[i], 0.5f * expected - 1.0f) << i;
         ASSERT_EQ(levelAt(iplanes, stride, bits, c, C, HW, n, p), descending[c] ? T - reached : reached) << i;
       }
+}
+
+// Full 16-pixel blocks of 64-channel words (the AVX-512 path), their
+// remainders, NaN (reaches no threshold) and values exactly on one.
+TEST(LowBit, QuantizeLevelsWideBlocks) {
+  const int64_t N = 2, C = 150, HW = 37;
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> uni(-2.0f, 2.0f);
+  for (int bits : {1, 2, 3}) {
+    const int64_t T = (int64_t(1) << bits) - 1;
+    std::vector<float> x(N * C * HW), thr(C * T);
+    for (float &v : thr)
+      v = uni(rng);
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = i % 97 == 0 ? NAN : i % 89 == 0 ? thr[(i / HW % C) * T] : uni(rng);
+    const int64_t stride = planeWords(N, C, HW);
+    std::vector<uint64_t> planes(bits * stride, ~0ull);
+    qnn_rt::quantize_levels_f32(x.data(), thr.data(), T, planes.data(), stride, bits, N, C, HW);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t p = 0; p < HW; ++p) {
+          unsigned expected = 0;
+          for (int64_t t = 0; t < T; ++t)
+            expected += x[(n * C + c) * HW + p] >= thr[c * T + t];
+          ASSERT_EQ(levelAt(planes, stride, bits, c, C, HW, n, p), expected) << bits << " " << n << " " << c << " " << p;
+        }
+    // Bits past C stay clear.
+    for (int j = 0; j < bits; ++j)
+      for (int64_t np = 0; np < N * HW; ++np)
+        ASSERT_EQ(planes[j * stride + np * qnn_rt::words_for(C) + C / 64] >> (C % 64), 0u);
+  }
 }
 
 TEST(LowBit, LevelsToBinary) {
