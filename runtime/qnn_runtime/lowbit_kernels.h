@@ -11,20 +11,25 @@
 namespace qnn_rt {
 
 /// Packs the levels given by level(n, c, p) for an [N, C, HW] tensor into
-/// `bits` planes.
-template <class Level>
+/// `bits` planes, kPackPixels pixels per work unit (a thread writes whole
+/// pixels' words). words(n, p0, pixels, at) may first write whole words of
+/// the unit's pixels itself (`at`: the planes of image n) and returns the
+/// channels it covered, a multiple of 64; the rest go value by value.
+template <class Level, class Words>
 inline void pack_levels(std::uint64_t *planes, index_t planeWords, int bits, index_t N, index_t C, index_t HW,
-                        Level level) {
+                        Level level, Words words) {
   const index_t CW = words_for(C), blocks = (HW + kPackPixels - 1) / kPackPixels;
   QNN_RT_PARALLEL_FOR
   for (index_t nb = 0; nb < N * blocks; ++nb) {
     const index_t n = nb / blocks, p0 = nb % blocks * kPackPixels;
     const index_t p1 = HW - p0 < kPackPixels ? HW : p0 + kPackPixels;
     std::uint64_t *at = planes + n * HW * CW;
+    const index_t done = words(n, p0, p1 - p0, at);
     for (int j = 0; j < bits; ++j)
-      for (index_t i = p0 * CW; i < p1 * CW; ++i)
-        at[j * planeWords + i] = 0;
-    for (index_t c = 0; c < C; ++c)
+      for (index_t p = p0; p < p1; ++p)
+        for (index_t cw = done / 64; cw < CW; ++cw)
+          at[j * planeWords + p * CW + cw] = 0;
+    for (index_t c = done; c < C; ++c)
       for (index_t p = p0; p < p1; ++p) {
         const unsigned v = level(n, c, p);
         for (int j = 0; j < bits; ++j)
@@ -33,8 +38,9 @@ inline void pack_levels(std::uint64_t *planes, index_t planeWords, int bits, ind
   }
 }
 
-/// Level of a float: the number of the T thresholds `t` it reaches (x >= t;
-/// NaN reaches none), as QONNX MultiThreshold counts.
+/// The `words` of pack_levels that leaves every value to level().
+inline index_t no_vector_words(index_t, index_t, index_t, std::uint64_t *) { return 0; }
+
 inline unsigned count_reached(float x, const float *t, index_t T) {
   unsigned n = 0;
   for (index_t i = 0; i < T; ++i)
@@ -52,47 +58,38 @@ inline void quantize_levels_f32(const float *x, const float *thresholds, index_t
   // As binarize_f32: 16 pixels x 64 channels per step, each channel's
   // thresholds compared with a vector of pixels (ordered >=: NaN reaches
   // none, as count_reached), each plane's bits of the counts transposed into
-  // the pixels' words. The rest, as pack_levels does it.
+  // the pixels' words.
   constexpr int kMaxBits = 8;
+  static_assert(kPackPixels == 16, "transpose_masks_64x16 packs 16 pixels");
   if (bits <= kMaxBits) {
-    const index_t CW = words_for(C), blocks = (HW + kPackPixels - 1) / kPackPixels;
-    QNN_RT_PARALLEL_FOR
-    for (index_t nb = 0; nb < N * blocks; ++nb) {
-      const index_t n = nb / blocks, p0 = nb % blocks * kPackPixels;
-      const index_t p1 = HW - p0 < kPackPixels ? HW : p0 + kPackPixels;
-      std::uint64_t *at = planes + n * HW * CW;
-      const index_t vectorC = p1 - p0 == kPackPixels ? C / 64 * 64 : 0;
-      for (index_t cw = 0; cw < vectorC / 64; ++cw) {
-        alignas(64) std::uint16_t masks[kMaxBits][64];
-        for (index_t c = 0; c < 64; ++c) {
-          const index_t ch = cw * 64 + c;
-          const __m512 v = _mm512_loadu_ps(x + (n * C + ch) * HW + p0);
-          __m512i count = _mm512_setzero_si512();
-          for (index_t i = 0; i < T; ++i) {
-            const __mmask16 reached = _mm512_cmp_ps_mask(v, _mm512_set1_ps(thresholds[ch * T + i]), _CMP_GE_OQ);
-            count = _mm512_mask_add_epi32(count, reached, count, _mm512_set1_epi32(1));
-          }
-          for (int j = 0; j < bits; ++j)
-            masks[j][c] = _mm512_test_epi32_mask(count, _mm512_set1_epi32(1 << j));
-        }
-        for (int j = 0; j < bits; ++j)
-          transpose_masks_64x16(masks[j], at + j * planeWords + p0 * CW + cw, CW);
-      }
-      for (int j = 0; j < bits; ++j)
-        for (index_t p = p0; p < p1; ++p)
-          for (index_t cw = vectorC / 64; cw < CW; ++cw)
-            at[j * planeWords + p * CW + cw] = 0;
-      for (index_t c = vectorC; c < C; ++c)
-        for (index_t p = p0; p < p1; ++p) {
-          const unsigned v = level(n, c, p);
-          for (int j = 0; j < bits; ++j)
-            at[j * planeWords + p * CW + c / 64] |= static_cast<std::uint64_t>((v >> j) & 1) << (c % 64);
-        }
-    }
+    const index_t CW = words_for(C);
+    pack_levels(planes, planeWords, bits, N, C, HW, level,
+                [&](index_t n, index_t p0, index_t pixels, std::uint64_t *at) -> index_t {
+                  if (pixels != kPackPixels)
+                    return 0;
+                  for (index_t cw = 0; cw < C / 64; ++cw) {
+                    alignas(64) std::uint16_t masks[kMaxBits][64];
+                    for (index_t c = 0; c < 64; ++c) {
+                      const index_t ch = cw * 64 + c;
+                      const __m512 v = _mm512_loadu_ps(x + (n * C + ch) * HW + p0);
+                      __m512i count = _mm512_setzero_si512();
+                      for (index_t i = 0; i < T; ++i) {
+                        const __mmask16 reached =
+                            _mm512_cmp_ps_mask(v, _mm512_set1_ps(thresholds[ch * T + i]), _CMP_GE_OQ);
+                        count = _mm512_mask_add_epi32(count, reached, count, _mm512_set1_epi32(1));
+                      }
+                      for (int j = 0; j < bits; ++j)
+                        masks[j][c] = _mm512_test_epi32_mask(count, _mm512_set1_epi32(1 << j));
+                    }
+                    for (int j = 0; j < bits; ++j)
+                      transpose_masks_64x16(masks[j], at + j * planeWords + p0 * CW + cw, CW);
+                  }
+                  return C / 64 * 64;
+                });
     return;
   }
 #endif
-  pack_levels(planes, planeWords, bits, N, C, HW, level);
+  pack_levels(planes, planeWords, bits, N, C, HW, level, no_vector_words);
 }
 
 /// Int32 accumulators [N, C, HW] -> levels: n = #(acc >= t) over the
@@ -106,7 +103,7 @@ inline void threshold_levels_i32(const std::int32_t *acc, const std::int32_t *th
     for (index_t i = 0; i < T; ++i)
       reached += a >= thresholds[c * T + i];
     return descending[c] ? static_cast<unsigned>(T) - reached : reached;
-  });
+  }, no_vector_words);
 }
 
 /// Levels -> float32 scale * level + bias, y in NCHW.

@@ -106,7 +106,8 @@ TEST(LowBit, QuantizeLevelsWideBlocks) {
 TEST(LowBit, LevelsToBinary) {
   const int64_t N = 1, C = 70, HW = 3, stride = planeWords(N, C, HW);
   std::vector<uint64_t> plane(stride);
-  qnn_rt::pack_levels(plane.data(), stride, 1, N, C, HW, [](int64_t, int64_t c, int64_t p) { return (c + p) % 2; });
+  qnn_rt::pack_levels(plane.data(), stride, 1, N, C, HW, [](int64_t, int64_t c, int64_t p) { return (c + p) % 2; },
+                      qnn_rt::no_vector_words);
   const int64_t binaryPlane = N * HW * 2;
   std::vector<uint64_t> got(2 * binaryPlane);
   qnn_rt::levels_to_binary(plane.data(), stride, got.data(), binaryPlane, N, C, HW);
@@ -140,7 +141,7 @@ void checkBitserial(const BitserialCase &k, unsigned seed) {
   const int64_t stride = planeWords(N, k.c, HW);
   std::vector<uint64_t> planes(k.bits * stride);
   qnn_rt::pack_levels(planes.data(), stride, k.bits, N, k.c, HW,
-                      [&](int64_t, int64_t c, int64_t p) { return level[c * HW + p]; });
+                      [&](int64_t, int64_t c, int64_t p) { return level[c * HW + p]; }, qnn_rt::no_vector_words);
   // Weights in the binary kernel layout, one set per weight plane (the
   // runtime's plane split and packer).
   std::vector<uint32_t> packed(qnn_rt::binary_weight_halves(k.weightBits, k.o, k.k, k.k, cg));
