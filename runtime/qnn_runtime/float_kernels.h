@@ -338,13 +338,18 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
     };
     for (index_t ow = 0; ow < owLo; ++ow)
       checked(ow);
-    bool first = true;
-    // Spans of kPoolSpan columns in a local accumulator (no aliasing with
-    // x, so the tap loops vectorize).
-    for (index_t ow0 = owLo; ow0 < owHi; ow0 += kPoolSpan) {
+    bool rowInside = false;
+    for (index_t kh = 0; kh < KH; ++kh)
+      rowInside |= oh * SH - PT + kh * DH >= 0 && oh * SH - PT + kh * DH < H;
+    if (!rowInside) // every tap is padding: as the checked loop says
+      for (index_t ow = owLo; ow < owHi; ++ow)
+        checked(ow);
+    // Otherwise spans of kPoolSpan columns in a local accumulator (no
+    // aliasing with x, so the tap loops vectorize).
+    for (index_t ow0 = owLo; rowInside && ow0 < owHi; ow0 += kPoolSpan) {
       const index_t span = owHi - ow0 < kPoolSpan ? owHi - ow0 : kPoolSpan;
       T best[kPoolSpan] = {};
-      first = true;
+      bool first = true;
       for (index_t kh = 0; kh < KH; ++kh) {
         const index_t ih = oh * SH - PT + kh * DH;
         if (ih < 0 || ih >= H)
@@ -362,13 +367,9 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
           first = false;
         }
       }
-      if (!first)
-        for (index_t j = 0; j < span; ++j)
-          yrow[ow0 + j] = best[j];
+      for (index_t j = 0; j < span; ++j)
+        yrow[ow0 + j] = best[j];
     }
-    if (first) // no row of the window is inside: as the checked loop says
-      for (index_t ow = owLo; ow < owHi; ++ow)
-        checked(ow);
     for (index_t ow = owHi; ow < OW; ++ow)
       checked(ow);
   }

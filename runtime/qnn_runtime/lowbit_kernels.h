@@ -41,6 +41,8 @@ inline void pack_levels(std::uint64_t *planes, index_t planeWords, int bits, ind
 /// The `words` of pack_levels that leaves every value to level().
 inline index_t no_vector_words(index_t, index_t, index_t, std::uint64_t *) { return 0; }
 
+/// Level of a float: the number of the T thresholds `t` it reaches (x >= t;
+/// NaN reaches none), as QONNX MultiThreshold counts.
 inline unsigned count_reached(float x, const float *t, index_t T) {
   unsigned n = 0;
   for (index_t i = 0; i < T; ++i)
