@@ -258,6 +258,33 @@ constexpr bool kBinaryAffineInRegisters = true;
 constexpr bool kBinaryAffineInRegisters = false;
 #endif
 
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+/// Int32 accumulators r[t][b] (8 lanes of pixel t, block b) into the
+/// channel-major tile acc[lane][t].
+template <int T, int B>
+inline void store_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBinaryTile]) {
+  for (int b = 0; b < B; ++b) {
+    std::int32_t(*lanes)[kBinaryTile] = acc + b * kBinaryLanes;
+    if constexpr (T == 4) {
+      const __m256i pixels[4] = {r[0][b], r[1][b], r[2][b], r[3][b]};
+      __m256i q[4];
+      transpose_pixels_to_lanes(pixels, q);
+      for (int i = 0; i < 4; ++i) {
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(lanes[i]), _mm256_castsi256_si128(q[i]));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(lanes[i + 4]), _mm256_extracti128_si256(q[i], 1));
+      }
+    } else {
+      for (int t = 0; t < T; ++t) {
+        alignas(32) std::int32_t values[kBinaryLanes];
+        _mm256_store_si256(reinterpret_cast<__m256i *>(values), r[t][b]);
+        for (int l = 0; l < kBinaryLanes; ++l)
+          lanes[l][t] = values[l];
+      }
+    }
+  }
+}
+#endif
+
 /// acc[l][t] = counts[t] - 2 * (sum over the window's words of
 /// popcount((x_t ^ w_l) [& nonzero_t])) for T pixels (input words at
 /// base[t]; counts[t]: the bits, or nonzero bits, the window holds) and B
@@ -320,25 +347,7 @@ inline void binary_window_accumulators(const BinaryWindow &win, const index_t ba
       }
       return;
     }
-  for (int b = 0; b < B; ++b) {
-    std::int32_t(*lanes)[kBinaryTile] = acc + b * kBinaryLanes;
-    if constexpr (T == 4) {
-      const __m256i pixels[4] = {r[0][b], r[1][b], r[2][b], r[3][b]};
-      __m256i q[4];
-      transpose_pixels_to_lanes(pixels, q);
-      for (int i = 0; i < 4; ++i) {
-        _mm_storeu_si128(reinterpret_cast<__m128i *>(lanes[i]), _mm256_castsi256_si128(q[i]));
-        _mm_storeu_si128(reinterpret_cast<__m128i *>(lanes[i + 4]), _mm256_extracti128_si256(q[i], 1));
-      }
-    } else {
-      for (int t = 0; t < T; ++t) {
-        alignas(32) std::int32_t values[kBinaryLanes];
-        _mm256_store_si256(reinterpret_cast<__m256i *>(values), r[t][b]);
-        for (int l = 0; l < kBinaryLanes; ++l)
-          lanes[l][t] = values[l];
-      }
-    }
-  }
+  store_accumulator_tile<T, B>(r, acc);
 #elif defined(__AVX2__)
   // Nibble-table popcount; SAD sums each 64-bit lane's bytes.
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
@@ -418,6 +427,87 @@ inline void binary_window_accumulators(int blocks, bool masked, bool aligned, co
            : binary_window_accumulators<T, B, false, false>(win, base, counts, w, KP, acc, affine);
 }
 
+/// The activation and weight planes of a bit-serial convolution (levels
+/// with `bits` planes `planeWords` apart; `weightPlanes` sets of packed
+/// weights `weightHalves` uint32 halves apart, plane i weighing 2^i), which
+/// binary_conv2d_with then reads as one.
+struct BitSerialPlanes {
+  index_t planeWords;
+  int bits, weightPlanes;
+  index_t weightHalves;
+};
+
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+/// Bit-serial convolutions whose plane pairs all fit the registers go
+/// through one pass over each window.
+constexpr bool bitserial_in_registers(int bits, int weightPlanes) { return bits <= 2 && weightPlanes <= 2; }
+
+/// acc[l][t] = 2 * (sum over plane pairs (i, j) and the window's words of
+/// 2^(i+j) * popcount(x_j & ~w_i)) - counts[t]: every activation plane's
+/// words read once for all weight planes, every product accumulated in the
+/// same registers (counts[t]: (2^Planes - 1) * sum_j 2^j * ones of plane j
+/// in pixel t's window). Layout as binary_window_accumulators.
+template <int T, int B, int Bits, int Planes, bool Aligned>
+inline void bitserial_window_accumulators(const BinaryWindow &win, const index_t base[T], const std::int32_t counts[T],
+                                          const std::uint32_t *w, index_t KP, const BitSerialPlanes &serial,
+                                          std::int32_t acc[][kBinaryTile]) {
+  __m512i sums[T][B];
+  for (int t = 0; t < T; ++t)
+    for (int b = 0; b < B; ++b)
+      sums[t][b] = _mm512_setzero_si512();
+  for (index_t kh = win.khLo; kh < win.khHi; ++kh)
+    for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
+      const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
+      for (index_t cw = 0; cw < win.GW; ++cw) {
+        __m512i x[Bits][T];
+        for (int j = 0; j < Bits; ++j)
+          for (int t = 0; t < T; ++t)
+            x[j][t] = _mm512_set1_epi64(
+                static_cast<long long>(win.word<Aligned>(win.sign + j * serial.planeWords, base[t] + at, cw)));
+        for (int b = 0; b < B; ++b)
+          for (int i = 0; i < Planes; ++i) {
+            const __m512i wv = _mm512_loadu_si512(w + i * serial.weightHalves + 2 * ((b * KP + j0 + cw) * kBinaryLanes));
+            for (int j = 0; j < Bits; ++j)
+              for (int t = 0; t < T; ++t) {
+                // Zero-masked forms: GCC 12's unmasked ones trip -Wmaybe-uninitialized.
+                const __m512i ones = _mm512_popcnt_epi64(_mm512_maskz_andnot_epi64(0xFF, wv, x[j][t]));
+                sums[t][b] = _mm512_add_epi64(sums[t][b], i + j ? _mm512_maskz_slli_epi64(0xFF, ones, i + j) : ones);
+              }
+          }
+      }
+    }
+  __m256i r[T][B];
+  for (int t = 0; t < T; ++t)
+    for (int b = 0; b < B; ++b)
+      r[t][b] = _mm256_sub_epi32(_mm256_slli_epi32(_mm512_maskz_cvtepi64_epi32(0xFF, sums[t][b]), 1),
+                                 _mm256_set1_epi32(counts[t]));
+  store_accumulator_tile<T, B>(r, acc);
+}
+
+/// bitserial_window_accumulators for `blocks` (1 .. kBinaryBlocks) blocks
+/// and the planes of `serial` (bitserial_in_registers).
+template <int T, int B = kBinaryBlocks>
+inline void bitserial_window_accumulators(int blocks, bool aligned, const BitSerialPlanes &serial,
+                                          const BinaryWindow &win, const index_t base[T], const std::int32_t counts[T],
+                                          const std::uint32_t *w, index_t KP, std::int32_t acc[][kBinaryTile]) {
+  if constexpr (B > 1)
+    if (blocks < B)
+      return bitserial_window_accumulators<T, B - 1>(blocks, aligned, serial, win, base, counts, w, KP, acc);
+  auto planes = [&](auto bits, auto weightPlanes) {
+    aligned ? bitserial_window_accumulators<T, B, bits, weightPlanes, true>(win, base, counts, w, KP, serial, acc)
+            : bitserial_window_accumulators<T, B, bits, weightPlanes, false>(win, base, counts, w, KP, serial, acc);
+  };
+  using One = std::integral_constant<int, 1>;
+  using Two = std::integral_constant<int, 2>;
+  if (serial.bits == 1)
+    serial.weightPlanes == 1 ? planes(One{}, One{}) : planes(One{}, Two{});
+  else
+    serial.weightPlanes == 1 ? planes(Two{}, One{}) : planes(Two{}, Two{});
+}
+#else
+constexpr bool bitserial_in_registers(int, int) { return false; }
+#endif
+
 /// Exact int32 accumulators of a tile of `pixels` consecutive output pixels
 /// (from `pixel`, one row) x `channels` output channels (from `channel`):
 /// pixels(c)[t], a channel's pixels contiguous.
@@ -453,7 +543,8 @@ struct BinaryTileResult {
 /// by one thread.
 template <class Store>
 inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
-                               const Conv2DParams &p, Store store, const BinaryAffine *affine = nullptr) {
+                               const Conv2DParams &p, Store store, const BinaryAffine *affine = nullptr,
+                               const BitSerialPlanes *serial = nullptr) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
@@ -468,7 +559,7 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
   const index_t singles = OW - interiorTiles * kBinaryTile, rowUnits = singles + interiorTiles;
   // Without Sign(0) zeros in the input (the usual case) no window needs its
   // nonzero bits counted: one scan of the plane instead of one per window.
-  const bool zeroFree = binary_plane_full(xnz, N * H * W, C);
+  const bool zeroFree = !serial && binary_plane_full(xnz, N * H * W, C);
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
       QNN_RT_PARALLEL_FOR
@@ -493,6 +584,19 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
         for (index_t t = 0; t < tile; ++t) {
           base[t] = ((n * H + ih0) * W + iw0 + t * SW) * CW;
           bits[t] = nonzeros[t] = static_cast<std::int32_t>(win.taps() * Cg);
+          if (serial) { // bits[t]: what the bit-serial accumulators count from
+            std::int32_t ones = 0;
+            for (int j = 0; j < serial->bits; ++j)
+              for (index_t kh = win.khLo; kh < win.khHi; ++kh)
+                for (index_t kw = win.kwLo; kw < win.kwHi; ++kw)
+                  for (index_t cw = 0; cw < GW; ++cw) {
+                    const std::uint64_t *plane = xs + j * serial->planeWords;
+                    const index_t at = base[t] + kh * win.rowStep + kw * win.colStep;
+                    ones += popcount64(aligned ? win.word<true>(plane, at, cw) : win.word<false>(plane, at, cw)) << j;
+                  }
+            bits[t] = ones * ((std::int32_t(1) << serial->weightPlanes) - 1);
+            continue;
+          }
           if (zeroFree)
             continue;
           nonzeros[t] = 0;
@@ -523,6 +627,14 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
             binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc, &out);
             continue;
           }
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+          if (serial) {
+            if (tile == kBinaryTile)
+              bitserial_window_accumulators<kBinaryTile>(blocks, aligned, *serial, win, base, counts, wb, KP, acc);
+            else
+              bitserial_window_accumulators<1>(blocks, aligned, *serial, win, base, counts, wb, KP, acc);
+          } else
+#endif
           if (tile == kBinaryTile)
             binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
           else
@@ -532,18 +644,22 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
       }
 }
 
+/// The binary_conv2d_with store that writes the accumulators to y (NCHW).
+inline auto accumulator_store(std::int32_t *y, const Conv2DParams &p) {
+  return [y, &p](const BinaryTileResult &r) {
+    for (index_t c = 0; c < r.channels; ++c) {
+      const std::int32_t *acc = r.channelPixels(c);
+      std::int32_t *out = y + ((r.n * p.O + r.channel + c) * p.OH * p.OW) + r.pixel;
+      r.forPixels([&](index_t t) { out[t] = acc[t]; });
+    }
+  };
+}
+
 /// Binary convolution of x (sign plane, nonzero plane at x + planeWords)
 /// into exact int32 accumulators, y in NCHW.
 inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w, std::int32_t *y,
                           const Conv2DParams &p) {
-  const index_t pixels = p.OH * p.OW;
-  binary_conv2d_with(x, x + planeWords, w, p, [&](const BinaryTileResult &r) {
-    for (index_t c = 0; c < r.channels; ++c) {
-      const std::int32_t *acc = r.channelPixels(c);
-      std::int32_t *out = y + (r.n * p.O + r.channel + c) * pixels + r.pixel;
-      r.forPixels([&](index_t t) { out[t] = acc[t]; });
-    }
-  });
+  binary_conv2d_with(x, x + planeWords, w, p, accumulator_store(y, p));
 }
 
 /// binary_conv2d, then y = (float(acc) * scale[o] + bias[o]) + residual

@@ -140,13 +140,20 @@ inline void levels_to_binary(const std::uint64_t *plane, index_t /*planeWords: o
 
 /// Bit-serial convolution of levels with m-bit weights into exact int32
 /// accumulators (y in NCHW): activation plane j (values 0/1) and weight
-/// plane i (+-1, weighing 2^i) go through the binary convolution and add
-/// 2^(i+j) times its sum. `w` holds `weightPlanes` binary_conv2d weight
-/// sets one after another. A plane passed as both sign and nonzero plane
+/// plane i (+-1, weighing 2^i) contribute 2^(i+j) times their binary
+/// product. `w` holds `weightPlanes` binary_conv2d weight sets one after
+/// another. Where the plane pairs fit the registers (AVX-512), each window
+/// is read once for all of them; elsewhere each pair is a binary
+/// convolution of its own: a plane passed as both sign and nonzero plane
 /// reads its 1 bits as -1, so each binary sum comes out negated.
 inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
                              int weightPlanes, std::int32_t *y, const Conv2DParams &p) {
   const index_t planeHalves = binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G), pixels = p.OH * p.OW;
+  if (bitserial_in_registers(bits, weightPlanes)) {
+    const BitSerialPlanes serial{planeWords, bits, weightPlanes, planeHalves};
+    binary_conv2d_with(planes, planes, w, p, accumulator_store(y, p), nullptr, &serial);
+    return;
+  }
   for (int i = 0; i < weightPlanes; ++i)
     for (int j = 0; j < bits; ++j) {
       const std::uint64_t *plane = planes + j * planeWords;

@@ -164,6 +164,11 @@ TEST(LowBit, BitserialConv) {
   checkBitserial({70, 6, 6, 4, 3, 1, 1, 2, 4}, 5);   // groups not on word boundaries
   checkBitserial({64, 7, 7, 6, 3, 1, 1, 1, 2, 2}, 6); // W2A2
   checkBitserial({40, 5, 5, 3, 3, 2, 1, 1, 4, 4}, 7); // W4A4, stride 2
+  // One pass for all plane pairs (AVX-512): several interior tiles, partial
+  // lane blocks, groups off word boundaries, 1-bit activations.
+  checkBitserial({70, 6, 12, 40, 3, 1, 1, 2, 2, 2}, 8); // W2A2, groups
+  checkBitserial({64, 5, 10, 36, 3, 1, 1, 1, 1, 2}, 9); // W2A1
+  checkBitserial({128, 6, 13, 72, 3, 1, 1, 1, 2}, 10);  // W1A2, two register blocks
 }
 
 } // namespace
