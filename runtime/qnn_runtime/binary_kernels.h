@@ -220,6 +220,19 @@ struct BinaryWindow {
   index_t taps() const { return (khHi - khLo) * (kwHi - kwLo); }
 };
 
+/// f(at, j, cw) for every word of the window: `at` the tap's offset from a
+/// pixel's base word, j the word's index in the weight row, cw its word
+/// within the tap.
+template <class F>
+inline void for_window_words(const BinaryWindow &win, F f) {
+  for (index_t kh = win.khLo; kh < win.khHi; ++kh)
+    for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
+      const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
+      for (index_t cw = 0; cw < win.GW; ++cw)
+        f(at, j0 + cw, cw);
+    }
+}
+
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
 /// 4 pixels x 8 lanes of 32-bit values -> 8 lanes x 4 pixels: unpacks within
 /// 128-bit halves leave lane i in the low and lane i + 4 in the high half of
@@ -300,26 +313,22 @@ inline void binary_window_accumulators(const BinaryWindow &win, const index_t ba
   for (int t = 0; t < T; ++t)
     for (int b = 0; b < B; ++b)
       sums[t][b] = _mm512_setzero_si512();
-  for (index_t kh = win.khLo; kh < win.khHi; ++kh)
-    for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
-      const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
-      for (index_t cw = 0; cw < win.GW; ++cw) {
-        __m512i x[T], m[T];
-        for (int t = 0; t < T; ++t) {
-          x[t] = _mm512_set1_epi64(static_cast<long long>(win.word<Aligned>(win.sign, base[t] + at, cw)));
-          if (Masked)
-            m[t] = _mm512_set1_epi64(static_cast<long long>(win.word<Aligned>(win.nonzero, base[t] + at, cw)));
-        }
-        for (int b = 0; b < B; ++b) {
-          const __m512i wv = _mm512_loadu_si512(w + 2 * ((b * KP + j0 + cw) * kBinaryLanes));
-          for (int t = 0; t < T; ++t) {
-            // (x ^ w) & m in one ternary-logic instruction.
-            const __m512i d = Masked ? _mm512_ternarylogic_epi64(x[t], wv, m[t], 0x28) : _mm512_xor_si512(x[t], wv);
-            sums[t][b] = _mm512_add_epi64(sums[t][b], _mm512_popcnt_epi64(d));
-          }
-        }
+  for_window_words(win, [&](index_t at, index_t j, index_t cw) {
+    __m512i x[T], m[T];
+    for (int t = 0; t < T; ++t) {
+      x[t] = _mm512_set1_epi64(static_cast<long long>(win.word<Aligned>(win.sign, base[t] + at, cw)));
+      if (Masked)
+        m[t] = _mm512_set1_epi64(static_cast<long long>(win.word<Aligned>(win.nonzero, base[t] + at, cw)));
+    }
+    for (int b = 0; b < B; ++b) {
+      const __m512i wv = _mm512_loadu_si512(w + 2 * ((b * KP + j) * kBinaryLanes));
+      for (int t = 0; t < T; ++t) {
+        // (x ^ w) & m in one ternary-logic instruction.
+        const __m512i d = Masked ? _mm512_ternarylogic_epi64(x[t], wv, m[t], 0x28) : _mm512_xor_si512(x[t], wv);
+        sums[t][b] = _mm512_add_epi64(sums[t][b], _mm512_popcnt_epi64(d));
       }
     }
+  });
   // counts - 2 * sums, as int32, then transposed to channel-major.
   __m256i r[T][B];
   for (int t = 0; t < T; ++t)
@@ -455,27 +464,23 @@ inline void bitserial_window_accumulators(const BinaryWindow &win, const index_t
   for (int t = 0; t < T; ++t)
     for (int b = 0; b < B; ++b)
       sums[t][b] = _mm512_setzero_si512();
-  for (index_t kh = win.khLo; kh < win.khHi; ++kh)
-    for (index_t kw = win.kwLo; kw < win.kwHi; ++kw) {
-      const index_t at = kh * win.rowStep + kw * win.colStep, j0 = (kh * win.KW + kw) * win.GW;
-      for (index_t cw = 0; cw < win.GW; ++cw) {
-        __m512i x[Bits][T];
+  for_window_words(win, [&](index_t at, index_t word, index_t cw) {
+    __m512i x[Bits][T];
+    for (int j = 0; j < Bits; ++j)
+      for (int t = 0; t < T; ++t)
+        x[j][t] = _mm512_set1_epi64(
+            static_cast<long long>(win.word<Aligned>(win.sign + j * serial.planeWords, base[t] + at, cw)));
+    for (int b = 0; b < B; ++b)
+      for (int i = 0; i < Planes; ++i) {
+        const __m512i wv = _mm512_loadu_si512(w + i * serial.weightHalves + 2 * ((b * KP + word) * kBinaryLanes));
         for (int j = 0; j < Bits; ++j)
-          for (int t = 0; t < T; ++t)
-            x[j][t] = _mm512_set1_epi64(
-                static_cast<long long>(win.word<Aligned>(win.sign + j * serial.planeWords, base[t] + at, cw)));
-        for (int b = 0; b < B; ++b)
-          for (int i = 0; i < Planes; ++i) {
-            const __m512i wv = _mm512_loadu_si512(w + i * serial.weightHalves + 2 * ((b * KP + j0 + cw) * kBinaryLanes));
-            for (int j = 0; j < Bits; ++j)
-              for (int t = 0; t < T; ++t) {
-                // Zero-masked forms: GCC 12's unmasked ones trip -Wmaybe-uninitialized.
-                const __m512i ones = _mm512_popcnt_epi64(_mm512_maskz_andnot_epi64(0xFF, wv, x[j][t]));
-                sums[t][b] = _mm512_add_epi64(sums[t][b], i + j ? _mm512_maskz_slli_epi64(0xFF, ones, i + j) : ones);
-              }
+          for (int t = 0; t < T; ++t) {
+            // Zero-masked forms: GCC 12's unmasked ones trip -Wmaybe-uninitialized.
+            const __m512i ones = _mm512_popcnt_epi64(_mm512_maskz_andnot_epi64(0xFF, wv, x[j][t]));
+            sums[t][b] = _mm512_add_epi64(sums[t][b], i + j ? _mm512_maskz_slli_epi64(0xFF, ones, i + j) : ones);
           }
       }
-    }
+  });
   __m256i r[T][B];
   for (int t = 0; t < T; ++t)
     for (int b = 0; b < B; ++b)
@@ -586,14 +591,13 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           bits[t] = nonzeros[t] = static_cast<std::int32_t>(win.taps() * Cg);
           if (serial) { // bits[t]: what the bit-serial accumulators count from
             std::int32_t ones = 0;
-            for (int j = 0; j < serial->bits; ++j)
-              for (index_t kh = win.khLo; kh < win.khHi; ++kh)
-                for (index_t kw = win.kwLo; kw < win.kwHi; ++kw)
-                  for (index_t cw = 0; cw < GW; ++cw) {
-                    const std::uint64_t *plane = xs + j * serial->planeWords;
-                    const index_t at = base[t] + kh * win.rowStep + kw * win.colStep;
-                    ones += popcount64(aligned ? win.word<true>(plane, at, cw) : win.word<false>(plane, at, cw)) << j;
-                  }
+            for (int j = 0; j < serial->bits; ++j) {
+              const std::uint64_t *plane = xs + j * serial->planeWords;
+              for_window_words(win, [&](index_t at, index_t, index_t cw) {
+                at += base[t];
+                ones += popcount64(aligned ? win.word<true>(plane, at, cw) : win.word<false>(plane, at, cw)) << j;
+              });
+            }
             bits[t] = ones * ((std::int32_t(1) << serial->weightPlanes) - 1);
             continue;
           }
