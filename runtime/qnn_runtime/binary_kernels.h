@@ -604,11 +604,10 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           if (zeroFree)
             continue;
           nonzeros[t] = 0;
-          for (index_t kh = win.khLo; kh < win.khHi; ++kh)
-            for (index_t kw = win.kwLo; kw < win.kwHi; ++kw)
-              for (index_t cw = 0; cw < GW; ++cw)
-                nonzeros[t] += popcount64(aligned ? win.word<true>(xnz, base[t] + kh * win.rowStep + kw * win.colStep, cw)
-                                                  : win.word<false>(xnz, base[t] + kh * win.rowStep + kw * win.colStep, cw));
+          for_window_words(win, [&](index_t at, index_t, index_t cw) {
+            at += base[t];
+            nonzeros[t] += popcount64(aligned ? win.word<true>(xnz, at, cw) : win.word<false>(xnz, at, cw));
+          });
           masked |= nonzeros[t] != bits[t];
         }
         // What the accumulators count down from: the windows' bits, or their
