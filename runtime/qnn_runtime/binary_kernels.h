@@ -446,6 +446,9 @@ struct BitSerialPlanes {
   index_t weightHalves;
 };
 
+/// Planes of a levels tensor at most (qnn.levels verifies it).
+constexpr int kMaxLevelBits = 8;
+
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
 /// Bit-serial convolutions whose plane pairs all fit the registers go
 /// through one pass over each window.
@@ -585,18 +588,21 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           win.kwHi = win.kwLo;
         index_t base[kBinaryTile];
         std::int32_t bits[kBinaryTile], nonzeros[kBinaryTile];
+        std::int32_t planeOnes[kMaxLevelBits][kBinaryTile]; // bit-serial: ones of plane j in the window
         bool masked = false;
         for (index_t t = 0; t < tile; ++t) {
           base[t] = ((n * H + ih0) * W + iw0 + t * SW) * CW;
           bits[t] = nonzeros[t] = static_cast<std::int32_t>(win.taps() * Cg);
-          if (serial) { // bits[t]: what the bit-serial accumulators count from
+          if (serial) { // bits[t]: what the one-pass accumulators count from
             std::int32_t ones = 0;
             for (int j = 0; j < serial->bits; ++j) {
               const std::uint64_t *plane = xs + j * serial->planeWords;
+              planeOnes[j][t] = 0;
               for_window_words(win, [&](index_t at, index_t, index_t cw) {
                 at += base[t];
-                ones += popcount64(aligned ? win.word<true>(plane, at, cw) : win.word<false>(plane, at, cw)) << j;
+                planeOnes[j][t] += popcount64(aligned ? win.word<true>(plane, at, cw) : win.word<false>(plane, at, cw));
               });
+              ones += planeOnes[j][t] << j;
             }
             bits[t] = ones * ((std::int32_t(1) << serial->weightPlanes) - 1);
             continue;
@@ -631,14 +637,32 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
             continue;
           }
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-          if (serial) {
+          if (serial && bitserial_in_registers(serial->bits, serial->weightPlanes)) {
             if (tile == kBinaryTile)
               bitserial_window_accumulators<kBinaryTile>(blocks, aligned, *serial, win, base, counts, wb, KP, acc);
             else
               bitserial_window_accumulators<1>(blocks, aligned, *serial, win, base, counts, wb, KP, acc);
           } else
 #endif
-          if (tile == kBinaryTile)
+          if (serial) {
+            // One binary product per plane pair on this tile: plane j passed
+            // as both sign and nonzero plane reads its 1 bits as -1, so each
+            // sum comes out negated.
+            for (int i = 0; i < serial->weightPlanes; ++i)
+              for (int j = 0; j < serial->bits; ++j) {
+                BinaryWindow plane = win;
+                plane.sign = plane.nonzero = xs + j * serial->planeWords;
+                alignas(64) std::int32_t pair[kBinaryBlockLanes][kBinaryTile];
+                const std::uint32_t *wi = wb + i * serial->weightHalves;
+                if (tile == kBinaryTile)
+                  binary_window_accumulators<kBinaryTile>(blocks, true, aligned, plane, base, planeOnes[j], wi, KP, pair);
+                else
+                  binary_window_accumulators<1>(blocks, true, aligned, plane, base, planeOnes[j], wi, KP, pair);
+                for (int l = 0; l < blocks * kBinaryLanes; ++l)
+                  for (index_t t = 0; t < tile; ++t)
+                    acc[l][t] = (i + j == 0 ? 0 : acc[l][t]) - pair[l][t] * (std::int32_t(1) << (i + j));
+              }
+          } else if (tile == kBinaryTile)
             binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
           else
             binary_window_accumulators<1>(blocks, masked, aligned, win, base, counts, wb, KP, acc);

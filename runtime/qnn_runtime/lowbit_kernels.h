@@ -61,16 +61,15 @@ inline void quantize_levels_f32(const float *x, const float *thresholds, index_t
   // thresholds compared with a vector of pixels (ordered >=: NaN reaches
   // none, as count_reached), each plane's bits of the counts transposed into
   // the pixels' words.
-  constexpr int kMaxBits = 8;
   static_assert(kPackPixels == 16, "transpose_masks_64x16 packs 16 pixels");
-  if (bits <= kMaxBits) {
+  if (bits <= kMaxLevelBits) {
     const index_t CW = words_for(C);
     pack_levels(planes, planeWords, bits, N, C, HW, level,
                 [&](index_t n, index_t p0, index_t pixels, std::uint64_t *at) -> index_t {
                   if (pixels != kPackPixels)
                     return 0;
                   for (index_t cw = 0; cw < C / 64; ++cw) {
-                    alignas(64) std::uint16_t masks[kMaxBits][64];
+                    alignas(64) std::uint16_t masks[kMaxLevelBits][64];
                     for (index_t c = 0; c < 64; ++c) {
                       const index_t ch = cw * 64 + c;
                       const __m512 v = _mm512_loadu_ps(x + (n * C + ch) * HW + p0);
@@ -142,29 +141,13 @@ inline void levels_to_binary(const std::uint64_t *plane, index_t /*planeWords: o
 /// accumulators (y in NCHW): activation plane j (values 0/1) and weight
 /// plane i (+-1, weighing 2^i) contribute 2^(i+j) times their binary
 /// product. `w` holds `weightPlanes` binary_conv2d weight sets one after
-/// another. Where the plane pairs fit the registers (AVX-512), each window
-/// is read once for all of them; elsewhere each pair is a binary
-/// convolution of its own: a plane passed as both sign and nonzero plane
-/// reads its 1 bits as -1, so each binary sum comes out negated.
+/// another. Each output tile sums all plane pairs before it is stored: in
+/// one pass over each window where the pairs fit the registers (AVX-512),
+/// else one binary product per pair.
 inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
                              int weightPlanes, std::int32_t *y, const Conv2DParams &p) {
-  const index_t planeHalves = binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G), pixels = p.OH * p.OW;
-  if (bitserial_in_registers(bits, weightPlanes)) {
-    const BitSerialPlanes serial{planeWords, bits, weightPlanes, planeHalves};
-    binary_conv2d_with(planes, planes, w, p, accumulator_store(y, p), nullptr, &serial);
-    return;
-  }
-  for (int i = 0; i < weightPlanes; ++i)
-    for (int j = 0; j < bits; ++j) {
-      const std::uint64_t *plane = planes + j * planeWords;
-      binary_conv2d_with(plane, plane, w + i * planeHalves, p, [&](const BinaryTileResult &r) {
-        for (index_t c = 0; c < r.channels; ++c) {
-          const std::int32_t *acc = r.channelPixels(c);
-          std::int32_t *out = y + (r.n * p.O + r.channel + c) * pixels + r.pixel;
-          r.forPixels([&](index_t t) { out[t] = (i + j == 0 ? 0 : out[t]) - acc[t] * (std::int32_t(1) << (i + j)); });
-        }
-      });
-    }
+  const BitSerialPlanes serial{planeWords, bits, weightPlanes, binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G)};
+  binary_conv2d_with(planes, planes, w, p, accumulator_store(y, p), nullptr, &serial);
 }
 
 } // namespace qnn_rt
