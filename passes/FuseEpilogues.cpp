@@ -1,7 +1,8 @@
 // qnn-fuse-epilogues: the epilogue of a binary convolution joins it: to_float
 // -> per-channel mul -> per-channel add becomes one qnn.scale_bias pass, which
 // with a following residual add joins the convolution
-// (qnn.binary_conv2d_affine), and a threshold becomes qnn.binary_conv2d_sign
+// (qnn.binary_conv2d_affine, or qnn.bitserial_conv2d_affine for a bit-serial
+// one), and a threshold becomes qnn.binary_conv2d_sign
 // (packed bits straight out). A float convolution takes a following Relu.
 #include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
@@ -80,36 +81,37 @@ struct FuseConvSign : OpRewritePattern<ThresholdOp> {
   }
 };
 
-/// scale_bias(binary_conv2d(x)) -> binary_conv2d_affine(x).
+/// scale_bias(conv(x)) -> affine(x), for binary_conv2d -> binary_conv2d_affine
+/// and bitserial_conv2d -> bitserial_conv2d_affine.
+template <class Conv, class Affine>
 struct FuseConvAffine : OpRewritePattern<ScaleBiasOp> {
-  using OpRewritePattern::OpRewritePattern;
+  using OpRewritePattern<ScaleBiasOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(ScaleBiasOp scaleBias, PatternRewriter &rewriter) const override {
-    auto conv = scaleBias.getInput().getDefiningOp<BinaryConv2DOp>();
+    auto conv = scaleBias.getInput().template getDefiningOp<Conv>();
     if (!conv || !conv->hasOneUse())
       return failure();
-    rewriter.replaceOpWithNewOp<BinaryConv2DAffineOp>(scaleBias, conv.getInput(), Value(), conv.getWeight(),
-                                                      conv.getStridesAttr(), conv.getPadsAttr(),
-                                                      conv.getDilationsAttr(), conv.getGroupAttr(),
-                                                      scaleBias.getScaleAttr(), scaleBias.getBiasAttr());
+    rewriter.replaceOpWithNewOp<Affine>(scaleBias, conv.getInput(), Value(), conv.getWeight(), conv.getStridesAttr(),
+                                        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(),
+                                        scaleBias.getScaleAttr(), scaleBias.getBiasAttr());
     return success();
   }
 };
 
-/// add(binary_conv2d_affine(x), r) (either order, r of the output's own
-/// shape) -> binary_conv2d_affine(x, r): the residual add in the epilogue.
+/// add(affine(x), r) (either order, r of the output's own shape) ->
+/// affine(x, r): the residual add in the epilogue.
+template <class Affine>
 struct FuseResidualAdd : OpRewritePattern<AddOp> {
-  using OpRewritePattern::OpRewritePattern;
+  using OpRewritePattern<AddOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(AddOp add, PatternRewriter &rewriter) const override {
     for (int i = 0; i < 2; ++i) {
-      auto conv = add.getOperand(i).getDefiningOp<BinaryConv2DAffineOp>();
+      auto conv = add.getOperand(i).template getDefiningOp<Affine>();
       Value residual = add.getOperand(1 - i);
       if (!conv || conv.getResidual() || !conv->hasOneUse() || residual.getType() != add.getType() ||
           conv.getType() != add.getType())
         continue;
-      rewriter.replaceOpWithNewOp<BinaryConv2DAffineOp>(add, conv.getInput(), residual, conv.getWeight(),
-                                                        conv.getStridesAttr(), conv.getPadsAttr(),
-                                                        conv.getDilationsAttr(), conv.getGroupAttr(),
-                                                        conv.getScaleAttr(), conv.getBiasAttr());
+      rewriter.replaceOpWithNewOp<Affine>(add, conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
+                                          conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(),
+                                          conv.getScaleAttr(), conv.getBiasAttr());
       return success();
     }
     return failure();
@@ -136,7 +138,9 @@ struct FuseEpiloguesPass : qnnc::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
     // Adds first: an add over a mul takes both.
     patterns.add<FuseScaleBias<AddOp>>(&getContext(), /*benefit=*/2);
     patterns.add<FuseScaleBias<MulOp>>(&getContext(), /*benefit=*/1);
-    patterns.add<FuseConvSign, FuseConvAffine, FuseResidualAdd, FuseConvRelu>(&getContext());
+    patterns.add<FuseConvSign, FuseConvAffine<BinaryConv2DOp, BinaryConv2DAffineOp>,
+                 FuseConvAffine<BitserialConv2DOp, BitserialConv2DAffineOp>, FuseResidualAdd<BinaryConv2DAffineOp>,
+                 FuseResidualAdd<BitserialConv2DAffineOp>, FuseConvRelu>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

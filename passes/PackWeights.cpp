@@ -50,7 +50,8 @@ struct PackWeightsPass : qnnc::impl::PackWeightsBase<PackWeightsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<PackOpWeights<BinaryConv2DOp>, PackOpWeights<BinaryConv2DSignOp>, PackOpWeights<BinaryConv2DAffineOp>, PackOpWeights<BinaryDenseOp>,
-                 PackOpWeights<BitserialConv2DOp>>(&getContext());
+                 PackOpWeights<BitserialConv2DOp>,
+                 PackOpWeights<BitserialConv2DAffineOp>>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

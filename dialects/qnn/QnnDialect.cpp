@@ -507,9 +507,11 @@ LogicalResult BinaryConv2DSignOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Ad
   return success();
 }
 
-LogicalResult BinaryConv2DAffineOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
-                                                     SmallVectorImpl<Type> &types) {
-  auto out = binaryConvOutput(loc, a);
+/// The float output of a convolution with a fused scale/bias (+ residual)
+/// epilogue, `out` the convolution's output shape.
+template <class Adaptor>
+LogicalResult inferAffineOutput(MLIRContext *ctx, Loc loc, Adaptor a, FailureOr<SmallVector<int64_t>> out,
+                                SmallVectorImpl<Type> &types) {
   if (failed(out))
     return failure();
   if ((int64_t)a.getScale().size() != (*out)[1] || (int64_t)a.getBias().size() != (*out)[1])
@@ -519,6 +521,11 @@ LogicalResult BinaryConv2DAffineOp::inferReturnTypes(MLIRContext *ctx, Loc loc, 
                              " does not match the output ", shapeString(*out));
   types.push_back(RankedTensorType::get(*out, f32(ctx)));
   return success();
+}
+
+LogicalResult BinaryConv2DAffineOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                     SmallVectorImpl<Type> &types) {
+  return inferAffineOutput(ctx, loc, a, binaryConvOutput(loc, a), types);
 }
 
 LogicalResult BinaryConv2DSignOp::verify() {
@@ -603,14 +610,25 @@ LogicalResult LevelsToBinaryOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adap
   return success();
 }
 
-LogicalResult BitserialConv2DOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
-                                                  SmallVectorImpl<Type> &types) {
+/// The accumulator shape of a bit-serial convolution (1 to 8 weight planes).
+template <class Adaptor>
+FailureOr<SmallVector<int64_t>> bitserialConvOutput(Loc loc, Adaptor a) {
   if (failed(binaryWeightShape(loc, a.getWeight())))
     return failure();
   int64_t planes = weightPlanes(a.getWeight());
   if (planes < 1 || planes > 8)
     return emitOptionalError(loc, "weights have 1 to 8 bit planes, not ", planes);
-  return inferTensor(binaryConvOutput(loc, a), i32(ctx), types);
+  return binaryConvOutput(loc, a);
+}
+
+LogicalResult BitserialConv2DOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                  SmallVectorImpl<Type> &types) {
+  return inferTensor(bitserialConvOutput(loc, a), i32(ctx), types);
+}
+
+LogicalResult BitserialConv2DAffineOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                        SmallVectorImpl<Type> &types) {
+  return inferAffineOutput(ctx, loc, a, bitserialConvOutput(loc, a), types);
 }
 
 //===----------------------------------------------------------------------===//

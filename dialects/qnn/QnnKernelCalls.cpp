@@ -359,6 +359,21 @@ LogicalResult BitserialConv2DOp::buildKernelCall(KernelCall &call) {
   return success();
 }
 
+LogicalResult BitserialConv2DAffineOp::buildKernelCall(KernelCall &call) {
+  auto words = packedWords(*this, getWeight());
+  if (failed(words))
+    return failure();
+  Builder b(getContext());
+  call.call("qnn_rt::bitserial_conv2d_affine").operand(0).integer(getInput().getType().getBits());
+  call.table("bits", *words).integer(weightPlanes(getWeight()));
+  call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
+  (getResidual() ? call.operand(1) : call.null()).result();
+  conv2dParams(call, *this);
+  return success();
+}
+
+bool BitserialConv2DAffineOp::canRunInPlace() { return true; }
+
 //===----------------------------------------------------------------------===//
 // 8-bit operations
 //===----------------------------------------------------------------------===//

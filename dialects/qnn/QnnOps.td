@@ -326,6 +326,21 @@ def Qnn_BitserialConv2DOp : Qnn_KernelOp<"bitserial_conv2d", [Pure, InferTypeOpA
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Qnn_BitserialConv2DAffineOp
+    : Qnn_KernelOp<"bitserial_conv2d_affine", [Pure, InferTypeOpAdaptor], ["canRunInPlace"]> {
+  let summary = "qnn.bitserial_conv2d followed by qnn.scale_bias and an optional residual add, in one kernel";
+  let description = [{
+    As qnn.binary_conv2d_affine for a bit-serial convolution: output =
+    (float(acc) * scale[c] + bias[c]) + residual, each operation a separate
+    float32 rounding, the int32 accumulator never in memory; the output may
+    take the residual's buffer.
+  }];
+  let arguments = !con((ins Qnn_LevelsTensor:$input, Optional<Qnn_F32Tensor>:$residual, Qnn_BinaryWeights:$weight),
+                       ConvAttrs, (ins DenseF32ArrayAttr:$scale, DenseF32ArrayAttr:$bias));
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$input (`,` $residual^)? attr-dict `:` functional-type(operands, results)";
+}
+
 //===----------------------------------------------------------------------===//
 // 8-bit (ONNX QuantizeLinear / DequantizeLinear) operations
 //===----------------------------------------------------------------------===//

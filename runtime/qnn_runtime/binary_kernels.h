@@ -272,10 +272,33 @@ constexpr bool kBinaryAffineInRegisters = false;
 #endif
 
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-/// Int32 accumulators r[t][b] (8 lanes of pixel t, block b) into the
-/// channel-major tile acc[lane][t].
+/// Int32 accumulators r[t][b] (8 lanes of pixel t, block b) of a tile:
+/// with `affine` (full tiles of 4 pixels), through the affine epilogue in
+/// registers, else into the channel-major tile acc[lane][t].
 template <int T, int B>
-inline void store_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBinaryTile]) {
+inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBinaryTile],
+                                    [[maybe_unused]] const BinaryAffineOut *affine) {
+  if constexpr (T == 4)
+    if (affine) {
+      // The affine epilogue on 8 channels x 4 pixels in registers, then the
+      // transpose, stored straight into the NCHW output.
+      for (int b = 0; b < B; ++b) {
+        const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
+        const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
+        __m256i f[4], q[4];
+        for (int t = 0; t < 4; ++t)
+          f[t] = _mm256_castps_si256(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k));
+        transpose_pixels_to_lanes(f, q);
+        for (int i = 0; i < 8; ++i) {
+          const index_t at = affine->at + (b * kBinaryLanes + i) * affine->plane;
+          __m128 v = _mm_castsi128_ps(i < 4 ? _mm256_castsi256_si128(q[i]) : _mm256_extracti128_si256(q[i - 4], 1));
+          if (affine->residual)
+            v = _mm_add_ps(v, _mm_loadu_ps(affine->residual + at));
+          _mm_storeu_ps(affine->y + at, v);
+        }
+      }
+      return;
+    }
   for (int b = 0; b < B; ++b) {
     std::int32_t(*lanes)[kBinaryTile] = acc + b * kBinaryLanes;
     if constexpr (T == 4) {
@@ -335,28 +358,7 @@ inline void binary_window_accumulators(const BinaryWindow &win, const index_t ba
     for (int b = 0; b < B; ++b)
       r[t][b] = _mm256_sub_epi32(_mm256_set1_epi32(counts[t]),
                                  _mm256_slli_epi32(_mm512_maskz_cvtepi64_epi32(0xFF, sums[t][b]), 1));
-  if constexpr (T == 4)
-    if (affine) {
-      // The affine epilogue on 8 channels x 4 pixels in registers, then the
-      // transpose, stored straight into the NCHW output.
-      for (int b = 0; b < B; ++b) {
-        const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
-        const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
-        __m256i f[4], q[4];
-        for (int t = 0; t < 4; ++t)
-          f[t] = _mm256_castps_si256(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k));
-        transpose_pixels_to_lanes(f, q);
-        for (int i = 0; i < 8; ++i) {
-          const index_t at = affine->at + (b * kBinaryLanes + i) * affine->plane;
-          __m128 v = _mm_castsi128_ps(i < 4 ? _mm256_castsi256_si128(q[i]) : _mm256_extracti128_si256(q[i - 4], 1));
-          if (affine->residual)
-            v = _mm_add_ps(v, _mm_loadu_ps(affine->residual + at));
-          _mm_storeu_ps(affine->y + at, v);
-        }
-      }
-      return;
-    }
-  store_accumulator_tile<T, B>(r, acc);
+  finish_accumulator_tile<T, B>(r, acc, affine);
 #elif defined(__AVX2__)
   // Nibble-table popcount; SAD sums each 64-bit lane's bytes.
   const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
@@ -462,7 +464,7 @@ constexpr bool bitserial_in_registers(int bits, int weightPlanes) { return bits 
 template <int T, int B, int Bits, int Planes, bool Aligned>
 inline void bitserial_window_accumulators(const BinaryWindow &win, const index_t base[T], const std::int32_t counts[T],
                                           const std::uint32_t *w, index_t KP, const BitSerialPlanes &serial,
-                                          std::int32_t acc[][kBinaryTile]) {
+                                          std::int32_t acc[][kBinaryTile], const BinaryAffineOut *affine) {
   __m512i sums[T][B];
   for (int t = 0; t < T; ++t)
     for (int b = 0; b < B; ++b)
@@ -489,7 +491,7 @@ inline void bitserial_window_accumulators(const BinaryWindow &win, const index_t
     for (int b = 0; b < B; ++b)
       r[t][b] = _mm256_sub_epi32(_mm256_slli_epi32(_mm512_maskz_cvtepi64_epi32(0xFF, sums[t][b]), 1),
                                  _mm256_set1_epi32(counts[t]));
-  store_accumulator_tile<T, B>(r, acc);
+  finish_accumulator_tile<T, B>(r, acc, affine);
 }
 
 /// bitserial_window_accumulators for `blocks` (1 .. kBinaryBlocks) blocks
@@ -497,13 +499,14 @@ inline void bitserial_window_accumulators(const BinaryWindow &win, const index_t
 template <int T, int B = kBinaryBlocks>
 inline void bitserial_window_accumulators(int blocks, bool aligned, const BitSerialPlanes &serial,
                                           const BinaryWindow &win, const index_t base[T], const std::int32_t counts[T],
-                                          const std::uint32_t *w, index_t KP, std::int32_t acc[][kBinaryTile]) {
+                                          const std::uint32_t *w, index_t KP, std::int32_t acc[][kBinaryTile],
+                                          const BinaryAffineOut *affine = nullptr) {
   if constexpr (B > 1)
     if (blocks < B)
-      return bitserial_window_accumulators<T, B - 1>(blocks, aligned, serial, win, base, counts, w, KP, acc);
+      return bitserial_window_accumulators<T, B - 1>(blocks, aligned, serial, win, base, counts, w, KP, acc, affine);
   auto planes = [&](auto bits, auto weightPlanes) {
-    aligned ? bitserial_window_accumulators<T, B, bits, weightPlanes, true>(win, base, counts, w, KP, serial, acc)
-            : bitserial_window_accumulators<T, B, bits, weightPlanes, false>(win, base, counts, w, KP, serial, acc);
+    aligned ? bitserial_window_accumulators<T, B, bits, weightPlanes, true>(win, base, counts, w, KP, serial, acc, affine)
+            : bitserial_window_accumulators<T, B, bits, weightPlanes, false>(win, base, counts, w, KP, serial, acc, affine);
   };
   using One = std::integral_constant<int, 1>;
   using Two = std::integral_constant<int, 2>;
@@ -629,15 +632,23 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           // The block's channels within this group.
           const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
           const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
-          if (kBinaryAffineInRegisters && affine && tile == kBinaryTile && first == b0 * kBinaryLanes &&
-              end == (b0 + blocks) * kBinaryLanes) {
+          // Bit-serial tiles sum several products: only the one-pass kernel
+          // has a finished tile in registers.
+          const bool onePass = serial && bitserial_in_registers(serial->bits, serial->weightPlanes);
+          if (kBinaryAffineInRegisters && affine && (onePass || !serial) && tile == kBinaryTile &&
+              first == b0 * kBinaryLanes && end == (b0 + blocks) * kBinaryLanes) {
             const BinaryAffineOut out{affine->scale + first, affine->bias + first, affine->residual, affine->y,
                                       (n * O + first) * OH * OW + oh * OW + ow0, OH * OW};
-            binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc, &out);
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+            if (onePass)
+              bitserial_window_accumulators<kBinaryTile>(blocks, aligned, *serial, win, base, counts, wb, KP, acc, &out);
+            else
+#endif
+              binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc, &out);
             continue;
           }
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-          if (serial && bitserial_in_registers(serial->bits, serial->weightPlanes)) {
+          if (onePass) {
             if (tile == kBinaryTile)
               bitserial_window_accumulators<kBinaryTile>(blocks, aligned, *serial, win, base, counts, wb, KP, acc);
             else
@@ -682,6 +693,30 @@ inline auto accumulator_store(std::int32_t *y, const Conv2DParams &p) {
   };
 }
 
+/// The binary_conv2d_with store that writes (float(acc) * scale[o] +
+/// bias[o]) (+ residual) to y (NCHW), rounded as scale_bias_i32 then
+/// add_f32.
+inline auto affine_store(const BinaryAffine &out, const Conv2DParams &p) {
+  return [out, &p](const BinaryTileResult &r) {
+    for (index_t c = 0; c < r.channels; ++c) {
+      const index_t o = r.channel + c, at = (r.n * p.O + o) * p.OH * p.OW + r.pixel;
+      const std::int32_t *acc = r.channelPixels(c);
+      const float s = out.scale[o], b = out.bias[o];
+      if (out.residual)
+        r.forPixels([&](index_t t) {
+          const float scaled = static_cast<float>(acc[t]) * s;
+          const float affine = scaled + b;
+          out.y[at + t] = affine + out.residual[at + t];
+        });
+      else
+        r.forPixels([&](index_t t) {
+          const float scaled = static_cast<float>(acc[t]) * s;
+          out.y[at + t] = scaled + b;
+        });
+    }
+  };
+}
+
 /// Binary convolution of x (sign plane, nonzero plane at x + planeWords)
 /// into exact int32 accumulators, y in NCHW.
 inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w, std::int32_t *y,
@@ -697,26 +732,8 @@ inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std:
 inline void binary_conv2d_affine(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w,
                                  const float *scale, const float *bias, const float *residual, float *y,
                                  const Conv2DParams &p) {
-  const index_t pixels = p.OH * p.OW;
   const BinaryAffine inRegisters{scale, bias, residual, y};
-  binary_conv2d_with(x, x + planeWords, w, p, [&](const BinaryTileResult &r) {
-    for (index_t c = 0; c < r.channels; ++c) {
-      const index_t o = r.channel + c, at = (r.n * p.O + o) * pixels + r.pixel;
-      const std::int32_t *acc = r.channelPixels(c);
-      const float s = scale[o], b = bias[o];
-      if (residual)
-        r.forPixels([&](index_t t) {
-          const float scaled = static_cast<float>(acc[t]) * s;
-          const float affine = scaled + b;
-          y[at + t] = affine + residual[at + t];
-        });
-      else
-        r.forPixels([&](index_t t) {
-          const float scaled = static_cast<float>(acc[t]) * s;
-          y[at + t] = scaled + b;
-        });
-    }
-  }, &inRegisters);
+  binary_conv2d_with(x, x + planeWords, w, p, affine_store(inRegisters, p), &inRegisters);
 }
 
 /// The Sign a channel's two thresholds t[0] <= t[1] give an accumulator:

@@ -84,6 +84,25 @@ func.func @residual(%x: !qnn.binary<1x2x3x3>, %r: tensor<1x2x3x3xf32>) -> tensor
 
 // -----
 
+// A bit-serial convolution takes its scale/bias and residual add the same
+// way (qnn.bitserial_conv2d_affine).
+// CHECK-LABEL: func @bitserial_residual
+// CHECK: qnn.bitserial_conv2d_affine %arg0, %arg1 {bias = array<f32: 5.000000e-01, -1.000000e+00>, {{.*}}scale = array<f32: 2.000000e+00, 3.000000e+00>{{.*}}} : (!qnn.levels<1x2x3x3, 2>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+// CHECK-NOT: qnn.bitserial_conv2d %
+// CHECK-NOT: qnn.scale_bias
+// CHECK-NOT: qnn.add
+func.func @bitserial_residual(%x: !qnn.levels<1x2x3x3, 2>, %r: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<2x2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x2x3x3, 2>) -> tensor<1x2x3x3xi32>
+  %f = qnn.scale_bias %acc {scale = array<f32: 2.0, 3.0>, bias = array<f32: 0.5, -1.0>}
+      : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
+  %y = qnn.add %r, %f : (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
 // A broadcast operand, or a convolution output used twice, stays an add /
 // a binary_conv2d with its own scale_bias.
 // CHECK-LABEL: func @residual_not_fusable

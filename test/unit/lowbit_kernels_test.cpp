@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -151,9 +152,30 @@ void checkBitserial(const BitserialCase &k, unsigned seed) {
                                                                      static_cast<int>(plane), k.weightBits);
                               });
   std::vector<int32_t> got(expected.size(), 12345);
-  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), k.weightBits, got.data(),
-                           {N, k.c, k.h, k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g});
+  const qnn_rt::Conv2DParams params{N, k.c, k.h, k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g};
+  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), k.weightBits, got.data(), params);
   ASSERT_EQ(got, expected);
+
+  // The fused epilogue rounds like scale_bias_i32 then add_f32, bit for bit,
+  // also in place over the residual.
+  std::uniform_real_distribution<float> uni(-2.0f, 2.0f);
+  std::vector<float> scale(k.o), bias(k.o), residual(expected.size());
+  for (int64_t i = 0; i < k.o; ++i) {
+    scale[i] = uni(rng) * 0.1f;
+    bias[i] = uni(rng);
+  }
+  for (float &v : residual)
+    v = uni(rng);
+  std::vector<float> affine(expected.size()), sum(expected.size());
+  qnn_rt::scale_bias_i32(expected.data(), scale.data(), bias.data(), affine.data(), N, k.o, oh * ow);
+  qnn_rt::add_f32(affine.data(), residual.data(), sum.data(), 1, 1, 1, sum.size(), 0, 0, 0, 1, 0, 0, 0, 1);
+  std::vector<float> fused(expected.size()), inPlace = residual;
+  qnn_rt::bitserial_conv2d_affine(planes.data(), stride, k.bits, packed.data(), k.weightBits, scale.data(),
+                                  bias.data(), nullptr, fused.data(), params);
+  EXPECT_EQ(0, std::memcmp(fused.data(), affine.data(), fused.size() * sizeof(float)));
+  qnn_rt::bitserial_conv2d_affine(planes.data(), stride, k.bits, packed.data(), k.weightBits, scale.data(),
+                                  bias.data(), inPlace.data(), inPlace.data(), params);
+  EXPECT_EQ(0, std::memcmp(inPlace.data(), sum.data(), sum.size() * sizeof(float)));
 }
 
 TEST(LowBit, BitserialConv) {
