@@ -519,6 +519,45 @@ inline void bitserial_window_accumulators(int blocks, bool aligned, const BitSer
 constexpr bool bitserial_in_registers(int, int) { return false; }
 #endif
 
+/// The accumulators of one bit-serial tile (plane j of the levels at
+/// win.sign + j * planeWords; counts: the one-pass count, planeOnes[j] the
+/// ones of plane j in each window) into acc: in one pass where the plane
+/// pairs fit the registers, and then, given `affine` (a full tile), through
+/// the affine epilogue in registers, which returns true; else one binary
+/// product per pair, combined: plane j passed as both sign and nonzero
+/// plane reads its 1 bits as -1, so each sum comes out negated.
+inline bool bitserial_tile(index_t tile, int blocks, bool aligned, const BitSerialPlanes &serial,
+                           const BinaryWindow &win, const index_t base[kBinaryTile],
+                           [[maybe_unused]] const std::int32_t counts[kBinaryTile],
+                           const std::int32_t planeOnes[][kBinaryTile], const std::uint32_t *w, index_t KP,
+                           std::int32_t acc[][kBinaryTile],
+                           [[maybe_unused]] const BinaryAffineOut *affine) {
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+  if (bitserial_in_registers(serial.bits, serial.weightPlanes)) {
+    if (tile == kBinaryTile)
+      bitserial_window_accumulators<kBinaryTile>(blocks, aligned, serial, win, base, counts, w, KP, acc, affine);
+    else
+      bitserial_window_accumulators<1>(blocks, aligned, serial, win, base, counts, w, KP, acc);
+    return tile == kBinaryTile && affine;
+  }
+#endif
+  for (int i = 0; i < serial.weightPlanes; ++i)
+    for (int j = 0; j < serial.bits; ++j) {
+      BinaryWindow plane = win;
+      plane.sign = plane.nonzero = win.sign + j * serial.planeWords;
+      alignas(64) std::int32_t pair[kBinaryBlockLanes][kBinaryTile];
+      const std::uint32_t *wi = w + i * serial.weightHalves;
+      if (tile == kBinaryTile)
+        binary_window_accumulators<kBinaryTile>(blocks, true, aligned, plane, base, planeOnes[j], wi, KP, pair);
+      else
+        binary_window_accumulators<1>(blocks, true, aligned, plane, base, planeOnes[j], wi, KP, pair);
+      for (int l = 0; l < blocks * kBinaryLanes; ++l)
+        for (index_t t = 0; t < tile; ++t)
+          acc[l][t] = (i + j == 0 ? 0 : acc[l][t]) - pair[l][t] * (std::int32_t(1) << (i + j));
+    }
+  return false;
+}
+
 /// Exact int32 accumulators of a tile of `pixels` consecutive output pixels
 /// (from `pixel`, one row) x `channels` output channels (from `channel`):
 /// pixels(c)[t], a channel's pixels contiguous.
@@ -552,10 +591,12 @@ struct BinaryTileResult {
 /// Column-interior pixels of a row share their taps and go kBinaryTile at
 /// a time; the others one by one. A pixel's accumulators are all produced
 /// by one thread.
-template <class Store>
+/// With Serial, xs is the first of the levels planes of `serial` (a
+/// compile-time choice: the binary kernels' code stays what it was).
+template <bool Serial = false, class Store>
 inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz, const std::uint32_t *w,
                                const Conv2DParams &p, Store store, const BinaryAffine *affine = nullptr,
-                               const BitSerialPlanes *serial = nullptr) {
+                               [[maybe_unused]] const BitSerialPlanes *serial = nullptr) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, CW = words_for(C), GW = words_for(Cg);
@@ -570,7 +611,7 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
   const index_t singles = OW - interiorTiles * kBinaryTile, rowUnits = singles + interiorTiles;
   // Without Sign(0) zeros in the input (the usual case) no window needs its
   // nonzero bits counted: one scan of the plane instead of one per window.
-  const bool zeroFree = !serial && binary_plane_full(xnz, N * H * W, C);
+  const bool zeroFree = !Serial && binary_plane_full(xnz, N * H * W, C);
   for (index_t n = 0; n < N; ++n)
     for (index_t g = 0; g < G; ++g)
       QNN_RT_PARALLEL_FOR
@@ -591,12 +632,12 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           win.kwHi = win.kwLo;
         index_t base[kBinaryTile];
         std::int32_t bits[kBinaryTile], nonzeros[kBinaryTile];
-        std::int32_t planeOnes[kMaxLevelBits][kBinaryTile]; // bit-serial: ones of plane j in the window
+        [[maybe_unused]] std::int32_t planeOnes[kMaxLevelBits][kBinaryTile]; // bit-serial: ones of plane j
         bool masked = false;
         for (index_t t = 0; t < tile; ++t) {
           base[t] = ((n * H + ih0) * W + iw0 + t * SW) * CW;
           bits[t] = nonzeros[t] = static_cast<std::int32_t>(win.taps() * Cg);
-          if (serial) { // bits[t]: what the one-pass accumulators count from
+          if constexpr (Serial) { // bits[t]: what the one-pass accumulators count from
             std::int32_t ones = 0;
             for (int j = 0; j < serial->bits; ++j) {
               const std::uint64_t *plane = xs + j * serial->planeWords;
@@ -632,51 +673,28 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           // The block's channels within this group.
           const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
           const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
-          // Bit-serial tiles sum several products: only the one-pass kernel
-          // has a finished tile in registers.
-          const bool onePass = serial && bitserial_in_registers(serial->bits, serial->weightPlanes);
-          if (kBinaryAffineInRegisters && affine && (onePass || !serial) && tile == kBinaryTile &&
-              first == b0 * kBinaryLanes && end == (b0 + blocks) * kBinaryLanes) {
-            const BinaryAffineOut out{affine->scale + first, affine->bias + first, affine->residual, affine->y,
-                                      (n * O + first) * OH * OW + oh * OW + ow0, OH * OW};
-#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-            if (onePass)
-              bitserial_window_accumulators<kBinaryTile>(blocks, aligned, *serial, win, base, counts, wb, KP, acc, &out);
-            else
-#endif
+          const bool inRegisters = kBinaryAffineInRegisters && affine && tile == kBinaryTile &&
+                                   first == b0 * kBinaryLanes && end == (b0 + blocks) * kBinaryLanes;
+          auto registerOut = [&] {
+            return BinaryAffineOut{affine->scale + first, affine->bias + first, affine->residual, affine->y,
+                                   (n * O + first) * OH * OW + oh * OW + ow0, OH * OW};
+          };
+          if constexpr (Serial) {
+            const BinaryAffineOut out = inRegisters ? registerOut() : BinaryAffineOut{};
+            if (bitserial_tile(tile, blocks, aligned, *serial, win, base, counts, planeOnes, wb, KP, acc,
+                               inRegisters ? &out : nullptr))
+              continue;
+          } else {
+            if (inRegisters) {
+              const BinaryAffineOut out = registerOut();
               binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc, &out);
-            continue;
-          }
-#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
-          if (onePass) {
+              continue;
+            }
             if (tile == kBinaryTile)
-              bitserial_window_accumulators<kBinaryTile>(blocks, aligned, *serial, win, base, counts, wb, KP, acc);
+              binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
             else
-              bitserial_window_accumulators<1>(blocks, aligned, *serial, win, base, counts, wb, KP, acc);
-          } else
-#endif
-          if (serial) {
-            // One binary product per plane pair on this tile: plane j passed
-            // as both sign and nonzero plane reads its 1 bits as -1, so each
-            // sum comes out negated.
-            for (int i = 0; i < serial->weightPlanes; ++i)
-              for (int j = 0; j < serial->bits; ++j) {
-                BinaryWindow plane = win;
-                plane.sign = plane.nonzero = xs + j * serial->planeWords;
-                alignas(64) std::int32_t pair[kBinaryBlockLanes][kBinaryTile];
-                const std::uint32_t *wi = wb + i * serial->weightHalves;
-                if (tile == kBinaryTile)
-                  binary_window_accumulators<kBinaryTile>(blocks, true, aligned, plane, base, planeOnes[j], wi, KP, pair);
-                else
-                  binary_window_accumulators<1>(blocks, true, aligned, plane, base, planeOnes[j], wi, KP, pair);
-                for (int l = 0; l < blocks * kBinaryLanes; ++l)
-                  for (index_t t = 0; t < tile; ++t)
-                    acc[l][t] = (i + j == 0 ? 0 : acc[l][t]) - pair[l][t] * (std::int32_t(1) << (i + j));
-              }
-          } else if (tile == kBinaryTile)
-            binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
-          else
-            binary_window_accumulators<1>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
+              binary_window_accumulators<1>(blocks, masked, aligned, win, base, counts, wb, KP, acc);
+          }
           store(BinaryTileResult{n, oh * OW + ow0, tile, first, end - first, acc, first - b0 * kBinaryLanes});
         }
       }

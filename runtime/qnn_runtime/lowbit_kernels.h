@@ -147,7 +147,7 @@ inline void levels_to_binary(const std::uint64_t *plane, index_t /*planeWords: o
 inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
                              int weightPlanes, std::int32_t *y, const Conv2DParams &p) {
   const BitSerialPlanes serial{planeWords, bits, weightPlanes, binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G)};
-  binary_conv2d_with(planes, planes, w, p, accumulator_store(y, p), nullptr, &serial);
+  binary_conv2d_with<true>(planes, planes, w, p, accumulator_store(y, p), nullptr, &serial);
 }
 
 /// bitserial_conv2d, then y = (float(acc) * scale[o] + bias[o]) (+
@@ -158,7 +158,7 @@ inline void bitserial_conv2d_affine(const std::uint64_t *planes, index_t planeWo
                                     float *y, const Conv2DParams &p) {
   const BitSerialPlanes serial{planeWords, bits, weightPlanes, binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G)};
   const BinaryAffine inRegisters{scale, bias, residual, y};
-  binary_conv2d_with(planes, planes, w, p, affine_store(inRegisters, p), &inRegisters, &serial);
+  binary_conv2d_with<true>(planes, planes, w, p, affine_store(inRegisters, p), &inRegisters, &serial);
 }
 
 } // namespace qnn_rt
