@@ -62,35 +62,33 @@ inline void quantize_levels_f32(const float *x, const float *thresholds, index_t
   // none, as count_reached), each plane's bits of the counts transposed into
   // the pixels' words.
   static_assert(kPackPixels == 16, "transpose_masks_64x16 packs 16 pixels");
-  if (bits <= kMaxLevelBits) {
-    const index_t CW = words_for(C);
-    pack_levels(planes, planeWords, bits, N, C, HW, level,
-                [&](index_t n, index_t p0, index_t pixels, std::uint64_t *at) -> index_t {
-                  if (pixels != kPackPixels)
-                    return 0;
-                  for (index_t cw = 0; cw < C / 64; ++cw) {
-                    alignas(64) std::uint16_t masks[kMaxLevelBits][64];
-                    for (index_t c = 0; c < 64; ++c) {
-                      const index_t ch = cw * 64 + c;
-                      const __m512 v = _mm512_loadu_ps(x + (n * C + ch) * HW + p0);
-                      __m512i count = _mm512_setzero_si512();
-                      for (index_t i = 0; i < T; ++i) {
-                        const __mmask16 reached =
-                            _mm512_cmp_ps_mask(v, _mm512_set1_ps(thresholds[ch * T + i]), _CMP_GE_OQ);
-                        count = _mm512_mask_add_epi32(count, reached, count, _mm512_set1_epi32(1));
-                      }
-                      for (int j = 0; j < bits; ++j)
-                        masks[j][c] = _mm512_test_epi32_mask(count, _mm512_set1_epi32(1 << j));
+  const index_t CW = words_for(C);
+  pack_levels(planes, planeWords, bits, N, C, HW, level,
+              [&](index_t n, index_t p0, index_t pixels, std::uint64_t *at) -> index_t {
+                if (pixels != kPackPixels)
+                  return 0;
+                for (index_t cw = 0; cw < C / 64; ++cw) {
+                  alignas(64) std::uint16_t masks[kMaxLevelBits][64];
+                  for (index_t c = 0; c < 64; ++c) {
+                    const index_t ch = cw * 64 + c;
+                    const __m512 v = _mm512_loadu_ps(x + (n * C + ch) * HW + p0);
+                    __m512i count = _mm512_setzero_si512();
+                    for (index_t i = 0; i < T; ++i) {
+                      const __mmask16 reached =
+                          _mm512_cmp_ps_mask(v, _mm512_set1_ps(thresholds[ch * T + i]), _CMP_GE_OQ);
+                      count = _mm512_mask_add_epi32(count, reached, count, _mm512_set1_epi32(1));
                     }
                     for (int j = 0; j < bits; ++j)
-                      transpose_masks_64x16(masks[j], at + j * planeWords + p0 * CW + cw, CW);
+                      masks[j][c] = _mm512_test_epi32_mask(count, _mm512_set1_epi32(1 << j));
                   }
-                  return C / 64 * 64;
-                });
-    return;
-  }
-#endif
+                  for (int j = 0; j < bits; ++j)
+                    transpose_masks_64x16(masks[j], at + j * planeWords + p0 * CW + cw, CW);
+                }
+                return C / 64 * 64;
+              });
+#else
   pack_levels(planes, planeWords, bits, N, C, HW, level, no_vector_words);
+#endif
 }
 
 /// Int32 accumulators [N, C, HW] -> levels: n = #(acc >= t) over the
@@ -98,13 +96,43 @@ inline void quantize_levels_f32(const float *x, const float *thresholds, index_t
 inline void threshold_levels_i32(const std::int32_t *acc, const std::int32_t *thresholds, index_t T,
                                  const std::int8_t *descending, std::uint64_t *planes, index_t planeWords, int bits,
                                  index_t N, index_t C, index_t HW) {
-  pack_levels(planes, planeWords, bits, N, C, HW, [&](index_t n, index_t c, index_t p) {
+  auto level = [&](index_t n, index_t c, index_t p) {
     const std::int32_t a = acc[(n * C + c) * HW + p];
     unsigned reached = 0;
     for (index_t i = 0; i < T; ++i)
       reached += a >= thresholds[c * T + i];
     return descending[c] ? static_cast<unsigned>(T) - reached : reached;
-  }, no_vector_words);
+  };
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  // As quantize_levels_f32, with integer comparisons.
+  const index_t CW = words_for(C);
+  pack_levels(planes, planeWords, bits, N, C, HW, level,
+              [&](index_t n, index_t p0, index_t pixels, std::uint64_t *at) -> index_t {
+                if (pixels != kPackPixels)
+                  return 0;
+                for (index_t cw = 0; cw < C / 64; ++cw) {
+                  alignas(64) std::uint16_t masks[kMaxLevelBits][64];
+                  for (index_t c = 0; c < 64; ++c) {
+                    const index_t ch = cw * 64 + c;
+                    const __m512i a = _mm512_loadu_si512(acc + (n * C + ch) * HW + p0);
+                    __m512i count = _mm512_setzero_si512();
+                    for (index_t i = 0; i < T; ++i) {
+                      const __mmask16 reached = _mm512_cmpge_epi32_mask(a, _mm512_set1_epi32(thresholds[ch * T + i]));
+                      count = _mm512_mask_add_epi32(count, reached, count, _mm512_set1_epi32(1));
+                    }
+                    if (descending[ch])
+                      count = _mm512_sub_epi32(_mm512_set1_epi32(static_cast<int>(T)), count);
+                    for (int j = 0; j < bits; ++j)
+                      masks[j][c] = _mm512_test_epi32_mask(count, _mm512_set1_epi32(1 << j));
+                  }
+                  for (int j = 0; j < bits; ++j)
+                    transpose_masks_64x16(masks[j], at + j * planeWords + p0 * CW + cw, CW);
+                }
+                return C / 64 * 64;
+              });
+#else
+  pack_levels(planes, planeWords, bits, N, C, HW, level, no_vector_words);
+#endif
 }
 
 /// Levels -> float32 scale * level + bias, y in NCHW.

@@ -104,6 +104,39 @@ TEST(LowBit, QuantizeLevelsWideBlocks) {
   }
 }
 
+// The integer thresholds on the same blocks: descending channels, values on
+// a threshold and the extremes of int32.
+TEST(LowBit, ThresholdLevelsWideBlocks) {
+  const int64_t N = 2, C = 150, HW = 37;
+  std::mt19937 rng(10);
+  for (int bits : {1, 2, 3}) {
+    const int64_t T = (int64_t(1) << bits) - 1;
+    std::vector<int32_t> acc(N * C * HW), thr(C * T);
+    std::vector<int8_t> descending(C);
+    for (int64_t c = 0; c < C; ++c) {
+      descending[c] = c % 3 == 1;
+      for (int64_t i = 0; i < T; ++i)
+        thr[c * T + i] = static_cast<int32_t>(rng() % 200) - 100;
+    }
+    for (size_t i = 0; i < acc.size(); ++i)
+      acc[i] = i % 89 == 0 ? thr[(i / HW % C) * T] : i % 97 == 0 ? INT32_MIN : i % 101 == 0 ? INT32_MAX
+                                                                          : static_cast<int32_t>(rng() % 240) - 120;
+    const int64_t stride = planeWords(N, C, HW);
+    std::vector<uint64_t> planes(bits * stride, ~0ull);
+    qnn_rt::threshold_levels_i32(acc.data(), thr.data(), T, descending.data(), planes.data(), stride, bits, N, C,
+                                 HW);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t p = 0; p < HW; ++p) {
+          unsigned reached = 0;
+          for (int64_t t = 0; t < T; ++t)
+            reached += acc[(n * C + c) * HW + p] >= thr[c * T + t];
+          ASSERT_EQ(levelAt(planes, stride, bits, c, C, HW, n, p), descending[c] ? T - reached : reached)
+              << bits << " " << n << " " << c << " " << p;
+        }
+  }
+}
+
 TEST(LowBit, LevelsToBinary) {
   const int64_t N = 1, C = 70, HW = 3, stride = planeWords(N, C, HW);
   std::vector<uint64_t> plane(stride);
