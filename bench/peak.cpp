@@ -10,7 +10,7 @@
 static double binary_peak(long iters) {
   __m512i a[8], acc[8];
   for (int i = 0; i < 8; ++i) {
-    a[i] = _mm512_set1_epi64(0x5555555555555555LL * (i + 1));
+    a[i] = _mm512_set1_epi64(static_cast<long long>(0x5555555555555555ULL * (i + 1)));
     acc[i] = _mm512_setzero_si512();
   }
   const __m512i w = _mm512_set1_epi64(0x0123456789ABCDEFLL);
@@ -36,7 +36,7 @@ static double binary_peak(long iters) {
   const __m256i low = _mm256_set1_epi8(0x0F);
   __m256i a[6], acc[6];
   for (int i = 0; i < 6; ++i) {
-    a[i] = _mm256_set1_epi64x(0x5555555555555555LL * (i + 1));
+    a[i] = _mm256_set1_epi64x(static_cast<long long>(0x5555555555555555ULL * (i + 1)));
     acc[i] = _mm256_setzero_si256();
   }
   const __m256i w = _mm256_set1_epi64x(0x0123456789ABCDEFLL);

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 namespace qnn_rt {
 
@@ -103,11 +104,20 @@ inline void gemm_panel(const float *w, const float *bias, const float *panel, in
 }
 
 /// Output rows per convolution chunk: at least 256 columns when the image
-/// has them (so GEMM panels run on full blocks), else as many as fit 256 KiB.
+/// has them (so GEMM panels run on full blocks), else as many as fit 256 KiB;
+/// up to twice that where it fills the last panel better (its unused
+/// columns cost as much as used ones).
 inline index_t conv2d_chunk_rows(index_t Cg, index_t KH, index_t KW, index_t OH, index_t OW) {
   index_t rows = (64 * 1024) / (Cg * KH * KW * OW);
   const index_t wide = (256 + OW - 1) / OW;
   rows = rows < wide ? wide : rows;
+  // A larger chunk is taken when a smaller share of its panels' columns is
+  // padding (pad(r) unused columns of r * OW + pad(r)).
+  auto pad = [&](index_t r) { return (kMaxGemmCols - r * OW % kMaxGemmCols) % kMaxGemmCols; };
+  const index_t least = rows;
+  for (index_t more = least + 1; more <= 2 * least && more <= OH; ++more)
+    if (pad(more) * (rows * OW + pad(rows)) < pad(rows) * (more * OW + pad(more)))
+      rows = more;
   return rows > OH ? OH : rows;
 }
 
@@ -299,8 +309,45 @@ QNN_RT_BROADCAST_OP(mul_f32, l * r)
 QNN_RT_BROADCAST_OP(prelu_f32, l < 0.0f ? l * r : l)
 #undef QNN_RT_BROADCAST_OP
 
-/// Output columns the pooling kernels accumulate at a time.
-constexpr index_t kPoolSpan = 64;
+#if defined(__GNUC__) || defined(__clang__)
+/// kLanes 4-byte values (the pooling kernels' float or int32) as one vector.
+template <class T>
+struct Lanes;
+template <>
+struct Lanes<float> {
+  typedef float type __attribute__((vector_size(kLanes * sizeof(float))));
+};
+template <>
+struct Lanes<std::int32_t> {
+  typedef std::int32_t type __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+};
+
+/// Lanes 0, 2, ... of the 2 * kLanes - 1 values a[0..kLanes) b[0..kLanes -
+/// 1) whose b starts one value before a's end: every other value of a
+/// stretch that ends on a wanted one (nothing past it is read).
+template <class V, std::size_t... I>
+inline V even_lanes(V a, V b, std::index_sequence<I...>) {
+  return __builtin_shufflevector(a, b, (2 * I + (2 * I >= kLanes ? 1 : 0))...);
+}
+
+/// src[0], src[stride], ..., src[(kLanes - 1) * stride] as one vector.
+template <class T, class Stride>
+inline typename Lanes<T>::type load_strided(const T *src, Stride stride) {
+  typename Lanes<T>::type v;
+  if constexpr (std::is_same_v<Stride, std::integral_constant<index_t, 1>>) {
+    std::memcpy(&v, src, sizeof v);
+  } else if constexpr (std::is_same_v<Stride, std::integral_constant<index_t, 2>>) {
+    typename Lanes<T>::type b;
+    std::memcpy(&v, src, sizeof v);
+    std::memcpy(&b, src + kLanes - 1, sizeof b);
+    v = even_lanes(v, b, std::make_index_sequence<kLanes>{});
+  } else {
+    for (index_t i = 0; i < kLanes; ++i)
+      v[i] = src[i * stride];
+  }
+  return v;
+}
+#endif
 
 /// Max pooling for float or int32 tensors; padded positions never win.
 template <class T>
@@ -344,32 +391,35 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
     if (!rowInside) // every tap is padding: as the checked loop says
       for (index_t ow = owLo; ow < owHi; ++ow)
         checked(ow);
-    // Otherwise spans of kPoolSpan columns in a local accumulator (no
-    // aliasing with x, so the tap loops vectorize).
-    for (index_t ow0 = owLo; rowInside && ow0 < owHi; ow0 += kPoolSpan) {
-      const index_t span = owHi - ow0 < kPoolSpan ? owHi - ow0 : kPoolSpan;
-      T best[kPoolSpan] = {};
-      bool first = true;
-      for (index_t kh = 0; kh < KH; ++kh) {
-        const index_t ih = oh * SH - PT + kh * DH;
-        if (ih < 0 || ih >= H)
-          continue;
-        for (index_t kw = 0; kw < KW; ++kw) {
-          const T *src = x + (p * H + ih) * W - PL + kw * DW + ow0 * SW;
-          with_stride(SW, [&](auto stride) {
-            if (first)
-              for (index_t j = 0; j < span; ++j)
-                best[j] = src[j * stride];
-            else
-              for (index_t j = 0; j < span; ++j)
-                best[j] = src[j * stride] > best[j] ? src[j * stride] : best[j];
-          });
-          first = false;
+#if defined(__GNUC__) || defined(__clang__)
+    // Otherwise kLanes columns per vector, taps in the checked loop's order
+    // (the row's last vector overlaps the one before it: the same values
+    // again), so the result, NaN included, is the same.
+    const index_t span = rowInside ? owHi - owLo : 0;
+    with_stride(SW, [&](auto stride) {
+      for (index_t j = 0; span >= kLanes && j < span; j += kLanes) {
+        const index_t ow0 = owLo + (span - j < kLanes ? span - kLanes : j);
+        typename Lanes<T>::type best{};
+        bool first = true;
+        for (index_t kh = 0; kh < KH; ++kh) {
+          const index_t ih = oh * SH - PT + kh * DH;
+          if (ih < 0 || ih >= H)
+            continue;
+          for (index_t kw = 0; kw < KW; ++kw) {
+            const auto v = load_strided(x + (p * H + ih) * W - PL + kw * DW + ow0 * stride, stride);
+            best = first ? v : v > best ? v : best;
+            first = false;
+          }
         }
+        std::memcpy(yrow + ow0, &best, sizeof best);
       }
-      for (index_t j = 0; j < span; ++j)
-        yrow[ow0 + j] = best[j];
-    }
+    });
+    for (index_t ow = owLo; ow < owLo + (span < kLanes ? span : 0); ++ow)
+      checked(ow);
+#else
+    for (index_t ow = owLo; rowInside && ow < owHi; ++ow)
+      checked(ow);
+#endif
     for (index_t ow = owHi; ow < OW; ++ow)
       checked(ow);
   }

@@ -121,7 +121,7 @@ TEST(MaxPool, MatchesDefinition) {
   };
   for (const Case &c : {Case{13, 13, 3, 2, 1, 1}, Case{12, 17, 2, 2, 0, 1}, Case{9, 11, 3, 1, 1, 2},
                         Case{7, 5, 3, 3, 2, 1}, Case{1, 1, 2, 1, 1, 2}, Case{4, 150, 3, 1, 1, 1},
-                        Case{5, 301, 3, 2, 1, 1}}) {
+                        Case{5, 301, 3, 2, 1, 1}, Case{4, 200, 3, 3, 1, 1}, Case{2, 64, 2, 2, 0, 1}}) {
     const int64_t nc = 3, oh = (c.h + 2 * c.pad - c.d * (c.k - 1) - 1) / c.s + 1;
     const int64_t ow = (c.w + 2 * c.pad - c.d * (c.k - 1) - 1) / c.s + 1;
     std::vector<float> x(nc * c.h * c.w);
