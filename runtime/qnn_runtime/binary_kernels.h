@@ -233,6 +233,21 @@ inline void for_window_words(const BinaryWindow &win, F f) {
     }
 }
 
+/// counts[t] = the ones of `plane` in the windows of the first `tile`
+/// pixels (base words base[t]), in one pass over the window's words.
+inline void window_popcounts(const BinaryWindow &win, const std::uint64_t *plane, const index_t *base, index_t tile,
+                             bool aligned, std::int32_t *counts) {
+  for (index_t t = 0; t < tile; ++t)
+    counts[t] = 0;
+  auto count = [&](auto wholeWords) {
+    for_window_words(win, [&](index_t at, index_t, index_t cw) {
+      for (index_t t = 0; t < tile; ++t)
+        counts[t] += popcount64(win.word<decltype(wholeWords)::value>(plane, base[t] + at, cw));
+    });
+  };
+  aligned ? count(std::true_type{}) : count(std::false_type{});
+}
+
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
 /// 4 pixels x 8 lanes of 32-bit values -> 8 lanes x 4 pixels: unpacks within
 /// 128-bit halves leave lane i in the low and lane i + 4 in the high half of
@@ -637,28 +652,20 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
         for (index_t t = 0; t < tile; ++t) {
           base[t] = ((n * H + ih0) * W + iw0 + t * SW) * CW;
           bits[t] = nonzeros[t] = static_cast<std::int32_t>(win.taps() * Cg);
-          if constexpr (Serial) { // bits[t]: what the one-pass accumulators count from
-            std::int32_t ones = 0;
-            for (int j = 0; j < serial->bits; ++j) {
-              const std::uint64_t *plane = xs + j * serial->planeWords;
-              planeOnes[j][t] = 0;
-              for_window_words(win, [&](index_t at, index_t, index_t cw) {
-                at += base[t];
-                planeOnes[j][t] += popcount64(aligned ? win.word<true>(plane, at, cw) : win.word<false>(plane, at, cw));
-              });
-              ones += planeOnes[j][t] << j;
-            }
-            bits[t] = ones * ((std::int32_t(1) << serial->weightPlanes) - 1);
-            continue;
+        }
+        if constexpr (Serial) { // bits[t]: what the one-pass accumulators count from
+          std::int32_t ones[kBinaryTile] = {};
+          for (int j = 0; j < serial->bits; ++j) {
+            window_popcounts(win, xs + j * serial->planeWords, base, tile, aligned, planeOnes[j]);
+            for (index_t t = 0; t < tile; ++t)
+              ones[t] += planeOnes[j][t] << j;
           }
-          if (zeroFree)
-            continue;
-          nonzeros[t] = 0;
-          for_window_words(win, [&](index_t at, index_t, index_t cw) {
-            at += base[t];
-            nonzeros[t] += popcount64(aligned ? win.word<true>(xnz, at, cw) : win.word<false>(xnz, at, cw));
-          });
-          masked |= nonzeros[t] != bits[t];
+          for (index_t t = 0; t < tile; ++t)
+            bits[t] = ones[t] * ((std::int32_t(1) << serial->weightPlanes) - 1);
+        } else if (!zeroFree) {
+          window_popcounts(win, xnz, base, tile, aligned, nonzeros);
+          for (index_t t = 0; t < tile; ++t)
+            masked |= nonzeros[t] != bits[t];
         }
         // What the accumulators count down from: the windows' bits, or their
         // nonzero bits where a window holds Sign(0) zeros.
