@@ -391,13 +391,14 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
     if (!rowInside) // every tap is padding: as the checked loop says
       for (index_t ow = owLo; ow < owHi; ++ow)
         checked(ow);
+    const index_t span = rowInside ? owHi - owLo : 0;
 #if defined(__GNUC__) || defined(__clang__)
     // Otherwise kLanes columns per vector, taps in the checked loop's order
     // (the row's last vector overlaps the one before it: the same values
     // again), so the result, NaN included, is the same.
-    const index_t span = rowInside ? owHi - owLo : 0;
+    const bool vectors = span >= kLanes;
     with_stride(SW, [&](auto stride) {
-      for (index_t j = 0; span >= kLanes && j < span; j += kLanes) {
+      for (index_t j = 0; vectors && j < span; j += kLanes) {
         const index_t ow0 = owLo + (span - j < kLanes ? span - kLanes : j);
         typename Lanes<T>::type best{};
         bool first = true;
@@ -414,12 +415,36 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
         std::memcpy(yrow + ow0, &best, sizeof best);
       }
     });
-    for (index_t ow = owLo; ow < owLo + (span < kLanes ? span : 0); ++ow)
-      checked(ow);
 #else
-    for (index_t ow = owLo; rowInside && ow < owHi; ++ow)
-      checked(ow);
+    const bool vectors = false;
 #endif
+    // Rows narrower than a vector (or no vector types): spans of kLanes
+    // columns in a local accumulator, a tap at a time over the span (no
+    // aliasing with x, so the loops vectorize), in the same order.
+    for (index_t ow0 = owLo; !vectors && ow0 < owLo + span; ow0 += kLanes) {
+      const index_t count = owLo + span - ow0 < kLanes ? owLo + span - ow0 : kLanes;
+      T best[kLanes] = {};
+      bool first = true;
+      for (index_t kh = 0; kh < KH; ++kh) {
+        const index_t ih = oh * SH - PT + kh * DH;
+        if (ih < 0 || ih >= H)
+          continue;
+        for (index_t kw = 0; kw < KW; ++kw) {
+          const T *src = x + (p * H + ih) * W - PL + kw * DW + ow0 * SW;
+          with_stride(SW, [&](auto stride) {
+            if (first)
+              for (index_t j = 0; j < count; ++j)
+                best[j] = src[j * stride];
+            else
+              for (index_t j = 0; j < count; ++j)
+                best[j] = src[j * stride] > best[j] ? src[j * stride] : best[j];
+          });
+          first = false;
+        }
+      }
+      for (index_t j = 0; j < count; ++j)
+        yrow[ow0 + j] = best[j];
+    }
     for (index_t ow = owHi; ow < OW; ++ow)
       checked(ow);
   }
