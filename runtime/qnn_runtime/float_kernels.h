@@ -392,6 +392,17 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
       for (index_t ow = owLo; ow < owHi; ++ow)
         checked(ow);
     const index_t span = rowInside ? owHi - owLo : 0;
+    // f(tap) for each tap of the row's windows inside the image, in the
+    // checked loop's order: tap + ow * SW is column ow's input.
+    auto forTaps = [&](auto f) {
+      for (index_t kh = 0; kh < KH; ++kh) {
+        const index_t ih = oh * SH - PT + kh * DH;
+        if (ih < 0 || ih >= H)
+          continue;
+        for (index_t kw = 0; kw < KW; ++kw)
+          f(x + (p * H + ih) * W - PL + kw * DW);
+      }
+    };
 #if defined(__GNUC__) || defined(__clang__)
     // Otherwise kLanes columns per vector, taps in the checked loop's order
     // (the row's last vector overlaps the one before it: the same values
@@ -402,16 +413,11 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
         const index_t ow0 = owLo + (span - j < kLanes ? span - kLanes : j);
         typename Lanes<T>::type best{};
         bool first = true;
-        for (index_t kh = 0; kh < KH; ++kh) {
-          const index_t ih = oh * SH - PT + kh * DH;
-          if (ih < 0 || ih >= H)
-            continue;
-          for (index_t kw = 0; kw < KW; ++kw) {
-            const auto v = load_strided(x + (p * H + ih) * W - PL + kw * DW + ow0 * stride, stride);
-            best = first ? v : v > best ? v : best;
-            first = false;
-          }
-        }
+        forTaps([&](const T *tap) {
+          const auto v = load_strided(tap + ow0 * stride, stride);
+          best = first ? v : v > best ? v : best;
+          first = false;
+        });
         std::memcpy(yrow + ow0, &best, sizeof best);
       }
     });
@@ -425,23 +431,18 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
       const index_t count = owLo + span - ow0 < kLanes ? owLo + span - ow0 : kLanes;
       T best[kLanes] = {};
       bool first = true;
-      for (index_t kh = 0; kh < KH; ++kh) {
-        const index_t ih = oh * SH - PT + kh * DH;
-        if (ih < 0 || ih >= H)
-          continue;
-        for (index_t kw = 0; kw < KW; ++kw) {
-          const T *src = x + (p * H + ih) * W - PL + kw * DW + ow0 * SW;
-          with_stride(SW, [&](auto stride) {
-            if (first)
-              for (index_t j = 0; j < count; ++j)
-                best[j] = src[j * stride];
-            else
-              for (index_t j = 0; j < count; ++j)
-                best[j] = src[j * stride] > best[j] ? src[j * stride] : best[j];
-          });
-          first = false;
-        }
-      }
+      forTaps([&](const T *tap) {
+        const T *src = tap + ow0 * SW;
+        with_stride(SW, [&](auto stride) {
+          if (first)
+            for (index_t j = 0; j < count; ++j)
+              best[j] = src[j * stride];
+          else
+            for (index_t j = 0; j < count; ++j)
+              best[j] = src[j * stride] > best[j] ? src[j * stride] : best[j];
+        });
+        first = false;
+      });
       for (index_t j = 0; j < count; ++j)
         yrow[ow0 + j] = best[j];
     }
