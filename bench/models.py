@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from torch_bnn import N2UQ, QONNX_OPSETS, random_binary_, sign  # noqa: E402
+from torch_bnn import N2UQ, QONNX_OPSETS, BinaryConv, random_binary_, sign  # noqa: E402
 
 
 def binary_weights(conv, bits=1):
@@ -98,7 +98,8 @@ def export(model, shape, path):
 
 
 def macs(model, shape):
-    """(binary MACs, fp32 MACs) of one inference: binary = convs fed by Sign."""
+    """(binary MACs, fp32 MACs) of one inference: binary = convs with +-1
+    weights fed by Sign (or by levels: the caller multiplies by the planes)."""
     counts = {"binary": 0, "float": 0}
     hooks = []
     for m in model.modules():
@@ -113,6 +114,8 @@ def macs(model, shape):
             m.conv.is_binary = True
         if isinstance(m, BinaryLayer) and m.binary:
             m.conv.is_binary = True
+        if isinstance(m, BinaryConv):
+            m.is_binary = True
     with torch.no_grad():
         model.eval()(torch.zeros(*shape))
     for h in hooks:

@@ -6,6 +6,7 @@ counts (repeatable on a noisy machine).
     /usr/bin/python3 bench/run_bench.py [--qnnc build/tools/qnnc] [--target native]
 """
 import argparse
+import importlib.util
 import os
 import re
 import subprocess
@@ -88,6 +89,15 @@ def thread_scaling(qnnc, onnx_path, shape, target, work, repeats, threads=2, rou
     return times[1], times[threads], np.array_equal(outputs[1].view(np.uint32), outputs[threads].view(np.uint32))
 
 
+def shipped_module(name, cls):
+    """An untrained instance of a shipped model's class, from its training
+    script (models/NAME/train.py)."""
+    spec = importlib.util.spec_from_file_location(name + "_train", os.path.join(HERE, "..", "models", name, "train.py"))
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return getattr(script, cls)()
+
+
 def bench_model(name, onnx_path, shape, qnnc, target, work, repeats, macs, ort_model=None):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
@@ -164,6 +174,18 @@ def main():
             models.export(layer, (1, channels, hw, hw), path)
             results.append(bench_model(name, path, (channels, hw, hw), args.qnnc, target, args.work, 50,
                                        models.macs(layer, (1, channels, hw, hw))))
+
+    # The shipped Fashion-MNIST models (the main job's, 28x28): small images,
+    # where per-row and per-call costs show (a max-pool regression once showed
+    # only there). MACs from their training scripts' modules; the N2UQ model's
+    # binary convolutions read 2 activation planes.
+    for name, module, planes in (("fashion_bnn", "FashionBNN", 1), ("fashion_n2uq", "FashionN2UQ", 2)):
+        path = os.path.join(HERE, "..", "models", name, name + ".onnx")
+        bmacs, fmacs = models.macs(shipped_module(name, module), (1, 1, 28, 28))
+        ref_path = (qonnx_reference.save_as_standard_onnx(path, os.path.join(args.work, name + "_reference.onnx"))
+                    if planes > 1 else None)
+        results.append(bench_model(name + "_28", path, (1, 28, 28), args.qnnc, target, args.work, 200,
+                                   (planes * bmacs, fmacs), ort_model=ref_path))
 
     counted_isa = "x86-64-v3" if target == "x86-64-v4" else target
     print(f"instr: callgrind instructions of one inference, {counted_isa} build")
