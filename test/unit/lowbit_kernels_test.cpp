@@ -28,6 +28,21 @@ unsigned levelAt(const std::vector<uint64_t> &planes, int64_t stride, int bits, 
   return v;
 }
 
+/// Every level (n, c, p) of [N, C, HW] planes is expected(n, c, p), and the
+/// bits past C in each pixel's last word are clear.
+template <class Expected>
+void expectLevels(const std::vector<uint64_t> &planes, int64_t stride, int bits, int64_t N, int64_t C, int64_t HW,
+                  Expected expected) {
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t p = 0; p < HW; ++p)
+        ASSERT_EQ(levelAt(planes, stride, bits, c, C, HW, n, p), expected(n, c, p))
+            << bits << " " << n << " " << c << " " << p;
+  for (int j = 0; j < bits; ++j)
+    for (int64_t np = 0; np < N * HW; ++np)
+      ASSERT_EQ(planes[j * stride + np * qnn_rt::words_for(C) + C / 64] >> (C % 64), 0u) << "plane " << j;
+}
+
 TEST(LowBit, QuantizeAndThresholdLevels) {
   const int64_t N = 2, C = 70, HW = 5, T = 3;
   const int bits = 2;
@@ -89,18 +104,12 @@ TEST(LowBit, QuantizeLevelsWideBlocks) {
     const int64_t stride = planeWords(N, C, HW);
     std::vector<uint64_t> planes(bits * stride, ~0ull);
     qnn_rt::quantize_levels_f32(x.data(), thr.data(), T, planes.data(), stride, bits, N, C, HW);
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t p = 0; p < HW; ++p) {
-          unsigned expected = 0;
-          for (int64_t t = 0; t < T; ++t)
-            expected += x[(n * C + c) * HW + p] >= thr[c * T + t];
-          ASSERT_EQ(levelAt(planes, stride, bits, c, C, HW, n, p), expected) << bits << " " << n << " " << c << " " << p;
-        }
-    // Bits past C stay clear.
-    for (int j = 0; j < bits; ++j)
-      for (int64_t np = 0; np < N * HW; ++np)
-        ASSERT_EQ(planes[j * stride + np * qnn_rt::words_for(C) + C / 64] >> (C % 64), 0u);
+    expectLevels(planes, stride, bits, N, C, HW, [&](int64_t n, int64_t c, int64_t p) {
+      unsigned expected = 0;
+      for (int64_t t = 0; t < T; ++t)
+        expected += x[(n * C + c) * HW + p] >= thr[c * T + t];
+      return expected;
+    });
   }
 }
 
@@ -125,15 +134,12 @@ TEST(LowBit, ThresholdLevelsWideBlocks) {
     std::vector<uint64_t> planes(bits * stride, ~0ull);
     qnn_rt::threshold_levels_i32(acc.data(), thr.data(), T, descending.data(), planes.data(), stride, bits, N, C,
                                  HW);
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t p = 0; p < HW; ++p) {
-          unsigned reached = 0;
-          for (int64_t t = 0; t < T; ++t)
-            reached += acc[(n * C + c) * HW + p] >= thr[c * T + t];
-          ASSERT_EQ(levelAt(planes, stride, bits, c, C, HW, n, p), descending[c] ? T - reached : reached)
-              << bits << " " << n << " " << c << " " << p;
-        }
+    expectLevels(planes, stride, bits, N, C, HW, [&](int64_t n, int64_t c, int64_t p) {
+      unsigned reached = 0;
+      for (int64_t t = 0; t < T; ++t)
+        reached += acc[(n * C + c) * HW + p] >= thr[c * T + t];
+      return descending[c] ? static_cast<unsigned>(T) - reached : reached;
+    });
   }
 }
 
