@@ -3,7 +3,8 @@
 // with a following residual add joins the convolution
 // (qnn.binary_conv2d_affine, or qnn.bitserial_conv2d_affine for a bit-serial
 // one), and a threshold becomes qnn.binary_conv2d_sign
-// (packed bits straight out). A float convolution takes a following Relu.
+// (packed bits straight out); a bare to_float joins it as an affine epilogue
+// of scale 1. A float convolution takes a following Relu.
 #include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
 
@@ -97,6 +98,26 @@ struct FuseConvAffine : OpRewritePattern<ScaleBiasOp> {
   }
 };
 
+/// to_float(conv(x)) -> affine(x) with scale 1 and bias -0: float(acc) * 1
+/// + -0 is float(acc) for every accumulator, so a convolution whose float
+/// output has no per-channel epilogue still skips the int32 tensor. Runs
+/// after the scale/bias fusions, which would otherwise lose their to_float.
+template <class Conv, class Affine>
+struct FuseConvToFloat : OpRewritePattern<ToFloatOp> {
+  using OpRewritePattern<ToFloatOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ToFloatOp toFloat, PatternRewriter &rewriter) const override {
+    auto conv = toFloat.getInput().template getDefiningOp<Conv>();
+    if (!conv || !conv->hasOneUse())
+      return failure();
+    const int64_t channels = toFloat.getType().getShape()[1];
+    rewriter.replaceOpWithNewOp<Affine>(toFloat, conv.getInput(), Value(), conv.getWeight(), conv.getStridesAttr(),
+                                        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(),
+                                        rewriter.getDenseF32ArrayAttr(SmallVector<float>(channels, 1.0f)),
+                                        rewriter.getDenseF32ArrayAttr(SmallVector<float>(channels, -0.0f)));
+    return success();
+  }
+};
+
 /// add(affine(x), r) (either order, r of the output's own shape) ->
 /// affine(x, r): the residual add in the epilogue.
 template <class Affine>
@@ -142,6 +163,13 @@ struct FuseEpiloguesPass : qnnc::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
                  FuseConvAffine<BitserialConv2DOp, BitserialConv2DAffineOp>, FuseResidualAdd<BinaryConv2DAffineOp>,
                  FuseResidualAdd<BitserialConv2DAffineOp>, FuseConvRelu>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    // Then the convolutions whose float output took no scale or bias.
+    RewritePatternSet bare(&getContext());
+    bare.add<FuseConvToFloat<BinaryConv2DOp, BinaryConv2DAffineOp>,
+             FuseConvToFloat<BitserialConv2DOp, BitserialConv2DAffineOp>, FuseResidualAdd<BinaryConv2DAffineOp>,
+             FuseResidualAdd<BitserialConv2DAffineOp>>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(bare))))
       signalPassFailure();
   }
 };

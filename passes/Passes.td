@@ -60,7 +60,9 @@ def FuseEpilogues : Pass<"qnn-fuse-epilogues", "mlir::func::FuncOp"> {
     fused kernel rounds the multiply and the add separately. A scale_bias of
     a `qnn.binary_conv2d`, and then a residual add of the same shape, join
     the convolution as `qnn.binary_conv2d_affine` (no int32 tensor, one pass
-    over the float output, bit-identical). A `qnn.threshold` of a
+    over the float output, bit-identical); so does a bare `qnn.to_float`
+    of one, as scale 1 and bias -0 (exact for every accumulator), once no
+    scale or bias is left to fuse. A `qnn.threshold` of a
     `qnn.binary_conv2d` becomes `qnn.binary_conv2d_sign`, which writes packed
     bits directly. A `qnn.relu` of a float `qnn.conv2d` becomes its `relu`
     flag: clamped as stored, same values, one pass over the tensor less.

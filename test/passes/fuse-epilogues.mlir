@@ -153,3 +153,35 @@ func.func @conv_relu_shared(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) ->
   %r = qnn.relu %c : tensor<1x2x2x2xf32>
   return %c, %r : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// A bare to_float of a binary convolution becomes its affine epilogue with
+// scale 1 and bias -0 (float(acc) exactly), and a residual add follows it in.
+// CHECK-LABEL: func @bare_to_float
+// CHECK: qnn.binary_conv2d_affine %arg0, %arg1 {bias = array<f32: -0.000000e+00, -0.000000e+00>, {{.*}}scale = array<f32: 1.000000e+00, 1.000000e+00>
+// CHECK-NOT: qnn.to_float
+// CHECK-NOT: qnn.add
+func.func @bare_to_float(%x: !qnn.binary<1x2x3x3>, %r: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %acc = qnn.binary_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xi32>
+  %f = qnn.to_float %acc : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
+  %y = qnn.add %r, %f : (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// The accumulator has another user: it must reach memory, nothing to fuse.
+// CHECK-LABEL: func @to_float_shared_accumulator
+// CHECK: qnn.binary_conv2d %arg0
+// CHECK: qnn.to_float
+// CHECK-NOT: qnn.binary_conv2d_affine
+func.func @to_float_shared_accumulator(%x: !qnn.binary<1x2x3x3>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi32>) {
+  %acc = qnn.binary_conv2d %x {weight = dense<false> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.binary<1x2x3x3>) -> tensor<1x2x3x3xi32>
+  %f = qnn.to_float %acc : (tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xf32>
+  return %f, %acc : tensor<1x2x3x3xf32>, tensor<1x2x3x3xi32>
+}
