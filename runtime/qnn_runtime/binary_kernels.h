@@ -296,7 +296,13 @@ inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBi
   if constexpr (T == 4)
     if (affine) {
       // The affine epilogue on 8 channels x 4 pixels in registers, then the
-      // transpose, stored straight into the NCHW output.
+      // transpose, stored straight into the NCHW output. The pointers are
+      // read once: the intrinsics' stores may alias anything, so fields read
+      // through `affine` would be reloaded after every store.
+      const float *residual = affine->residual;
+      float *y = affine->y + affine->at;
+      const index_t plane = affine->plane;
+      const index_t rat = residual ? affine->at : 0;
       for (int b = 0; b < B; ++b) {
         const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
         const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
@@ -305,11 +311,11 @@ inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBi
           f[t] = _mm256_castps_si256(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k));
         transpose_pixels_to_lanes(f, q);
         for (int i = 0; i < 8; ++i) {
-          const index_t at = affine->at + (b * kBinaryLanes + i) * affine->plane;
+          const index_t at = (b * kBinaryLanes + i) * plane;
           __m128 v = _mm_castsi128_ps(i < 4 ? _mm256_castsi256_si128(q[i]) : _mm256_extracti128_si256(q[i - 4], 1));
-          if (affine->residual)
-            v = _mm_add_ps(v, _mm_loadu_ps(affine->residual + at));
-          _mm_storeu_ps(affine->y + at, v);
+          if (residual)
+            v = _mm_add_ps(v, _mm_loadu_ps(residual + rat + at));
+          _mm_storeu_ps(y + at, v);
         }
       }
       return;
