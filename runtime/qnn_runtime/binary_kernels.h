@@ -80,13 +80,44 @@ inline void transpose_masks_64x16(const std::uint16_t masks[64], std::uint64_t *
 }
 #endif
 
-/// Packs ONNX Sign(x) of a float [N, C, HW] tensor (NaN counts as positive).
-/// The bits come straight from the comparisons, without a -1/0/+1 value in
-/// between, so the loop has no data-dependent branches. Pixels go 16 at a
-/// time (threads take whole blocks, whose words no other block touches):
+/// The sign and nonzero words of channels [c0, c0 + 64) of one pixel of a
+/// channels-last float tensor (its channels at x, all 64 present): bit c of
+/// `negative` for x[c] < 0, of `nonzero` for x[c] != 0 (NaN counts as
+/// positive and nonzero), from vector compares where the target has them.
+inline void sign_word_channels_last(const float *x, std::uint64_t &negative, std::uint64_t &nonzero) {
+#if defined(__AVX512F__)
+  negative = nonzero = 0;
+  for (int i = 0; i < 4; ++i) {
+    const __m512 v = _mm512_loadu_ps(x + 16 * i), zero = _mm512_setzero_ps();
+    negative |= static_cast<std::uint64_t>(_mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ)) << (16 * i);
+    nonzero |= static_cast<std::uint64_t>(_mm512_cmp_ps_mask(v, zero, _CMP_NEQ_UQ)) << (16 * i);
+  }
+#elif defined(__AVX2__)
+  negative = nonzero = 0;
+  for (int i = 0; i < 8; ++i) {
+    const __m256 v = _mm256_loadu_ps(x + 8 * i), zero = _mm256_setzero_ps();
+    negative |= static_cast<std::uint64_t>(_mm256_movemask_ps(_mm256_cmp_ps(v, zero, _CMP_LT_OQ))) << (8 * i);
+    nonzero |= static_cast<std::uint64_t>(_mm256_movemask_ps(_mm256_cmp_ps(v, zero, _CMP_NEQ_UQ))) << (8 * i);
+  }
+#else
+  negative = nonzero = 0;
+  for (int c = 0; c < 64; ++c) {
+    negative |= static_cast<std::uint64_t>(x[c] < 0.0f) << c;
+    nonzero |= static_cast<std::uint64_t>(x[c] != 0.0f) << c;
+  }
+#endif
+}
+
+/// Packs ONNX Sign(x) of a float [N, C, HW] tensor (NaN counts as positive),
+/// NCHW or, with `channelsLast`, NHWC. The bits come straight from the
+/// comparisons, without a -1/0/+1 value in between, so the loop has no
+/// data-dependent branches. Pixels go 16 at a time (threads take whole
+/// blocks, whose words no other block touches). Channels-last: a word's 64
+/// channels are contiguous, one vector compare per 16 (or 8) of them. NCHW:
 /// with AVX-512BW, whole words of 64 channels through vector compares and a
 /// bit transpose; the rest bit by bit.
-inline void binarize_f32(const float *x, std::uint64_t *y, index_t planeWords, index_t N, index_t C, index_t HW) {
+inline void binarize_f32(const float *x, std::uint64_t *y, index_t planeWords, index_t N, index_t C, index_t HW,
+                         bool channelsLast = false) {
   constexpr index_t kPixels = 16;
   std::uint64_t *sign = y, *nonzero = y + planeWords;
   const index_t CW = words_for(C), blocks = (HW + kPixels - 1) / kPixels;
@@ -94,6 +125,23 @@ inline void binarize_f32(const float *x, std::uint64_t *y, index_t planeWords, i
   for (index_t nb = 0; nb < N * blocks; ++nb) {
     const index_t n = nb / blocks, p0 = nb % blocks * kPixels, pixels = HW - p0 < kPixels ? HW - p0 : kPixels;
     std::uint64_t *s = sign + (n * HW + p0) * CW, *nz = nonzero + (n * HW + p0) * CW;
+    if (channelsLast) {
+      for (index_t q = 0; q < pixels; ++q) {
+        const float *xp = x + (n * HW + p0 + q) * C;
+        for (index_t cw = 0; cw < C / 64; ++cw)
+          sign_word_channels_last(xp + 64 * cw, s[q * CW + cw], nz[q * CW + cw]);
+        if (C % 64 != 0) {
+          std::uint64_t negative = 0, nonzeros = 0;
+          for (index_t c = C / 64 * 64; c < C; ++c) {
+            negative |= static_cast<std::uint64_t>(xp[c] < 0.0f) << (c % 64);
+            nonzeros |= static_cast<std::uint64_t>(xp[c] != 0.0f) << (c % 64);
+          }
+          s[q * CW + C / 64] = negative;
+          nz[q * CW + C / 64] = nonzeros;
+        }
+      }
+      continue;
+    }
     for (index_t i = 0; i < pixels * CW; ++i)
       s[i] = nz[i] = 0;
     index_t vectorC = 0; // channels the vector code covers
@@ -262,23 +310,28 @@ inline void transpose_pixels_to_lanes(const __m256i p[4], __m256i q[4]) {
 }
 #endif
 
-/// y = (float(acc) * scale[o] + bias[o]) (+ residual), NCHW: the affine
-/// epilogue binary_conv2d_with can run in registers.
+/// y = (float(acc) * scale[o] + bias[o]) (+ residual): the affine epilogue
+/// binary_conv2d_with can run in registers. y and the residual are each
+/// NCHW or channels-last (float_index).
 struct BinaryAffine {
   const float *scale, *bias, *residual;
   float *y;
+  bool channelsLast, residualChannelsLast;
 };
 
 /// One register block of a full tile through the affine epilogue, skipping
-/// the int32 tile: y[at + lane * plane + t] = (float(acc) * scale[lane] +
-/// bias[lane]) (+ residual at the same index), scale and bias starting at
-/// the block's first channel. Only the AVX-512 kernel takes this path
-/// (kBinaryAffineInRegisters). The tensor pointers are copied in: variants
-/// that referenced BinaryAffine measured 6-16 % slower on 64-channel layers.
+/// the int32 tile: y[at + lane * plane + t] (NCHW) or y[at + t * plane +
+/// lane] (channels-last, plane = O) = (float(acc) * scale[lane] +
+/// bias[lane]) (+ residual at the same index, in the same layout), scale
+/// and bias starting at the block's first channel. Only the AVX-512 kernel
+/// takes this path (kBinaryAffineInRegisters). The tensor pointers are
+/// copied in: variants that referenced BinaryAffine measured 6-16 % slower
+/// on 64-channel layers.
 struct BinaryAffineOut {
   const float *scale, *bias, *residual;
   float *y;
   index_t at, plane;
+  bool channelsLast;
 };
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
 constexpr bool kBinaryAffineInRegisters = true;
@@ -295,14 +348,29 @@ inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBi
                                     [[maybe_unused]] const BinaryAffineOut *affine) {
   if constexpr (T == 4)
     if (affine) {
-      // The affine epilogue on 8 channels x 4 pixels in registers, then the
-      // transpose, stored straight into the NCHW output. The pointers are
-      // read once: the intrinsics' stores may alias anything, so fields read
-      // through `affine` would be reloaded after every store.
+      // The affine epilogue on 8 channels x 4 pixels in registers. The
+      // pointers are read once: the intrinsics' stores may alias anything,
+      // so fields read through `affine` would be reloaded after every store.
       const float *residual = affine->residual;
       float *y = affine->y + affine->at;
       const index_t plane = affine->plane;
       const index_t rat = residual ? affine->at : 0;
+      if (affine->channelsLast) {
+        // A pixel's 8 channels are contiguous: stored as computed.
+        for (int b = 0; b < B; ++b) {
+          const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
+          const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
+          for (int t = 0; t < 4; ++t) {
+            const index_t at = t * plane + b * kBinaryLanes;
+            __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k);
+            if (residual)
+              v = _mm256_add_ps(v, _mm256_loadu_ps(residual + rat + at));
+            _mm256_storeu_ps(y + at, v);
+          }
+        }
+        return;
+      }
+      // NCHW: transposed to 4 pixels per channel, stored into the planes.
       for (int b = 0; b < B; ++b) {
         const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
         const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
@@ -687,10 +755,17 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
           const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
           const bool inRegisters = kBinaryAffineInRegisters && affine && tile == kBinaryTile &&
-                                   first == b0 * kBinaryLanes && end == (b0 + blocks) * kBinaryLanes;
+                                   first == b0 * kBinaryLanes && end == (b0 + blocks) * kBinaryLanes &&
+                                   (!affine->residual || affine->residualChannelsLast == affine->channelsLast);
           auto registerOut = [&] {
-            return BinaryAffineOut{affine->scale + first, affine->bias + first, affine->residual, affine->y,
-                                   (n * O + first) * OH * OW + oh * OW + ow0, OH * OW};
+            const bool last = affine->channelsLast;
+            return BinaryAffineOut{affine->scale + first,
+                                   affine->bias + first,
+                                   affine->residual,
+                                   affine->y,
+                                   float_index(last, n, first, oh * OW + ow0, O, OH * OW),
+                                   last ? O : OH * OW,
+                                   last};
           };
           if constexpr (Serial) {
             const BinaryAffineOut out = inRegisters ? registerOut() : BinaryAffineOut{};
@@ -725,25 +800,28 @@ inline auto accumulator_store(std::int32_t *y, const Conv2DParams &p) {
 }
 
 /// The binary_conv2d_with store that writes (float(acc) * scale[o] +
-/// bias[o]) (+ residual) to y (NCHW), rounded as scale_bias_i32 then
-/// add_f32.
+/// bias[o]) (+ residual) to y, rounded as scale_bias_i32 then add_f32; y
+/// and the residual in their own layouts.
 inline auto affine_store(const BinaryAffine &out, const Conv2DParams &p) {
   return [out, &p](const BinaryTileResult &r) {
+    const index_t HW = p.OH * p.OW, step = out.channelsLast ? p.O : 1, rstep = out.residualChannelsLast ? p.O : 1;
     for (index_t c = 0; c < r.channels; ++c) {
-      const index_t o = r.channel + c, at = (r.n * p.O + o) * p.OH * p.OW + r.pixel;
+      const index_t o = r.channel + c, at = float_index(out.channelsLast, r.n, o, r.pixel, p.O, HW);
       const std::int32_t *acc = r.channelPixels(c);
       const float s = out.scale[o], b = out.bias[o];
-      if (out.residual)
+      if (out.residual) {
+        const index_t rat = float_index(out.residualChannelsLast, r.n, o, r.pixel, p.O, HW);
         r.forPixels([&](index_t t) {
           const float scaled = static_cast<float>(acc[t]) * s;
           const float affine = scaled + b;
-          out.y[at + t] = affine + out.residual[at + t];
+          out.y[at + t * step] = affine + out.residual[rat + t * rstep];
         });
-      else
+      } else {
         r.forPixels([&](index_t t) {
           const float scaled = static_cast<float>(acc[t]) * s;
-          out.y[at + t] = scaled + b;
+          out.y[at + t * step] = scaled + b;
         });
+      }
     }
   };
 }
@@ -755,15 +833,18 @@ inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std:
   binary_conv2d_with(x, x + planeWords, w, p, accumulator_store(y, p));
 }
 
-/// binary_conv2d, then y = (float(acc) * scale[o] + bias[o]) + residual
-/// (NCHW; a null residual adds nothing): scale_bias_i32 followed by add_f32,
-/// rounded the same way, without the int32 tensor. `residual` may be y.
-/// Where the instruction set allows, full tiles take the epilogue in
-/// registers (BinaryAffine); the rest go through the tile callback.
+/// binary_conv2d, then y = (float(acc) * scale[o] + bias[o]) + residual (a
+/// null residual adds nothing): scale_bias_i32 followed by add_f32, rounded
+/// the same way, without the int32 tensor. `residual` may be y (then in
+/// its layout). y is channels-last with `channelsLast`, the residual with
+/// `residualChannelsLast`. Where the instruction set allows, full tiles
+/// take the epilogue in registers (BinaryAffine; y and the residual in one
+/// layout); the rest go through the tile callback.
 inline void binary_conv2d_affine(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w,
                                  const float *scale, const float *bias, const float *residual, float *y,
-                                 const Conv2DParams &p) {
-  const BinaryAffine inRegisters{scale, bias, residual, y};
+                                 const Conv2DParams &p, bool channelsLast = false,
+                                 bool residualChannelsLast = false) {
+  const BinaryAffine inRegisters{scale, bias, residual, y, channelsLast, residualChannelsLast};
   binary_conv2d_with(x, x + planeWords, w, p, affine_store(inRegisters, p), &inRegisters);
 }
 

@@ -115,6 +115,15 @@ struct Conv2DParams {
   index_t N, C, H, W, O, KH, KW, OH, OW, SH, SW, PT, PL, DH, DW, G;
 };
 
+/// Index of element (n, c, p) of a float tensor [N, C, HW] (p the pixel
+/// oh * W + ow) stored NCHW (channel planes) or channels-last (NHWC: a
+/// pixel's channels contiguous). qnnc stores a float tensor channels-last
+/// where every kernel that writes or reads it takes that layout
+/// (qnn-assign-layouts); the kernels take one flag per float tensor.
+constexpr index_t float_index(bool channelsLast, index_t n, index_t c, index_t p, index_t C, index_t HW) {
+  return channelsLast ? (n * HW + p) * C + c : (n * C + c) * HW + p;
+}
+
 /// Number of 64-bit words that hold `bits` bits.
 constexpr index_t words_for(index_t bits) { return (bits + 63) / 64; }
 

@@ -42,23 +42,34 @@ constexpr index_t kGemmCols = 2 * kLanes, kMaxGemmCols = 32;
 /// SSE, NEON or scalar code, whatever the target has.
 typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
 
-/// The kGemmRows x kGemmCols register block: y[r][p..) = bias[r] + sum_k
+/// The kGemmRows x kGemmCols register block: y[r][p..) = bias + sum_k
 /// w[r][k] * panel[k][p..), k in order (the same sum order on every
 /// instruction set, so results are bit-identical across targets), with
 /// `relu` then v > 0 ? v : 0 as relu_f32; panel rows `pstride` floats
-/// apart, kGemmCols of each readable. Edge blocks store only `rows` x `cols`
+/// apart, kGemmCols of each readable. The bias is bias[r], or bias[p] with
+/// `columnBias` (kGemmCols readable). Edge blocks store only `rows` x `cols`
 /// results (rows past the last repeat it), so no column or row falls back
 /// to a slow scalar loop.
 inline void gemm_block(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
-                       index_t ystride, index_t K, index_t rows, index_t cols, bool relu) {
+                       index_t ystride, index_t K, index_t rows, index_t cols, bool relu, bool columnBias = false) {
   const float *wr[kGemmRows];
   floatv a[kGemmRows][2];
+  floatv columns[2] = {};
+  if (bias && columnBias) {
+    __builtin_memcpy(&columns[0], bias, sizeof(floatv));
+    __builtin_memcpy(&columns[1], bias + kLanes, sizeof(floatv));
+  }
   for (index_t r = 0; r < kGemmRows; ++r) {
     const index_t row = r < rows ? r : rows - 1;
     wr[r] = w + row * K;
     // b - (+0) is b for every b, -0 included: the same start as a scalar
     // sum from bias.
-    a[r][0] = a[r][1] = (bias ? bias[row] : 0.0f) - floatv{};
+    if (columnBias) {
+      a[r][0] = columns[0];
+      a[r][1] = columns[1];
+    } else {
+      a[r][0] = a[r][1] = (bias ? bias[row] : 0.0f) - floatv{};
+    }
   }
   for (index_t k = 0; k < K; ++k) {
     floatv c0, c1;
@@ -83,19 +94,20 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
 }
 #endif
 
-/// y[r][q] = bias[r] + sum_k w[r][k] * panel[k][q] for `rows` (<= kGemmRows)
-/// rows of w [rows][K] and the first `cols` columns of one panel (rows
-/// `pstride` apart), then ReLU if `relu`; y rows `ystride` apart.
+/// y[r][q] = bias[r] (bias[q] with `columnBias`) + sum_k w[r][k] *
+/// panel[k][q] for `rows` (<= kGemmRows) rows of w [rows][K] and the first
+/// `cols` columns of one panel (rows `pstride` apart), then ReLU if `relu`;
+/// y rows `ystride` apart.
 inline void gemm_panel(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
-                       index_t ystride, index_t rows, index_t K, index_t cols, bool relu) {
+                       index_t ystride, index_t rows, index_t K, index_t cols, bool relu, bool columnBias = false) {
 #if defined(__GNUC__) || defined(__clang__)
-  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols, relu);
+  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols, relu, columnBias);
 #else
   // Compilers without vector extensions: column by column, k in the same
   // order.
   for (index_t r = 0; r < rows; ++r)
     for (index_t q = 0; q < cols; ++q) {
-      float acc = bias ? bias[r] : 0.0f;
+      float acc = bias ? bias[columnBias ? q : r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
         acc += w[r * K + k] * panel[k * pstride + q];
       y[r * ystride + q] = relu ? (acc > 0.0f ? acc : 0.0f) : acc;
@@ -197,6 +209,32 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
           }
         }
       }
+}
+
+/// Output channels of a channels-last 1x1 convolution's transposed weights
+/// and bias tables: whole GEMM panels of the widest target, zero-filled, so
+/// every panel's columns are readable.
+constexpr index_t pointwise_padded_channels(index_t O) { return (O + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols; }
+
+/// 1x1, stride-1, unpadded, ungrouped convolution of a channels-last float
+/// tensor into a channels-last one: y[p][o] = b[o] + sum_c x[p][c] * w[o][c]
+/// (c in order, as conv2d_f32 sums), then ReLU if `relu`. `wt` holds the
+/// weights transposed, [C][pointwise_padded_channels(O)], `b` (or null)
+/// that many floats. It is the NCHW GEMM with the roles of weights and
+/// pixels exchanged: a block of kGemmRows pixels' rows (each pixel's
+/// channels, contiguous) against panels of kGemmCols output channels, so
+/// each output is the same sum in the same order. Threads take whole blocks
+/// of pixels: the rows the convolutions around it write and read.
+inline void pointwise_conv_f32_channels_last(const float *x, const float *wt, const float *b, float *y, index_t P,
+                                             index_t C, index_t O, bool relu) {
+  const index_t OP = pointwise_padded_channels(O), rowBlocks = (P + kGemmRows - 1) / kGemmRows;
+  QNN_RT_PARALLEL_FOR
+  for (index_t rb = 0; rb < rowBlocks; ++rb) {
+    const index_t p0 = rb * kGemmRows, rows = P - p0 < kGemmRows ? P - p0 : kGemmRows;
+    for (index_t q0 = 0; q0 < O; q0 += kGemmCols)
+      gemm_panel(x + p0 * C, b ? b + q0 : nullptr, wt + q0, OP, y + p0 * O + q0, O, rows, C,
+                 O - q0 < kGemmCols ? O - q0 : kGemmCols, relu, /*columnBias=*/true);
+  }
 }
 
 /// Y[M,N] = alpha * op(A) * op(B) + beta * C, C of shape [CR, CC] with CR in
@@ -451,34 +489,85 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
   }
 }
 
-/// Average pooling of a float [NC, H, W] tensor (2-D window, no dilation).
+/// Average pooling of a float [NC, H, W] tensor (2-D window, no dilation);
+/// with `channelsLast`, of a channels-last [NC / C, H, W, C] one into a
+/// channels-last result. Each output is the same sum, taps in the same
+/// order, in both layouts.
 inline void avg_pool_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t OH,
                          index_t OW, index_t KH, index_t KW, index_t SH, index_t SW, index_t PT,
-                         index_t PL, index_t PB, index_t PR, bool count_include_pad) {
+                         index_t PL, index_t PB, index_t PR, bool count_include_pad, bool channelsLast = false,
+                         index_t C = 1) {
+  // The taps inside the image are summed; `count` is the divisor.
+  auto window = [&](index_t oh, index_t ow, auto tap) {
+    index_t count = 0;
+    const index_t h0 = oh * SH - PT, w0 = ow * SW - PL;
+    for (index_t ih = h0; ih < h0 + KH; ++ih)
+      for (index_t iw = w0; iw < w0 + KW; ++iw)
+        if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
+          tap(ih * W + iw);
+          ++count;
+        }
+    if (count_include_pad) {
+      // The window clipped to the padded input, as ONNX counts it.
+      const index_t hs = h0 < -PT ? -PT : h0, he = h0 + KH > H + PB ? H + PB : h0 + KH;
+      const index_t ws = w0 < -PL ? -PL : w0, we = w0 + KW > W + PR ? W + PR : w0 + KW;
+      count = (he - hs) * (we - ws);
+    }
+    return static_cast<float>(count);
+  };
+  if (channelsLast) {
+    // Whole output rows per thread, all channels of a pixel at once.
+    QNN_RT_PARALLEL_FOR
+    for (index_t row = 0; row < NC / C * OH; ++row) {
+      const index_t n = row / OH, oh = row % OH;
+      for (index_t ow = 0; ow < OW; ++ow) {
+        float *yp = y + (row * OW + ow) * C;
+        for (index_t c = 0; c < C; ++c)
+          yp[c] = 0.0f;
+        const float count = window(oh, ow, [&](index_t pixel) {
+          const float *xp = x + (n * H * W + pixel) * C;
+          for (index_t c = 0; c < C; ++c)
+            yp[c] += xp[c];
+        });
+        for (index_t c = 0; c < C; ++c)
+          yp[c] /= count;
+      }
+    }
+    return;
+  }
   QNN_RT_PARALLEL_FOR
   for (index_t p = 0; p < NC; ++p)
     for (index_t oh = 0; oh < OH; ++oh)
       for (index_t ow = 0; ow < OW; ++ow) {
         float sum = 0.0f;
-        index_t count = 0;
-        const index_t h0 = oh * SH - PT, w0 = ow * SW - PL;
-        for (index_t ih = h0; ih < h0 + KH; ++ih)
-          for (index_t iw = w0; iw < w0 + KW; ++iw)
-            if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
-              sum += x[(p * H + ih) * W + iw];
-              ++count;
-            }
-        if (count_include_pad) {
-          // The window clipped to the padded input, as ONNX counts it.
-          const index_t hs = h0 < -PT ? -PT : h0, he = h0 + KH > H + PB ? H + PB : h0 + KH;
-          const index_t ws = w0 < -PL ? -PL : w0, we = w0 + KW > W + PR ? W + PR : w0 + KW;
-          count = (he - hs) * (we - ws);
-        }
-        y[(p * OH + oh) * OW + ow] = sum / static_cast<float>(count);
+        const float count = window(oh, ow, [&](index_t pixel) { sum += x[p * H * W + pixel]; });
+        y[(p * OH + oh) * OW + ow] = sum / count;
       }
 }
 
-inline void global_avg_pool_f32(const float *x, float *y, index_t NC, index_t HW) {
+/// Mean over the HW pixels of each channel of a float [NC, HW] tensor, or,
+/// with `channelsLast`, of a channels-last [NC / C, HW, C] one; pixels
+/// summed in order either way.
+inline void global_avg_pool_f32(const float *x, float *y, index_t NC, index_t HW, bool channelsLast = false,
+                                index_t C = 1) {
+  if (channelsLast) {
+    // Blocks of channels: a pixel's run of them is one contiguous read.
+    constexpr index_t kChannels = 64;
+    const index_t blocks = (C + kChannels - 1) / kChannels;
+    QNN_RT_PARALLEL_FOR
+    for (index_t nb = 0; nb < NC / C * blocks; ++nb) {
+      const index_t n = nb / blocks, c0 = nb % blocks * kChannels, count = C - c0 < kChannels ? C - c0 : kChannels;
+      float sum[kChannels];
+      for (index_t c = 0; c < count; ++c)
+        sum[c] = 0.0f;
+      for (index_t i = 0; i < HW; ++i)
+        for (index_t c = 0; c < count; ++c)
+          sum[c] += x[(n * HW + i) * C + c0 + c];
+      for (index_t c = 0; c < count; ++c)
+        y[n * C + c0 + c] = sum[c] / static_cast<float>(HW);
+    }
+    return;
+  }
   QNN_RT_PARALLEL_FOR
   for (index_t p = 0; p < NC; ++p) {
     float sum = 0.0f;

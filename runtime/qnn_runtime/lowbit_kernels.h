@@ -179,13 +179,15 @@ inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, in
 }
 
 /// bitserial_conv2d, then y = (float(acc) * scale[o] + bias[o]) (+
-/// residual), as binary_conv2d_affine: scale_bias_i32 followed by add_f32,
-/// rounded the same way, without the int32 tensor. `residual` may be y.
+/// residual), as binary_conv2d_affine (layouts included): scale_bias_i32
+/// followed by add_f32, rounded the same way, without the int32 tensor.
+/// `residual` may be y.
 inline void bitserial_conv2d_affine(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
                                     int weightPlanes, const float *scale, const float *bias, const float *residual,
-                                    float *y, const Conv2DParams &p) {
+                                    float *y, const Conv2DParams &p, bool channelsLast = false,
+                                    bool residualChannelsLast = false) {
   const BitSerialPlanes serial{planeWords, bits, weightPlanes, binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G)};
-  const BinaryAffine inRegisters{scale, bias, residual, y};
+  const BinaryAffine inRegisters{scale, bias, residual, y, channelsLast, residualChannelsLast};
   binary_conv2d_with<true>(planes, planes, w, p, affine_store(inRegisters, p), &inRegisters, &serial);
 }
 

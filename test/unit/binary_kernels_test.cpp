@@ -1,6 +1,7 @@
 // Binary kernels against an independent integer reference: the float model's
 // convolution of Sign(x) (values -1, 0, +1) with +-1 weights and zero padding.
 #include "qnn_runtime/kernels.h"
+#include "channels_last.h"
 #include "reference_conv.h"
 
 #include <gtest/gtest.h>
@@ -193,6 +194,53 @@ TEST(BinaryConvAffine, MatchesConvScaleBiasAdd) {
   EXPECT_EQ(0, std::memcmp(got.data(), expected.data(), got.size() * sizeof(float)));
   EXPECT_EQ(0, std::memcmp(inPlace.data(), expected.data(), got.size() * sizeof(float)));
   EXPECT_EQ(0, std::memcmp(noResidual.data(), affine.data(), got.size() * sizeof(float)));
+
+  // Output and residual each NCHW or channels-last: the same bits in the
+  // output's layout (one layout: in registers where the target can; mixed:
+  // through the tile store), in place too.
+  const auto residualLast = toChannelsLast(residual, n, o, h * w);
+  for (bool outLast : {false, true})
+    for (bool resLast : {false, true}) {
+      std::vector<float> y(acc.size());
+      qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(),
+                                   (resLast ? residualLast : residual).data(), y.data(), params, outLast, resLast);
+      const auto want = outLast ? toChannelsLast(expected, n, o, h * w) : expected;
+      EXPECT_EQ(0, std::memcmp(y.data(), want.data(), y.size() * sizeof(float)))
+          << "output channels-last " << outLast << ", residual channels-last " << resLast;
+    }
+  auto inPlaceLast = residualLast;
+  qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(), inPlaceLast.data(),
+                               inPlaceLast.data(), params, true, true);
+  const auto expectedLast = toChannelsLast(expected, n, o, h * w);
+  EXPECT_EQ(0, std::memcmp(inPlaceLast.data(), expectedLast.data(), got.size() * sizeof(float)));
+}
+
+TEST(BinaryConvAffine, ChannelsLastWholeLaneBlocks) {
+  // 64 -> 64 channels, 1 image, rows of 20: every block of a full tile in
+  // registers in the channels-last layout, against the NCHW kernel.
+  const int64_t c = 64, h = 5, w = 20, o = 64;
+  std::mt19937 rng(18);
+  std::uniform_real_distribution<float> uni(-2.0f, 2.0f);
+  std::vector<float> x(c * h * w), scale(o), bias(o), residual(o * h * w);
+  for (auto *v : {&x, &scale, &bias, &residual})
+    for (float &e : *v)
+      e = uni(rng);
+  std::vector<int> wt(o * c * 9);
+  for (int &v : wt)
+    v = rng() % 2 ? 1 : -1;
+  const int64_t planeWords = h * w;
+  std::vector<uint64_t> bits(2 * planeWords);
+  qnn_rt::binarize_f32(x.data(), bits.data(), planeWords, 1, c, h * w);
+  auto packed = packWeights(wt, o, c, 3, 3);
+  const qnn_rt::Conv2DParams params = {1, c, h, w, o, 3, 3, h, w, 1, 1, 1, 1, 1, 1, 1};
+  std::vector<float> nchw(o * h * w), last(o * h * w);
+  qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(), residual.data(),
+                               nchw.data(), params);
+  const auto residualLast = toChannelsLast(residual, 1, o, h * w);
+  qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(),
+                               residualLast.data(), last.data(), params, true, true);
+  const auto want = toChannelsLast(nchw, 1, o, h * w);
+  EXPECT_EQ(0, std::memcmp(last.data(), want.data(), last.size() * sizeof(float)));
 }
 
 TEST(Threshold, CountsThresholdsAndFlips) {
@@ -234,6 +282,17 @@ TEST(Binarize, MatchesSignWithZerosNaNsAndTails) {
     return v < 0.0f ? -1 : (v == 0.0f ? 0 : 1);
   });
   EXPECT_EQ(got, expected);
+  // The same tensor stored channels-last gives the same words.
+  std::vector<uint64_t> last(2 * planeWords, ~0ull);
+  qnn_rt::binarize_f32(toChannelsLast(x, n, c, hw).data(), last.data(), planeWords, n, c, hw, true);
+  EXPECT_EQ(last, expected);
+  // Fewer channels than a word.
+  std::vector<float> narrow(x.begin(), x.begin() + n * 5 * hw);
+  const int64_t narrowPlane = n * hw;
+  std::vector<uint64_t> narrowNchw(2 * narrowPlane), narrowLast(2 * narrowPlane, ~0ull);
+  qnn_rt::binarize_f32(narrow.data(), narrowNchw.data(), narrowPlane, n, 5, hw);
+  qnn_rt::binarize_f32(toChannelsLast(narrow, n, 5, hw).data(), narrowLast.data(), narrowPlane, n, 5, hw, true);
+  EXPECT_EQ(narrowLast, narrowNchw);
 }
 
 } // namespace

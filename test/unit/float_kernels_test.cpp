@@ -1,5 +1,6 @@
 // Float kernels against direct loops written from the ONNX definitions.
 #include "qnn_runtime/kernels.h"
+#include "channels_last.h"
 
 #include <gtest/gtest.h>
 
@@ -189,7 +190,71 @@ TEST(AveragePool, MatchesDefinition) {
       const auto expected = referenceAvgPool(x, nc, c.h, c.w, oh, ow, c.k, c.s, c.pt, c.pl, c.pb, c.pr, includePad);
       ASSERT_EQ(0, std::memcmp(got.data(), expected.data(), got.size() * sizeof(float)))
           << c.h << "x" << c.w << " k" << c.k << " s" << c.s << " includePad " << includePad;
+      // Channels-last in and out: the same bits, transposed.
+      const int64_t n = 1, ch = nc;
+      std::vector<float> last(got.size());
+      qnn_rt::avg_pool_f32(toChannelsLast(x, n, ch, c.h * c.w).data(), last.data(), nc, c.h, c.w, oh, ow, c.k, c.k,
+                           c.s, c.s, c.pt, c.pl, c.pb, c.pr, includePad, true, ch);
+      const auto want = toChannelsLast(expected, n, ch, oh * ow);
+      ASSERT_EQ(0, std::memcmp(last.data(), want.data(), last.size() * sizeof(float))) << "channels-last";
     }
+}
+
+TEST(GlobalAveragePool, ChannelsLastGivesTheSameBits) {
+  // 2 images, 70 channels (a block of 64 and a partial one), 7x7.
+  const int64_t n = 2, c = 70, hw = 49;
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  std::vector<float> x(n * c * hw);
+  for (float &v : x)
+    v = uni(rng);
+  std::vector<float> nchw(n * c), last(n * c);
+  qnn_rt::global_avg_pool_f32(x.data(), nchw.data(), n * c, hw);
+  qnn_rt::global_avg_pool_f32(toChannelsLast(x, n, c, hw).data(), last.data(), n * c, hw, true, c);
+  for (int64_t i = 0; i < n * c; ++i) {
+    float sum = 0.0f;
+    for (int64_t p = 0; p < hw; ++p)
+      sum += x[i * hw + p];
+    ASSERT_EQ(nchw[i], sum / static_cast<float>(hw)) << i;
+  }
+  EXPECT_EQ(0, std::memcmp(last.data(), nchw.data(), last.size() * sizeof(float)));
+}
+
+TEST(Conv2D, PointwiseChannelsLastGivesTheSameBits) {
+  // 1x1 convolutions as the channels-last GEMM: pixel counts that leave a
+  // partial block of rows, output channels that leave a partial panel,
+  // with and without bias, with and without ReLU, against conv2d_f32.
+  struct Case {
+    int64_t n, c, h, w, o;
+  };
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  for (const Case &k : {Case{1, 16, 5, 7, 40}, Case{2, 33, 3, 3, 64}, Case{1, 128, 7, 7, 256}})
+    for (bool withBias : {false, true})
+      for (bool relu : {false, true}) {
+        std::vector<float> x(k.n * k.c * k.h * k.w), w(k.o * k.c), b(k.o);
+        for (auto *v : {&x, &w, &b})
+          for (float &e : *v)
+            e = uni(rng);
+        const qnn_rt::Conv2DParams params{k.n, k.c, k.h, k.w, k.o, 1, 1, k.h, k.w, 1, 1, 0, 0, 1, 1, 1};
+        std::vector<float> nchw(k.n * k.o * k.h * k.w), scratch(qnn_rt::conv2d_f32_scratch_floats(k.c, 1, 1, k.h, k.w));
+        qnn_rt::conv2d_f32(x.data(), w.data(), withBias ? b.data() : nullptr, scratch.data(), nchw.data(), params, relu);
+        // Transposed weights and bias, padded to whole panels.
+        const int64_t op = qnn_rt::pointwise_padded_channels(k.o);
+        std::vector<float> wt(k.c * op, 0.0f), bp(op, 0.0f);
+        for (int64_t o = 0; o < k.o; ++o) {
+          bp[o] = b[o];
+          for (int64_t c = 0; c < k.c; ++c)
+            wt[c * op + o] = w[o * k.c + c];
+        }
+        std::vector<float> last(nchw.size());
+        qnn_rt::pointwise_conv_f32_channels_last(toChannelsLast(x, k.n, k.c, k.h * k.w).data(), wt.data(),
+                                                 withBias ? bp.data() : nullptr, last.data(), k.n * k.h * k.w, k.c,
+                                                 k.o, relu);
+        const auto want = toChannelsLast(nchw, k.n, k.o, k.h * k.w);
+        ASSERT_EQ(0, std::memcmp(last.data(), want.data(), last.size() * sizeof(float)))
+            << k.c << "->" << k.o << " bias " << withBias << " relu " << relu;
+      }
 }
 
 } // namespace
