@@ -123,7 +123,7 @@ MODELS = {
 # every BN -> Sign between binary layers folded into thresholds.
 EXPECTED_BINARY_OPS = {
     "bireal": {"binary_conv2d_affine": 4, "binary_conv2d": 0, "threshold": 0},
-    "bireal_bn": {"binary_conv2d": 4, "threshold": 0},
+    "bireal_bn": {"binary_conv2d_affine": 4, "binary_conv2d": 0, "threshold": 0},
     "larq": {"binary_conv2d": 2, "binary_dense": 1, "threshold": 1},
     "larq_fused": {"binary_conv2d": 2, "binary_dense": 1, "threshold": 1},
     "mlp": {"binary_dense": 2, "threshold": 1},
