@@ -17,6 +17,7 @@ void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
 
 void qnnc::buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads) {
   pm.nest<mlir::func::FuncOp>().addPass(createPackWeights());
+  pm.nest<mlir::func::FuncOp>().addPass(createAssignLayouts());
   pm.addPass(createPlanMemory(PlanMemoryOptions{threads}));
   pm.addPass(createLowerToEmitC(LowerToEmitCOptions{name}));
 }

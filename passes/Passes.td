@@ -82,6 +82,27 @@ def PackWeights : Pass<"qnn-pack-weights", "mlir::func::FuncOp"> {
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }
 
+def AssignLayouts : Pass<"qnn-assign-layouts", "mlir::func::FuncOp"> {
+  let summary = "Store float tensors channels-last (NHWC) where every kernel touching them can";
+  let description = [{
+    A 4-D float tensor is stored channels-last when its producer can write
+    it that way and every user can read it so (KernelOpInterface:
+    producesChannelsLast, acceptsChannelsLast); ops with one layout flag
+    for an operand and their result (channelsLastTiedOperand: pooling, 1x1
+    convolutions) make those tensors one group, stored channels-last only
+    as a whole. Only the binary and bit-serial affine convolutions start
+    such tensors, so this is the float stream between binary layers: their
+    epilogue stores each pixel's channels as computed and the next Sign
+    packs a word from 64 contiguous floats, where NCHW needs a transpose
+    for both. The producer of each such tensor gets `qnn.channels_last`;
+    a qnn.conv2d among them becomes qnn.pointwise_conv (transposed
+    weights). The function's input and result stay NCHW. Values are
+    unchanged: every channels-last kernel computes each element as its
+    NCHW form does.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::qnnc::qnn::QnnDialect"];
+}
+
 def PlanMemory : Pass<"qnn-plan-memory", "mlir::ModuleOp"> {
   let summary = "Assign every tensor of @main an offset in one static arena";
   let description = [{

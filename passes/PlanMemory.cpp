@@ -1,5 +1,6 @@
 // qnn-plan-memory: one static arena, offsets from tensor liveness, in place
-// where an elementwise op's input dies at that op.
+// where an elementwise op's input (of the same type and layout) dies at
+// that op.
 #include "passes/Passes.h"
 #include "passes/Storage.h"
 
@@ -80,7 +81,8 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
         if (kernel && kernel.canRunInPlace())
           for (Value operand : op.getOperands()) {
             auto it = blockOf.find(operand);
-            if (it != blockOf.end() && operand.getType() == result.getType() && lastUse(operand) == now) {
+            if (it != blockOf.end() && operand.getType() == result.getType() &&
+                isChannelsLast(operand) == isChannelsLast(result) && lastUse(operand) == now) {
               reuse = it->second;
               break;
             }

@@ -31,7 +31,10 @@ def Qnn_Dialect : Dialect {
     // On the module, from qnn-plan-memory: arena size and its lower bound.
     "::qnnc::qnn::MemoryPlanAttr":$memory_plan,
     // On the lowered entry function: the model's (input) -> (output) type.
-    "::mlir::TypeAttr":$model_type
+    "::mlir::TypeAttr":$model_type,
+    // On an op whose float result qnn-assign-layouts stores channels-last
+    // (NHWC): every kernel that writes or reads it takes that layout.
+    "::mlir::UnitAttr":$channels_last
   );
 }
 

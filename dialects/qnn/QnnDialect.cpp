@@ -10,6 +10,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include "qnn_runtime/binary_kernels.h"
+#include "qnn_runtime/float_kernels.h"
 
 #include <cmath>
 
@@ -393,6 +394,25 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adapt
   if (in.size() != 4)
     return emitOptionalError(loc, "expects a rank-4 input (NCHW)");
   types.push_back(RankedTensorType::get({in[0], in[1], 1, 1}, f32(ctx)));
+  return success();
+}
+
+bool qnnc::qnn::isChannelsLast(Value value) {
+  Operation *producer = value.getDefiningOp();
+  return producer && value.getContext()->getLoadedDialect<QnnDialect>()->getChannelsLastAttrHelper().isAttrPresent(
+                         producer);
+}
+
+LogicalResult PointwiseConvOp::verify() {
+  auto in = getInput().getType().getShape(), out = getOutput().getType().getShape();
+  auto w = getWeightT().getType().getShape();
+  if (in.size() != 4 || out.size() != 4 || in[0] != out[0] || in[2] != out[2] || in[3] != out[3])
+    return emitOpError("needs [N, C, H, W] input and [N, O, H, W] output");
+  const int64_t padded = qnn_rt::pointwise_padded_channels(out[1]);
+  if (w.size() != 2 || w[0] != in[1] || w[1] != padded)
+    return emitOpError() << "weight_t must be [" << in[1] << ", " << padded << "] (input channels, padded outputs)";
+  if (getBias() && getBias().getType().getShape() != ArrayRef<int64_t>{padded})
+    return emitOpError() << "bias must hold " << padded << " values (padded outputs)";
   return success();
 }
 

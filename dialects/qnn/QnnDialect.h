@@ -75,6 +75,9 @@ int64_t weightPlanes(Weight weight) {
   return shape.size() == 5 ? shape[0] : 1;
 }
 
+/// Whether qnn-assign-layouts stores this float tensor channels-last (its
+/// producer carries `qnn.channels_last`); function arguments never are.
+bool isChannelsLast(mlir::Value value);
 
 } // namespace qnnc::qnn
 

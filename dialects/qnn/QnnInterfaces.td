@@ -26,6 +26,15 @@ def Qnn_KernelOpInterface : OpInterface<"KernelOpInterface"> {
       type that dies here: the kernel reads element i before it writes
       element i, and nothing else.}],
       "bool", "canRunInPlace", (ins), "", "return false;">,
+    InterfaceMethod<[{Whether the kernels read float operand `index` stored
+      channels-last (NHWC) as well as NCHW (qnn-assign-layouts).}],
+      "bool", "acceptsChannelsLast", (ins "unsigned":$index), "", "return false;">,
+    InterfaceMethod<[{Whether the kernels can write the (float, 4-D) result
+      channels-last.}],
+      "bool", "producesChannelsLast", (ins), "", "return false;">,
+    InterfaceMethod<[{The operand whose layout must be the result's (the
+      kernel takes one layout for both), if any.}],
+      "std::optional<unsigned>", "channelsLastTiedOperand", (ins), "", "return std::nullopt;">,
   ];
 }
 

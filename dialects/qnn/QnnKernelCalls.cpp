@@ -3,6 +3,7 @@
 // Arguments follow the kernels' signatures, in order.
 #include "dialects/qnn/QnnDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 
 #include "qnn_runtime/kernels.h"
@@ -41,6 +42,16 @@ KernelCall &thresholdTables(KernelCall &call, ThresholdsAttr thresholds) {
   Builder b(thresholds.getContext());
   return call.table("thresholds", i32Table(b, thresholds.getValues().asArrayRef()))
       .table("descending", descendingTable(b, thresholds.getDescending().asArrayRef()));
+}
+
+/// The layout flags of an affine convolution's output and residual, after
+/// its Conv2DParams; none when both are NCHW (the kernels' default).
+template <class AffineOp>
+LogicalResult affineLayouts(KernelCall &call, AffineOp op) {
+  const bool output = isChannelsLast(op.getOutput()), residual = op.getResidual() && isChannelsLast(op.getResidual());
+  if (output || residual)
+    call.boolean(output).boolean(residual);
+  return success();
 }
 
 /// The qnn_rt::Conv2DParams of a convolution, fields in the struct's order.
@@ -105,13 +116,48 @@ LogicalResult broadcastCall(Operation *op, StringRef kernel, KernelCall &call) {
 // Float operations
 //===----------------------------------------------------------------------===//
 
+/// A 1x1, stride-1, unpadded, ungrouped convolution with constant weights
+/// and bias: qnn-assign-layouts can run it channels-last, as a
+/// qnn.pointwise_conv.
+static bool isPointwiseWithConstants(Conv2DOp conv) {
+  auto isConstant = [](Value v) {
+    auto constant = v.getDefiningOp<arith::ConstantOp>();
+    return constant && isa<DenseElementsAttr>(constant.getValue());
+  };
+  auto ones = [](ArrayRef<int64_t> v) { return llvm::all_of(v, [](int64_t x) { return x == 1; }); };
+  auto w = conv.getWeight().getType().getShape();
+  return w.size() == 4 && w[2] == 1 && w[3] == 1 && conv.getGroup() == 1 && ones(conv.getStrides()) &&
+         ones(conv.getDilations()) && llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; }) &&
+         isConstant(conv.getWeight()) && (!conv.getBias() || isConstant(conv.getBias()));
+}
+
+bool Conv2DOp::acceptsChannelsLast(unsigned index) { return index == 0 && isPointwiseWithConstants(*this); }
+bool Conv2DOp::producesChannelsLast() { return isPointwiseWithConstants(*this); }
+std::optional<unsigned> Conv2DOp::channelsLastTiedOperand() { return 0; }
+
 LogicalResult Conv2DOp::buildKernelCall(KernelCall &call) {
+  if (isChannelsLast(getOutput()))
+    return emitOpError("a channels-last convolution must be a qnn.pointwise_conv (qnn-assign-layouts)");
   call.call("qnn_rt::conv2d_f32").operand(0).operand(1);
   getBias() ? call.operand(2) : call.null();
   call.scratch(Builder(getContext()).getF32Type()).result();
   conv2dParams(call, *this).boolean(getRelu());
   return success();
 }
+
+LogicalResult PointwiseConvOp::buildKernelCall(KernelCall &call) {
+  if (!isChannelsLast(getInput()) || !isChannelsLast(getOutput()))
+    return emitOpError("runs on channels-last tensors only (qnn-assign-layouts)");
+  auto in = getInput().getType().getShape(), out = getOutput().getType().getShape();
+  call.call("qnn_rt::pointwise_conv_f32_channels_last").operand(0).operand(1);
+  getBias() ? call.operand(2) : call.null();
+  call.result().integers({in[0] * in[2] * in[3], in[1], out[1]}).boolean(getRelu());
+  return success();
+}
+
+bool PointwiseConvOp::acceptsChannelsLast(unsigned index) { return index == 0; }
+bool PointwiseConvOp::producesChannelsLast() { return true; }
+std::optional<unsigned> PointwiseConvOp::channelsLastTiedOperand() { return 0; }
 
 int64_t Conv2DOp::getScratchBytes(int64_t threads) {
   auto w = getWeight().getType().getShape(), o = getOutput().getType().getShape();
@@ -185,14 +231,24 @@ LogicalResult AvgPoolOp::buildKernelCall(KernelCall &call) {
   call.call("qnn_rt::avg_pool_f32").operand(0).result();
   call.integers({in[0] * in[1], in[2], in[3], o[2], o[3], k[0], k[1], s[0], s[1], p[0], p[1], p[2], p[3]});
   call.boolean(getCountIncludePad());
+  if (isChannelsLast(getOutput())) // the input too: tied
+    call.boolean(true).integer(in[1]);
   return success();
 }
+
+bool AvgPoolOp::acceptsChannelsLast(unsigned index) { return index == 0; }
+bool AvgPoolOp::producesChannelsLast() { return true; }
+std::optional<unsigned> AvgPoolOp::channelsLastTiedOperand() { return 0; }
 
 LogicalResult GlobalAvgPoolOp::buildKernelCall(KernelCall &call) {
   auto in = getInput().getType().getShape();
   call.call("qnn_rt::global_avg_pool_f32").operand(0).result().integers({in[0] * in[1], in[2] * in[3]});
+  if (isChannelsLast(getInput()))
+    call.boolean(true).integer(in[1]);
   return success();
 }
+
+bool GlobalAvgPoolOp::acceptsChannelsLast(unsigned index) { return index == 0; }
 
 LogicalResult ReshapeOp::buildKernelCall(KernelCall &call) {
   call.call("qnn_rt::copy_f32").operand(0).result().integer(numElements(getInput()));
@@ -260,8 +316,12 @@ LogicalResult ScaleBiasOp::buildKernelCall(KernelCall &call) {
 LogicalResult BinarizeOp::buildKernelCall(KernelCall &call) {
   call.call("qnn_rt::binarize_f32").operand(0).result();
   ncs(call, getInput());
+  if (isChannelsLast(getInput()))
+    call.boolean(true);
   return success();
 }
+
+bool BinarizeOp::acceptsChannelsLast(unsigned index) { return index == 0; }
 
 LogicalResult BinaryConv2DOp::buildKernelCall(KernelCall &call) {
   auto words = packedWords(*this, getWeight());
@@ -291,10 +351,12 @@ LogicalResult BinaryConv2DAffineOp::buildKernelCall(KernelCall &call) {
   call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
   (getResidual() ? call.operand(1) : call.null()).result();
   conv2dParams(call, *this);
-  return success();
+  return affineLayouts(call, *this);
 }
 
 bool BinaryConv2DAffineOp::canRunInPlace() { return true; }
+bool BinaryConv2DAffineOp::acceptsChannelsLast(unsigned index) { return index == 1; }
+bool BinaryConv2DAffineOp::producesChannelsLast() { return true; }
 
 LogicalResult BinaryDenseOp::buildKernelCall(KernelCall &call) {
   auto words = packedWords(*this, getWeight());
@@ -369,10 +431,12 @@ LogicalResult BitserialConv2DAffineOp::buildKernelCall(KernelCall &call) {
   call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
   (getResidual() ? call.operand(1) : call.null()).result();
   conv2dParams(call, *this);
-  return success();
+  return affineLayouts(call, *this);
 }
 
 bool BitserialConv2DAffineOp::canRunInPlace() { return true; }
+bool BitserialConv2DAffineOp::acceptsChannelsLast(unsigned index) { return index == 1; }
+bool BitserialConv2DAffineOp::producesChannelsLast() { return true; }
 
 //===----------------------------------------------------------------------===//
 // 8-bit operations

@@ -12,6 +12,10 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 // into the kernels' layout.
 def Qnn_BinaryWeights : AnyAttrOf<[ElementsAttr, Qnn_PackedBinaryWeightsAttr]>;
 
+// The KernelOpInterface methods of an op whose one layout flag covers its
+// input and result (qnn-assign-layouts).
+defvar ChannelsLastTied = ["acceptsChannelsLast", "producesChannelsLast", "channelsLastTiedOperand"];
+
 defvar ConvAttrs = (ins DenseI64ArrayAttr:$strides,
                         DenseI64ArrayAttr:$pads,       // top, left, bottom, right
                         DenseI64ArrayAttr:$dilations,
@@ -21,11 +25,14 @@ defvar ConvAttrs = (ins DenseI64ArrayAttr:$strides,
 // Float operations
 //===----------------------------------------------------------------------===//
 
-def Qnn_Conv2DOp : Qnn_ScratchOp<"conv2d", [Pure, InferTypeOpAdaptor]> {
+def Qnn_Conv2DOp
+    : Qnn_KernelOp<"conv2d", [Pure, InferTypeOpAdaptor], !listconcat(["getScratchBytes"], ChannelsLastTied)> {
   let summary = "2-D float convolution (ONNX Conv, NCHW, OIHW weights)";
   let description = [{
     With `relu`, the result is ONNX Relu of the convolution, applied as each
-    output is stored (qnn-fuse-epilogues joins a following qnn.relu).
+    output is stored (qnn-fuse-epilogues joins a following qnn.relu). A 1x1,
+    stride-1, unpadded, ungrouped one with constant weights can run on
+    channels-last tensors: qnn-assign-layouts makes it a qnn.pointwise_conv.
   }];
   let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight,
                             Optional<Qnn_F32Tensor>:$bias), ConvAttrs, (ins UnitAttr:$relu));
@@ -33,6 +40,26 @@ def Qnn_Conv2DOp : Qnn_ScratchOp<"conv2d", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
+}
+
+def Qnn_PointwiseConvOp : Qnn_KernelOp<"pointwise_conv", [Pure], ChannelsLastTied> {
+  let summary = "1x1 float convolution of channels-last tensors, weights stored transposed";
+  let description = [{
+    The qnn.conv2d (1x1, stride 1, no padding, one group) that
+    qnn-assign-layouts gives channels-last input and output: `weight_t` is
+    its weights transposed, [C][OP] with OP the output channels rounded up
+    to whole GEMM panels (qnn_rt::pointwise_padded_channels), zero-filled,
+    `bias` (optional) padded likewise. Each output is the same sum in the
+    same order as qnn.conv2d's, so the values are bit-identical; with `relu`,
+    ONNX Relu as each output is stored.
+  }];
+  let arguments = (ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight_t, Optional<Qnn_F32Tensor>:$bias,
+                       UnitAttr:$relu);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight_t (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 def Qnn_GemmOp : Qnn_KernelOp<"gemm", [Pure, InferTypeOpAdaptor]> {
@@ -99,7 +126,7 @@ def Qnn_MaxPoolOp : Qnn_KernelOp<"max_pool", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_AvgPoolOp : Qnn_KernelOp<"avg_pool", [Pure, InferTypeOpAdaptor]> {
+def Qnn_AvgPoolOp : Qnn_KernelOp<"avg_pool", [Pure, InferTypeOpAdaptor], ChannelsLastTied> {
   let summary = "2-D average pooling (ONNX AveragePool)";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -108,7 +135,8 @@ def Qnn_AvgPoolOp : Qnn_KernelOp<"avg_pool", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_GlobalAvgPoolOp : Qnn_KernelOp<"global_avg_pool", [Pure, InferTypeOpAdaptor]> {
+def Qnn_GlobalAvgPoolOp
+    : Qnn_KernelOp<"global_avg_pool", [Pure, InferTypeOpAdaptor], ["acceptsChannelsLast"]> {
   let summary = "mean over H and W, keeping them as size 1";
   let arguments = (ins Qnn_F32Tensor:$input);
   let results = (outs Qnn_F32Tensor:$output);
@@ -192,7 +220,7 @@ def Qnn_MultiThresholdOp : Qnn_Op<"multi_threshold", [Pure, InferTypeOpAdaptor]>
 // Binary operations
 //===----------------------------------------------------------------------===//
 
-def Qnn_BinarizeOp : Qnn_KernelOp<"binarize", [Pure, InferTypeOpAdaptor]> {
+def Qnn_BinarizeOp : Qnn_KernelOp<"binarize", [Pure, InferTypeOpAdaptor], ["acceptsChannelsLast"]> {
   let summary = "ONNX Sign of a float tensor, bit-packed (Sign(0) = 0 kept exact)";
   let arguments = (ins Qnn_F32Tensor:$input);
   let results = (outs Qnn_BinaryTensor:$output);
@@ -227,7 +255,8 @@ def Qnn_BinaryConv2DSignOp : Qnn_KernelOp<"binary_conv2d_sign", [Pure, InferType
 }
 
 def Qnn_BinaryConv2DAffineOp
-    : Qnn_KernelOp<"binary_conv2d_affine", [Pure, InferTypeOpAdaptor], ["canRunInPlace"]> {
+    : Qnn_KernelOp<"binary_conv2d_affine", [Pure, InferTypeOpAdaptor],
+                   ["canRunInPlace", "acceptsChannelsLast", "producesChannelsLast"]> {
   let summary = "qnn.binary_conv2d followed by qnn.scale_bias and an optional residual add, in one kernel";
   let description = [{
     output = (float(acc) * scale[c] + bias[c]) + residual, each operation a
@@ -327,7 +356,8 @@ def Qnn_BitserialConv2DOp : Qnn_KernelOp<"bitserial_conv2d", [Pure, InferTypeOpA
 }
 
 def Qnn_BitserialConv2DAffineOp
-    : Qnn_KernelOp<"bitserial_conv2d_affine", [Pure, InferTypeOpAdaptor], ["canRunInPlace"]> {
+    : Qnn_KernelOp<"bitserial_conv2d_affine", [Pure, InferTypeOpAdaptor],
+                   ["canRunInPlace", "acceptsChannelsLast", "producesChannelsLast"]> {
   let summary = "qnn.bitserial_conv2d followed by qnn.scale_bias and an optional residual add, in one kernel";
   let description = [{
     As qnn.binary_conv2d_affine for a bit-serial convolution: output =

@@ -322,7 +322,7 @@ struct BinaryAffine {
 /// One register block of a full tile through the affine epilogue, skipping
 /// the int32 tile: y[at + lane * plane + t] (NCHW) or y[at + t * plane +
 /// lane] (channels-last, plane = O) = (float(acc) * scale[lane] +
-/// bias[lane]) (+ residual at the same index, in the same layout), scale
+/// bias[lane]) (+ the residual's element, at rat in its own layout), scale
 /// and bias starting at the block's first channel. Only the AVX-512 kernel
 /// takes this path (kBinaryAffineInRegisters). The tensor pointers are
 /// copied in: variants that referenced BinaryAffine measured 6-16 % slower
@@ -330,8 +330,8 @@ struct BinaryAffine {
 struct BinaryAffineOut {
   const float *scale, *bias, *residual;
   float *y;
-  index_t at, plane;
-  bool channelsLast;
+  index_t at, plane, rat, residualPlane;
+  bool channelsLast, residualChannelsLast;
 };
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
 constexpr bool kBinaryAffineInRegisters = true;
@@ -351,38 +351,62 @@ inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBi
       // The affine epilogue on 8 channels x 4 pixels in registers. The
       // pointers are read once: the intrinsics' stores may alias anything,
       // so fields read through `affine` would be reloaded after every store.
-      const float *residual = affine->residual;
+      const float *residual = affine->residual ? affine->residual + affine->rat : nullptr;
       float *y = affine->y + affine->at;
-      const index_t plane = affine->plane;
-      const index_t rat = residual ? affine->at : 0;
+      const index_t plane = affine->plane, residualPlane = affine->residualPlane;
       if (affine->channelsLast) {
-        // A pixel's 8 channels are contiguous: stored as computed.
+        // A pixel's 8 channels are contiguous: stored as computed. An NCHW
+        // residual is read 4 pixels per channel and transposed to pixels
+        // (the 4 x 4 transpose within each half is its own inverse).
+        const bool residualPixels = !affine->residualChannelsLast;
         for (int b = 0; b < B; ++b) {
           const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
           const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
+          __m256i add[4];
+          if (residual && residualPixels) {
+            __m256i lanes[4];
+            for (int i = 0; i < 4; ++i) {
+              const float *low = residual + (b * kBinaryLanes + i) * residualPlane;
+              lanes[i] = _mm256_castps_si256(
+                  _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(low)), _mm_loadu_ps(low + 4 * residualPlane), 1));
+            }
+            transpose_pixels_to_lanes(lanes, add);
+          }
           for (int t = 0; t < 4; ++t) {
             const index_t at = t * plane + b * kBinaryLanes;
             __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k);
             if (residual)
-              v = _mm256_add_ps(v, _mm256_loadu_ps(residual + rat + at));
+              v = _mm256_add_ps(v, residualPixels ? _mm256_castsi256_ps(add[t])
+                                                  : _mm256_loadu_ps(residual + t * residualPlane + b * kBinaryLanes));
             _mm256_storeu_ps(y + at, v);
           }
         }
         return;
       }
-      // NCHW: transposed to 4 pixels per channel, stored into the planes.
+      // NCHW: transposed to 4 pixels per channel, stored into the planes; a
+      // channels-last residual is read per pixel and transposed alike.
+      const bool residualLanes = affine->residualChannelsLast;
       for (int b = 0; b < B; ++b) {
         const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
         const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
-        __m256i f[4], q[4];
+        __m256i f[4], q[4], add[4];
         for (int t = 0; t < 4; ++t)
           f[t] = _mm256_castps_si256(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k));
         transpose_pixels_to_lanes(f, q);
+        if (residual && residualLanes) {
+          __m256i pixels[4];
+          for (int t = 0; t < 4; ++t)
+            pixels[t] = _mm256_castps_si256(_mm256_loadu_ps(residual + t * residualPlane + b * kBinaryLanes));
+          transpose_pixels_to_lanes(pixels, add);
+        }
+        auto half = [](const __m256i *v, int i) {
+          return _mm_castsi128_ps(i < 4 ? _mm256_castsi256_si128(v[i]) : _mm256_extracti128_si256(v[i - 4], 1));
+        };
         for (int i = 0; i < 8; ++i) {
           const index_t at = (b * kBinaryLanes + i) * plane;
-          __m128 v = _mm_castsi128_ps(i < 4 ? _mm256_castsi256_si128(q[i]) : _mm256_extracti128_si256(q[i - 4], 1));
+          __m128 v = half(q, i);
           if (residual)
-            v = _mm_add_ps(v, _mm_loadu_ps(residual + rat + at));
+            v = _mm_add_ps(v, residualLanes ? half(add, i) : _mm_loadu_ps(residual + (b * kBinaryLanes + i) * residualPlane));
           _mm_storeu_ps(y + at, v);
         }
       }
@@ -755,17 +779,19 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
           const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
           const bool inRegisters = kBinaryAffineInRegisters && affine && tile == kBinaryTile &&
-                                   first == b0 * kBinaryLanes && end == (b0 + blocks) * kBinaryLanes &&
-                                   (!affine->residual || affine->residualChannelsLast == affine->channelsLast);
+                                   first == b0 * kBinaryLanes && end == (b0 + blocks) * kBinaryLanes;
           auto registerOut = [&] {
-            const bool last = affine->channelsLast;
+            const bool last = affine->channelsLast, residualLast = affine->residualChannelsLast;
             return BinaryAffineOut{affine->scale + first,
                                    affine->bias + first,
                                    affine->residual,
                                    affine->y,
                                    float_index(last, n, first, oh * OW + ow0, O, OH * OW),
                                    last ? O : OH * OW,
-                                   last};
+                                   float_index(residualLast, n, first, oh * OW + ow0, O, OH * OW),
+                                   residualLast ? O : OH * OW,
+                                   last,
+                                   residualLast};
           };
           if constexpr (Serial) {
             const BinaryAffineOut out = inRegisters ? registerOut() : BinaryAffineOut{};
@@ -838,8 +864,8 @@ inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std:
 /// the same way, without the int32 tensor. `residual` may be y (then in
 /// its layout). y is channels-last with `channelsLast`, the residual with
 /// `residualChannelsLast`. Where the instruction set allows, full tiles
-/// take the epilogue in registers (BinaryAffine; y and the residual in one
-/// layout); the rest go through the tile callback.
+/// take the epilogue in registers (BinaryAffine, any layouts); the rest go
+/// through the tile callback.
 inline void binary_conv2d_affine(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w,
                                  const float *scale, const float *bias, const float *residual, float *y,
                                  const Conv2DParams &p, bool channelsLast = false,

@@ -217,7 +217,7 @@ TEST(BinaryConvAffine, MatchesConvScaleBiasAdd) {
 
 TEST(BinaryConvAffine, ChannelsLastWholeLaneBlocks) {
   // 64 -> 64 channels, 1 image, rows of 20: every block of a full tile in
-  // registers in the channels-last layout, against the NCHW kernel.
+  // registers, output and residual in each layout, against the NCHW kernel.
   const int64_t c = 64, h = 5, w = 20, o = 64;
   std::mt19937 rng(18);
   std::uniform_real_distribution<float> uni(-2.0f, 2.0f);
@@ -237,10 +237,18 @@ TEST(BinaryConvAffine, ChannelsLastWholeLaneBlocks) {
   qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(), residual.data(),
                                nchw.data(), params);
   const auto residualLast = toChannelsLast(residual, 1, o, h * w);
-  qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(),
-                               residualLast.data(), last.data(), params, true, true);
   const auto want = toChannelsLast(nchw, 1, o, h * w);
-  EXPECT_EQ(0, std::memcmp(last.data(), want.data(), last.size() * sizeof(float)));
+  for (bool resLast : {true, false}) {
+    qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(),
+                                 (resLast ? residualLast : residual).data(), last.data(), params, true, resLast);
+    EXPECT_EQ(0, std::memcmp(last.data(), want.data(), last.size() * sizeof(float))) << "residual channels-last "
+                                                                                      << resLast;
+  }
+  // An NCHW output over a channels-last residual.
+  std::vector<float> back(o * h * w);
+  qnn_rt::binary_conv2d_affine(bits.data(), planeWords, packed.data(), scale.data(), bias.data(),
+                               residualLast.data(), back.data(), params, false, true);
+  EXPECT_EQ(0, std::memcmp(back.data(), nchw.data(), back.size() * sizeof(float)));
 }
 
 TEST(Threshold, CountsThresholdsAndFlips) {
