@@ -62,6 +62,8 @@ TEST(Conv2D, PointwisePartialPanel) { checkConv({1, 24, 9, 7, 10, 1, 1, 1, 1, 0,
 // Panels spanning several narrow output rows, and one wide row.
 TEST(Conv2D, NarrowRows) { checkConv({1, 5, 5, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 9); }
 TEST(Conv2D, WideRow) { checkConv({1, 2, 2, 97, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 10); }
+// The stem's shape: 7x7, stride 2, pads 3, rows wide enough for vector copies.
+TEST(Conv2D, StemStride2WideRows) { checkConv({1, 3, 9, 70, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1}, 11); }
 TEST(Conv2D, ManyRowChunks) { checkConv({1, 64, 12, 32, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 5); }
 TEST(Conv2D, SeveralGemmRowBlocks) { checkConv({1, 8, 6, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 6); }
 
