@@ -830,25 +830,34 @@ inline auto accumulator_store(std::int32_t *y, const Conv2DParams &p) {
 /// and the residual in their own layouts.
 inline auto affine_store(const BinaryAffine &out, const Conv2DParams &p) {
   return [out, &p](const BinaryTileResult &r) {
-    const index_t HW = p.OH * p.OW, step = out.channelsLast ? p.O : 1, rstep = out.residualChannelsLast ? p.O : 1;
-    for (index_t c = 0; c < r.channels; ++c) {
-      const index_t o = r.channel + c, at = float_index(out.channelsLast, r.n, o, r.pixel, p.O, HW);
-      const std::int32_t *acc = r.channelPixels(c);
-      const float s = out.scale[o], b = out.bias[o];
-      if (out.residual) {
-        const index_t rat = float_index(out.residualChannelsLast, r.n, o, r.pixel, p.O, HW);
-        r.forPixels([&](index_t t) {
-          const float scaled = static_cast<float>(acc[t]) * s;
-          const float affine = scaled + b;
-          out.y[at + t * step] = affine + out.residual[rat + t * rstep];
-        });
-      } else {
-        r.forPixels([&](index_t t) {
-          const float scaled = static_cast<float>(acc[t]) * s;
-          out.y[at + t * step] = scaled + b;
-        });
+    const index_t HW = p.OH * p.OW;
+    // Pixel steps in y and the residual: NCHW's 1 as a constant, so that
+    // the usual case's loops vectorize.
+    auto store = [&](auto step, auto rstep) {
+      for (index_t c = 0; c < r.channels; ++c) {
+        const index_t o = r.channel + c, at = float_index(out.channelsLast, r.n, o, r.pixel, p.O, HW);
+        const std::int32_t *acc = r.channelPixels(c);
+        const float s = out.scale[o], b = out.bias[o];
+        if (out.residual) {
+          const index_t rat = float_index(out.residualChannelsLast, r.n, o, r.pixel, p.O, HW);
+          r.forPixels([&](index_t t) {
+            const float scaled = static_cast<float>(acc[t]) * s;
+            const float affine = scaled + b;
+            out.y[at + t * step] = affine + out.residual[rat + t * rstep];
+          });
+        } else {
+          r.forPixels([&](index_t t) {
+            const float scaled = static_cast<float>(acc[t]) * s;
+            out.y[at + t * step] = scaled + b;
+          });
+        }
       }
-    }
+    };
+    using One = std::integral_constant<index_t, 1>;
+    if (!out.channelsLast && !out.residualChannelsLast)
+      store(One{}, One{});
+    else
+      store(out.channelsLast ? p.O : 1, out.residualChannelsLast ? p.O : 1);
   };
 }
 
