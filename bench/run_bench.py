@@ -37,6 +37,17 @@ def measure_peaks(work, target):
     return binary, fp32, isa
 
 
+def probe_cores(work):
+    """Cross-core round trip (ns) and each core's time on a fixed loop
+    (ms): what a 2-thread run can get from this machine right now."""
+    exe = os.path.join(work, "cores")
+    if not os.path.exists(exe):
+        e2e_lib.run(["g++", "-O2", "-std=c++17", "-pthread", os.path.join(HERE, "cores.cpp"), "-o", exe])
+    out = e2e_lib.run([exe])
+    values = dict(re.findall(r"(\w+) ([0-9.]+)", out))
+    return float(values["cross_core_round_trip_ns"]), float(values["core0_ms"]), float(values["core1_ms"])
+
+
 def time_qnnc(exe, x, work, repeats):
     """Mean time of model_run as the harness measures it (file I/O excluded,
     like ORT's session.run timing)."""
@@ -212,14 +223,21 @@ def main():
     print(f"\nbireal18_224 time by kernel (QNNC_PROFILE build, {total:.3f} ms per run):")
     for kernel, ms in shares:
         print(f"  {kernel:32} {ms:8.3f} ms {ms / total:6.1%}")
+    before = probe_cores(args.work)
     t1, t2, identical = thread_scaling(args.qnnc, bireal, (3, 224, 224), target,
                                        os.path.join(args.work, "bireal18_224"), 20)
+    after = probe_cores(args.work)
     speedup = t1 / t2
     # Amdahl on 2 threads: S = 1 / (f + (1 - f) / 2), so f = 2 / S - 1; only
     # meaningful for 1 <= S <= 2.
     serial = f"{2 / speedup - 1:.1%}" if 1 <= speedup <= 2 else "undefined (S outside 1..2)"
     print(f"bireal18_224 --threads 2: {t2:.3f} ms vs {t1:.3f} ms on 1 thread = {speedup:.2f}x, outputs "
           f"{'bit-identical' if identical else 'DIFFERENT'}; Amdahl serial fraction 2/S - 1 = {serial}")
+    # A shared (slower) core or a far one bounds the speed-up whatever the
+    # code does: the probe says which the run had.
+    for when, (trip, c0, c1) in (("before", before), ("after", after)):
+        print(f"  cores {when}: cross-core round trip {trip:.0f} ns; fixed loop {c0:.0f} ms on core 0, "
+              f"{c1:.0f} ms on core 1 (slower core {max(c0, c1) / min(c0, c1):.2f}x)")
     print(f"\nORT int8 (QDQ -> QLinearConv) on the ResNet-18 shape: {ort_int8_ms:.3f} ms")
     for r in results[:3]:
         print(f"  {r['name']}: qnnc {r['qnnc_ms']:.3f} ms = {ort_int8_ms / r['qnnc_ms']:.2f}x ORT int8")
