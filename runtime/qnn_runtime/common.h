@@ -44,17 +44,6 @@
 #define QNN_RT_OP_END(index, name) ((void)0)
 #endif
 
-// A kernel helper whose callers must see it inlined: it loops over a whole
-// tensor, and only inlined into the generated op sequence does it get the
-// op's shapes as constants (GCC's own inlining choice flips with unrelated
-// code size changes: pack_levels once went out of line and took W2A2's
-// x86-64-v3 build from 512 M to 549 M instructions).
-#if defined(__GNUC__) || defined(__clang__)
-#define QNN_RT_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define QNN_RT_ALWAYS_INLINE inline
-#endif
-
 namespace qnn_rt {
 
 using index_t = std::int64_t;

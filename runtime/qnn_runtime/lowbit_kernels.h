@@ -16,7 +16,7 @@ namespace qnn_rt {
 /// the unit's pixels itself (`at`: the planes of image n) and returns the
 /// channels it covered, a multiple of 64; the rest go value by value.
 template <class Level, class Words>
-QNN_RT_ALWAYS_INLINE void pack_levels(std::uint64_t *planes, index_t planeWords, int bits, index_t N, index_t C, index_t HW,
+inline void pack_levels(std::uint64_t *planes, index_t planeWords, int bits, index_t N, index_t C, index_t HW,
                         Level level, Words words) {
   const index_t CW = words_for(C), blocks = (HW + kPackPixels - 1) / kPackPixels;
   QNN_RT_PARALLEL_FOR
