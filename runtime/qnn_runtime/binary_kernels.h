@@ -362,7 +362,7 @@ inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBi
         for (int b = 0; b < B; ++b) {
           const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
           const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
-          __m256i add[4];
+          __m256i add[4] = {}; // the residual by pixels, where it is NCHW
           if (residual && residualPixels) {
             __m256i lanes[4];
             for (int i = 0; i < 4; ++i) {
@@ -389,7 +389,7 @@ inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBi
       for (int b = 0; b < B; ++b) {
         const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
         const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
-        __m256i f[4], q[4], add[4];
+        __m256i f[4], q[4], add[4] = {}; // add: a channels-last residual by lanes
         for (int t = 0; t < 4; ++t)
           f[t] = _mm256_castps_si256(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[t][b]), s), k));
         transpose_pixels_to_lanes(f, q);
