@@ -66,6 +66,16 @@ struct FuseScaleBias : OpRewritePattern<Root> {
   }
 };
 
+/// Replaces `op` by `Affine` (binary_conv2d_affine or its bit-serial form)
+/// of the convolution `conv` (plain or already affine) with this residual,
+/// scale and bias.
+template <class Affine, class Conv>
+void replaceWithAffine(PatternRewriter &rewriter, Operation *op, Conv conv, Value residual, DenseF32ArrayAttr scale,
+                       DenseF32ArrayAttr bias) {
+  rewriter.replaceOpWithNewOp<Affine>(op, conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
+                                      conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), scale, bias);
+}
+
 /// threshold(binary_conv2d(x)) -> binary_conv2d_sign(x): packed bits out of
 /// the convolution, no int32 tensor in between.
 struct FuseConvSign : OpRewritePattern<ThresholdOp> {
@@ -91,9 +101,7 @@ struct FuseConvAffine : OpRewritePattern<ScaleBiasOp> {
     auto conv = scaleBias.getInput().template getDefiningOp<Conv>();
     if (!conv || !conv->hasOneUse())
       return failure();
-    rewriter.replaceOpWithNewOp<Affine>(scaleBias, conv.getInput(), Value(), conv.getWeight(), conv.getStridesAttr(),
-                                        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(),
-                                        scaleBias.getScaleAttr(), scaleBias.getBiasAttr());
+    replaceWithAffine<Affine>(rewriter, scaleBias, conv, Value(), scaleBias.getScaleAttr(), scaleBias.getBiasAttr());
     return success();
   }
 };
@@ -110,10 +118,9 @@ struct FuseConvToFloat : OpRewritePattern<ToFloatOp> {
     if (!conv || !conv->hasOneUse())
       return failure();
     const int64_t channels = toFloat.getType().getShape()[1];
-    rewriter.replaceOpWithNewOp<Affine>(toFloat, conv.getInput(), Value(), conv.getWeight(), conv.getStridesAttr(),
-                                        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(),
-                                        rewriter.getDenseF32ArrayAttr(SmallVector<float>(channels, 1.0f)),
-                                        rewriter.getDenseF32ArrayAttr(SmallVector<float>(channels, -0.0f)));
+    replaceWithAffine<Affine>(rewriter, toFloat, conv, Value(),
+                              rewriter.getDenseF32ArrayAttr(SmallVector<float>(channels, 1.0f)),
+                              rewriter.getDenseF32ArrayAttr(SmallVector<float>(channels, -0.0f)));
     return success();
   }
 };
@@ -130,9 +137,7 @@ struct FuseResidualAdd : OpRewritePattern<AddOp> {
       if (!conv || conv.getResidual() || !conv->hasOneUse() || residual.getType() != add.getType() ||
           conv.getType() != add.getType())
         continue;
-      rewriter.replaceOpWithNewOp<Affine>(add, conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
-                                          conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(),
-                                          conv.getScaleAttr(), conv.getBiasAttr());
+      replaceWithAffine<Affine>(rewriter, add, conv, residual, conv.getScaleAttr(), conv.getBiasAttr());
       return success();
     }
     return failure();
