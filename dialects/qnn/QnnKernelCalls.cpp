@@ -47,11 +47,10 @@ KernelCall &thresholdTables(KernelCall &call, ThresholdsAttr thresholds) {
 /// The layout flags of an affine convolution's output and residual, after
 /// its Conv2DParams; none when both are NCHW (the kernels' default).
 template <class AffineOp>
-LogicalResult affineLayouts(KernelCall &call, AffineOp op) {
+void affineLayouts(KernelCall &call, AffineOp op) {
   const bool output = isChannelsLast(op.getOutput()), residual = op.getResidual() && isChannelsLast(op.getResidual());
   if (output || residual)
     call.boolean(output).boolean(residual);
-  return success();
 }
 
 /// The qnn_rt::Conv2DParams of a convolution, fields in the struct's order.
@@ -351,7 +350,8 @@ LogicalResult BinaryConv2DAffineOp::buildKernelCall(KernelCall &call) {
   call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
   (getResidual() ? call.operand(1) : call.null()).result();
   conv2dParams(call, *this);
-  return affineLayouts(call, *this);
+  affineLayouts(call, *this);
+  return success();
 }
 
 bool BinaryConv2DAffineOp::canRunInPlace() { return true; }
@@ -431,7 +431,8 @@ LogicalResult BitserialConv2DAffineOp::buildKernelCall(KernelCall &call) {
   call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
   (getResidual() ? call.operand(1) : call.null()).result();
   conv2dParams(call, *this);
-  return affineLayouts(call, *this);
+  affineLayouts(call, *this);
+  return success();
 }
 
 bool BitserialConv2DAffineOp::canRunInPlace() { return true; }
