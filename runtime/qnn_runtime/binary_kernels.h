@@ -319,9 +319,9 @@ struct BinaryAffine {
   bool channelsLast, residualChannelsLast;
 };
 
-/// One register block of a full tile through the affine epilogue, skipping
-/// the int32 tile: y[at + lane * plane + t] (NCHW) or y[at + t * plane +
-/// lane] (channels-last, plane = O) = (float(acc) * scale[lane] +
+/// One register block of a tile (4 pixels, or 1) through the affine
+/// epilogue, skipping the int32 tile: y[at + lane * plane + t] (NCHW) or
+/// y[at + t * plane + lane] (channels-last, plane = O) = (float(acc) * scale[lane] +
 /// bias[lane]) (+ the residual's element, at rat in its own layout), scale
 /// and bias starting at the block's first channel. Only the AVX-512 kernel
 /// takes this path (kBinaryAffineInRegisters). The tensor pointers are
@@ -341,8 +341,10 @@ constexpr bool kBinaryAffineInRegisters = false;
 
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
 /// Int32 accumulators r[t][b] (8 lanes of pixel t, block b) of a tile:
-/// with `affine` (full tiles of 4 pixels), through the affine epilogue in
-/// registers, else into the channel-major tile acc[lane][t].
+/// with `affine` (tiles of 4 pixels, and single pixels: their scalar
+/// epilogue cost a 64-channel layer at 56^2 28 % of its time), through the
+/// affine epilogue in registers, else into the channel-major tile
+/// acc[lane][t].
 template <int T, int B>
 inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBinaryTile],
                                     [[maybe_unused]] const BinaryAffineOut *affine) {
@@ -408,6 +410,37 @@ inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBi
           if (residual)
             v = _mm_add_ps(v, residualLanes ? half(add, i) : _mm_loadu_ps(residual + (b * kBinaryLanes + i) * residualPlane));
           _mm_storeu_ps(y + at, v);
+        }
+      }
+      return;
+    }
+  if constexpr (T == 1)
+    if (affine) {
+      // One pixel's 8 channels per block: contiguous in a channels-last
+      // tensor, a plane apart in an NCHW one.
+      const float *residual = affine->residual ? affine->residual + affine->rat : nullptr;
+      float *y = affine->y + affine->at;
+      const index_t plane = affine->plane, residualPlane = affine->residualPlane;
+      const bool last = affine->channelsLast, residualLast = affine->residualChannelsLast;
+      for (int b = 0; b < B; ++b) {
+        const __m256 s = _mm256_loadu_ps(affine->scale + b * kBinaryLanes);
+        const __m256 k = _mm256_loadu_ps(affine->bias + b * kBinaryLanes);
+        __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(r[0][b]), s), k);
+        if (residual) {
+          const float *at = residual + b * kBinaryLanes * (residualLast ? 1 : residualPlane);
+          v = _mm256_add_ps(v, residualLast ? _mm256_loadu_ps(at)
+                                            : _mm256_setr_ps(at[0], at[residualPlane], at[2 * residualPlane],
+                                                             at[3 * residualPlane], at[4 * residualPlane],
+                                                             at[5 * residualPlane], at[6 * residualPlane],
+                                                             at[7 * residualPlane]));
+        }
+        if (last) {
+          _mm256_storeu_ps(y + b * kBinaryLanes, v);
+        } else {
+          alignas(32) float lanes[kBinaryLanes];
+          _mm256_store_ps(lanes, v);
+          for (int i = 0; i < kBinaryLanes; ++i)
+            y[(b * kBinaryLanes + i) * plane] = lanes[i];
         }
       }
       return;
@@ -635,7 +668,7 @@ constexpr bool bitserial_in_registers(int, int) { return false; }
 /// The accumulators of one bit-serial tile (plane j of the levels at
 /// win.sign + j * planeWords; counts: the one-pass count, planeOnes[j] the
 /// ones of plane j in each window) into acc: in one pass where the plane
-/// pairs fit the registers, and then, given `affine` (a full tile), through
+/// pairs fit the registers, and then, given `affine` (4 pixels or 1), through
 /// the affine epilogue in registers, which returns true; else one binary
 /// product per pair, combined: plane j passed as both sign and nonzero
 /// plane reads its 1 bits as -1, so each sum comes out negated.
@@ -650,8 +683,8 @@ inline bool bitserial_tile(index_t tile, int blocks, bool aligned, const BitSeri
     if (tile == kBinaryTile)
       bitserial_window_accumulators<kBinaryTile>(blocks, aligned, serial, win, base, counts, w, KP, acc, affine);
     else
-      bitserial_window_accumulators<1>(blocks, aligned, serial, win, base, counts, w, KP, acc);
-    return tile == kBinaryTile && affine;
+      bitserial_window_accumulators<1>(blocks, aligned, serial, win, base, counts, w, KP, acc, affine);
+    return affine != nullptr;
   }
 #endif
   for (int i = 0; i < serial.weightPlanes; ++i)
@@ -778,7 +811,7 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           // The block's channels within this group.
           const index_t first = b0 * kBinaryLanes > g * Og ? b0 * kBinaryLanes : g * Og;
           const index_t end = (b0 + blocks) * kBinaryLanes < (g + 1) * Og ? (b0 + blocks) * kBinaryLanes : (g + 1) * Og;
-          const bool inRegisters = kBinaryAffineInRegisters && affine && tile == kBinaryTile &&
+          const bool inRegisters = kBinaryAffineInRegisters && affine && (tile == kBinaryTile || tile == 1) &&
                                    first == b0 * kBinaryLanes && end == (b0 + blocks) * kBinaryLanes;
           auto registerOut = [&] {
             const bool last = affine->channelsLast, residualLast = affine->residualChannelsLast;
@@ -801,7 +834,10 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           } else {
             if (inRegisters) {
               const BinaryAffineOut out = registerOut();
-              binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc, &out);
+              if (tile == kBinaryTile)
+                binary_window_accumulators<kBinaryTile>(blocks, masked, aligned, win, base, counts, wb, KP, acc, &out);
+              else
+                binary_window_accumulators<1>(blocks, masked, aligned, win, base, counts, wb, KP, acc, &out);
               continue;
             }
             if (tile == kBinaryTile)
@@ -872,9 +908,9 @@ inline void binary_conv2d(const std::uint64_t *x, index_t planeWords, const std:
 /// null residual adds nothing): scale_bias_i32 followed by add_f32, rounded
 /// the same way, without the int32 tensor. `residual` may be y (then in
 /// its layout). y is channels-last with `channelsLast`, the residual with
-/// `residualChannelsLast`. Where the instruction set allows, full tiles
-/// take the epilogue in registers (BinaryAffine, any layouts); the rest go
-/// through the tile callback.
+/// `residualChannelsLast`. Where the instruction set allows, tiles take the
+/// epilogue in registers (BinaryAffine, any layouts); the rest go through
+/// the tile callback.
 inline void binary_conv2d_affine(const std::uint64_t *x, index_t planeWords, const std::uint32_t *w,
                                  const float *scale, const float *bias, const float *residual, float *y,
                                  const Conv2DParams &p, bool channelsLast = false,
