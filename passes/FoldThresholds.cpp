@@ -92,6 +92,13 @@ std::optional<int64_t> accumulatorBound(Value acc) {
     auto w = kernelShape(conv.getWeight());
     int64_t maxLevel = (int64_t(1) << conv.getInput().getType().getBits()) - 1;
     int64_t maxWeight = (int64_t(1) << weightPlanes(conv.getWeight())) - 1;
+    // Offset weights (n + d) / 2: |w| <= (|n| + |d|) / 2.
+    if (auto offsets = conv.getWeightOffsets()) {
+      int64_t maxOffset = 0;
+      for (int32_t d : *offsets)
+        maxOffset = std::max<int64_t>(maxOffset, std::abs(d));
+      maxWeight = (maxWeight + maxOffset) / 2;
+    }
     return maxLevel * maxWeight * w[1] * w[2] * w[3];
   }
   if (auto dense = acc.getDefiningOp<BinaryDenseOp>())

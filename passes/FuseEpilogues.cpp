@@ -72,8 +72,13 @@ struct FuseScaleBias : OpRewritePattern<Root> {
 template <class Affine, class Conv>
 void replaceWithAffine(PatternRewriter &rewriter, Operation *op, Conv conv, Value residual, DenseF32ArrayAttr scale,
                        DenseF32ArrayAttr bias) {
-  rewriter.replaceOpWithNewOp<Affine>(op, conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
-                                      conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), scale, bias);
+  if constexpr (std::is_same_v<Affine, BitserialConv2DAffineOp>)
+    rewriter.replaceOpWithNewOp<Affine>(op, conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
+                                        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), scale, bias,
+                                        conv.getWeightOffsetsAttr());
+  else
+    rewriter.replaceOpWithNewOp<Affine>(op, conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
+                                        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), scale, bias);
 }
 
 /// threshold(binary_conv2d(x)) -> binary_conv2d_sign(x): packed bits out of

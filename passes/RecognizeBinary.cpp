@@ -12,6 +12,7 @@
 #include "mlir/IR/Iterators.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -30,7 +31,8 @@ namespace {
 /// scale per output channel when the magnitudes are not all 1.
 struct BinaryWeights {
   DenseElementsAttr bits;
-  SmallVector<float> scale; // empty: every weight is -1 or +1
+  SmallVector<float> scale;     // empty: every weight is -1 or +1
+  SmallVector<int32_t> offsets; // bit-serial: per-channel odd d, weights (n + d) / 2
 };
 
 /// Matches a constant whose values, per output channel (outer dimension after
@@ -85,10 +87,44 @@ std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
   return result;
 }
 
-/// Multi-bit weights for bit-serial convolutions: a constant whose values,
-/// per output channel, are alpha times odd integers n with |n| <= 2^m - 1
-/// (m <= maxPlanes; alpha the smallest magnitude). Returned as m +-1 planes
-/// [m, O, Cg, KH, KW] (n = sum_i 2^i b_i), or as binaryWeights when m = 1.
+/// The integers q with w = alpha * q exactly for one output channel's
+/// weights `w` (the exporter's own products, as QONNX Quant folds them),
+/// |q| < 2^maxPlanes: alpha the smallest magnitude divided by the first k
+/// that makes every weight an exact multiple. All zero: alpha 1.
+std::optional<float> integerGrid(ArrayRef<float> w, int maxPlanes, MutableArrayRef<int64_t> q) {
+  float smallest = std::numeric_limits<float>::infinity();
+  for (float v : w)
+    if (v != 0.0f)
+      smallest = std::min(smallest, std::fabs(v));
+  if (!std::isfinite(smallest)) {
+    if (llvm::any_of(w, [](float v) { return v != 0.0f; }))
+      return std::nullopt; // NaN or infinite weights stay float
+    std::fill(q.begin(), q.end(), 0);
+    return 1.0f;
+  }
+  const int64_t limit = int64_t(1) << maxPlanes;
+  for (int64_t k = 1; k <= limit; ++k) {
+    const float alpha = smallest / static_cast<float>(k);
+    bool exact = alpha > 0.0f;
+    for (size_t i = 0; exact && i < w.size(); ++i) {
+      const float n = std::nearbyint(w[i] / alpha);
+      exact = std::fabs(n) < static_cast<float>(limit) && alpha * n == w[i];
+      q[i] = static_cast<int64_t>(n);
+    }
+    if (exact)
+      return alpha;
+  }
+  return std::nullopt;
+}
+
+/// Multi-bit weights for bit-serial convolutions: per output channel a
+/// scale alpha and integers q with w = alpha * q exactly. Odd q (alpha the
+/// smallest magnitude) are the +-1 planes themselves; any other integer
+/// grid (zero or even values: ternary, signed or unsigned k-bit) is
+/// q = (n + d) / 2 with odd n and a per-channel odd offset d
+/// (qnn_rt::weight_grid_offset). Returned as m <= maxPlanes +-1 planes
+/// [m, O, Cg, KH, KW] spelling n = sum_i 2^i b_i, or as binaryWeights when
+/// the weights are +-alpha.
 std::optional<BinaryWeights> multiBitWeights(Value weight, int maxPlanes) {
   auto constant = weight.getDefiningOp<arith::ConstantOp>();
   auto values = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : DenseElementsAttr();
@@ -96,30 +132,52 @@ std::optional<BinaryWeights> multiBitWeights(Value weight, int maxPlanes) {
     return std::nullopt;
   SmallVector<int64_t> shape(values.getType().getShape());
   SmallVector<float> w(values.getValues<float>());
-  int64_t channels = shape[0], perChannel = w.size() / channels, maxLevel = 1;
-  SmallVector<int64_t> levels(w.size());
+  const int64_t channels = shape[0], perChannel = w.size() / channels;
+  SmallVector<int64_t> q(w.size()), levels(w.size());
   BinaryWeights result;
-  for (int64_t o = 0; o < channels; ++o) {
+  bool odd = true;
+  for (int64_t o = 0; o < channels && odd; ++o) {
+    ArrayRef<float> row(w.data() + o * perChannel, perChannel);
+    // Odd integers times the smallest magnitude keep that scale; a channel
+    // with a zero weight goes the grid way.
     float alpha = std::numeric_limits<float>::infinity();
-    for (int64_t i = 0; i < perChannel; ++i)
-      alpha = std::min(alpha, std::fabs(w[o * perChannel + i]));
-    if (alpha == 0.0f || !std::isfinite(alpha))
-      return std::nullopt;
-    for (int64_t i = 0; i < perChannel; ++i) {
-      float v = w[o * perChannel + i];
-      int64_t n = static_cast<int64_t>(std::nearbyint(v / alpha));
-      // Exactly alpha * n (the exporter's own product), n odd and in range.
-      if (n % 2 == 0 || std::abs(n) > (int64_t(1) << maxPlanes) - 1 || alpha * static_cast<float>(n) != v)
-        return std::nullopt;
-      levels[o * perChannel + i] = n;
-      maxLevel = std::max(maxLevel, std::abs(n));
+    for (float v : row)
+      alpha = std::min(alpha, std::fabs(v));
+    odd = alpha > 0.0f && std::isfinite(alpha);
+    for (int64_t i = 0; odd && i < perChannel; ++i) {
+      const float n = std::nearbyint(row[i] / alpha);
+      odd = std::fmod(n, 2.0f) != 0.0f && std::fabs(n) <= static_cast<float>((int64_t(1) << maxPlanes) - 1) &&
+            alpha * n == row[i];
+      levels[o * perChannel + i] = static_cast<int64_t>(n);
     }
     result.scale.push_back(alpha);
   }
+  if (!odd) {
+    result.scale.clear();
+    for (int64_t o = 0; o < channels; ++o) {
+      MutableArrayRef<int64_t> grid(q.data() + o * perChannel, perChannel);
+      auto alpha = integerGrid(ArrayRef<float>(w.data() + o * perChannel, perChannel), maxPlanes, grid);
+      if (!alpha)
+        return std::nullopt;
+      auto [lo, hi] = std::minmax_element(grid.begin(), grid.end());
+      const int64_t d = qnn_rt::weight_grid_offset(*lo, *hi);
+      if (d < -511 || d > 511)
+        return std::nullopt;
+      for (int64_t i = 0; i < perChannel; ++i)
+        levels[o * perChannel + i] = 2 * grid[i] - d;
+      result.scale.push_back(*alpha);
+      result.offsets.push_back(static_cast<int32_t>(d));
+    }
+  }
+  int64_t maxLevel = 1;
+  for (int64_t n : levels)
+    maxLevel = std::max(maxLevel, std::abs(n));
   int64_t planes = 1;
   while ((int64_t(1) << planes) - 1 < maxLevel)
     ++planes;
-  if (planes == 1)
+  if (planes > maxPlanes)
+    return std::nullopt;
+  if (odd && planes == 1)
     return binaryWeights(weight, /*transpose=*/false);
   SmallVector<bool> negative;
   for (int64_t i = 0; i < planes; ++i)
@@ -188,9 +246,10 @@ struct LevelsConvToBitserial : OpRewritePattern<Conv2DOp> {
     bool bipolar = levels.getInput().getType().getBits() == 1 && bias == -0.5f * step;
     if (bias != 0.0f && !bipolar)
       return failure();
-    // Binary activations take +-alpha weights; levels up to 4-bit weights.
+    // Binary activations take +-alpha weights; levels any integer weights
+    // of up to 8 planes.
     auto weights = bipolar ? binaryWeights(conv.getWeight(), /*transpose=*/false)
-                           : multiBitWeights(conv.getWeight(), /*maxPlanes=*/4);
+                           : multiBitWeights(conv.getWeight(), /*maxPlanes=*/8);
     if (!weights)
       return failure();
     auto outShape = conv.getOutput().getType().getShape();
@@ -207,9 +266,10 @@ struct LevelsConvToBitserial : OpRewritePattern<Conv2DOp> {
       acc = rewriter.create<BinaryConv2DOp>(conv.getLoc(), binary, weights->bits, conv.getStridesAttr(),
                                             conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
     } else {
-      acc = rewriter.create<BitserialConv2DOp>(conv.getLoc(), levels.getInput(), weights->bits,
-                                               conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-                                               conv.getGroupAttr());
+      acc = rewriter.create<BitserialConv2DOp>(
+          conv.getLoc(), levels.getInput(), weights->bits, conv.getStridesAttr(), conv.getPadsAttr(),
+          conv.getDilationsAttr(), conv.getGroupAttr(),
+          weights->offsets.empty() ? DenseI32ArrayAttr() : rewriter.getDenseI32ArrayAttr(weights->offsets));
     }
     replaceWithAccumulator(rewriter, conv, acc, scale, {outShape[1], 1, 1}, conv.getBias());
     return success();

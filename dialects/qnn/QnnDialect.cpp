@@ -638,6 +638,13 @@ FailureOr<SmallVector<int64_t>> bitserialConvOutput(Loc loc, Adaptor a) {
   int64_t planes = weightPlanes(a.getWeight());
   if (planes < 1 || planes > 8)
     return emitOptionalError(loc, "weights have 1 to 8 bit planes, not ", planes);
+  if (auto offsets = a.getWeightOffsets()) {
+    int64_t channels = kernelShape(a.getWeight())[0];
+    if (static_cast<int64_t>(offsets->size()) != channels ||
+        llvm::any_of(*offsets, [](int32_t d) { return d % 2 == 0 || d < -511 || d > 511; }))
+      return emitOptionalError(loc, "weight_offsets needs one odd offset in [-511, 511] per output channel (",
+                               channels, "), got ", offsets->size(), " values");
+  }
   return binaryConvOutput(loc, a);
 }
 

@@ -44,6 +44,16 @@ KernelCall &thresholdTables(KernelCall &call, ThresholdsAttr thresholds) {
       .table("descending", descendingTable(b, thresholds.getDescending().asArrayRef()));
 }
 
+/// A bit-serial convolution's weight offsets: the table the kernel reads,
+/// one per output channel padded to whole lane blocks, or null.
+KernelCall &weightOffsetsTable(KernelCall &call, Builder b, std::optional<ArrayRef<int32_t>> offsets, int64_t channels) {
+  if (!offsets)
+    return call.null();
+  SmallVector<int32_t> padded(offsets->begin(), offsets->end());
+  padded.resize(qnn_rt::binary_lane_blocks(channels) * qnn_rt::kBinaryLanes, 1);
+  return call.table("weight_offsets", i32Table(b, padded));
+}
+
 /// The layout flags of an affine convolution's output and residual, after
 /// its Conv2DParams; none when both are NCHW (the kernels' default).
 template <class AffineOp>
@@ -416,7 +426,8 @@ LogicalResult BitserialConv2DOp::buildKernelCall(KernelCall &call) {
   if (failed(words))
     return failure();
   call.call("qnn_rt::bitserial_conv2d").operand(0).integer(getInput().getType().getBits()).table("bits", *words);
-  call.integer(weightPlanes(getWeight())).result();
+  call.integer(weightPlanes(getWeight()));
+  weightOffsetsTable(call, Builder(getContext()), getWeightOffsets(), kernelShape(getWeight())[0]).result();
   conv2dParams(call, *this);
   return success();
 }
@@ -428,6 +439,7 @@ LogicalResult BitserialConv2DAffineOp::buildKernelCall(KernelCall &call) {
   Builder b(getContext());
   call.call("qnn_rt::bitserial_conv2d_affine").operand(0).integer(getInput().getType().getBits());
   call.table("bits", *words).integer(weightPlanes(getWeight()));
+  weightOffsetsTable(call, b, getWeightOffsets(), kernelShape(getWeight())[0]);
   call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
   (getResidual() ? call.operand(1) : call.null()).result();
   conv2dParams(call, *this);

@@ -347,10 +347,15 @@ def Qnn_BitserialConv2DOp : Qnn_KernelOp<"bitserial_conv2d", [Pure, InferTypeOpA
     the levels (values 0/1) is convolved with each +-1 weight plane on the
     binary kernels. `weight` holds +-1 kernels as i1 (true meaning -1),
     either OIHW (one plane) or [m, O, I, H, W]: m planes, plane i weighing
-    2^i, so the weights are odd integers in [-(2^m - 1), 2^m - 1]. Zero
-    padding contributes 0.
+    2^i, so the planes spell odd integers n in [-(2^m - 1), 2^m - 1]. With
+    `weight_offsets` (an odd d per output channel, |d| <= 511) the weights
+    are (n + d) / 2: any integer grid, zero and even values included
+    (ternary, signed or unsigned k-bit), computed as
+    (sum n x + d * sum x) / 2 from the window's sum of levels. Zero padding
+    contributes 0.
   }];
-  let arguments = !con((ins Qnn_LevelsTensor:$input, Qnn_BinaryWeights:$weight), ConvAttrs);
+  let arguments = !con((ins Qnn_LevelsTensor:$input, Qnn_BinaryWeights:$weight), ConvAttrs,
+                       (ins OptionalAttr<DenseI32ArrayAttr>:$weight_offsets));
   let results = (outs Qnn_I32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
@@ -366,7 +371,8 @@ def Qnn_BitserialConv2DAffineOp
     take the residual's buffer.
   }];
   let arguments = !con((ins Qnn_LevelsTensor:$input, Optional<Qnn_F32Tensor>:$residual, Qnn_BinaryWeights:$weight),
-                       ConvAttrs, (ins DenseF32ArrayAttr:$scale, DenseF32ArrayAttr:$bias));
+                       ConvAttrs, (ins DenseF32ArrayAttr:$scale, DenseF32ArrayAttr:$bias,
+                                   OptionalAttr<DenseI32ArrayAttr>:$weight_offsets));
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input (`,` $residual^)? attr-dict `:` functional-type(operands, results)";
 }

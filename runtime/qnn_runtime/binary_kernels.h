@@ -587,12 +587,30 @@ inline void binary_window_accumulators(int blocks, bool masked, bool aligned, co
 /// The activation and weight planes of a bit-serial convolution (levels
 /// with `bits` planes `planeWords` apart; `weightPlanes` sets of packed
 /// weights `weightHalves` uint32 halves apart, plane i weighing 2^i), which
-/// binary_conv2d_with then reads as one.
+/// binary_conv2d_with then reads as one. The planes spell an odd integer n
+/// per weight; with `weightOffsets` (an odd d per output channel,
+/// binary_lane_blocks(O) * kBinaryLanes of them) the weight is (n + d) / 2,
+/// any integer: the accumulator is (sum n x + d * sum x) / 2, sum x the
+/// window's sum of levels, which the tile counts anyway.
 struct BitSerialPlanes {
   index_t planeWords;
   int bits, weightPlanes;
   index_t weightHalves;
+  const std::int32_t *weightOffsets;
 };
+
+/// The odd d that spells integer weights q in [lo, hi] as (n + d) / 2 with
+/// odd n = 2q - d of the least bound: |n| <= hi - lo (+ 1 where lo + hi is
+/// even), so a signed k-bit grid takes k planes and ternary 2.
+constexpr std::int64_t weight_grid_offset(std::int64_t lo, std::int64_t hi) {
+  return (lo + hi) % 2 != 0 ? lo + hi : lo + hi + 1;
+}
+
+/// acc = (acc + d * windowSum) / 2: the weights (n + d) / 2 from odd n
+/// (BitSerialPlanes). Exact: n + d is even, so is the sum.
+inline std::int32_t offset_weights_accumulator(std::int32_t acc, std::int32_t d, std::int32_t windowSum) {
+  return (acc + d * windowSum) / 2;
+}
 
 /// Planes of a levels tensor at most (qnn.levels verifies it).
 constexpr int kMaxLevelBits = 8;
@@ -607,8 +625,11 @@ constexpr bool bitserial_in_registers(int bits, int weightPlanes) { return bits 
 /// words read once for all weight planes, every product accumulated in the
 /// same registers (counts[t]: (2^Planes - 1) * sum_j 2^j * ones of plane j
 /// in pixel t's window). Layout as binary_window_accumulators.
+/// With serial.weightOffsets (`offsets`: the block's first lane), the
+/// accumulators of the weights (n + d) / 2, from windowSums[t].
 template <int T, int B, int Bits, int Planes, bool Aligned>
 inline void bitserial_window_accumulators(const BinaryWindow &win, const index_t base[T], const std::int32_t counts[T],
+                                          const std::int32_t windowSums[T], const std::int32_t *offsets,
                                           const std::uint32_t *w, index_t KP, const BitSerialPlanes &serial,
                                           std::int32_t acc[][kBinaryTile], const BinaryAffineOut *affine) {
   __m512i sums[T][B];
@@ -637,6 +658,12 @@ inline void bitserial_window_accumulators(const BinaryWindow &win, const index_t
     for (int b = 0; b < B; ++b)
       r[t][b] = _mm256_sub_epi32(_mm256_slli_epi32(_mm512_maskz_cvtepi64_epi32(0xFF, sums[t][b]), 1),
                                  _mm256_set1_epi32(counts[t]));
+  if (offsets)
+    for (int b = 0; b < B; ++b) {
+      const __m256i d = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(offsets + b * kBinaryLanes));
+      for (int t = 0; t < T; ++t) // (acc + d * sum) / 2, the sum even: an exact shift
+        r[t][b] = _mm256_srai_epi32(_mm256_add_epi32(r[t][b], _mm256_mullo_epi32(d, _mm256_set1_epi32(windowSums[t]))), 1);
+    }
   finish_accumulator_tile<T, B>(r, acc, affine);
 }
 
@@ -645,14 +672,18 @@ inline void bitserial_window_accumulators(const BinaryWindow &win, const index_t
 template <int T, int B = kBinaryBlocks>
 inline void bitserial_window_accumulators(int blocks, bool aligned, const BitSerialPlanes &serial,
                                           const BinaryWindow &win, const index_t base[T], const std::int32_t counts[T],
+                                          const std::int32_t windowSums[T], const std::int32_t *offsets,
                                           const std::uint32_t *w, index_t KP, std::int32_t acc[][kBinaryTile],
                                           const BinaryAffineOut *affine = nullptr) {
   if constexpr (B > 1)
     if (blocks < B)
-      return bitserial_window_accumulators<T, B - 1>(blocks, aligned, serial, win, base, counts, w, KP, acc, affine);
+      return bitserial_window_accumulators<T, B - 1>(blocks, aligned, serial, win, base, counts, windowSums, offsets,
+                                                     w, KP, acc, affine);
   auto planes = [&](auto bits, auto weightPlanes) {
-    aligned ? bitserial_window_accumulators<T, B, bits, weightPlanes, true>(win, base, counts, w, KP, serial, acc, affine)
-            : bitserial_window_accumulators<T, B, bits, weightPlanes, false>(win, base, counts, w, KP, serial, acc, affine);
+    aligned ? bitserial_window_accumulators<T, B, bits, weightPlanes, true>(win, base, counts, windowSums, offsets, w,
+                                                                            KP, serial, acc, affine)
+            : bitserial_window_accumulators<T, B, bits, weightPlanes, false>(win, base, counts, windowSums, offsets, w,
+                                                                             KP, serial, acc, affine);
   };
   using One = std::integral_constant<int, 1>;
   using Two = std::integral_constant<int, 2>;
@@ -675,15 +706,17 @@ constexpr bool bitserial_in_registers(int, int) { return false; }
 inline bool bitserial_tile(index_t tile, int blocks, bool aligned, const BitSerialPlanes &serial,
                            const BinaryWindow &win, const index_t base[kBinaryTile],
                            [[maybe_unused]] const std::int32_t counts[kBinaryTile],
-                           const std::int32_t planeOnes[][kBinaryTile], const std::uint32_t *w, index_t KP,
-                           std::int32_t acc[][kBinaryTile],
-                           [[maybe_unused]] const BinaryAffineOut *affine) {
+                           const std::int32_t planeOnes[][kBinaryTile], const std::int32_t windowSums[kBinaryTile],
+                           const std::int32_t *offsets, const std::uint32_t *w, index_t KP,
+                           std::int32_t acc[][kBinaryTile], [[maybe_unused]] const BinaryAffineOut *affine) {
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
   if (bitserial_in_registers(serial.bits, serial.weightPlanes)) {
     if (tile == kBinaryTile)
-      bitserial_window_accumulators<kBinaryTile>(blocks, aligned, serial, win, base, counts, w, KP, acc, affine);
+      bitserial_window_accumulators<kBinaryTile>(blocks, aligned, serial, win, base, counts, windowSums, offsets, w, KP,
+                                                 acc, affine);
     else
-      bitserial_window_accumulators<1>(blocks, aligned, serial, win, base, counts, w, KP, acc, affine);
+      bitserial_window_accumulators<1>(blocks, aligned, serial, win, base, counts, windowSums, offsets, w, KP, acc,
+                                       affine);
     return affine != nullptr;
   }
 #endif
@@ -701,6 +734,10 @@ inline bool bitserial_tile(index_t tile, int blocks, bool aligned, const BitSeri
         for (index_t t = 0; t < tile; ++t)
           acc[l][t] = (i + j == 0 ? 0 : acc[l][t]) - pair[l][t] * (std::int32_t(1) << (i + j));
     }
+  if (offsets)
+    for (int l = 0; l < blocks * kBinaryLanes; ++l)
+      for (index_t t = 0; t < tile; ++t)
+        acc[l][t] = offset_weights_accumulator(acc[l][t], offsets[l], windowSums[t]);
   return false;
 }
 
@@ -784,15 +821,16 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           base[t] = ((n * H + ih0) * W + iw0 + t * SW) * CW;
           bits[t] = nonzeros[t] = static_cast<std::int32_t>(win.taps() * Cg);
         }
+        // Bit-serial: the window's sum of levels.
+        [[maybe_unused]] std::int32_t windowSums[kBinaryTile] = {};
         if constexpr (Serial) { // bits[t]: what the one-pass accumulators count from
-          std::int32_t ones[kBinaryTile] = {};
           for (int j = 0; j < serial->bits; ++j) {
             window_popcounts(win, xs + j * serial->planeWords, base, tile, aligned, planeOnes[j]);
             for (index_t t = 0; t < tile; ++t)
-              ones[t] += planeOnes[j][t] << j;
+              windowSums[t] += planeOnes[j][t] << j;
           }
           for (index_t t = 0; t < tile; ++t)
-            bits[t] = ones[t] * ((std::int32_t(1) << serial->weightPlanes) - 1);
+            bits[t] = windowSums[t] * ((std::int32_t(1) << serial->weightPlanes) - 1);
         } else if (!zeroFree) {
           window_popcounts(win, xnz, base, tile, aligned, nonzeros);
           for (index_t t = 0; t < tile; ++t)
@@ -828,8 +866,9 @@ inline void binary_conv2d_with(const std::uint64_t *xs, const std::uint64_t *xnz
           };
           if constexpr (Serial) {
             const BinaryAffineOut out = inRegisters ? registerOut() : BinaryAffineOut{};
-            if (bitserial_tile(tile, blocks, aligned, *serial, win, base, counts, planeOnes, wb, KP, acc,
-                               inRegisters ? &out : nullptr))
+            const std::int32_t *offsets = serial->weightOffsets ? serial->weightOffsets + b0 * kBinaryLanes : nullptr;
+            if (bitserial_tile(tile, blocks, aligned, *serial, win, base, counts, planeOnes, windowSums, offsets, wb, KP,
+                               acc, inRegisters ? &out : nullptr))
               continue;
           } else {
             if (inRegisters) {

@@ -169,12 +169,17 @@ inline void levels_to_binary(const std::uint64_t *plane, index_t /*planeWords: o
 /// accumulators (y in NCHW): activation plane j (values 0/1) and weight
 /// plane i (+-1, weighing 2^i) contribute 2^(i+j) times their binary
 /// product. `w` holds `weightPlanes` binary_conv2d weight sets one after
-/// another. Each output tile sums all plane pairs before it is stored: in
-/// one pass over each window where the pairs fit the registers (AVX-512),
-/// else one binary product per pair.
+/// another, spelling odd weights n; `weightOffsets` (null, or an odd d per
+/// output channel padded to binary_lane_blocks(O) * kBinaryLanes) makes
+/// them (n + d) / 2: any integer grid, zero and even values included.
+/// Each output tile sums all plane pairs before it is stored: in one pass
+/// over each window where the pairs fit the registers (AVX-512), else one
+/// binary product per pair.
 inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
-                             int weightPlanes, std::int32_t *y, const Conv2DParams &p) {
-  const BitSerialPlanes serial{planeWords, bits, weightPlanes, binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G)};
+                             int weightPlanes, const std::int32_t *weightOffsets, std::int32_t *y,
+                             const Conv2DParams &p) {
+  const BitSerialPlanes serial{planeWords, bits, weightPlanes, binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G),
+                               weightOffsets};
   binary_conv2d_with<true>(planes, planes, w, p, accumulator_store(y, p), nullptr, &serial);
 }
 
@@ -183,10 +188,11 @@ inline void bitserial_conv2d(const std::uint64_t *planes, index_t planeWords, in
 /// followed by add_f32, rounded the same way, without the int32 tensor.
 /// `residual` may be y.
 inline void bitserial_conv2d_affine(const std::uint64_t *planes, index_t planeWords, int bits, const std::uint32_t *w,
-                                    int weightPlanes, const float *scale, const float *bias, const float *residual,
-                                    float *y, const Conv2DParams &p, bool channelsLast = false,
-                                    bool residualChannelsLast = false) {
-  const BitSerialPlanes serial{planeWords, bits, weightPlanes, binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G)};
+                                    int weightPlanes, const std::int32_t *weightOffsets, const float *scale,
+                                    const float *bias, const float *residual, float *y, const Conv2DParams &p,
+                                    bool channelsLast = false, bool residualChannelsLast = false) {
+  const BitSerialPlanes serial{planeWords, bits, weightPlanes, binary_weight_halves(1, p.O, p.KH, p.KW, p.C / p.G),
+                               weightOffsets};
   const BinaryAffine inRegisters{scale, bias, residual, y, channelsLast, residualChannelsLast};
   binary_conv2d_with<true>(planes, planes, w, p, affine_store(inRegisters, p), &inRegisters, &serial);
 }

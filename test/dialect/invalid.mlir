@@ -222,3 +222,37 @@ func.func @affine_residual_shape(%x: !qnn.binary<1x64x2x2>, %r: tensor<1x2x1x1xf
       : (!qnn.binary<1x64x2x2>, tensor<1x2x1x1xf32>) -> tensor<1x2x2x2xf32>
   return
 }
+
+// -----
+
+func.func @bitserial_offsets_count(%x: !qnn.levels<1x1x2x2, 2>) {
+  // expected-error @+2 {{weight_offsets needs one odd offset in [-511, 511] per output channel (2), got 3 values}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<2x1x1x1xi1>, strides = array<i64: 1, 1>,
+                                pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1,
+                                weight_offsets = array<i32: 1, 1, 1>} : (!qnn.levels<1x1x2x2, 2>) -> tensor<1x2x2x2xi32>
+  return
+}
+
+// -----
+
+func.func @bitserial_offsets_even(%x: !qnn.levels<1x1x2x2, 2>) {
+  // expected-error @+2 {{weight_offsets needs one odd offset in [-511, 511] per output channel (2), got 2 values}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<2x1x1x1xi1>, strides = array<i64: 1, 1>,
+                                pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1,
+                                weight_offsets = array<i32: 1, 2>} : (!qnn.levels<1x1x2x2, 2>) -> tensor<1x2x2x2xi32>
+  return
+}
+
+// -----
+
+func.func @bitserial_offsets_absurd(%x: !qnn.levels<1x1x2x2, 2>) {
+  // expected-error @+2 {{weight_offsets needs one odd offset in [-511, 511] per output channel (2), got 2 values}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = qnn.bitserial_conv2d_affine %x {weight = dense<false> : tensor<2x1x1x1xi1>, strides = array<i64: 1, 1>,
+                                       pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1,
+                                       scale = array<f32: 1.0, 1.0>, bias = array<f32: 0.0, 0.0>,
+                                       weight_offsets = array<i32: 1, 1025>} : (!qnn.levels<1x1x2x2, 2>) -> tensor<1x2x2x2xf32>
+  return
+}

@@ -73,3 +73,21 @@ def qonnx_net(seed=0):
     y = b.node("Flatten", [b.node("GlobalAveragePool", [y])])
     y = b.node("Gemm", [y, b.const(r.normal(0, 0.5, (10, 32))), b.const(r.normal(0, 0.1, 10))], transB=1)
     return b.model(y, [1, 3, 12, 12], [1, 10])
+
+
+def qonnx_grid_net(seed=1):
+    """Integer weight grids with zero and even values, all bit-serial through
+    per-channel weight offsets: x -> 4-bit unsigned Quant -> conv (signed
+    4-bit Quant weights, per-channel scales) -> BN -> 2-bit unsigned Quant ->
+    conv (ternary weights: 2-bit signed narrow Quant) -> BN -> 3-bit signed
+    Quant -> GlobalAveragePool -> Gemm."""
+    b = Builder(seed)
+    r = b.rng
+    y = b.quant("x", 0.25, 0.0, 4, signed=0)
+    y = b.conv(y, b.quant(b.const(r.normal(0, 0.4, (16, 3, 3, 3))), r.uniform(0.05, 0.2, (16, 1, 1, 1)), 0.0, 4), 1)
+    y = b.quant(b.bn(y, 16), 0.25, 0.0, 2, signed=0)
+    y = b.conv(y, b.quant(b.const(r.normal(0, 1, (24, 16, 3, 3))), 0.75, 0.0, 2, signed=1, narrow=1), 1, 2)
+    y = b.quant(b.bn(y, 24), 0.5, 0.0, 3, signed=1)
+    y = b.node("Flatten", [b.node("GlobalAveragePool", [y])])
+    y = b.node("Gemm", [y, b.const(r.normal(0, 0.5, (10, 24))), b.const(r.normal(0, 0.1, 10))], transB=1)
+    return b.model(y, [1, 3, 12, 12], [1, 10])

@@ -107,6 +107,21 @@ def qonnx_networks(qnnc, work):
     check("qonnx_net (Quant, BipolarQuant, MultiThreshold) vs spec reference", err <= 1e-5,
           f"max relative error {err:.2e} on {len(inputs)} random inputs")
 
+    # Signed 4-bit and ternary Quant weights (zero and even levels) run
+    # integer: bit-serial with per-channel weight offsets, no float conv.
+    path = os.path.join(d, "qonnx_grid_net.onnx")
+    onnx.save(qm.qonnx_grid_net(), path)
+    ref, _ = e2e_lib.run_ort(qonnx_reference_model(path, d), inputs, d)
+    ir = e2e_lib.run([qnnc, path, "--emit=mlir"])
+    counts = {op: ir.count(f"qnn.{op} ") for op in ("conv2d", "bitserial_conv2d")}
+    offsets = ir.count("weight_offsets = array<i32:")
+    check("qonnx_grid_net integer layers", counts == {"conv2d": 0, "bitserial_conv2d": 2} and offsets == 2,
+          f"{counts}, {offsets} with weight offsets: both convolutions bit-serial on offset grids")
+    got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out_grid")), inputs, d)
+    err = e2e_lib.relative_error(got, ref)
+    check("qonnx_grid_net (4-bit and ternary Quant weights) vs spec reference", err <= 1e-5,
+          f"max relative error {err:.2e} on {len(inputs)} random inputs")
+
 
 def qdq_int8(qnnc, work):
     """An 8-bit CNN in QDQ and in QLinearConv form: integer convolutions in

@@ -152,3 +152,52 @@ func.func @w2a2_conv(%x: tensor<1x4x3x3xf32>) -> tensor<1x1x3x3xf32> {
       : (tensor<1x4x3x3xf32>, tensor<1x4x1x1xf32>) -> tensor<1x1x3x3xf32>
   return %y : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// Integer weight grids with zero or even values go bit-serial through
+// per-channel offsets: channel 0 is ternary 0.25 * {1, 0, -1} (d = 1:
+// n = 2q - 1 = {1, -1, -3}), channel 1 the integers {-4, 2, 7} (step 1 once
+// 2 fails on 7; d = weight_grid_offset(-4, 7) = 3: n = {-11, 1, 11}, so the
+// layer takes 4 planes). Plane 0 of n = 1, -1, -3 is set (-1) where bit 0 of
+// (n + 15) / 2 = 8, 7, 6 is 0; the float step of each channel stays a mul.
+// CHECK-LABEL: func @integer_grid_conv
+// CHECK: qnn.bitserial_conv2d {{.*}}weight = dense<{{\[\[\[\[\[}}true]], {{\[\[}}false]], {{\[\[}}true]]], {{.*}} : tensor<4x2x3x1x1xi1>, weight_offsets = array<i32: 1, 3>}
+// CHECK: arith.constant dense<{{\[\[\[}}2.500000e-01]], {{\[\[}}1.000000e+00]]]> : tensor<2x1x1xf32>
+// CHECK-NOT: qnn.conv2d
+func.func @integer_grid_conv(%x: tensor<1x3x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %t = arith.constant dense<[[0.0, 1.0, 2.0]]> : tensor<1x3xf32>
+  %q = qnn.multi_threshold %x, %t {out_scale = 1.0 : f32, out_bias = 0.0 : f32}
+      : (tensor<1x3x3x3xf32>, tensor<1x3xf32>) -> tensor<1x3x3x3xf32>
+  %w = arith.constant dense<[[[[0.25]], [[0.0]], [[-0.25]]], [[[-4.0]], [[2.0]], [[7.0]]]]> : tensor<2x3x1x1xf32>
+  %y = qnn.conv2d %q, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x3x3x3xf32>, tensor<2x3x1x1xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// Weights on no integer grid (1 and sqrt(1/2): no step of 1/k of the
+// smaller, k <= 256, hits both exactly in float), and a grid wider than 8
+// planes ({1, 511}: n = 2q - 511 reaches 511): both convolutions stay
+// float. (Steps are found as exact float products: {1, 0.3} is 0.1 * {10, 3}
+// exactly, {0, 300} is 300 * {0, 1}.)
+// CHECK-LABEL: func @no_integer_grid
+// CHECK: qnn.conv2d
+// CHECK: qnn.conv2d
+// CHECK-NOT: qnn.bitserial_conv2d
+func.func @no_integer_grid(%x: tensor<1x2x3x3xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) {
+  %t = arith.constant dense<[[0.0, 1.0, 2.0]]> : tensor<1x3xf32>
+  %q = qnn.multi_threshold %x, %t {out_scale = 1.0 : f32, out_bias = 0.0 : f32}
+      : (tensor<1x2x3x3xf32>, tensor<1x3xf32>) -> tensor<1x2x3x3xf32>
+  %w = arith.constant dense<[[[[1.0]], [[0.70710678]]]]> : tensor<1x2x1x1xf32>
+  %y = qnn.conv2d %q, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x3x3xf32>
+  %v = arith.constant dense<[[[[1.0]], [[511.0]]]]> : tensor<1x2x1x1xf32>
+  %z = qnn.conv2d %q, %v {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x3x3xf32>
+  return %y, %z : tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>
+}

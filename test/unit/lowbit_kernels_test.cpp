@@ -158,42 +158,70 @@ TEST(LowBit, LevelsToBinary) {
   EXPECT_EQ(got, expected);
 }
 
+/// The weights of a case: odd integers in [-(2^m - 1), 2^m - 1] (the plain
+/// planes), or, through per-channel offsets, integers of a signed
+/// weightBits-bit grid (each channel its own sub-range, zero and even
+/// values included) or ternary.
+enum class Grid { Odd, Signed, Ternary };
+
 struct BitserialCase {
   int64_t c, h, w, o, k, s, p, g;
   int bits, weightBits = 1;
+  Grid grid = Grid::Odd;
 };
 
 void checkBitserial(const BitserialCase &k, unsigned seed) {
   std::mt19937 rng(seed);
-  const int64_t N = 1, cg = k.c / k.g, HW = k.h * k.w;
+  const int64_t N = 1, cg = k.c / k.g, HW = k.h * k.w, perChannel = cg * k.k * k.k;
   const int64_t oh = (k.h + 2 * k.p - k.k) / k.s + 1, ow = (k.w + 2 * k.p - k.k) / k.s + 1;
   const unsigned maxLevel = (1u << k.bits) - 1;
   std::vector<unsigned> level(N * k.c * HW);
   for (unsigned &v : level)
     v = rng() % (maxLevel + 1);
-  // Odd weights in [-(2^m - 1), 2^m - 1]: w = sum_i 2^i b_i, b_i = +-1.
-  const int maxWeight = (1 << k.weightBits) - 1;
-  std::vector<int> w(k.o * cg * k.k * k.k);
-  for (int &v : w)
-    v = 2 * static_cast<int>(rng() % (maxWeight + 1)) - maxWeight;
+  // w: the integer weights; n: the odd integers the planes spell (n = sum_i
+  // 2^i b_i, b_i = +-1), w = (n + d) / 2 with offsets d.
+  const int weightPlanes = k.grid == Grid::Ternary ? 2 : k.weightBits;
+  std::vector<int> w(k.o * perChannel), n(w.size());
+  std::vector<int32_t> offsets(qnn_rt::binary_lane_blocks(k.o) * qnn_rt::kBinaryLanes, 12345);
+  for (int64_t o = 0; o < k.o; ++o) {
+    int lo = -1, hi = 1;
+    if (k.grid == Grid::Signed) {
+      const int low = -(1 << (k.weightBits - 1)), values = 1 << k.weightBits;
+      lo = low + static_cast<int>(rng() % values);
+      hi = lo + static_cast<int>(rng() % (low + values - lo));
+    }
+    const int d = static_cast<int>(qnn_rt::weight_grid_offset(lo, hi));
+    offsets[o] = d;
+    for (int64_t i = 0; i < perChannel; ++i) {
+      int &q = w[o * perChannel + i];
+      if (k.grid == Grid::Odd) {
+        q = 2 * static_cast<int>(rng() % (1u << k.weightBits)) - ((1 << k.weightBits) - 1);
+        n[o * perChannel + i] = q;
+      } else {
+        q = lo + static_cast<int>(rng() % (hi - lo + 1));
+        n[o * perChannel + i] = 2 * q - d;
+      }
+    }
+  }
   const auto expected = referenceConv({N, k.c, k.h, k.w, k.o, k.k, k.k, k.s, k.s, k.p, k.p, 1, 1, k.g, oh, ow}, w,
                                       [&](int64_t, int64_t c, int64_t y, int64_t z) { return level[c * HW + y * k.w + z]; });
+  const int32_t *weightOffsets = k.grid == Grid::Odd ? nullptr : offsets.data();
   const int64_t stride = planeWords(N, k.c, HW);
   std::vector<uint64_t> planes(k.bits * stride);
   qnn_rt::pack_levels(planes.data(), stride, k.bits, N, k.c, HW,
                       [&](int64_t, int64_t c, int64_t p) { return level[c * HW + p]; }, qnn_rt::no_vector_words);
   // Weights in the binary kernel layout, one set per weight plane (the
   // runtime's plane split and packer).
-  std::vector<uint32_t> packed(qnn_rt::binary_weight_halves(k.weightBits, k.o, k.k, k.k, cg));
-  qnn_rt::pack_binary_weights(packed.data(), k.weightBits, k.o, cg, k.k, k.k,
+  std::vector<uint32_t> packed(qnn_rt::binary_weight_halves(weightPlanes, k.o, k.k, k.k, cg));
+  qnn_rt::pack_binary_weights(packed.data(), weightPlanes, k.o, cg, k.k, k.k,
                               [&](int64_t plane, int64_t o, int64_t c, int64_t y, int64_t x) {
-                                return qnn_rt::weight_plane_negative(w[((o * cg + c) * k.k + y) * k.k + x],
-                                                                     static_cast<int>(plane), k.weightBits);
+                                return qnn_rt::weight_plane_negative(n[((o * cg + c) * k.k + y) * k.k + x],
+                                                                     static_cast<int>(plane), weightPlanes);
                               });
   std::vector<int32_t> got(expected.size(), 12345);
   const qnn_rt::Conv2DParams params{N, k.c, k.h, k.w, k.o, k.k, k.k, oh, ow, k.s, k.s, k.p, k.p, 1, 1, k.g};
-  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), k.weightBits, got.data(), params);
-  ASSERT_EQ(got, expected);
+  qnn_rt::bitserial_conv2d(planes.data(), stride, k.bits, packed.data(), weightPlanes, weightOffsets, got.data(), params);
+  ASSERT_EQ(got, expected) << "A" << k.bits << " W" << k.weightBits << " grid " << static_cast<int>(k.grid);
 
   // The fused epilogue rounds like scale_bias_i32 then add_f32, bit for bit,
   // also in place over the residual.
@@ -209,10 +237,10 @@ void checkBitserial(const BitserialCase &k, unsigned seed) {
   qnn_rt::scale_bias_i32(expected.data(), scale.data(), bias.data(), affine.data(), N, k.o, oh * ow);
   qnn_rt::add_f32(affine.data(), residual.data(), sum.data(), 1, 1, 1, sum.size(), 0, 0, 0, 1, 0, 0, 0, 1);
   std::vector<float> fused(expected.size()), inPlace = residual;
-  qnn_rt::bitserial_conv2d_affine(planes.data(), stride, k.bits, packed.data(), k.weightBits, scale.data(),
+  qnn_rt::bitserial_conv2d_affine(planes.data(), stride, k.bits, packed.data(), weightPlanes, weightOffsets, scale.data(),
                                   bias.data(), nullptr, fused.data(), params);
   EXPECT_EQ(0, std::memcmp(fused.data(), affine.data(), fused.size() * sizeof(float)));
-  qnn_rt::bitserial_conv2d_affine(planes.data(), stride, k.bits, packed.data(), k.weightBits, scale.data(),
+  qnn_rt::bitserial_conv2d_affine(planes.data(), stride, k.bits, packed.data(), weightPlanes, weightOffsets, scale.data(),
                                   bias.data(), inPlace.data(), inPlace.data(), params);
   EXPECT_EQ(0, std::memcmp(inPlace.data(), sum.data(), sum.size() * sizeof(float)));
 }
@@ -230,6 +258,31 @@ TEST(LowBit, BitserialConv) {
   checkBitserial({70, 6, 12, 40, 3, 1, 1, 2, 2, 2}, 8); // W2A2, groups
   checkBitserial({64, 5, 10, 36, 3, 1, 1, 1, 1, 2}, 9); // W2A1
   checkBitserial({128, 6, 13, 72, 3, 1, 1, 1, 2}, 10);  // W1A2, two register blocks
+}
+
+// Integer weight grids through per-channel offsets, W1..W8 x A1..A8, the
+// shapes taking turns: padding, stride 2, groups off word boundaries,
+// partial lane blocks, full and single-pixel tiles.
+TEST(LowBit, BitserialConvIntegerGrids) {
+  const BitserialCase shapes[] = {{20, 6, 9, 10, 3, 1, 1, 1, 1},
+                                  {64, 7, 7, 9, 3, 2, 1, 1, 1},
+                                  {70, 5, 10, 12, 3, 1, 1, 2, 1},
+                                  {33, 4, 6, 40, 1, 1, 0, 1, 1}};
+  unsigned seed = 100;
+  for (int weightBits = 1; weightBits <= 8; ++weightBits)
+    for (int bits = 1; bits <= 8; ++bits) {
+      BitserialCase k = shapes[(weightBits + bits) % 4];
+      k.bits = bits;
+      k.weightBits = weightBits;
+      k.grid = Grid::Signed;
+      checkBitserial(k, ++seed);
+    }
+  for (int bits : {1, 2, 4}) {
+    BitserialCase k = shapes[bits % 4];
+    k.bits = bits;
+    k.grid = Grid::Ternary;
+    checkBitserial(k, ++seed);
+  }
 }
 
 } // namespace
