@@ -15,10 +15,14 @@ void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
   fn.addPass(mlir::createCSEPass());
 }
 
-void qnnc::buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads) {
+void qnnc::buildPlanPipeline(mlir::OpPassManager &pm, int64_t threads) {
   pm.nest<mlir::func::FuncOp>().addPass(createPackWeights());
   pm.nest<mlir::func::FuncOp>().addPass(createAssignLayouts());
   pm.addPass(createPlanMemory(PlanMemoryOptions{threads}));
+}
+
+void qnnc::buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads) {
+  buildPlanPipeline(pm, threads);
   pm.addPass(createLowerToEmitC(LowerToEmitCOptions{name}));
 }
 

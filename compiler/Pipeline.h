@@ -9,6 +9,10 @@ namespace qnnc {
 /// Recognition and folding on the imported qnn IR.
 void buildQnnPipeline(mlir::OpPassManager &pm);
 
+/// Packed weights, tensor layouts and the arena plan for `threads` threads:
+/// the qnn IR the lowering (or the Evaluator) takes.
+void buildPlanPipeline(mlir::OpPassManager &pm, int64_t threads);
+
 /// qnn IR -> EmitC, entry point `<name>_run`, kernels on `threads` threads.
 void buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads);
 

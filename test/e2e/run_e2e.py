@@ -31,6 +31,20 @@ def check(name, ok, detail):
     print(f"{'PASS' if ok else 'FAIL'}: {name}: {detail}", flush=True)
 
 
+def evaluator_identical(qnnc, model, inputs, got, d, name):
+    """The compiler's own evaluation of the model (qnnc --evaluate, the
+    runtime kernels run inside qnnc) against the generated code's outputs
+    `got` on the same inputs: byte for byte."""
+    src, dst = os.path.join(d, "evaluate_in.bin"), os.path.join(d, "evaluate_out.bin")
+    np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
+    e2e_lib.run([qnnc, model, f"--evaluate={src}", "-o", dst])
+    evaluated = np.fromfile(dst, dtype=np.float32)
+    same = evaluated.tobytes() == np.ascontiguousarray(got, dtype=np.float32).tobytes()
+    check(f"{name}: qnnc --evaluate = generated code", same,
+          f"{len(inputs)} inputs, outputs byte-identical" if same else
+          f"{np.mean(evaluated.reshape(len(inputs), -1).argmax(1) == got.argmax(1)):.4%} same predictions")
+
+
 def exported_models(qnnc, work):
     warnings.filterwarnings("ignore")
     import models
@@ -51,6 +65,8 @@ def exported_models(qnnc, work):
                 got = e2e_lib.run_qnnc_output(exe, inputs, d)
                 err = e2e_lib.relative_error(got, ref)
                 check(f"{name} [{cxx}]", err <= 1e-3, f"max relative error {err:.2e}")
+                if cxx == "g++":
+                    evaluator_identical(qnnc, onnx_path, inputs, got, d, name)
             except RuntimeError as e:
                 check(f"{name} [{cxx}]", False, str(e))
 
@@ -69,6 +85,8 @@ def shipped_model(qnnc, work):
         check(f"fashion_bnn agreement [{cxx}]", agree >= 0.999, f"{agree:.4%} of 10,000 images")
         check(f"fashion_bnn accuracy [{cxx}]", abs(acc_q - acc_o) <= 0.001,
               f"qnnc {acc_q:.4f}, ORT {acc_o:.4f}")
+        if cxx == "g++":
+            evaluator_identical(qnnc, model, images, got, d, "fashion_bnn (10,000 test images)")
     sanitize = "-Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all"
     exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, "out_asan"), cxx="clang++-19", flags=sanitize)
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0", UBSAN_OPTIONS="print_stacktrace=1")
@@ -106,6 +124,7 @@ def qonnx_networks(qnnc, work):
     err = e2e_lib.relative_error(got, ref)
     check("qonnx_net (Quant, BipolarQuant, MultiThreshold) vs spec reference", err <= 1e-5,
           f"max relative error {err:.2e} on {len(inputs)} random inputs")
+    evaluator_identical(qnnc, path, inputs, got, d, "qonnx_net")
 
     # Signed 4-bit and ternary Quant weights (zero and even levels) run
     # integer: bit-serial with per-channel weight offsets, no float conv.
@@ -121,6 +140,7 @@ def qonnx_networks(qnnc, work):
     err = e2e_lib.relative_error(got, ref)
     check("qonnx_grid_net (4-bit and ternary Quant weights) vs spec reference", err <= 1e-5,
           f"max relative error {err:.2e} on {len(inputs)} random inputs")
+    evaluator_identical(qnnc, path, inputs, got, d, "qonnx_grid_net")
 
 
 def qdq_int8(qnnc, work):
@@ -141,6 +161,7 @@ def qdq_int8(qnnc, work):
         check(f"{name} integer convolutions", counts == {"qconv2d": 3, "conv2d": 0}, str(counts))
         ref, _ = e2e_lib.run_ort(path, inputs, d)
         got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out_" + name)), inputs, d)
+        evaluator_identical(qnnc, path, inputs, got, d, name)
         lsb = np.round(np.abs(got - ref) / out_scale)
         check(f"{name} vs ORT int8", lsb.max() <= 1,
               f"{int(np.sum(lsb == 0))} of {lsb.size} outputs equal, {int(np.sum(lsb == 1))} 1 LSB off, "
@@ -160,6 +181,7 @@ def shipped_n2uq(qnnc, work):
     acc_q, acc_o = float(np.mean(got.argmax(1) == labels)), float(np.mean(ref.argmax(1) == labels))
     check("fashion_n2uq agreement with the float model", agree >= 0.999,
           f"{agree:.4%} of 10,000 images; accuracy qnnc {acc_q:.4f}, float {acc_o:.4f}")
+    evaluator_identical(qnnc, model, images, got, d, "fashion_n2uq (10,000 test images)")
 
 
 def no_heap(qnnc, work):

@@ -1,4 +1,5 @@
 // qnnc: ONNX model -> standalone C++ project.
+#include "compiler/Evaluator.h"
 #include "compiler/OutputWriter.h"
 #include "compiler/Pipeline.h"
 #include "frontends/onnx/OnnxImporter.h"
@@ -9,7 +10,13 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+#include <vector>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -53,6 +60,11 @@ std::vector<std::string> renameThreadsFlag(int argc, char **argv) {
         a = "--kernel-threads" + a.substr(std::string(flag).size());
   return args;
 }
+cl::opt<std::string> evaluatePath(
+    "evaluate",
+    cl::desc("run the compiled model inside qnnc on every input of FILE (raw float32 tensors, as model_main reads "
+             "them) and write the outputs to -o OUTPUT.bin, bit-identical to the generated code"),
+    cl::value_desc("FILE"), cl::cat(qnncCategory));
 cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
                        cl::cat(qnncCategory));
 
@@ -77,6 +89,39 @@ bool validIdentifier(StringRef s) {
   if (s.empty() || !(isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
     return false;
   return llvm::all_of(s, [](char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+/// --evaluate: every input tensor of `inputs` through the Evaluator, the
+/// outputs in order into `outputPath`.
+LogicalResult evaluateFile(ModuleOp module, StringRef inputs, StringRef outputPath) {
+  auto evaluator = qnnc::Evaluator::create(module);
+  if (failed(evaluator))
+    return failure();
+  auto file = llvm::MemoryBuffer::getFile(inputs, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!file) {
+    llvm::errs() << "qnnc: error: cannot read " << inputs << ": " << file.getError().message() << "\n";
+    return failure();
+  }
+  const size_t inBytes = evaluator->inputElements() * sizeof(float);
+  StringRef data = (*file)->getBuffer();
+  if (data.empty() || data.size() % inBytes != 0) {
+    llvm::errs() << "qnnc: error: " << inputs << " holds " << data.size() << " bytes, not a whole number of "
+                 << inBytes << "-byte input tensors\n";
+    return failure();
+  }
+  std::error_code error;
+  llvm::raw_fd_ostream out(outputPath, error, llvm::sys::fs::OF_None);
+  if (error) {
+    llvm::errs() << "qnnc: error: cannot create " << outputPath << ": " << error.message() << "\n";
+    return failure();
+  }
+  std::vector<float> input(evaluator->inputElements()), output(evaluator->outputElements());
+  for (size_t at = 0; at < data.size(); at += inBytes) {
+    std::memcpy(input.data(), data.data() + at, inBytes);
+    evaluator->run(input.data(), output.data());
+    out.write(reinterpret_cast<const char *>(output.data()), output.size() * sizeof(float));
+  }
+  return success();
 }
 
 } // namespace
@@ -114,7 +159,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (emit == Emit::Dir && outputDir.empty()) {
-    llvm::errs() << "qnnc: error: -o OUTDIR is required (or --emit=mlir|emitc|cpp)\n";
+    llvm::errs() << (evaluatePath.empty() ? "qnnc: error: -o OUTDIR is required (or --emit=mlir|emitc|cpp)\n"
+                                          : "qnnc: error: --evaluate needs -o OUTPUT.bin\n");
     return 1;
   }
   if (!validIdentifier(entryName)) {
@@ -151,6 +197,10 @@ int main(int argc, char **argv) {
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
   qnnc::buildQnnPipeline(pm);
+  if (!evaluatePath.empty()) {
+    qnnc::buildPlanPipeline(pm, /*threads=*/1);
+    return failed(pm.run(*module)) || failed(evaluateFile(*module, evaluatePath, outputDir)) ? 1 : 0;
+  }
   if (emit != Emit::Mlir)
     qnnc::buildEmitCPipeline(pm, entryName, threads);
   if (failed(pm.run(*module)))

@@ -1,0 +1,43 @@
+// Runs a planned qnn module inside the compiler, on the runtime kernels
+// themselves (built into qnnc): each op's KernelCall, in the arena its
+// memory plan lays out. The kernels compute every element the same way on
+// every instruction set, so the evaluator gives the generated code's
+// outputs bit for bit, without a C++ compiler: what calibration and
+// per-layer sensitivity measure is what the device will compute.
+#ifndef QNNC_COMPILER_EVALUATOR_H
+#define QNNC_COMPILER_EVALUATOR_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LogicalResult.h"
+
+#include <memory>
+
+namespace qnnc {
+
+class Evaluator {
+public:
+  /// Prepares `module`'s @main, which qnn-plan-memory has planned for one
+  /// thread (the kernels run serially here): its constants, kernel calls and
+  /// arena. Diagnoses an op it cannot run.
+  static mlir::FailureOr<Evaluator> create(mlir::ModuleOp module);
+
+  Evaluator(Evaluator &&);
+  ~Evaluator();
+
+  int64_t inputElements() const;
+  int64_t outputElements() const;
+
+  /// One inference: `input` and `output` hold inputElements() and
+  /// outputElements() floats, as the generated <name>_run takes them.
+  void run(const float *input, float *output);
+
+  struct Plan; // the prepared calls, constants and arena
+
+private:
+  explicit Evaluator(std::unique_ptr<Plan> plan);
+  std::unique_ptr<Plan> plan;
+};
+
+} // namespace qnnc
+
+#endif
