@@ -162,6 +162,9 @@ struct Step {
 
 struct Evaluator::Plan {
   SmallVector<Step> steps;
+  Value input;
+  /// Each op's results with the number of steps that compute them.
+  SmallVector<std::pair<size_t, SmallVector<std::pair<Value, Slot>>>> computed;
   std::deque<std::vector<uint64_t>> constants; // tables and constant tensors, 8-byte aligned
   std::deque<qnn_rt::Conv2DParams> params;
   std::vector<uint64_t> arena;
@@ -212,6 +215,7 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
 
   DenseMap<Value, Slot> buffers; // where each tensor lives
   buffers[main.getArgument(0)] = {Slot::Kind::Input};
+  plan->input = main.getArgument(0);
   for (Operation &op : main.getBody().front()) {
     if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
       auto values = dyn_cast<DenseElementsAttr>(constant.getValue());
@@ -296,6 +300,9 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
                                          << step.kernel->arity;
       plan->steps.push_back(std::move(step));
     }
+    auto &results = plan->computed.emplace_back(plan->steps.size(), SmallVector<std::pair<Value, Slot>>{}).second;
+    for (Value result : op.getResults())
+      results.push_back({result, buffers.lookup(result)});
   }
   return Evaluator(std::move(plan));
 }
@@ -307,7 +314,7 @@ Evaluator::~Evaluator() = default;
 int64_t Evaluator::inputElements() const { return plan->inputElements; }
 int64_t Evaluator::outputElements() const { return plan->outputElements; }
 
-void Evaluator::run(const float *input, float *output) {
+void Evaluator::run(const float *input, float *output, Observer observe) {
   auto *arena = reinterpret_cast<unsigned char *>(plan->arena.data());
   auto resolve = [&](const Slot &slot) {
     ArgValue v = slot.fixed;
@@ -327,11 +334,19 @@ void Evaluator::run(const float *input, float *output) {
     return v;
   };
   SmallVector<ArgValue, 32> args;
-  for (const Step &step : plan->steps) {
+  if (observe)
+    observe(plan->input, input);
+  auto computed = plan->computed.begin();
+  for (size_t i = 0; i <= plan->steps.size(); ++i) {
+    for (; observe && computed != plan->computed.end() && computed->first == i; ++computed)
+      for (const auto &[value, slot] : computed->second)
+        observe(value, resolve(slot).pointer);
+    if (i == plan->steps.size())
+      break;
     args.clear();
-    for (const Slot &slot : step.slots)
+    for (const Slot &slot : plan->steps[i].slots)
       args.push_back(resolve(slot));
-    step.kernel->call(args);
+    plan->steps[i].kernel->call(args);
   }
   if (plan->returned.kind != Slot::Kind::Output)
     std::memcpy(output, resolve(plan->returned).pointer, plan->outputElements * sizeof(float));

@@ -9,6 +9,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <memory>
 
@@ -27,9 +28,13 @@ public:
   int64_t inputElements() const;
   int64_t outputElements() const;
 
+  /// Sees each tensor of @main as it is computed: the input first, then
+  /// every op's results after the op (in the buffer's own layout).
+  using Observer = llvm::function_ref<void(mlir::Value, const void *)>;
+
   /// One inference: `input` and `output` hold inputElements() and
   /// outputElements() floats, as the generated <name>_run takes them.
-  void run(const float *input, float *output);
+  void run(const float *input, float *output, Observer observe = nullptr);
 
   struct Plan; // the prepared calls, constants and arena
 

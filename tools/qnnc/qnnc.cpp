@@ -1,4 +1,5 @@
 // qnnc: ONNX model -> standalone C++ project.
+#include "compiler/Calibrate.h"
 #include "compiler/Evaluator.h"
 #include "compiler/OutputWriter.h"
 #include "compiler/Pipeline.h"
@@ -65,6 +66,25 @@ cl::opt<std::string> evaluatePath(
     cl::desc("run the compiled model inside qnnc on every input of FILE (raw float32 tensors, as model_main reads "
              "them) and write the outputs to -o OUTPUT.bin, bit-identical to the generated code"),
     cl::value_desc("FILE"), cl::cat(qnncCategory));
+cl::opt<int64_t> bits("bits",
+                      cl::desc("post-training quantization of a float model: weights and activations of its "
+                               "convolutions and GEMMs on N-bit integer grids (1 to 8; the first and last 8), "
+                               "activation ranges from --calib"),
+                      cl::value_desc("N"), cl::init(0), cl::cat(qnncCategory));
+cl::opt<std::string> calibPath("calib",
+                               cl::desc("calibration inputs for --bits (raw float32 tensors, as model_main reads them)"),
+                               cl::value_desc("FILE"), cl::cat(qnncCategory));
+cl::opt<std::string> keepFirstLast("keep-first-last",
+                                   cl::desc("with --bits: the first and last quantized op at 8 bits (8, default) or "
+                                            "left float (float)"),
+                                   cl::init("8"), cl::cat(qnncCategory));
+enum class Calib { Percentile, MinMax };
+cl::opt<Calib> calibMethod("calib-method", cl::desc("how --bits sets each activation range's top"),
+                           cl::init(Calib::Percentile),
+                           cl::values(clEnumValN(Calib::Percentile, "percentile",
+                                                 "the 99.99th percentile of the calibration values (default)"),
+                                      clEnumValN(Calib::MinMax, "minmax", "the largest calibration value")),
+                           cl::cat(qnncCategory));
 cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
                        cl::cat(qnncCategory));
 
@@ -91,34 +111,52 @@ bool validIdentifier(StringRef s) {
   return llvm::all_of(s, [](char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
+/// The float32 tensors of `path` (a whole number of `elements`-float
+/// tensors, at least one), as model_main reads them.
+FailureOr<std::vector<float>> readTensors(StringRef path, int64_t elements) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!file) {
+    llvm::errs() << "qnnc: error: cannot read " << path << ": " << file.getError().message() << "\n";
+    return failure();
+  }
+  const size_t tensorBytes = elements * sizeof(float);
+  StringRef data = (*file)->getBuffer();
+  if (data.empty() || data.size() % tensorBytes != 0) {
+    llvm::errs() << "qnnc: error: " << path << " holds " << data.size() << " bytes, not a whole number of "
+                 << tensorBytes << "-byte input tensors\n";
+    return failure();
+  }
+  std::vector<float> values(data.size() / sizeof(float));
+  std::memcpy(values.data(), data.data(), data.size());
+  return values;
+}
+
+/// The number of floats in the input of `module`'s @main.
+int64_t inputElements(ModuleOp module) {
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  auto type = main && main.getNumArguments() == 1 ? dyn_cast<RankedTensorType>(main.getArgument(0).getType())
+                                                  : RankedTensorType();
+  return type && type.hasStaticShape() ? type.getNumElements() : 0;
+}
+
 /// --evaluate: every input tensor of `inputs` through the Evaluator, the
 /// outputs in order into `outputPath`.
 LogicalResult evaluateFile(ModuleOp module, StringRef inputs, StringRef outputPath) {
   auto evaluator = qnnc::Evaluator::create(module);
   if (failed(evaluator))
     return failure();
-  auto file = llvm::MemoryBuffer::getFile(inputs, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!file) {
-    llvm::errs() << "qnnc: error: cannot read " << inputs << ": " << file.getError().message() << "\n";
+  auto data = readTensors(inputs, evaluator->inputElements());
+  if (failed(data))
     return failure();
-  }
-  const size_t inBytes = evaluator->inputElements() * sizeof(float);
-  StringRef data = (*file)->getBuffer();
-  if (data.empty() || data.size() % inBytes != 0) {
-    llvm::errs() << "qnnc: error: " << inputs << " holds " << data.size() << " bytes, not a whole number of "
-                 << inBytes << "-byte input tensors\n";
-    return failure();
-  }
   std::error_code error;
   llvm::raw_fd_ostream out(outputPath, error, llvm::sys::fs::OF_None);
   if (error) {
     llvm::errs() << "qnnc: error: cannot create " << outputPath << ": " << error.message() << "\n";
     return failure();
   }
-  std::vector<float> input(evaluator->inputElements()), output(evaluator->outputElements());
-  for (size_t at = 0; at < data.size(); at += inBytes) {
-    std::memcpy(input.data(), data.data() + at, inBytes);
-    evaluator->run(input.data(), output.data());
+  std::vector<float> output(evaluator->outputElements());
+  for (size_t at = 0; at < data->size(); at += evaluator->inputElements()) {
+    evaluator->run(data->data() + at, output.data());
     out.write(reinterpret_cast<const char *>(output.data()), output.size() * sizeof(float));
   }
   return success();
@@ -196,6 +234,23 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
+  if (bits != 0) {
+    if (bits < 1 || bits > 8 || calibPath.empty() || (keepFirstLast != "8" && keepFirstLast != "float")) {
+      llvm::errs() << "qnnc: error: --bits takes 1 to 8 with --calib=FILE (and --keep-first-last=8|float)\n";
+      return 1;
+    }
+    if (inputElements(*module) == 0) {
+      llvm::errs() << "qnnc: error: --bits needs a static input shape (set a dynamic batch with --batch)\n";
+      return 1;
+    }
+    auto calibration = readTensors(calibPath, inputElements(*module));
+    if (failed(calibration) ||
+        failed(qnnc::calibrate(*module, calibration->data(), calibration->size() / inputElements(*module),
+                               calibMethod == Calib::MinMax ? qnnc::RangeMethod::MinMax
+                                                            : qnnc::RangeMethod::Percentile)))
+      return 1;
+    pm.nest<func::FuncOp>().addPass(qnnc::createQuantize(qnnc::QuantizeOptions{bits, keepFirstLast}));
+  }
   qnnc::buildQnnPipeline(pm);
   if (!evaluatePath.empty()) {
     qnnc::buildPlanPipeline(pm, /*threads=*/1);

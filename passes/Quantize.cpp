@@ -1,0 +1,133 @@
+// qnn-quantize: post-training quantization of a float model's convolutions
+// and GEMMs, from calibrated input ranges, onto the integer grids the
+// bit-serial kernels run.
+#include "passes/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace qnnc {
+#define GEN_PASS_DEF_QUANTIZE
+#include "passes/Passes.h.inc"
+} // namespace qnnc
+
+using namespace mlir;
+using namespace qnnc;
+using namespace qnnc::qnn;
+
+namespace {
+
+/// The calibrated input range attribute calibration sets on an op.
+constexpr llvm::StringLiteral kInputRange = "qnn.input_range";
+
+/// Weights `w` (a row of `perChannel` values per output channel, rows
+/// `channelStride` apart and values `valueStride` apart) on a symmetric
+/// per-channel grid of `bits` bits: s_o * round(w / s_o), s_o = max |w_o| /
+/// (2^(bits-1) - 1) to 16 significant bits; 1 bit: +-mean |w_o|.
+void snapWeights(MutableArrayRef<float> w, int64_t channels, int64_t perChannel, int64_t channelStride,
+                 int64_t valueStride, int64_t bits) {
+  for (int64_t o = 0; o < channels; ++o) {
+    auto at = [&](int64_t i) -> float & { return w[o * channelStride + i * valueStride]; };
+    float largest = 0.0f, mean = 0.0f;
+    for (int64_t i = 0; i < perChannel; ++i) {
+      largest = std::max(largest, std::fabs(at(i)));
+      mean += std::fabs(at(i)) / static_cast<float>(perChannel);
+    }
+    if (largest == 0.0f)
+      continue;
+    if (bits == 1) {
+      for (int64_t i = 0; i < perChannel; ++i)
+        at(i) = at(i) < 0.0f ? -mean : mean;
+      continue;
+    }
+    // The step keeps 16 significant bits: its products with levels up to
+    // 2^8 are then exact floats, which qnn-recognize-binary reads back as
+    // step x integer (a rounded product would hide the grid).
+    const float top = static_cast<float>((int64_t(1) << (bits - 1)) - 1);
+    int exponent;
+    const float step = std::ldexp(std::nearbyint(std::ldexp(std::frexp(largest / top, &exponent), 16)), exponent - 16);
+    for (int64_t i = 0; i < perChannel; ++i)
+      at(i) = step * std::clamp(std::nearbyint(at(i) / step), -top, top);
+  }
+}
+
+/// The constant weight operand `weight` of `op` snapped to `bits` bits;
+/// false when it is not a float constant.
+bool quantizeWeight(OpBuilder &b, Operation *op, OpOperand &weight, int64_t channelAxis, int64_t bits) {
+  auto constant = weight.get().getDefiningOp<arith::ConstantOp>();
+  auto values = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : DenseElementsAttr();
+  if (!values || !values.getElementType().isF32())
+    return false;
+  auto shape = values.getType().getShape();
+  SmallVector<float> w(values.getValues<float>());
+  const int64_t channels = shape[channelAxis], perChannel = static_cast<int64_t>(w.size()) / channels;
+  // Axis 0 (conv OIHW, gemm B transposed): rows; axis 1 (gemm B [K, N]): columns.
+  if (channelAxis == 0)
+    snapWeights(w, channels, perChannel, perChannel, 1, bits);
+  else
+    snapWeights(w, channels, perChannel, 1, channels, bits);
+  b.setInsertionPoint(op);
+  auto snapped = b.create<arith::ConstantOp>(constant.getLoc(), DenseElementsAttr::get(values.getType(), ArrayRef(w)));
+  weight.set(snapped);
+  return true;
+}
+
+/// Unsigned `bits`-bit levels of step hi / (2^bits - 1) in front of
+/// operand `input` of `op`: a multi-threshold rounding to the nearest level.
+void quantizeInput(OpBuilder &b, Operation *op, OpOperand &input, float hi, int64_t bits) {
+  const int64_t levels = (int64_t(1) << bits) - 1;
+  const float step = hi / static_cast<float>(levels);
+  SmallVector<float> thresholds;
+  for (int64_t k = 1; k <= levels; ++k)
+    thresholds.push_back((static_cast<float>(k) - 0.5f) * step);
+  b.setInsertionPoint(op);
+  Location loc = op->getLoc();
+  auto table = b.create<arith::ConstantOp>(
+      loc, DenseElementsAttr::get(RankedTensorType::get({1, levels}, b.getF32Type()), ArrayRef(thresholds)));
+  Value x = input.get();
+  input.set(b.create<MultiThresholdOp>(loc, x.getType(), x, table, b.getF32FloatAttr(step), b.getF32FloatAttr(0.0f)));
+}
+
+struct QuantizePass : qnnc::impl::QuantizeBase<QuantizePass> {
+  using QuantizeBase::QuantizeBase;
+
+  void runOnOperation() override {
+    if (bits < 1 || bits > 8) {
+      getOperation().emitError("qnn-quantize: bits must be 1 to 8, not ") << static_cast<int64_t>(bits);
+      return signalPassFailure();
+    }
+    if (firstLast != "8" && firstLast != "float") {
+      getOperation().emitError("qnn-quantize: first-last must be 8 or float, not '") << std::string(firstLast) << "'";
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> calibrated;
+    getOperation().walk([&](Operation *op) {
+      if (isa<Conv2DOp, GemmOp>(op) && op->hasAttr(kInputRange))
+        calibrated.push_back(op);
+    });
+    OpBuilder b(&getContext());
+    for (auto [index, op] : llvm::enumerate(calibrated)) {
+      auto range = dyn_cast<DenseF32ArrayAttr>(op->getAttr(kInputRange));
+      op->removeAttr(kInputRange);
+      const bool edge = index == 0 || index + 1 == calibrated.size();
+      if (!range || range.size() != 2 || !(range[0] >= 0.0f) || !(range[1] > 0.0f) || !std::isfinite(range[1]) ||
+          (edge && firstLast == "float"))
+        continue;
+      const int64_t opBits = edge ? 8 : bits;
+      if (auto conv = dyn_cast<Conv2DOp>(op)) {
+        if (!quantizeWeight(b, op, conv.getWeightMutable(), 0, opBits))
+          continue;
+        quantizeInput(b, op, conv.getInputMutable(), range[1], opBits);
+      } else if (auto gemm = cast<GemmOp>(op); !gemm.getTransA()) {
+        if (!quantizeWeight(b, op, gemm.getBMutable(), gemm.getTransB() ? 0 : 1, opBits))
+          continue;
+        quantizeInput(b, op, gemm.getAMutable(), range[1], opBits);
+      }
+    }
+  }
+};
+
+} // namespace
