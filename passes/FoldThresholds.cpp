@@ -7,6 +7,7 @@
 #include "qnn_runtime/float_kernels.h"
 #include "qnn_runtime/lowbit_kernels.h"
 
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -27,7 +28,7 @@ namespace {
 /// One step of the float chain between the accumulator and the Sign or
 /// multi-threshold.
 struct ChainStep {
-  enum Kind { BatchNorm, Add, SubConst, SubFrom, Mul, PRelu } kind;
+  enum Kind { BatchNorm, Add, SubConst, SubFrom, Mul, PRelu, Relu } kind;
   SmallVector<float> a, b, c, d; // per-channel parameters
   float epsilon = 0;
 
@@ -45,14 +46,38 @@ struct ChainStep {
       return x * a[ch];
     case PRelu: // as prelu_f32 computes it
       return x < 0.0f ? x * a[ch] : x;
+    case Relu: // as relu_f32 computes it
+      return x > 0.0f ? x : 0.0f;
     }
     return x;
+  }
+
+  /// Whether the step never decreases in x on any channel (rounding to
+  /// nearest keeps each float operation monotone).
+  bool nonDecreasing() const {
+    auto nonNegative = [](ArrayRef<float> v) { return llvm::all_of(v, [](float k) { return k >= 0.0f; }); };
+    switch (kind) {
+    case BatchNorm: // (x - mean) / sqrt(var + eps) * scale + bias
+      return nonNegative(a);
+    case Mul:
+    case PRelu:
+      return nonNegative(a);
+    case SubFrom:
+      return false;
+    case Add:
+    case SubConst:
+    case Relu:
+      return true;
+    }
+    return false;
   }
 };
 
 /// The step computed by `op` from `input`, when it is per-channel and keeps
 /// the shape.
 std::optional<ChainStep> matchStep(Operation *op, Value input, int64_t rank, int64_t channels) {
+  if (isa<ReluOp>(op))
+    return ChainStep{ChainStep::Relu, {}};
   if (auto bn = dyn_cast<BatchNormOp>(op)) {
     // BatchNormalization parameters are [C] vectors on axis 1 (verified).
     auto s = constantF32(bn.getScale()), b = constantF32(bn.getBias());
@@ -106,27 +131,13 @@ std::optional<int64_t> accumulatorBound(Value acc) {
   return std::nullopt;
 }
 
-/// max_pool(to_float(acc)) -> to_float(max_pool(acc)).
-struct PoolBeforeToFloat : OpRewritePattern<MaxPoolOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(MaxPoolOp pool, PatternRewriter &rewriter) const override {
-    auto toFloat = pool.getInput().getDefiningOp<ToFloatOp>();
-    if (!toFloat)
-      return failure();
-    auto shape = pool.getOutput().getType().getShape();
-    auto intPool = rewriter.create<MaxPoolOp>(
-        pool.getLoc(), RankedTensorType::get(shape, rewriter.getI32Type()), toFloat.getInput(),
-        pool.getKernelAttr(), pool.getStridesAttr(), pool.getPadsAttr(), pool.getDilationsAttr());
-    rewriter.replaceOpWithNewOp<ToFloatOp>(pool, pool.getOutput().getType(), intPool);
-    return success();
-  }
-};
-
 /// A monotone per-channel float chain from an integer accumulator.
 struct Chain {
   Value acc;
   int64_t bound; // |acc| <= bound
   std::vector<ChainStep> steps;
+  ToFloatOp toFloat;
+  SmallVector<Operation *> ops; // the steps' ops, from the to_float on
 
   float apply(int64_t a, int64_t c) const {
     float x = static_cast<float>(a);
@@ -134,10 +145,44 @@ struct Chain {
       x = s.apply(x, c);
     return x;
   }
+
+  /// +1 where channel c's chain never decreases in acc, -1 where it never
+  /// increases (each float step is then monotone, rounding included), 0
+  /// where its steps do not say.
+  int direction(int64_t c) const {
+    int dir = 1;
+    for (const ChainStep &s : steps) {
+      switch (s.kind) {
+      case ChainStep::BatchNorm:
+        if (!(s.d[c] + s.epsilon > 0.0f))
+          return 0;
+        [[fallthrough]];
+      case ChainStep::Mul:
+        if (s.a[c] < 0.0f)
+          dir = -dir;
+        else if (!(s.a[c] >= 0.0f))
+          return 0;
+        break;
+      case ChainStep::PRelu:
+        if (!(s.a[c] >= 0.0f))
+          return 0;
+        break;
+      case ChainStep::SubFrom:
+        dir = -dir;
+        break;
+      case ChainStep::Add:
+      case ChainStep::SubConst:
+      case ChainStep::Relu:
+        break;
+      }
+    }
+    return dir;
+  }
 };
 
-/// The chain of per-channel steps from to_float(acc) to `v`.
-std::optional<Chain> matchChain(Value v) {
+/// The chain of per-channel steps from to_float(acc) to `v`; with
+/// `bounded`, only where |acc| stays below 2^24 (exact in float).
+std::optional<Chain> matchChain(Value v, bool bounded = true) {
   auto shape = cast<RankedTensorType>(v.getType()).getShape();
   if (shape.size() < 2)
     return std::nullopt;
@@ -151,7 +196,7 @@ std::optional<Chain> matchChain(Value v) {
     // The chain runs through operand 0 of batch_norm and through the
     // non-constant operand of add/sub/mul.
     Value input;
-    if (isa<BatchNormOp>(def))
+    if (isa<BatchNormOp, ReluOp>(def))
       input = def->getOperand(0);
     else if (isa<AddOp, SubOp, MulOp, PReluOp>(def))
       input = def->getOperand(matchPattern(def->getOperand(0), m_Constant()) ? 1 : 0);
@@ -161,16 +206,50 @@ std::optional<Chain> matchChain(Value v) {
     if (!step)
       return std::nullopt;
     chain.steps.push_back(std::move(*step));
+    chain.ops.push_back(def);
     v = input;
   }
   std::reverse(chain.steps.begin(), chain.steps.end());
+  std::reverse(chain.ops.begin(), chain.ops.end());
+  chain.toFloat = toFloat;
   chain.acc = toFloat.getInput();
   auto bound = accumulatorBound(chain.acc);
-  if (!bound || *bound >= (1 << 24))
+  if (bounded && (!bound || *bound >= (1 << 24)))
     return std::nullopt;
-  chain.bound = *bound;
+  chain.bound = bound.value_or(0);
   return chain;
 }
+
+/// max_pool(chain(to_float(acc))) -> chain(to_float(max_pool(acc))) for a
+/// chain that never decreases: the largest of f(a_i) is f(max a_i) exactly
+/// (ties included), so thresholds can then fold through the pool.
+struct PoolBeforeChain : OpRewritePattern<MaxPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPoolOp pool, PatternRewriter &rewriter) const override {
+    auto chain = matchChain(pool.getInput(), /*bounded=*/false);
+    if (!chain || !llvm::all_of(chain->steps, [](const ChainStep &s) { return s.nonDecreasing(); }))
+      return failure();
+    auto shape = pool.getOutput().getType().getShape();
+    Value v = rewriter.create<MaxPoolOp>(pool.getLoc(), RankedTensorType::get(shape, rewriter.getI32Type()), chain->acc,
+                                         pool.getKernelAttr(), pool.getStridesAttr(), pool.getPadsAttr(),
+                                         pool.getDilationsAttr());
+    auto pooled = pool.getOutput().getType();
+    v = rewriter.create<ToFloatOp>(chain->toFloat.getLoc(), pooled, v);
+    // Each step again, on the pooled tensor (per-channel constants broadcast
+    // over any spatial size).
+    Value previous = chain->toFloat.getResult();
+    for (Operation *op : chain->ops) {
+      IRMapping map;
+      map.map(previous, v);
+      Operation *copy = rewriter.clone(*op, map);
+      copy->getResult(0).setType(pooled);
+      previous = op->getResult(0);
+      v = copy->getResult(0);
+    }
+    rewriter.replaceOp(pool, v);
+    return success();
+  }
+};
 
 /// Integer threshold tables equivalent to level(chain(acc), c) for a level
 /// function with values 0 .. count that is monotone in acc: per channel,
@@ -190,8 +269,35 @@ template <class LevelOf>
 FailureOr<LevelTables> levelTables(const Chain &chain, int64_t channels, int count, LevelOf levelOf) {
   const int64_t k = chain.bound;
   LevelTables tables;
-  SmallVector<int> level(2 * k + 1);
+  // Wide accumulators of a chain whose steps are monotone: each threshold by
+  // bisection (the first accumulator reaching n levels) instead of
+  // evaluating all 2k + 1 of them (an 8-bit x 8-bit layer's k is millions).
+  const bool bisect = k > (int64_t(1) << 16);
+  SmallVector<int> level(bisect ? 0 : 2 * k + 1);
   for (int64_t c = 0; c < channels; ++c) {
+    if (bisect) {
+      const int dir = chain.direction(c);
+      if (dir == 0)
+        return failure();
+      tables.descending.push_back(dir < 0);
+      for (int n = 1; n <= count; ++n) {
+        auto reaches = [&](int64_t a) {
+          const int l = levelOf(chain.apply(a, c), c);
+          return (dir > 0 ? l : count - l) >= n;
+        };
+        int64_t lo = -k, hi = k;
+        if (!reaches(k)) {
+          tables.thresholds.push_back(INT32_MAX);
+          continue;
+        }
+        while (lo < hi) {
+          const int64_t mid = lo + (hi - lo) / 2;
+          reaches(mid) ? hi = mid : lo = mid + 1;
+        }
+        tables.thresholds.push_back(lo == -k ? INT32_MIN : static_cast<int32_t>(lo));
+      }
+      continue;
+    }
     // Every accumulator value is evaluated with the float code the unfolded
     // model runs, so ties fall exactly where it puts them.
     for (int64_t a = -k; a <= k; ++a)
@@ -275,7 +381,7 @@ struct BipolarThreshold : OpRewritePattern<LevelsToBinaryOp> {
 struct FoldThresholdsPass : qnnc::impl::FoldThresholdsBase<FoldThresholdsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<PoolBeforeToFloat, FoldIntoThreshold, FoldIntoLevels, BipolarThreshold>(&getContext());
+    patterns.add<PoolBeforeChain, FoldIntoThreshold, FoldIntoLevels, BipolarThreshold>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

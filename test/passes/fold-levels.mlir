@@ -92,3 +92,72 @@ func.func @bipolar(%x: !qnn.levels<1x2x1x1, 1>) -> !qnn.binary<1x2x1x1> {
   %b = qnn.levels_to_binary %l : (!qnn.levels<1x2x1x1, 1>) -> !qnn.binary<1x2x1x1>
   return %b : !qnn.binary<1x2x1x1>
 }
+
+// -----
+
+// What qnnc --bits makes of conv -> bias -> ReLU -> max-pool -> quantizer:
+// the pool moves onto the int32 accumulator (the chain never decreases, so
+// max f(a) = f(max a) exactly) and the scale / bias / ReLU chain folds into
+// the thresholds. Three 1-bit inputs, +-1 weights: |acc| <= 3;
+// x = relu(0.5 * acc - 0.25): 0, 0, 0, 0, 0.25, 0.75, 1.25 for
+// acc = -3 .. 3; thresholds 0.5, 1.0, 1.5 -> acc >= 2, 3, never.
+// CHECK-LABEL: func @relu_pool_levels
+// CHECK: %[[ACC:.*]] = qnn.bitserial_conv2d
+// CHECK-NEXT: %[[POOL:.*]] = qnn.max_pool %[[ACC]] {{.*}} -> tensor<1x1x1x1xi32>
+// CHECK-NEXT: qnn.threshold_levels %[[POOL]] {thresholds = #qnn.thresholds<[2, 3, 2147483647], [false]>}
+// CHECK-NOT: qnn.relu
+func.func @relu_pool_levels(%x: !qnn.levels<1x3x2x2, 1>) -> !qnn.levels<1x1x1x1, 2> {
+  %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<1x3x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x3x2x2, 1>) -> tensor<1x1x2x2xi32>
+  %f = qnn.to_float %acc : (tensor<1x1x2x2xi32>) -> tensor<1x1x2x2xf32>
+  %s = arith.constant dense<0.5> : tensor<1x1x1xf32>
+  %m = qnn.mul %f, %s : (tensor<1x1x2x2xf32>, tensor<1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %b = arith.constant dense<-0.25> : tensor<1x1x1xf32>
+  %a = qnn.add %m, %b : (tensor<1x1x2x2xf32>, tensor<1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %r = qnn.relu %a : tensor<1x1x2x2xf32>
+  %p = qnn.max_pool %r {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32>
+  %l = qnn.quantize_levels %p {thresholds = array<f32: 0.5, 1.0, 1.5>} : (tensor<1x1x1x1xf32>) -> !qnn.levels<1x1x1x1, 2>
+  return %l : !qnn.levels<1x1x1x1, 2>
+}
+
+// -----
+
+// A pool after a decreasing chain (negative scale) stays float: max f(a) is
+// then f(min a).
+// CHECK-LABEL: func @decreasing_pool
+// CHECK: qnn.max_pool {{.*}} -> tensor<1x1x1x1xf32>
+func.func @decreasing_pool(%x: !qnn.levels<1x3x2x2, 1>) -> tensor<1x1x1x1xf32> {
+  %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<1x3x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x3x2x2, 1>) -> tensor<1x1x2x2xi32>
+  %f = qnn.to_float %acc : (tensor<1x1x2x2xi32>) -> tensor<1x1x2x2xf32>
+  %s = arith.constant dense<-0.5> : tensor<1x1x1xf32>
+  %m = qnn.mul %f, %s : (tensor<1x1x2x2xf32>, tensor<1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %p = qnn.max_pool %m {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32>
+  return %p : tensor<1x1x1x1xf32>
+}
+
+// -----
+
+// 8-bit levels x 8 weight planes, K = 2: |acc| <= 255 * 255 * 2 = 130050,
+// past 2^16, so each threshold is found by bisection (the chain's steps are
+// monotone) instead of evaluating every accumulator. x = 0.001 * acc on
+// channel 0: thresholds 10, 20, 30 reached from acc = 10000, 20000, 30000;
+// x = -0.001 * acc on channel 1: descending, 3 - level counts
+// acc >= -29999, -19999, -9999.
+// CHECK-LABEL: func @wide_accumulator
+// CHECK: qnn.threshold_levels {{.*}}thresholds = #qnn.thresholds<[10000, 20000, 30000, -29999, -19999, -9999], [false, true]>
+func.func @wide_accumulator(%x: !qnn.levels<1x2x1x1, 8>) -> !qnn.levels<1x2x1x1, 2> {
+  %acc = qnn.bitserial_conv2d %x {weight = dense<false> : tensor<8x2x2x1x1xi1>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (!qnn.levels<1x2x1x1, 8>) -> tensor<1x2x1x1xi32>
+  %f = qnn.to_float %acc : (tensor<1x2x1x1xi32>) -> tensor<1x2x1x1xf32>
+  %s = arith.constant dense<[[[0.001]], [[-0.001]]]> : tensor<2x1x1xf32>
+  %m = qnn.mul %f, %s : (tensor<1x2x1x1xf32>, tensor<2x1x1xf32>) -> tensor<1x2x1x1xf32>
+  %l = qnn.quantize_levels %m {thresholds = array<f32: 10.0, 20.0, 30.0, 10.0, 20.0, 30.0>}
+      : (tensor<1x2x1x1xf32>) -> !qnn.levels<1x2x1x1, 2>
+  return %l : !qnn.levels<1x2x1x1, 2>
+}
