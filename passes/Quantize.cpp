@@ -75,6 +75,47 @@ bool quantizeWeight(OpBuilder &b, Operation *op, OpOperand &weight, int64_t chan
   return true;
 }
 
+/// An 8-bit convolution in QDQ form, which qnn-recognize-int8 runs on the
+/// int8 kernels (one int16 x int8 GEMM instead of 64 bit-serial plane
+/// pairs): the input as uint8 of step hi / 255 (ONNX QuantizeLinear
+/// rounding), the weights as int8 with per-output-channel symmetric scales
+/// max |w_o| / 127. False when the weights are not a float constant.
+bool quantizeConvInt8(OpBuilder &b, Conv2DOp conv, float hi) {
+  auto constant = conv.getWeight().getDefiningOp<arith::ConstantOp>();
+  auto values = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : DenseElementsAttr();
+  if (!values || !values.getElementType().isF32())
+    return false;
+  auto shape = values.getType().getShape();
+  SmallVector<float> w(values.getValues<float>()), scales;
+  const int64_t channels = shape[0], perChannel = static_cast<int64_t>(w.size()) / channels;
+  SmallVector<int8_t> q(w.size());
+  for (int64_t o = 0; o < channels; ++o) {
+    float largest = 0.0f;
+    for (int64_t i = 0; i < perChannel; ++i)
+      largest = std::max(largest, std::fabs(w[o * perChannel + i]));
+    const float scale = largest > 0.0f ? largest / 127.0f : 1.0f;
+    for (int64_t i = 0; i < perChannel; ++i)
+      q[o * perChannel + i] = static_cast<int8_t>(std::clamp(std::nearbyint(w[o * perChannel + i] / scale), -127.0f, 127.0f));
+    scales.push_back(scale);
+  }
+  b.setInsertionPoint(conv);
+  Location loc = conv.getLoc();
+  auto wq = b.create<arith::ConstantOp>(
+      constant.getLoc(), DenseElementsAttr::get(RankedTensorType::get(shape, b.getI8Type()), ArrayRef(q)));
+  auto wdq = b.create<DequantizeLinearOp>(loc, values.getType(), wq, b.getDenseF32ArrayAttr(scales),
+                                          b.getDenseI64ArrayAttr(SmallVector<int64_t>(channels, 0)),
+                                          b.getI64IntegerAttr(0));
+  auto xType = cast<RankedTensorType>(conv.getInput().getType());
+  const float step = hi / 255.0f;
+  auto xq = b.create<QuantizeLinearOp>(loc, RankedTensorType::get(xType.getShape(), b.getIntegerType(8, false)),
+                                       conv.getInput(), b.getF32FloatAttr(step), b.getI64IntegerAttr(0));
+  auto xdq = b.create<DequantizeLinearOp>(loc, xType, xq, b.getDenseF32ArrayAttr({step}), b.getDenseI64ArrayAttr({0}),
+                                          b.getI64IntegerAttr(1));
+  conv.getInputMutable().set(xdq);
+  conv.getWeightMutable().set(wdq);
+  return true;
+}
+
 /// Unsigned `bits`-bit levels of step hi / (2^bits - 1) in front of
 /// operand `input` of `op`: a multi-threshold rounding to the nearest level.
 void quantizeInput(OpBuilder &b, Operation *op, OpOperand &input, float hi, int64_t bits) {
@@ -118,6 +159,10 @@ struct QuantizePass : qnnc::impl::QuantizeBase<QuantizePass> {
         continue;
       const int64_t opBits = edge ? 8 : bits;
       if (auto conv = dyn_cast<Conv2DOp>(op)) {
+        if (opBits == 8) {
+          quantizeConvInt8(b, conv, range[1]);
+          continue;
+        }
         if (!quantizeWeight(b, op, conv.getWeightMutable(), 0, opBits))
           continue;
         quantizeInput(b, op, conv.getInputMutable(), range[1], opBits);

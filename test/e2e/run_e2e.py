@@ -106,41 +106,38 @@ def qonnx_reference_model(model_path, work):
         model_path, os.path.join(work, os.path.basename(model_path).replace(".onnx", "_reference.onnx")))
 
 
-def qonnx_networks(qnnc, work):
+def qonnx_network(qnnc, d, name, model, inputs, expected, why):
+    """One QONNX network: its qnn ops after the pipeline (`expected` counts;
+    "weight_offsets" counts the convolutions with offset weights), its
+    outputs against the spec reference (QONNX ops as standard ops in ORT),
+    and the compiler's evaluation against its generated code."""
     import onnx
+    path = os.path.join(d, name + ".onnx")
+    onnx.save(model, path)
+    ref, _ = e2e_lib.run_ort(qonnx_reference_model(path, d), inputs, d)
+    ir = e2e_lib.run([qnnc, path, "--emit=mlir"])
+    counts = {op: ir.count("weight_offsets = array<i32:" if op == "weight_offsets" else f"qnn.{op} ")
+              for op in expected}
+    check(f"{name} integer layers", counts == expected, f"{counts}: {why}")
+    got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out_" + name)), inputs, d)
+    err = e2e_lib.relative_error(got, ref)
+    check(f"{name} vs spec reference", err <= 1e-5, f"max relative error {err:.2e} on {len(inputs)} random inputs")
+    evaluator_identical(qnnc, path, inputs, got, d, name)
+
+
+def qonnx_networks(qnnc, work):
     import qonnx_models as qm
     d = os.path.join(work, "qonnx")
     os.makedirs(d, exist_ok=True)
-    path = os.path.join(d, "qonnx_net.onnx")
-    onnx.save(qm.qonnx_net(), path)
     inputs = 2 * np.random.default_rng(2).standard_normal((32, 1, 3, 12, 12)).astype(np.float32)
-    ref, _ = e2e_lib.run_ort(qonnx_reference_model(path, d), inputs, d)
-    ir = e2e_lib.run([qnnc, path, "--emit=mlir"])
-    expected = {"conv2d": 1, "bitserial_conv2d": 2, "binary_conv2d": 1, "threshold": 1, "threshold_levels": 2}
-    counts = {op: ir.count(f"qnn.{op} ") for op in expected}
-    check("qonnx_net integer layers", counts == expected,
-          f"{counts}: float only the first conv, levels bit-serial, BipolarQuant binary, all thresholds folded")
-    got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out")), inputs, d)
-    err = e2e_lib.relative_error(got, ref)
-    check("qonnx_net (Quant, BipolarQuant, MultiThreshold) vs spec reference", err <= 1e-5,
-          f"max relative error {err:.2e} on {len(inputs)} random inputs")
-    evaluator_identical(qnnc, path, inputs, got, d, "qonnx_net")
-
+    qonnx_network(qnnc, d, "qonnx_net", qm.qonnx_net(), inputs,
+                  {"conv2d": 1, "bitserial_conv2d": 2, "binary_conv2d": 1, "threshold": 1, "threshold_levels": 2},
+                  "float only the first conv, levels bit-serial, BipolarQuant binary, all thresholds folded")
     # Signed 4-bit and ternary Quant weights (zero and even levels) run
     # integer: bit-serial with per-channel weight offsets, no float conv.
-    path = os.path.join(d, "qonnx_grid_net.onnx")
-    onnx.save(qm.qonnx_grid_net(), path)
-    ref, _ = e2e_lib.run_ort(qonnx_reference_model(path, d), inputs, d)
-    ir = e2e_lib.run([qnnc, path, "--emit=mlir"])
-    counts = {op: ir.count(f"qnn.{op} ") for op in ("conv2d", "bitserial_conv2d")}
-    offsets = ir.count("weight_offsets = array<i32:")
-    check("qonnx_grid_net integer layers", counts == {"conv2d": 0, "bitserial_conv2d": 2} and offsets == 2,
-          f"{counts}, {offsets} with weight offsets: both convolutions bit-serial on offset grids")
-    got = e2e_lib.run_qnnc_output(e2e_lib.compile_model(qnnc, path, os.path.join(d, "out_grid")), inputs, d)
-    err = e2e_lib.relative_error(got, ref)
-    check("qonnx_grid_net (4-bit and ternary Quant weights) vs spec reference", err <= 1e-5,
-          f"max relative error {err:.2e} on {len(inputs)} random inputs")
-    evaluator_identical(qnnc, path, inputs, got, d, "qonnx_grid_net")
+    qonnx_network(qnnc, d, "qonnx_grid_net", qm.qonnx_grid_net(), inputs,
+                  {"conv2d": 0, "bitserial_conv2d": 2, "weight_offsets": 2},
+                  "both convolutions bit-serial on offset grids")
 
 
 def qdq_int8(qnnc, work):
@@ -182,6 +179,40 @@ def shipped_n2uq(qnnc, work):
     check("fashion_n2uq agreement with the float model", agree >= 0.999,
           f"{agree:.4%} of 10,000 images; accuracy qnnc {acc_q:.4f}, float {acc_o:.4f}")
     evaluator_identical(qnnc, model, images, got, d, "fashion_n2uq (10,000 test images)")
+
+
+def ptq_fashion_cnn(qnnc, work):
+    """Post-training quantization of the shipped float CNN (--bits, ranges
+    from 1,000 training images): 8 bits within 0.5 points of the float
+    model's accuracy on the 10,000 test images; 4 and 2 bits reported; the
+    compiler's evaluation of the quantized model equals its generated code."""
+    model = os.path.join(HERE, "..", "..", "models", "fashion_cnn", "fashion_cnn.onnx")
+    d = os.path.join(work, "fashion_cnn")
+    os.makedirs(d, exist_ok=True)
+    images, labels = e2e_lib.fashion_test_set()
+    train, _ = e2e_lib.fashion_split("train")
+    calib = os.path.join(d, "calib.bin")
+    np.ascontiguousarray(train[:1000], dtype=np.float32).tofile(calib)
+    ref, _ = e2e_lib.run_ort(model, images, d)
+    acc_float = float(np.mean(ref.argmax(1) == labels))
+    for bits in (8, 4, 2):
+        flags = [f"--bits={bits}", f"--calib={calib}"]
+        ir = e2e_lib.run([qnnc, model, *flags, "--emit=mlir"])
+        exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, f"out{bits}"), extra=[*flags, "--target=native"])
+        got = e2e_lib.run_qnnc_output(exe, images, d)
+        acc = float(np.mean(got.argmax(1) == labels))
+        detail = (f"accuracy {acc:.4f} vs float {acc_float:.4f}; {ir.count('qnn.bitserial_conv2d')} bit-serial "
+                  f"convolutions, {ir.count('qnn.conv2d ')} float")
+        if bits == 8:
+            check("fashion_cnn --bits=8 within 0.5 points of float", abs(acc - acc_float) <= 0.005, detail)
+        else:
+            check(f"fashion_cnn --bits={bits} runs (accuracy reported)", ir.count("qnn.conv2d ") == 0, detail)
+        if bits == 4:
+            src, dst = os.path.join(d, "eval_in.bin"), os.path.join(d, "eval_out.bin")
+            np.ascontiguousarray(images[:200], dtype=np.float32).tofile(src)
+            e2e_lib.run([qnnc, model, *flags, f"--evaluate={src}", "-o", dst])
+            same = np.fromfile(dst, dtype=np.float32).tobytes() == got[:200].astype(np.float32).tobytes()
+            check("fashion_cnn --bits=4: qnnc --evaluate = generated code", same, "200 test images, byte for byte")
 
 
 def no_heap(qnnc, work):
@@ -248,6 +279,7 @@ def main():
         targets_bit_identical(args.qnnc, args.work)
         no_heap(args.qnnc, args.work)
         shipped_n2uq(args.qnnc, args.work)
+        ptq_fashion_cnn(args.qnnc, args.work)
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
     return 0 if passed == len(RESULTS) else 1

@@ -3,7 +3,10 @@
 // RUN: not qnnc-opt %s -qnn-quantize=bits=9 2>&1 | FileCheck %s --check-prefix=BITS
 
 // Three calibrated ops: the first conv and the last GEMM get 8 bits, the
-// middle conv 2. 8-bit activations of [0, 1]: 255 thresholds, step 1/255.
+// middle conv 2. An 8-bit conv goes QDQ (qnn-recognize-int8 runs it on the
+// int8 kernels): uint8 input of step 1/255, int8 weights of per-channel
+// scales max |w_o| / 127 (0.5 -> 127 x 0.5/127, -1 -> -127 x 1/127). The
+// 8-bit GEMM takes levels: 255 thresholds, step 2/255.
 // 2-bit activations of [0, 3]: step 1, thresholds at 0.5, 1.5, 2.5 (round
 // to nearest). 2-bit weights per output channel: ternary steps max |w_o|
 // (0.7 and 0.3; -0.1 rounds to -0). 8-bit GEMM weights B [K, N] per
@@ -11,9 +14,11 @@
 // keep 16 significant bits (0.7 -> 0.699996948), so that step x level is
 // an exact float. Each op loses its qnn.input_range.
 // CHECK-LABEL: func.func @main
-// CHECK: %[[T0:.*]] = arith.constant dense<"{{.*}}"> : tensor<1x255xf32>
-// CHECK: %[[Q0:.*]] = qnn.multi_threshold %arg0, %[[T0]] {out_bias = 0.000000e+00 : f32, out_scale = 0.00392156886 : f32}
-// CHECK: qnn.conv2d %[[Q0]]
+// CHECK: %[[WQ:.*]] = arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
+// CHECK: %[[WD:.*]] = qnn.dequantize_linear %[[WQ]] {axis = 0 : i64, scale = array<f32: 0.00393700786, 0.00787401571>, zero_point = array<i64: 0, 0>}
+// CHECK: %[[XQ:.*]] = qnn.quantize_linear %arg0 {scale = 0.00392156886 : f32, zero_point = 0 : i64} : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xui8>
+// CHECK: %[[XD:.*]] = qnn.dequantize_linear %[[XQ]] {axis = 1 : i64, scale = array<f32: 0.00392156886>, zero_point = array<i64: 0>}
+// CHECK: qnn.conv2d %[[XD]], %[[WD]]
 // CHECK: %[[W1:.*]] = arith.constant dense<{{\[\[\[\[}}0.699996948]], {{\[\[}}-0.000000e+00]]], {{\[\[\[}}0.300003052]], {{\[\[}}0.000000e+00]]]]> : tensor<2x2x1x1xf32>
 // CHECK: %[[T1:.*]] = arith.constant dense<{{\[\[}}5.000000e-01, 1.500000e+00, 2.500000e+00]]> : tensor<1x3xf32>
 // CHECK: %[[Q1:.*]] = qnn.multi_threshold %{{.*}}, %[[T1]] {out_bias = 0.000000e+00 : f32, out_scale = 1.000000e+00 : f32}
