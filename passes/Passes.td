@@ -11,14 +11,17 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     Every `qnn.conv2d` and `qnn.gemm` that carries `qnn.input_range` (the
     calibrated [lo, hi] of its input, lo >= 0: what calibration measured)
     gets `bits`-bit weights and activations; the first and the last of them
-    8 bits, or stay float with `first-last=float`. Activations: a
-    `qnn.multi_threshold` into unsigned levels of step s = hi / (2^A - 1)
-    with thresholds (k - 1/2) s, k = 1 .. 2^A - 1 (round to nearest,
-    saturating at hi), out_scale s, out_bias 0. Weights: per output channel
-    symmetric, s_o = max |w_o| / (2^(W-1) - 1) and w = s_o * round(w / s_o)
-    (1 bit: +-mean |w_o|). qnn-recognize-binary then runs the convolutions
-    bit-serially on these integer grids (weight offsets for the zero).
-    Ops whose input range is not non-negative, or all zero, stay float.
+    8 bits, or stay float with `first-last=float`. An 8-bit convolution goes
+    QDQ (uint8 input of step hi / 255, int8 weights of per-channel scales
+    max |w_o| / 127), which qnn-recognize-int8 runs on the int8 kernels.
+    Otherwise activations: a `qnn.multi_threshold` into unsigned levels of
+    step s = hi / (2^A - 1) with thresholds (k - 1/2) s, k = 1 .. 2^A - 1
+    (round to nearest, saturating at hi), out_scale s, out_bias 0; weights:
+    per output channel symmetric, s_o = max |w_o| / (2^(W-1) - 1) (to 16
+    significant bits) and w = s_o * round(w / s_o) (1 bit: +-mean |w_o|).
+    qnn-recognize-binary then runs the convolutions bit-serially on these
+    integer grids (weight offsets for the zero). Ops whose input range is
+    not non-negative, or all zero, stay float.
   }];
   let options = [
     Option<"bits", "bits", "int64_t", "8", "bits of weights and activations (1 to 8)">,
