@@ -51,26 +51,6 @@ struct ChainStep {
     }
     return x;
   }
-
-  /// Whether the step never decreases in x on any channel (rounding to
-  /// nearest keeps each float operation monotone).
-  bool nonDecreasing() const {
-    auto nonNegative = [](ArrayRef<float> v) { return llvm::all_of(v, [](float k) { return k >= 0.0f; }); };
-    switch (kind) {
-    case BatchNorm: // (x - mean) / sqrt(var + eps) * scale + bias
-      return nonNegative(a);
-    case Mul:
-    case PRelu:
-      return nonNegative(a);
-    case SubFrom:
-      return false;
-    case Add:
-    case SubConst:
-    case Relu:
-      return true;
-    }
-    return false;
-  }
 };
 
 /// The step computed by `op` from `input`, when it is per-channel and keeps
@@ -227,8 +207,11 @@ struct PoolBeforeChain : OpRewritePattern<MaxPoolOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPoolOp pool, PatternRewriter &rewriter) const override {
     auto chain = matchChain(pool.getInput(), /*bounded=*/false);
-    if (!chain || !llvm::all_of(chain->steps, [](const ChainStep &s) { return s.nonDecreasing(); }))
+    if (!chain)
       return failure();
+    for (int64_t c = 0; c < pool.getInput().getType().getShape()[1]; ++c)
+      if (chain->direction(c) <= 0)
+        return failure();
     auto shape = pool.getOutput().getType().getShape();
     Value v = rewriter.create<MaxPoolOp>(pool.getLoc(), RankedTensorType::get(shape, rewriter.getI32Type()), chain->acc,
                                          pool.getKernelAttr(), pool.getStridesAttr(), pool.getPadsAttr(),
