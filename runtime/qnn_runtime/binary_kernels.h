@@ -342,9 +342,8 @@ constexpr bool kBinaryAffineInRegisters = false;
 #if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
 /// Int32 accumulators r[t][b] (8 lanes of pixel t, block b) of a tile:
 /// with `affine` (tiles of 4 pixels, and single pixels: their scalar
-/// epilogue cost a 64-channel layer at 56^2 28 % of its time), through the
-/// affine epilogue in registers, else into the channel-major tile
-/// acc[lane][t].
+/// epilogue took 20 % of a 64-channel layer at 56^2), through the affine
+/// epilogue in registers, else into the channel-major tile acc[lane][t].
 template <int T, int B>
 inline void finish_accumulator_tile(const __m256i r[][B], std::int32_t acc[][kBinaryTile],
                                     [[maybe_unused]] const BinaryAffineOut *affine) {
