@@ -181,38 +181,40 @@ def shipped_n2uq(qnnc, work):
     evaluator_identical(qnnc, model, images, got, d, "fashion_n2uq (10,000 test images)")
 
 
-def ptq_fashion_cnn(qnnc, work):
-    """Post-training quantization of the shipped float CNN (--bits, ranges
-    from 1,000 training images): 8 bits within 0.5 points of the float
-    model's accuracy on the 10,000 test images; 4 and 2 bits reported; the
-    compiler's evaluation of the quantized model equals its generated code."""
-    model = os.path.join(HERE, "..", "..", "models", "fashion_cnn", "fashion_cnn.onnx")
-    d = os.path.join(work, "fashion_cnn")
-    os.makedirs(d, exist_ok=True)
+def ptq_fashion_models(qnnc, work):
+    """Post-training quantization of the shipped float models (--bits,
+    ranges from 1,000 training images): 8 bits within 0.5 points of the
+    float model's accuracy on the 10,000 test images; 4 and 2 bits run with
+    no float convolution (accuracies reported); the compiler's evaluation of
+    the 4-bit model equals its generated code."""
     images, labels = e2e_lib.fashion_test_set()
     train, _ = e2e_lib.fashion_split("train")
-    calib = os.path.join(d, "calib.bin")
-    np.ascontiguousarray(train[:1000], dtype=np.float32).tofile(calib)
-    ref, _ = e2e_lib.run_ort(model, images, d)
-    acc_float = float(np.mean(ref.argmax(1) == labels))
-    for bits in (8, 4, 2):
-        flags = [f"--bits={bits}", f"--calib={calib}"]
-        ir = e2e_lib.run([qnnc, model, *flags, "--emit=mlir"])
-        exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, f"out{bits}"), extra=[*flags, "--target=native"])
-        got = e2e_lib.run_qnnc_output(exe, images, d)
-        acc = float(np.mean(got.argmax(1) == labels))
-        detail = (f"accuracy {acc:.4f} vs float {acc_float:.4f}; {ir.count('qnn.bitserial_conv2d')} bit-serial "
-                  f"convolutions, {ir.count('qnn.conv2d ')} float")
-        if bits == 8:
-            check("fashion_cnn --bits=8 within 0.5 points of float", abs(acc - acc_float) <= 0.005, detail)
-        else:
-            check(f"fashion_cnn --bits={bits} runs (accuracy reported)", ir.count("qnn.conv2d ") == 0, detail)
-        if bits == 4:
-            src, dst = os.path.join(d, "eval_in.bin"), os.path.join(d, "eval_out.bin")
-            np.ascontiguousarray(images[:200], dtype=np.float32).tofile(src)
-            e2e_lib.run([qnnc, model, *flags, f"--evaluate={src}", "-o", dst])
-            same = np.fromfile(dst, dtype=np.float32).tobytes() == got[:200].astype(np.float32).tobytes()
-            check("fashion_cnn --bits=4: qnnc --evaluate = generated code", same, "200 test images, byte for byte")
+    for name in ("fashion_cnn", "fashion_resnet"):
+        model = os.path.join(HERE, "..", "..", "models", name, name + ".onnx")
+        d = os.path.join(work, name)
+        os.makedirs(d, exist_ok=True)
+        calib = os.path.join(d, "calib.bin")
+        np.ascontiguousarray(train[:1000], dtype=np.float32).tofile(calib)
+        ref, _ = e2e_lib.run_ort(model, images, d)
+        acc_float = float(np.mean(ref.argmax(1) == labels))
+        for bits in (8, 4, 2):
+            flags = [f"--bits={bits}", f"--calib={calib}"]
+            ir = e2e_lib.run([qnnc, model, *flags, "--emit=mlir"])
+            exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, f"out{bits}"), extra=[*flags, "--target=native"])
+            got = e2e_lib.run_qnnc_output(exe, images, d)
+            acc = float(np.mean(got.argmax(1) == labels))
+            detail = (f"accuracy {acc:.4f} vs float {acc_float:.4f}; {ir.count('qnn.bitserial_conv2d')} bit-serial "
+                      f"and {ir.count('qnn.qconv2d ')} int8 convolutions, {ir.count('qnn.conv2d ')} float")
+            if bits == 8:
+                check(f"{name} --bits=8 within 0.5 points of float", abs(acc - acc_float) <= 0.005, detail)
+            else:
+                check(f"{name} --bits={bits} runs (accuracy reported)", ir.count("qnn.conv2d ") == 0, detail)
+            if bits == 4:
+                src, dst = os.path.join(d, "eval_in.bin"), os.path.join(d, "eval_out.bin")
+                np.ascontiguousarray(images[:200], dtype=np.float32).tofile(src)
+                e2e_lib.run([qnnc, model, *flags, f"--evaluate={src}", "-o", dst])
+                same = np.fromfile(dst, dtype=np.float32).tobytes() == got[:200].astype(np.float32).tobytes()
+                check(f"{name} --bits=4: qnnc --evaluate = generated code", same, "200 test images, byte for byte")
 
 
 def no_heap(qnnc, work):
@@ -279,7 +281,7 @@ def main():
         targets_bit_identical(args.qnnc, args.work)
         no_heap(args.qnnc, args.work)
         shipped_n2uq(args.qnnc, args.work)
-        ptq_fashion_cnn(args.qnnc, args.work)
+        ptq_fashion_models(args.qnnc, args.work)
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
     return 0 if passed == len(RESULTS) else 1
