@@ -54,13 +54,22 @@ void snapWeights(MutableArrayRef<float> w, int64_t channels, int64_t perChannel,
   }
 }
 
+/// The float32 constant `weight` is, with its values; none otherwise.
+std::optional<std::pair<arith::ConstantOp, DenseElementsAttr>> floatConstant(Value weight) {
+  auto constant = weight.getDefiningOp<arith::ConstantOp>();
+  auto values = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : DenseElementsAttr();
+  if (!values || !values.getElementType().isF32())
+    return std::nullopt;
+  return std::make_pair(constant, values);
+}
+
 /// The constant weight operand `weight` of `op` snapped to `bits` bits;
 /// false when it is not a float constant.
 bool quantizeWeight(OpBuilder &b, Operation *op, OpOperand &weight, int64_t channelAxis, int64_t bits) {
-  auto constant = weight.get().getDefiningOp<arith::ConstantOp>();
-  auto values = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : DenseElementsAttr();
-  if (!values || !values.getElementType().isF32())
+  auto found = floatConstant(weight.get());
+  if (!found)
     return false;
+  auto [constant, values] = *found;
   auto shape = values.getType().getShape();
   SmallVector<float> w(values.getValues<float>());
   const int64_t channels = shape[channelAxis], perChannel = static_cast<int64_t>(w.size()) / channels;
@@ -81,10 +90,10 @@ bool quantizeWeight(OpBuilder &b, Operation *op, OpOperand &weight, int64_t chan
 /// rounding), the weights as int8 with per-output-channel symmetric scales
 /// max |w_o| / 127. False when the weights are not a float constant.
 bool quantizeConvInt8(OpBuilder &b, Conv2DOp conv, float hi) {
-  auto constant = conv.getWeight().getDefiningOp<arith::ConstantOp>();
-  auto values = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : DenseElementsAttr();
-  if (!values || !values.getElementType().isF32())
+  auto found = floatConstant(conv.getWeight());
+  if (!found)
     return false;
+  auto [constant, values] = *found;
   auto shape = values.getType().getShape();
   SmallVector<float> w(values.getValues<float>()), scales;
   const int64_t channels = shape[0], perChannel = static_cast<int64_t>(w.size()) / channels;

@@ -239,13 +239,14 @@ int main(int argc, char **argv) {
       llvm::errs() << "qnnc: error: --bits takes 1 to 8 with --calib=FILE (and --keep-first-last=8|float)\n";
       return 1;
     }
-    if (inputElements(*module) == 0) {
+    const int64_t elements = inputElements(*module);
+    if (elements == 0) {
       llvm::errs() << "qnnc: error: --bits needs a static input shape (set a dynamic batch with --batch)\n";
       return 1;
     }
-    auto calibration = readTensors(calibPath, inputElements(*module));
+    auto calibration = readTensors(calibPath, elements);
     if (failed(calibration) ||
-        failed(qnnc::calibrate(*module, calibration->data(), calibration->size() / inputElements(*module),
+        failed(qnnc::calibrate(*module, calibration->data(), calibration->size() / elements,
                                calibMethod == Calib::MinMax ? qnnc::RangeMethod::MinMax
                                                             : qnnc::RangeMethod::Percentile)))
       return 1;
