@@ -1,5 +1,8 @@
 #include "compiler/Evaluator.h"
 
+#include "compiler/EvaluatorKernels.h"
+#include "compiler/Target.h"
+
 #include "dialects/qnn/KernelCall.h"
 #include "dialects/qnn/QnnDialect.h"
 #include "passes/Storage.h"
@@ -12,9 +15,6 @@
 
 #include <cstring>
 #include <deque>
-#include <functional>
-#include <type_traits>
-#include <utility>
 
 using namespace mlir;
 using namespace qnnc::qnn;
@@ -22,104 +22,15 @@ using namespace qnnc::qnn;
 namespace qnnc {
 namespace {
 
-/// One kernel argument as the kernel receives it.
-struct ArgValue {
-  void *pointer = nullptr;
-  int64_t integer = 0;
-  float real = 0;
-  const qnn_rt::Conv2DParams *params = nullptr;
-};
-
-template <class P>
-P convertArg(const ArgValue &a) {
-  using T = std::remove_cv_t<std::remove_reference_t<P>>;
-  if constexpr (std::is_pointer_v<T>)
-    return static_cast<T>(a.pointer);
-  else if constexpr (std::is_same_v<T, qnn_rt::Conv2DParams>)
-    return *a.params;
-  else if constexpr (std::is_same_v<T, bool>)
-    return a.integer != 0;
-  else if constexpr (std::is_integral_v<T>)
-    return static_cast<T>(a.integer);
-  else if constexpr (std::is_floating_point_v<T>)
-    return static_cast<T>(a.real);
-  else
-    static_assert(sizeof(T) == 0, "a kernel parameter the evaluator cannot pass");
-}
-
-/// Argument i, or the value-initialized default (false, 0, null) of a
-/// trailing parameter the call leaves out, as C++ default arguments do in
-/// the generated code (the kernels' defaults are all of that kind).
-template <class P>
-P argAt(ArrayRef<ArgValue> args, size_t i) {
-  if constexpr (std::is_reference_v<P>)
-    return convertArg<P>(args[i]);
-  else
-    return i < args.size() ? convertArg<P>(args[i]) : P{};
-}
-
-struct Kernel {
-  std::function<void(ArrayRef<ArgValue>)> call;
-  size_t arity;
-};
-
-template <class... P, size_t... I>
-void invoke(void (*kernel)(P...), ArrayRef<ArgValue> args, std::index_sequence<I...>) {
-  kernel(argAt<P>(args, I)...);
-}
-
-template <class... P>
-Kernel adapt(void (*kernel)(P...)) {
-  return {[kernel](ArrayRef<ArgValue> args) { invoke(kernel, args, std::index_sequence_for<P...>{}); },
-          sizeof...(P)};
-}
-
-/// Every kernel a KernelCall names, by that name; the templates the
-/// generated code instantiates by deduction with their element type
-/// (kernelName).
-const llvm::StringMap<Kernel> &kernels() {
-  static const llvm::StringMap<Kernel> table = {
-      {"qnn_rt::add_f32", adapt(&qnn_rt::add_f32)},
-      {"qnn_rt::avg_pool_f32", adapt(&qnn_rt::avg_pool_f32)},
-      {"qnn_rt::batch_norm_f32", adapt(&qnn_rt::batch_norm_f32)},
-      {"qnn_rt::binarize_f32", adapt(&qnn_rt::binarize_f32)},
-      {"qnn_rt::binary_conv2d", adapt(&qnn_rt::binary_conv2d)},
-      {"qnn_rt::binary_conv2d_affine", adapt(&qnn_rt::binary_conv2d_affine)},
-      {"qnn_rt::binary_conv2d_sign", adapt(&qnn_rt::binary_conv2d_sign)},
-      {"qnn_rt::binary_dense", adapt(&qnn_rt::binary_dense)},
-      {"qnn_rt::bitserial_conv2d", adapt(&qnn_rt::bitserial_conv2d)},
-      {"qnn_rt::bitserial_conv2d_affine", adapt(&qnn_rt::bitserial_conv2d_affine)},
-      {"qnn_rt::clip_f32", adapt(&qnn_rt::clip_f32)},
-      {"qnn_rt::concat_slice_f32", adapt(&qnn_rt::concat_slice_f32)},
-      {"qnn_rt::conv2d_f32", adapt(&qnn_rt::conv2d_f32)},
-      {"qnn_rt::copy_f32", adapt(&qnn_rt::copy_f32)},
-      {"qnn_rt::dequantize_linear<int8_t>", adapt(&qnn_rt::dequantize_linear<std::int8_t>)},
-      {"qnn_rt::dequantize_linear<uint8_t>", adapt(&qnn_rt::dequantize_linear<std::uint8_t>)},
-      {"qnn_rt::gemm_f32", adapt(&qnn_rt::gemm_f32)},
-      {"qnn_rt::global_avg_pool_f32", adapt(&qnn_rt::global_avg_pool_f32)},
-      {"qnn_rt::levels_to_binary", adapt(&qnn_rt::levels_to_binary)},
-      {"qnn_rt::levels_to_float", adapt(&qnn_rt::levels_to_float)},
-      {"qnn_rt::max_pool<float>", adapt(&qnn_rt::max_pool<float>)},
-      {"qnn_rt::max_pool<int32_t>", adapt(&qnn_rt::max_pool<std::int32_t>)},
-      {"qnn_rt::mul_f32", adapt(&qnn_rt::mul_f32)},
-      {"qnn_rt::pad_f32", adapt(&qnn_rt::pad_f32)},
-      {"qnn_rt::pointwise_conv_f32_channels_last", adapt(&qnn_rt::pointwise_conv_f32_channels_last)},
-      {"qnn_rt::prelu_f32", adapt(&qnn_rt::prelu_f32)},
-      {"qnn_rt::qconv2d<int8_t>", adapt(&qnn_rt::qconv2d<std::int8_t>)},
-      {"qnn_rt::qconv2d<uint8_t>", adapt(&qnn_rt::qconv2d<std::uint8_t>)},
-      {"qnn_rt::quantize_levels_f32", adapt(&qnn_rt::quantize_levels_f32)},
-      {"qnn_rt::quantize_linear<int8_t>", adapt(&qnn_rt::quantize_linear<std::int8_t>)},
-      {"qnn_rt::quantize_linear<uint8_t>", adapt(&qnn_rt::quantize_linear<std::uint8_t>)},
-      {"qnn_rt::relu_f32", adapt(&qnn_rt::relu_f32)},
-      {"qnn_rt::scale_bias_i32", adapt(&qnn_rt::scale_bias_i32)},
-      {"qnn_rt::sign_f32", adapt(&qnn_rt::sign_f32)},
-      {"qnn_rt::softmax_f32", adapt(&qnn_rt::softmax_f32)},
-      {"qnn_rt::sub_f32", adapt(&qnn_rt::sub_f32)},
-      {"qnn_rt::threshold_i32", adapt(&qnn_rt::threshold_i32)},
-      {"qnn_rt::threshold_levels_i32", adapt(&qnn_rt::threshold_levels_i32)},
-      {"qnn_rt::to_float_i32", adapt(&qnn_rt::to_float_i32)},
-      {"qnn_rt::transpose_f32", adapt(&qnn_rt::transpose_f32)},
-  };
+/// The host's kernels by name.
+const llvm::StringMap<const eval::Kernel *> &kernels() {
+  static const llvm::StringMap<const eval::Kernel *> table = [] {
+    llvm::StringMap<const eval::Kernel *> byName;
+    eval::KernelTable host = eval::hostKernels();
+    for (size_t i = 0; i < host.size; ++i)
+      byName[host.kernels[i].name] = &host.kernels[i];
+    return byName;
+  }();
   return table;
 }
 
@@ -150,15 +61,26 @@ std::string kernelName(StringRef call, Operation *op) {
 struct Slot {
   enum class Kind { Arena, Input, Output, Fixed } kind = Kind::Fixed;
   int64_t offset = 0;
-  ArgValue fixed;
+  eval::Arg fixed;
 };
 
 struct Step {
-  const Kernel *kernel;
+  const eval::Kernel *kernel;
   SmallVector<Slot> slots;
 };
 
 } // namespace
+
+eval::KernelTable eval::hostKernels() {
+#ifdef QNNC_EVAL_X86_ISAS
+  static const std::string isa = lookupTarget("native")->name;
+  if (isa == "x86-64-v4")
+    return x86_64_v4Kernels();
+  if (isa == "x86-64-v3")
+    return x86_64_v3Kernels();
+#endif
+  return baselineKernels();
+}
 
 struct Evaluator::Plan {
   SmallVector<Step> steps;
@@ -245,7 +167,7 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
       auto kernel = kernels().find(name);
       if (kernel == kernels().end())
         return op.emitOpError("calls ") << name << ", which the evaluator does not know";
-      Step step{&kernel->second, {}};
+      Step step{kernel->second, {}};
       // A buffer; binary and levels tensors add their plane stride.
       auto buffer = [&](Value v) {
         step.slots.push_back(buffers.lookup(v));
@@ -317,7 +239,7 @@ int64_t Evaluator::outputElements() const { return plan->outputElements; }
 void Evaluator::run(const float *input, float *output, Observer observe) {
   auto *arena = reinterpret_cast<unsigned char *>(plan->arena.data());
   auto resolve = [&](const Slot &slot) {
-    ArgValue v = slot.fixed;
+    eval::Arg v = slot.fixed;
     switch (slot.kind) {
     case Slot::Kind::Arena:
       v.pointer = arena + slot.offset;
@@ -333,7 +255,7 @@ void Evaluator::run(const float *input, float *output, Observer observe) {
     }
     return v;
   };
-  SmallVector<ArgValue, 32> args;
+  SmallVector<eval::Arg, 32> args;
   if (observe)
     observe(plan->input, input);
   auto computed = plan->computed.begin();
@@ -346,7 +268,7 @@ void Evaluator::run(const float *input, float *output, Observer observe) {
     args.clear();
     for (const Slot &slot : plan->steps[i].slots)
       args.push_back(resolve(slot));
-    plan->steps[i].kernel->call(args);
+    plan->steps[i].kernel->call(args.data(), args.size());
   }
   if (plan->returned.kind != Slot::Kind::Output)
     std::memcpy(output, resolve(plan->returned).pointer, plan->outputElements * sizeof(float));
