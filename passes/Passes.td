@@ -5,6 +5,25 @@
 
 include "mlir/Pass/PassBase.td"
 
+def AssignBits : Pass<"qnn-assign-bits", "mlir::func::FuncOp"> {
+  let summary = "Per-layer weight and input widths under a budget (exact multiple-choice knapsack)";
+  let description = [{
+    Every op carrying `qnn.bit_choices` (an array of `{w, a, bytes, bitops,
+    sensitivity}`: widths 0 = float or 1 to 8, the choice's weight bytes and
+    bit-operations, and its measured sensitivity) gets exactly one of them:
+    the assignment of least total sensitivity whose total bytes (or
+    bit-ops) stay within the budget, found exactly over the Pareto frontier
+    of all assignments (no greedy step, no rounding of costs). The choice is
+    written as `qnn.bits = array<i64: w, a>`, which qnn-quantize applies; the
+    totals as `qnn.bit_assignment` on the function. A budget below the
+    cheapest assignment is an error.
+  }];
+  let options = [
+    Option<"budgetBytes", "budget-bytes", "int64_t", "0", "weight bytes the assignment may use">,
+    Option<"budgetBitops", "budget-bitops", "int64_t", "0", "bit-operations (MACs x w x a) per inference it may use">,
+  ];
+}
+
 def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
   let summary = "Post-training quantization: a float model's convolutions and GEMMs onto integer grids";
   let description = [{
@@ -22,6 +41,10 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     qnn-recognize-binary then runs the convolutions bit-serially on these
     integer grids (weight offsets for the zero). Ops whose input range is
     not non-negative, or all zero, stay float.
+
+    An op's own `qnn.bits = array<i64: W, A>` (set by qnn-assign-bits)
+    overrides the widths and the first/last rule for that op; 0 leaves that
+    side float (weights or input alone are how sensitivity is measured).
   }];
   let options = [
     Option<"bits", "bits", "int64_t", "8", "bits of weights and activations (1 to 8)">,

@@ -22,6 +22,9 @@ namespace {
 
 /// The calibrated input range attribute calibration sets on an op.
 constexpr llvm::StringLiteral kInputRange = "qnn.input_range";
+/// A per-op assignment, [weight bits, input bits], that overrides the
+/// pass's widths (qnn-assign-bits sets it).
+constexpr llvm::StringLiteral kBits = "qnn.bits";
 
 /// Weights `w` (a row of `perChannel` values per output channel, rows
 /// `channelStride` apart and values `valueStride` apart) on a symmetric
@@ -162,24 +165,47 @@ struct QuantizePass : qnnc::impl::QuantizeBase<QuantizePass> {
     for (auto [index, op] : llvm::enumerate(calibrated)) {
       auto range = dyn_cast<DenseF32ArrayAttr>(op->getAttr(kInputRange));
       op->removeAttr(kInputRange);
-      const bool edge = index == 0 || index + 1 == calibrated.size();
-      if (!range || range.size() != 2 || !(range[0] >= 0.0f) || !(range[1] > 0.0f) || !std::isfinite(range[1]) ||
-          (edge && firstLast == "float"))
+      auto assigned = op->getAttrOfType<DenseI64ArrayAttr>(kBits);
+      op->removeAttr(kBits);
+      if (!range || range.size() != 2 || !(range[0] >= 0.0f) || !(range[1] > 0.0f) || !std::isfinite(range[1]))
         continue;
-      const int64_t opBits = edge ? 8 : bits;
-      if (auto conv = dyn_cast<Conv2DOp>(op)) {
-        if (opBits == 8) {
-          quantizeConvInt8(b, conv, range[1]);
-          continue;
+      int64_t weightBits = bits, inputBits = bits;
+      if (assigned) {
+        if (assigned.size() != 2 || !validWidth(assigned[0]) || !validWidth(assigned[1])) {
+          op->emitError("qnn.bits must be [weight bits, input bits], each 0 (float) or 1 to 8");
+          return signalPassFailure();
         }
-        if (!quantizeWeight(b, op, conv.getWeightMutable(), 0, opBits))
+        weightBits = assigned[0];
+        inputBits = assigned[1];
+      } else if (index == 0 || index + 1 == calibrated.size()) {
+        if (firstLast == "float")
           continue;
-        quantizeInput(b, op, conv.getInputMutable(), range[1], opBits);
-      } else if (auto gemm = cast<GemmOp>(op); !gemm.getTransA()) {
-        if (!quantizeWeight(b, op, gemm.getBMutable(), gemm.getTransB() ? 0 : 1, opBits))
-          continue;
-        quantizeInput(b, op, gemm.getAMutable(), range[1], opBits);
+        weightBits = inputBits = 8;
       }
+      quantize(b, op, weightBits, inputBits, range[1]);
+    }
+  }
+
+  static bool validWidth(int64_t w) { return w >= 0 && w <= 8; }
+
+  /// `op`'s weights on a `weightBits` grid and its input on `inputBits`
+  /// levels up to `hi` (0: that side stays float); an 8-bit convolution on
+  /// both goes QDQ onto the int8 kernels.
+  static void quantize(OpBuilder &b, Operation *op, int64_t weightBits, int64_t inputBits, float hi) {
+    if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      if (weightBits == 8 && inputBits == 8) {
+        quantizeConvInt8(b, conv, hi);
+        return;
+      }
+      if (weightBits && !quantizeWeight(b, op, conv.getWeightMutable(), 0, weightBits))
+        return;
+      if (inputBits)
+        quantizeInput(b, op, conv.getInputMutable(), hi, inputBits);
+    } else if (auto gemm = cast<GemmOp>(op); !gemm.getTransA()) {
+      if (weightBits && !quantizeWeight(b, op, gemm.getBMutable(), gemm.getTransB() ? 0 : 1, weightBits))
+        return;
+      if (inputBits)
+        quantizeInput(b, op, gemm.getAMutable(), hi, inputBits);
     }
   }
 };
