@@ -72,13 +72,17 @@ struct FuseScaleBias : OpRewritePattern<Root> {
 template <class Affine, class Conv>
 void replaceWithAffine(PatternRewriter &rewriter, Operation *op, Conv conv, Value residual, DenseF32ArrayAttr scale,
                        DenseF32ArrayAttr bias) {
+  // The fused op keeps the convolution's location: its weights are the
+  // convolution's (and named after it in the generated code).
+  Operation *fused;
   if constexpr (std::is_same_v<Affine, BitserialConv2DAffineOp>)
-    rewriter.replaceOpWithNewOp<Affine>(op, conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
-                                        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), scale, bias,
-                                        conv.getWeightOffsetsAttr());
+    fused = rewriter.create<Affine>(conv.getLoc(), conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
+                                    conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), scale, bias,
+                                    conv.getWeightOffsetsAttr());
   else
-    rewriter.replaceOpWithNewOp<Affine>(op, conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
-                                        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), scale, bias);
+    fused = rewriter.create<Affine>(conv.getLoc(), conv.getInput(), residual, conv.getWeight(), conv.getStridesAttr(),
+                                    conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), scale, bias);
+  rewriter.replaceOp(op, fused->getResults());
 }
 
 /// threshold(binary_conv2d(x)) -> binary_conv2d_sign(x): packed bits out of
@@ -89,10 +93,11 @@ struct FuseConvSign : OpRewritePattern<ThresholdOp> {
     auto conv = threshold.getInput().getDefiningOp<BinaryConv2DOp>();
     if (!conv || !conv->hasOneUse())
       return failure();
-    rewriter.replaceOpWithNewOp<BinaryConv2DSignOp>(threshold, conv.getInput(), conv.getWeight(),
-                                                    conv.getStridesAttr(), conv.getPadsAttr(),
-                                                    conv.getDilationsAttr(), conv.getGroupAttr(),
-                                                    threshold.getThresholdsAttr());
+    auto fused = rewriter.create<BinaryConv2DSignOp>(conv.getLoc(), conv.getInput(), conv.getWeight(),
+                                                     conv.getStridesAttr(), conv.getPadsAttr(),
+                                                     conv.getDilationsAttr(), conv.getGroupAttr(),
+                                                     threshold.getThresholdsAttr());
+    rewriter.replaceOp(threshold, fused);
     return success();
   }
 };

@@ -149,7 +149,15 @@ struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
     auto values = dyn_cast<DenseElementsAttr>(constant.getValue());
     if (!values)
       return constant.emitOpError("only dense tensor constants can be lowered");
-    rewriter.replaceOp(constant, createTable(rewriter, constant, "data", values));
+    // A float convolution's or GEMM's weights are named after that op, as
+    // the integer kernels' weight tables are: <op>_weights.
+    Operation *weighted = *constant->getUsers().begin();
+    const bool weights = llvm::all_of(constant->getUses(), [&](OpOperand &use) {
+      return use.getOwner() == weighted && use.getOperandNumber() == 1 &&
+             isa<qnn::Conv2DOp, qnn::GemmOp, qnn::PointwiseConvOp>(use.getOwner());
+    });
+    rewriter.replaceOp(constant, weights ? createTable(rewriter, weighted, "weights", values)
+                                         : createTable(rewriter, constant, "data", values));
     return success();
   }
 };
