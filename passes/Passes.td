@@ -36,8 +36,10 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     Otherwise activations: a `qnn.multi_threshold` into unsigned levels of
     step s = hi / (2^A - 1) with thresholds (k - 1/2) s, k = 1 .. 2^A - 1
     (round to nearest, saturating at hi), out_scale s, out_bias 0; weights:
-    per output channel symmetric, s_o = max |w_o| / (2^(W-1) - 1) (to 16
-    significant bits) and w = s_o * round(w / s_o) (1 bit: +-mean |w_o|).
+    per output channel symmetric, w = s_o * clamp(round(w / s_o), -t, t),
+    t = 2^(W-1) - 1, with the step s_o (to 16 significant bits) of least
+    squared error among c * max |w_o| / t, c = 0.01 .. 1 (1 bit: +-mean
+    |w_o|).
     qnn-recognize-binary then runs the convolutions bit-serially on these
     integer grids (weight offsets for the zero). Ops whose input range is
     not non-negative, or all zero, stay float.

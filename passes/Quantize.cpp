@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace qnnc {
 #define GEN_PASS_DEF_QUANTIZE
@@ -26,12 +27,24 @@ constexpr llvm::StringLiteral kInputRange = "qnn.input_range";
 /// pass's widths (qnn-assign-bits sets it).
 constexpr llvm::StringLiteral kBits = "qnn.bits";
 
+/// `value` to 16 significant bits: a step whose products with levels up to
+/// 2^8 are exact floats, which qnn-recognize-binary reads back as step x
+/// integer (a rounded product would hide the grid).
+float significant16(float value) {
+  int exponent;
+  return std::ldexp(std::nearbyint(std::ldexp(std::frexp(value, &exponent), 16)), exponent - 16);
+}
+
 /// Weights `w` (a row of `perChannel` values per output channel, rows
 /// `channelStride` apart and values `valueStride` apart) on a symmetric
-/// per-channel grid of `bits` bits: s_o * round(w / s_o), s_o = max |w_o| /
-/// (2^(bits-1) - 1) to 16 significant bits; 1 bit: +-mean |w_o|.
+/// per-channel grid of `bits` bits: s_o * clamp(round(w / s_o), -top, top),
+/// top = 2^(bits-1) - 1, with the step s_o of least squared error among
+/// c * max |w_o| / top for clipping ratios c in (0, 1] (max |w_o| itself,
+/// c = 1, saturates nothing but spends the few levels of 2 or 3 bits on
+/// rare large weights). 1 bit: +-mean |w_o|, the least-squares binary.
 void snapWeights(MutableArrayRef<float> w, int64_t channels, int64_t perChannel, int64_t channelStride,
                  int64_t valueStride, int64_t bits) {
+  constexpr int kRatios = 100;
   for (int64_t o = 0; o < channels; ++o) {
     auto at = [&](int64_t i) -> float & { return w[o * channelStride + i * valueStride]; };
     float largest = 0.0f, mean = 0.0f;
@@ -46,14 +59,24 @@ void snapWeights(MutableArrayRef<float> w, int64_t channels, int64_t perChannel,
         at(i) = at(i) < 0.0f ? -mean : mean;
       continue;
     }
-    // The step keeps 16 significant bits: its products with levels up to
-    // 2^8 are then exact floats, which qnn-recognize-binary reads back as
-    // step x integer (a rounded product would hide the grid).
     const float top = static_cast<float>((int64_t(1) << (bits - 1)) - 1);
-    int exponent;
-    const float step = std::ldexp(std::nearbyint(std::ldexp(std::frexp(largest / top, &exponent), 16)), exponent - 16);
+    auto snap = [&](float step, float v) { return step * std::clamp(std::nearbyint(v / step), -top, top); };
+    float best = significant16(largest / top);
+    double bestError = std::numeric_limits<double>::infinity();
+    for (int k = kRatios; k >= 1; --k) {
+      const float step = significant16(largest * static_cast<float>(k) / kRatios / top);
+      double error = 0;
+      for (int64_t i = 0; i < perChannel; ++i) {
+        const double d = double(at(i)) - double(snap(step, at(i)));
+        error += d * d;
+      }
+      if (error < bestError) {
+        bestError = error;
+        best = step;
+      }
+    }
     for (int64_t i = 0; i < perChannel; ++i)
-      at(i) = step * std::clamp(std::nearbyint(at(i) / step), -top, top);
+      at(i) = snap(best, at(i));
   }
 }
 

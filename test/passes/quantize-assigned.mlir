@@ -58,3 +58,20 @@ func.func @bad_width(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
       : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x2x2xf32>
   return %y : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// The step of least squared error, not max |w| / t: one weight of 1.0 and
+// 23 of 0.2 at 2 bits. Step 1.0 rounds every 0.2 to 0 (error 23 x 0.04 =
+// 0.92); step 0.23 clips the 1.0 to 0.23 and keeps the rest (0.6136, the
+// least of the steps c x 1.0, c = 0.01 .. 1).
+// CHECK-LABEL: func.func @clipped_step
+// CHECK: %[[W:.*]] = arith.constant dense<0.229999542> : tensor<1x24x1x1xf32>
+// CHECK: qnn.conv2d %arg0, %[[W]]
+func.func @clipped_step(%x: tensor<1x24x1x1xf32>) -> tensor<1x1x1x1xf32> {
+  %w = arith.constant dense<[[[[1.0]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]], [[0.2]]]]> : tensor<1x24x1x1xf32>
+  %y = qnn.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+                           group = 1 : i64, qnn.input_range = array<f32: 0.0, 3.0>, qnn.bits = array<i64: 2, 0>}
+      : (tensor<1x24x1x1xf32>, tensor<1x24x1x1xf32>) -> tensor<1x1x1x1xf32>
+  return %y : tensor<1x1x1x1xf32>
+}
