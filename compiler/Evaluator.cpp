@@ -71,9 +71,18 @@ struct Step {
 
 } // namespace
 
-eval::KernelTable eval::hostKernels() {
+const char *Evaluator::instructionSet() {
 #ifdef QNNC_EVAL_X86_ISAS
   static const std::string isa = lookupTarget("native")->name;
+  if (isa == "x86-64-v4" || isa == "x86-64-v3")
+    return isa.c_str();
+#endif
+  return "baseline";
+}
+
+eval::KernelTable eval::hostKernels() {
+#ifdef QNNC_EVAL_X86_ISAS
+  const StringRef isa = Evaluator::instructionSet();
   if (isa == "x86-64-v4")
     return x86_64_v4Kernels();
   if (isa == "x86-64-v3")

@@ -25,6 +25,10 @@ public:
   Evaluator(Evaluator &&);
   ~Evaluator();
 
+  /// The instruction set of the kernels it runs: the host's best of
+  /// baseline, x86-64-v3 and x86-64-v4.
+  static const char *instructionSet();
+
   int64_t inputElements() const;
   int64_t outputElements() const;
 

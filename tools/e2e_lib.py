@@ -45,6 +45,18 @@ def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=()
     return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
 
 
+C_SIZES = {"float": 4, "int32_t": 4, "uint32_t": 4, "int16_t": 2, "int8_t": 1, "uint8_t": 1, "uint64_t": 8}
+
+
+def weight_array_bytes(cpp_path):
+    """Bytes of the weight arrays in a generated model.cpp: those the
+    emitter names *_bits, *_weights and *_weight_offsets."""
+    with open(cpp_path) as f:
+        source = f.read()
+    return sum(C_SIZES[t] * int(n) for t, name, n in re.findall(r"static const (\w+) (\w+)\[(\d+)\]", source)
+               if re.search(r"_(bits|weights|weight_offsets)(_\d+)?$", name))
+
+
 def run_ort(model, inputs, workdir):
     """ONNX Runtime, single thread; returns (outputs [count, -1], ms per run)."""
     src = os.path.join(workdir, "ort_in.bin")

@@ -11,6 +11,7 @@ pkgs=(
   g++-aarch64-linux-gnu qemu-user valgrind
   python3-onnx python3-numpy python3-torch
   dataset-fashion-mnist
+  chromium
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -12,7 +12,9 @@
 4. An 8-bit CNN (QDQ and QLinearConv forms) against ORT's int8 execution.
 """
 import argparse
+import json
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -217,6 +219,114 @@ def ptq_fashion_models(qnnc, work):
                 check(f"{name} --bits=4: qnnc --evaluate = generated code", same, "200 test images, byte for byte")
 
 
+def chromium_renders(html, work, charts):
+    """Loads `html` in headless Chromium: the DOM it builds must hold each
+    chart (an <svg id=...> with marks), and a screenshot must be drawn."""
+    browser = next((b for b in ("chromium", "chromium-browser") if shutil.which(b)), None)
+    if browser is None:
+        return False, "no chromium on PATH (tools/install-deps.sh installs it)"
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={work}/chromium"]
+    dom = subprocess.run([*flags, "--dump-dom", "file://" + os.path.abspath(html)], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, timeout=120).stdout
+    shot = os.path.join(work, "report.png")
+    subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1200,1600", "file://" + os.path.abspath(html)],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    missing = [c for c in charts if f'<svg id="{c}"' not in dom]
+    marks = dom.count("<rect") + dom.count("<circle")
+    drawn = os.path.exists(shot) and os.path.getsize(shot) > 20000
+    ok = not missing and marks > 0 and drawn
+    return ok, (f"charts {charts} in the rendered DOM (missing: {missing}), {marks} marks, screenshot "
+                f"{os.path.getsize(shot) if os.path.exists(shot) else 0} bytes")
+
+
+def mixed_precision(qnnc, work):
+    """--bits=auto on both shipped float models, budgets from uniform PTQ:
+    at the weight bytes of uniform 4-bit at least as accurate, at those of
+    uniform 2-bit clearly more accurate (10,000 test images, generated code
+    built and run); the budget holds in the generated .cpp; the evaluator's
+    predictions on the calibration set are the generated code's; the same
+    inputs give byte-identical outputs; the report renders."""
+    images, labels = e2e_lib.fashion_test_set()
+    train, train_labels = e2e_lib.fashion_split("train")
+    for name in ("fashion_cnn", "fashion_resnet"):
+        model = os.path.join(HERE, "..", "..", "models", name, name + ".onnx")
+        d = os.path.join(work, "auto_" + name)
+        os.makedirs(d, exist_ok=True)
+        calib, calib_labels = os.path.join(d, "calib.bin"), os.path.join(d, "calib_labels.bin")
+        np.ascontiguousarray(train[:1000], dtype=np.float32).tofile(calib)
+        np.ascontiguousarray(train_labels[:1000], dtype=np.int32).tofile(calib_labels)
+        test_in, test_out = os.path.join(d, "test.bin"), os.path.join(d, "uniform.bin")
+        np.ascontiguousarray(images, dtype=np.float32).tofile(test_in)
+        for bits in (4, 2):
+            flags = [f"--bits={bits}", f"--calib={calib}"]
+            cpp = os.path.join(d, f"uniform{bits}.cpp")
+            with open(cpp, "w") as f:
+                f.write(e2e_lib.run([qnnc, model, *flags, "--emit=cpp"]))
+            budget = e2e_lib.weight_array_bytes(cpp)
+            e2e_lib.run([qnnc, model, *flags, f"--evaluate={test_in}", "-o", test_out])
+            uniform = float(np.mean(np.fromfile(test_out, dtype=np.float32).reshape(len(images), -1).argmax(1) == labels))
+            out = os.path.join(d, f"auto{bits}")
+            exe = e2e_lib.compile_model(qnnc, model, out, extra=[
+                "--bits=auto", f"--calib={calib}", f"--calib-labels={calib_labels}", f"--budget-bytes={budget}", "-q",
+                "--target=native"])
+            with open(os.path.join(out, "report.json")) as f:
+                report = json.load(f)
+            got = e2e_lib.run_qnnc_output(exe, images, d).argmax(1)
+            acc = float(np.mean(got == labels))
+            margin = 0.0 if bits == 4 else 0.05
+            check(f"{name} --bits=auto at uniform {bits}-bit bytes", acc >= uniform + margin,
+                  f"test accuracy {acc:.4f} vs uniform {bits}-bit {uniform:.4f} at {budget} weight bytes (auto uses "
+                  f"{report['weight_bytes']}); widths " +
+                  " ".join(f"{l['weight_bits']}/{l['input_bits']}" for l in report["layers"]))
+            in_cpp = e2e_lib.weight_array_bytes(os.path.join(out, "model.cpp"))
+            per_layer = sum(l["bytes"] for l in report["layers"])
+            check(f"{name} --bits=auto budget {budget} bytes holds in the generated code",
+                  in_cpp == report["weight_bytes"] == per_layer <= budget,
+                  f"weight arrays in model.cpp {in_cpp} bytes, report {report['weight_bytes']} (layers sum {per_layer})")
+            on_calib = e2e_lib.run_qnnc_output(exe, train[:1000], d).argmax(1)
+            check(f"{name} --bits=auto: the evaluator's calibration predictions are the generated code's",
+                  on_calib.tolist() == report["predictions"],
+                  f"1,000 calibration inputs; accuracy {report['accuracy']:.4f} both")
+    # The cheap model: determinism, the other budgets, --sweep and the page.
+    model = os.path.join(HERE, "..", "..", "models", "fashion_cnn", "fashion_cnn.onnx")
+    d = os.path.join(work, "auto_fashion_cnn")
+    calib, calib_labels = os.path.join(d, "calib.bin"), os.path.join(d, "calib_labels.bin")
+    common = ["--bits=auto", f"--calib={calib}", f"--calib-labels={calib_labels}", "-q"]
+    outs = [os.path.join(d, f"again{i}") for i in (1, 2)]
+    for o in outs:
+        e2e_lib.run([qnnc, model, *common, "--budget-bytes=40000", "-o", o])
+    same = all(open(os.path.join(outs[0], f), "rb").read() == open(os.path.join(outs[1], f), "rb").read()
+               for f in ("model.cpp", "report.json", "report.html"))
+    check("--bits=auto: same inputs, byte-identical model.cpp, report.json, report.html", same, "two runs")
+    o = os.path.join(d, "bitops")
+    costs = os.path.join(d, "costs.json")
+    with open(costs, "w") as f:  # a synthetic table: 1 ns per 1000 MACs at every width
+        json.dump({"target": "synthetic", "ns_per_mac": {f"{w}:{a}": 0.001 for w in (0, 1, 2, 4, 8)
+                                                          for a in (0, 1, 2, 4, 8)}}, f)
+    e2e_lib.run([qnnc, model, *common, "--budget-bitops=200000000", f"--cost-table={costs}", "--time-layers",
+                 "-o", o])
+    with open(os.path.join(o, "report.json")) as f:
+        report = json.load(f)
+    check("--bits=auto --budget-bitops holds", report["bitops"] <= 200000000 and
+          report["bitops"] == sum(l["bitops"] for l in report["layers"]),
+          f"{report['bitops']} bit-ops, accuracy {report['accuracy']:.4f} on the calibration set")
+    estimated = all(abs(l["estimated_us"] - l["macs"] * 1e-6) < 1e-9 for l in report["layers"])
+    timed = all(l["measured_us"] > 0 for l in report["layers"])
+    check("--bits=auto report: estimated time from the cost table, measured time per layer", estimated and timed,
+          ", ".join(f"{l['name']} {l['estimated_us']:.1f}/{l['measured_us']:.1f} us" for l in report["layers"]))
+    o = os.path.join(d, "drop")
+    e2e_lib.run([qnnc, model, *common, "--max-accuracy-drop=1", "--sweep", "-o", o])
+    with open(os.path.join(o, "report.json")) as f:
+        report = json.load(f)
+    uniform8 = next(p["bytes"] for p in report["sweep"] if p["label"] == "uniform 8/8")
+    check("--bits=auto --max-accuracy-drop=1", report["accuracy"] >= report["float_accuracy"] - 0.01 and
+          report["weight_bytes"] <= uniform8,
+          f"calibration accuracy {report['accuracy']:.4f} vs float {report['float_accuracy']:.4f}, "
+          f"{report['weight_bytes']} weight bytes (uniform 8-bit {uniform8})")
+    ok, detail = chromium_renders(os.path.join(o, "report.html"), d, ["widths", "bytes", "tradeoff"])
+    check("report.html renders in headless Chromium with its charts", ok, detail)
+
+
 def no_heap(qnnc, work):
     """model_run allocates nothing: the generated code linked with a harness
     that counts malloc/calloc/realloc/aligned_alloc/new calls."""
@@ -282,6 +392,7 @@ def main():
         no_heap(args.qnnc, args.work)
         shipped_n2uq(args.qnnc, args.work)
         ptq_fashion_models(args.qnnc, args.work)
+        mixed_precision(args.qnnc, args.work)
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
     return 0 if passed == len(RESULTS) else 1

@@ -1,4 +1,5 @@
 // qnnc: ONNX model -> standalone C++ project.
+#include "compiler/BitSearch.h"
 #include "compiler/Calibrate.h"
 #include "compiler/Evaluator.h"
 #include "compiler/OutputWriter.h"
@@ -12,6 +13,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -66,14 +68,47 @@ cl::opt<std::string> evaluatePath(
     cl::desc("run the compiled model inside qnnc on every input of FILE (raw float32 tensors, as model_main reads "
              "them) and write the outputs to -o OUTPUT.bin, bit-identical to the generated code"),
     cl::value_desc("FILE"), cl::cat(qnncCategory));
-cl::opt<int64_t> bits("bits",
-                      cl::desc("post-training quantization of a float model: weights and activations of its "
-                               "convolutions and GEMMs on N-bit integer grids (1 to 8; the first and last 8), "
-                               "activation ranges from --calib"),
-                      cl::value_desc("N"), cl::init(0), cl::cat(qnncCategory));
+cl::opt<std::string> bitsSpec("bits",
+                              cl::desc("post-training quantization of a float model: weights and activations of its "
+                                       "convolutions and GEMMs on N-bit integer grids (1 to 8; the first and last 8), "
+                                       "widths per layer chosen under a budget (auto), or given per layer (W:A,...; "
+                                       "0 = float); ranges from --calib"),
+                              cl::value_desc("N|auto|W:A,..."), cl::cat(qnncCategory));
 cl::opt<std::string> calibPath("calib",
                                cl::desc("calibration inputs for --bits (raw float32 tensors, as model_main reads them)"),
                                cl::value_desc("FILE"), cl::cat(qnncCategory));
+cl::opt<std::string> calibLabelsPath("calib-labels",
+                                     cl::desc("--bits=auto: the class of each calibration input (int32); without "
+                                              "them accuracy is agreement with the float model's top-1"),
+                                     cl::value_desc("FILE"), cl::cat(qnncCategory));
+cl::opt<int64_t> budgetBytes("budget-bytes", cl::desc("--bits=auto: weight bytes the generated code may hold"),
+                             cl::value_desc("N"), cl::init(0), cl::cat(qnncCategory));
+cl::opt<int64_t> budgetBitops("budget-bitops",
+                              cl::desc("--bits=auto: bit-operations per inference (MACs x weight bits x input bits)"),
+                              cl::value_desc("N"), cl::init(0), cl::cat(qnncCategory));
+cl::opt<double> maxAccuracyDrop("max-accuracy-drop",
+                                cl::desc("--bits=auto: the fewest weight bytes losing at most P top-1 points on the "
+                                         "calibration set"),
+                                cl::value_desc("P"), cl::init(-1), cl::cat(qnncCategory));
+cl::opt<int64_t> sensitivityInputs("sensitivity-inputs",
+                                   cl::desc("--bits=auto: calibration inputs each layer's sensitivity is measured on "
+                                            "(the first N; default 256)"),
+                                   cl::value_desc("N"), cl::init(256), cl::cat(qnncCategory));
+cl::opt<bool> sweep("sweep", cl::desc("--bits=auto: also measure accuracy against weight bytes along the budget "
+                                      "frontier and for uniform widths (in the report)"),
+                    cl::cat(qnncCategory));
+cl::opt<std::string> reportDir("report",
+                               cl::desc("--bits=auto: directory for report.json and report.html (default: OUTDIR)"),
+                               cl::value_desc("DIR"), cl::cat(qnncCategory));
+cl::opt<std::string> costTablePath("cost-table",
+                                   cl::desc("--bits=auto: the target's kernel costs (bench/kernel_costs.py) for the "
+                                            "report's estimated time per layer"),
+                                   cl::value_desc("FILE"), cl::cat(qnncCategory));
+cl::opt<bool> timeLayers("time-layers",
+                         cl::desc("--bits=auto: time each layer of the result in the evaluator (the report then "
+                                  "differs from run to run)"),
+                         cl::cat(qnncCategory));
+cl::opt<bool> quiet("q", cl::desc("no progress messages"), cl::cat(qnncCategory));
 cl::opt<std::string> keepFirstLast("keep-first-last",
                                    cl::desc("with --bits: the first and last quantized op at 8 bits (8, default) or "
                                             "left float (float)"),
@@ -137,6 +172,118 @@ int64_t inputElements(ModuleOp module) {
   auto type = main && main.getNumArguments() == 1 ? dyn_cast<RankedTensorType>(main.getArgument(0).getType())
                                                   : RankedTensorType();
   return type && type.hasStaticShape() ? type.getNumElements() : 0;
+}
+
+/// The int32 class labels of `path`, one per calibration input.
+FailureOr<std::vector<int32_t>> readLabels(StringRef path, int64_t count) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!file) {
+    llvm::errs() << "qnnc: error: cannot read " << path << ": " << file.getError().message() << "\n";
+    return failure();
+  }
+  StringRef data = (*file)->getBuffer();
+  if (data.size() != static_cast<size_t>(count) * sizeof(int32_t)) {
+    llvm::errs() << "qnnc: error: " << path << " holds " << data.size() << " bytes, not " << count
+                 << " int32 labels (one per calibration input)\n";
+    return failure();
+  }
+  std::vector<int32_t> labels(count);
+  std::memcpy(labels.data(), data.data(), data.size());
+  return labels;
+}
+
+/// --bits: calibrates `module` and adds qnn-quantize to `pm`; with auto,
+/// the widths per layer from the search (and its report).
+LogicalResult quantize(ModuleOp module, PassManager &pm) {
+  const bool automatic = bitsSpec == "auto";
+  int64_t bits = 0;
+  // W:A,W:A,...: one pair per convolution and GEMM (what report.json lists).
+  std::vector<std::pair<int64_t, int64_t>> perLayer;
+  bool valid = automatic || (!StringRef(bitsSpec).getAsInteger(10, bits) && bits >= 1 && bits <= 8);
+  if (!valid && StringRef(bitsSpec).contains(':')) {
+    SmallVector<StringRef> pairs;
+    StringRef(bitsSpec).split(pairs, ',');
+    valid = true;
+    for (StringRef pair : pairs) {
+      auto [w, a] = pair.split(':');
+      int64_t wb, ab;
+      valid &= !w.getAsInteger(10, wb) && !a.getAsInteger(10, ab);
+      perLayer.push_back({wb, ab});
+    }
+  }
+  if (!valid) {
+    llvm::errs() << "qnnc: error: --bits takes 1 to 8, auto, or W:A,W:A,... (one pair per convolution and GEMM), "
+                    "not '"
+                 << bitsSpec << "'\n";
+    return failure();
+  }
+  if (calibPath.empty() || (keepFirstLast != "8" && keepFirstLast != "float")) {
+    llvm::errs() << "qnnc: error: --bits needs --calib=FILE (and takes --keep-first-last=8|float)\n";
+    return failure();
+  }
+  const int budgets = (budgetBytes != 0) + (budgetBitops != 0) + (maxAccuracyDrop >= 0);
+  if (automatic != (budgets == 1) || budgetBytes < 0 || budgetBitops < 0) {
+    llvm::errs() << (automatic ? "qnnc: error: --bits=auto needs one budget: --budget-bytes=N, --budget-bitops=N "
+                                 "or --max-accuracy-drop=P\n"
+                               : "qnnc: error: budgets are for --bits=auto\n");
+    return failure();
+  }
+  const int64_t elements = inputElements(module);
+  if (elements == 0) {
+    llvm::errs() << "qnnc: error: --bits needs a static input shape (set a dynamic batch with --batch)\n";
+    return failure();
+  }
+  auto calibration = readTensors(calibPath, elements);
+  if (failed(calibration))
+    return failure();
+  const int64_t count = static_cast<int64_t>(calibration->size()) / elements;
+  const auto method = calibMethod == Calib::MinMax ? qnnc::RangeMethod::MinMax : qnnc::RangeMethod::Percentile;
+  if (!automatic) {
+    if (failed(qnnc::calibrate(module, calibration->data(), count, method)) ||
+        (!perLayer.empty() && failed(qnnc::setLayerWidths(module, perLayer))))
+      return failure();
+    pm.nest<func::FuncOp>().addPass(
+        qnnc::createQuantize(qnnc::QuantizeOptions{perLayer.empty() ? bits : 8, keepFirstLast}));
+    return success();
+  }
+  std::vector<int32_t> labels;
+  if (!calibLabelsPath.empty()) {
+    auto read = readLabels(calibLabelsPath, count);
+    if (failed(read))
+      return failure();
+    labels = std::move(*read);
+  }
+  if (sensitivityInputs < 1) {
+    llvm::errs() << "qnnc: error: --sensitivity-inputs must be at least 1\n";
+    return failure();
+  }
+  qnnc::BitSearchOptions options;
+  options.firstLastFloat = keepFirstLast == "float";
+  options.rangeMethod = method;
+  options.sensitivityImages = sensitivityInputs;
+  options.sweep = sweep;
+  options.quiet = quiet;
+  options.timeLayers = timeLayers;
+  if (!costTablePath.empty() && failed(qnnc::readCostTable(costTablePath, options)))
+    return failure();
+  std::string budget;
+  if (maxAccuracyDrop >= 0) {
+    options.maxAccuracyDrop = maxAccuracyDrop;
+    budget = llvm::formatv("--max-accuracy-drop={0}", maxAccuracyDrop.getValue()).str();
+  } else {
+    options.budgetKind = budgetBytes ? qnnc::BitCost::Bytes : qnnc::BitCost::Bitops;
+    options.budget = budgetBytes ? budgetBytes : budgetBitops;
+    budget = (budgetBytes ? "--budget-bytes=" : "--budget-bitops=") + std::to_string(options.budget);
+  }
+  auto result = qnnc::searchBits(module, calibration->data(), count, labels, options);
+  if (failed(result))
+    return failure();
+  result->budget = budget;
+  const std::string dir = !reportDir.empty() ? reportDir.getValue() : emit == Emit::Dir && evaluatePath.empty() ? outputDir.getValue() : "";
+  if (!dir.empty() && failed(qnnc::writeBitReport(*result, dir)))
+    return failure();
+  pm.nest<func::FuncOp>().addPass(qnnc::createQuantize());
+  return success();
 }
 
 /// --evaluate: every input tensor of `inputs` through the Evaluator, the
@@ -234,24 +381,8 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
-  if (bits != 0) {
-    if (bits < 1 || bits > 8 || calibPath.empty() || (keepFirstLast != "8" && keepFirstLast != "float")) {
-      llvm::errs() << "qnnc: error: --bits takes 1 to 8 with --calib=FILE (and --keep-first-last=8|float)\n";
-      return 1;
-    }
-    const int64_t elements = inputElements(*module);
-    if (elements == 0) {
-      llvm::errs() << "qnnc: error: --bits needs a static input shape (set a dynamic batch with --batch)\n";
-      return 1;
-    }
-    auto calibration = readTensors(calibPath, elements);
-    if (failed(calibration) ||
-        failed(qnnc::calibrate(*module, calibration->data(), calibration->size() / elements,
-                               calibMethod == Calib::MinMax ? qnnc::RangeMethod::MinMax
-                                                            : qnnc::RangeMethod::Percentile)))
-      return 1;
-    pm.nest<func::FuncOp>().addPass(qnnc::createQuantize(qnnc::QuantizeOptions{bits, keepFirstLast}));
-  }
+  if (!bitsSpec.empty() && failed(quantize(*module, pm)))
+    return 1;
   qnnc::buildQnnPipeline(pm);
   if (!evaluatePath.empty()) {
     qnnc::buildPlanPipeline(pm, /*threads=*/1);
