@@ -1,0 +1,161 @@
+// Canonical length-limited Huffman codes (passes/HuffmanCode) against the
+// runtime's decoder (qnn_rt::huffman_decode): round trips over random
+// streams, the length limit on the worst case, optimality where the limit
+// does not bind.
+#include "passes/HuffmanCode.h"
+#include "qnn_runtime/huffman.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <queue>
+#include <random>
+
+namespace {
+
+using qnnc::canonicalCode;
+using qnnc::huffmanEncode;
+using qnnc::huffmanLengths;
+
+/// Total coded bits of unlimited Huffman (the textbook heap construction).
+std::uint64_t unlimitedHuffmanBits(const std::vector<std::uint64_t> &counts) {
+  std::priority_queue<std::uint64_t, std::vector<std::uint64_t>, std::greater<>> heap;
+  for (std::uint64_t c : counts)
+    if (c > 0)
+      heap.push(c);
+  if (heap.size() == 1)
+    return heap.top();
+  std::uint64_t bits = 0;
+  while (heap.size() > 1) {
+    std::uint64_t a = heap.top();
+    heap.pop();
+    std::uint64_t b = heap.top();
+    heap.pop();
+    bits += a + b;
+    heap.push(a + b);
+  }
+  return bits;
+}
+
+std::uint64_t codedBits(const std::vector<std::uint64_t> &counts, const std::vector<std::uint8_t> &lengths) {
+  std::uint64_t bits = 0;
+  for (size_t s = 0; s < counts.size(); ++s)
+    bits += counts[s] * lengths[s];
+  return bits;
+}
+
+/// Encodes `stream`, decodes it with the runtime, and checks the code.
+void roundTrip(const std::vector<std::uint16_t> &stream, int alphabet, int maxLength) {
+  std::vector<std::uint64_t> counts(alphabet, 0);
+  for (std::uint16_t s : stream)
+    ++counts[s];
+  auto lengths = huffmanLengths(counts, maxLength);
+  double kraft = 0;
+  int used = 0;
+  for (int s = 0; s < alphabet; ++s) {
+    ASSERT_LE(lengths[s], maxLength);
+    ASSERT_EQ(lengths[s] > 0, counts[s] > 0) << "symbol " << s;
+    if (lengths[s]) {
+      kraft += std::ldexp(1.0, -lengths[s]);
+      ++used;
+    }
+  }
+  if (used > 1)
+    EXPECT_DOUBLE_EQ(kraft, 1.0); // complete: no codeword wasted
+  auto code = canonicalCode(lengths, qnn_rt::kMaxHuffmanLength);
+  std::uint64_t bits = 0;
+  auto words = huffmanEncode(stream, code, bits);
+  EXPECT_EQ(bits, codedBits(counts, lengths));
+  words.push_back(0); // the decoder may look at the word after the last bit only within codes
+  std::vector<std::uint16_t> decoded(stream.size());
+  const std::uint64_t end = qnn_rt::huffman_decode(words.data(), 0, {code.counts.data(), code.symbols.data()},
+                                                   decoded.data(), static_cast<qnn_rt::index_t>(stream.size()));
+  EXPECT_EQ(end, bits);
+  EXPECT_EQ(decoded, stream);
+}
+
+TEST(Huffman, RoundTripRandomStreams) {
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int alphabet = 1 + static_cast<int>(rng() % 512);
+    const int length = 1 + static_cast<int>(rng() % 3000);
+    // Skewed like binary kernel sequences: a geometric-ish rank distribution.
+    std::geometric_distribution<int> rank(0.02 + 0.3 * (trial % 7) / 7.0);
+    std::vector<std::uint16_t> stream;
+    for (int i = 0; i < length; ++i)
+      stream.push_back(static_cast<std::uint16_t>(std::min(rank(rng), alphabet - 1)));
+    roundTrip(stream, alphabet, qnn_rt::kMaxHuffmanLength);
+    roundTrip(stream, alphabet, 10);
+  }
+}
+
+TEST(Huffman, SingleAndTwoSymbols) {
+  roundTrip(std::vector<std::uint16_t>(100, 37), 512, qnn_rt::kMaxHuffmanLength);
+  roundTrip({3, 5, 5, 3, 5}, 8, qnn_rt::kMaxHuffmanLength);
+}
+
+/// Fibonacci counts make unlimited Huffman as deep as there are symbols
+/// (the worst case): the limit holds, and the code still round-trips.
+TEST(Huffman, WorstCaseLengthIsLimited) {
+  constexpr int kSymbols = 25; // 196,417 symbols in all; unlimited depth 24
+  std::vector<std::uint16_t> stream;
+  std::uint64_t a = 1, b = 1;
+  for (int s = 0; s < kSymbols; ++s) {
+    stream.insert(stream.end(), a, static_cast<std::uint16_t>(s));
+    std::uint64_t next = a + b;
+    a = b;
+    b = next;
+  }
+  std::vector<std::uint64_t> counts(kSymbols, 0);
+  for (std::uint16_t s : stream)
+    ++counts[s];
+  auto unlimited = huffmanLengths(counts, 64), limited = huffmanLengths(counts, qnn_rt::kMaxHuffmanLength);
+  EXPECT_EQ(*std::max_element(unlimited.begin(), unlimited.end()), kSymbols - 1);
+  EXPECT_EQ(*std::max_element(limited.begin(), limited.end()), qnn_rt::kMaxHuffmanLength);
+  std::shuffle(stream.begin(), stream.end(), std::mt19937_64(3));
+  roundTrip(stream, kSymbols, qnn_rt::kMaxHuffmanLength);
+}
+
+/// Where no codeword reaches the limit, package-merge is plain Huffman.
+TEST(Huffman, OptimalWhenTheLimitDoesNotBind) {
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 100; ++trial) {
+    std::vector<std::uint64_t> counts(2 + rng() % 60);
+    for (auto &c : counts)
+      c = rng() % 1000;
+    counts[0] = std::max<std::uint64_t>(counts[0], 1);
+    counts[1] = std::max<std::uint64_t>(counts[1], 1);
+    EXPECT_EQ(codedBits(counts, huffmanLengths(counts, 40)), unlimitedHuffmanBits(counts));
+  }
+}
+
+/// Length-limited optimality against every prefix code on a small alphabet:
+/// lengths (l_s) with Kraft sum <= 1 and l_s <= 3 for 6 symbols.
+TEST(Huffman, LimitedCodeIsOptimal) {
+  const std::vector<std::uint64_t> counts = {1, 1, 2, 3, 5, 40};
+  std::uint64_t best = ~std::uint64_t(0);
+  std::vector<int> l(6, 1);
+  std::function<void(size_t)> search = [&](size_t s) {
+    if (s == l.size()) {
+      double kraft = 0;
+      for (int x : l)
+        kraft += std::ldexp(1.0, -x);
+      if (kraft <= 1.0) {
+        std::uint64_t bits = 0;
+        for (size_t i = 0; i < l.size(); ++i)
+          bits += counts[i] * l[i];
+        best = std::min(best, bits);
+      }
+      return;
+    }
+    for (int x = 1; x <= 3; ++x) {
+      l[s] = x;
+      search(s + 1);
+    }
+  };
+  search(0);
+  EXPECT_EQ(codedBits(counts, huffmanLengths(counts, 3)), best);
+}
+
+} // namespace
