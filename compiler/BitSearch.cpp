@@ -2,6 +2,7 @@
 
 #include "compiler/Evaluator.h"
 #include "compiler/Pipeline.h"
+#include "compiler/Report.h"
 #include "dialects/qnn/KernelCall.h"
 #include "dialects/qnn/QnnDialect.h"
 #include "passes/Passes.h"
@@ -101,20 +102,6 @@ int64_t layerMacs(Operation *op) {
     return result.getNumElements() * weight.getNumElements() / weight.getDimSize(0);
   auto gemm = cast<GemmOp>(op); // [M, N] x K
   return result.getNumElements() * weight.getDimSize(gemm.getTransB() ? 1 : 0);
-}
-
-std::string nodeName(Operation *op) {
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
-    loc = fused.getLocations().front();
-  if (auto named = dyn_cast<NameLoc>(loc)) {
-    // The importer's "node 'NAME' (Op)": the node's own name.
-    StringRef name = named.getName().strref();
-    if (name.consume_front("node '") && name.contains('\''))
-      return name.take_front(name.rfind('\'')).str();
-    return named.getName().str();
-  }
-  return op->getName().getStringRef().str();
 }
 
 class Search {

@@ -90,9 +90,6 @@ inline constexpr int64_t kWidths[] = {1, 2, 4, 8};
 mlir::FailureOr<BitSearchResult> searchBits(mlir::ModuleOp module, const float *inputs, int64_t count,
                                             llvm::ArrayRef<int32_t> labels, const BitSearchOptions &options);
 
-/// report.json and report.html (one page, SVG charts) in `directory`.
-mlir::LogicalResult writeBitReport(const BitSearchResult &result, llvm::StringRef directory);
-
 } // namespace qnnc
 
 #endif

@@ -3,6 +3,7 @@
 #include "compiler/Calibrate.h"
 #include "compiler/Evaluator.h"
 #include "compiler/OutputWriter.h"
+#include "compiler/Report.h"
 #include "compiler/Pipeline.h"
 #include "frontends/onnx/OnnxImporter.h"
 #include "passes/Passes.h"
@@ -19,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 using namespace mlir;
@@ -98,7 +100,8 @@ cl::opt<bool> sweep("sweep", cl::desc("--bits=auto: also measure accuracy agains
                                       "frontier and for uniform widths (in the report)"),
                     cl::cat(qnncCategory));
 cl::opt<std::string> reportDir("report",
-                               cl::desc("--bits=auto: directory for report.json and report.html (default: OUTDIR)"),
+                               cl::desc("directory for report.json and report.html (default: OUTDIR): binary "
+                                        "layers' kernel sequences and the --bits=auto assignment"),
                                cl::value_desc("DIR"), cl::cat(qnncCategory));
 cl::opt<std::string> costTablePath("cost-table",
                                    cl::desc("--bits=auto: the target's kernel costs (bench/kernel_costs.py) for the "
@@ -194,7 +197,7 @@ FailureOr<std::vector<int32_t>> readLabels(StringRef path, int64_t count) {
 
 /// --bits: calibrates `module` and adds qnn-quantize to `pm`; with auto,
 /// the widths per layer from the search (and its report).
-LogicalResult quantize(ModuleOp module, PassManager &pm) {
+LogicalResult quantize(ModuleOp module, PassManager &pm, std::optional<qnnc::BitSearchResult> &searched) {
   const bool automatic = bitsSpec == "auto";
   int64_t bits = 0;
   // W:A,W:A,...: one pair per convolution and GEMM (what report.json lists).
@@ -279,9 +282,7 @@ LogicalResult quantize(ModuleOp module, PassManager &pm) {
   if (failed(result))
     return failure();
   result->budget = budget;
-  const std::string dir = !reportDir.empty() ? reportDir.getValue() : emit == Emit::Dir && evaluatePath.empty() ? outputDir.getValue() : "";
-  if (!dir.empty() && failed(qnnc::writeBitReport(*result, dir)))
-    return failure();
+  searched = std::move(*result);
   pm.nest<func::FuncOp>().addPass(qnnc::createQuantize());
   return success();
 }
@@ -378,20 +379,30 @@ int main(int argc, char **argv) {
     module->print(llvm::outs());
     return 0;
   }
-  PassManager pm(&context);
-  if (failed(applyPassManagerCLOptions(pm)))
+  // The qnn pipeline, then (after the report's look at the binary layers'
+  // unpacked weights) planning and lowering.
+  PassManager pm(&context), lower(&context);
+  if (failed(applyPassManagerCLOptions(pm)) || failed(applyPassManagerCLOptions(lower)))
     return 1;
-  if (!bitsSpec.empty() && failed(quantize(*module, pm)))
+  std::optional<qnnc::BitSearchResult> searched;
+  if (!bitsSpec.empty() && failed(quantize(*module, pm, searched)))
     return 1;
   qnnc::buildQnnPipeline(pm);
-  if (!evaluatePath.empty()) {
-    qnnc::buildPlanPipeline(pm, /*threads=*/1);
-    return failed(pm.run(*module)) || failed(evaluateFile(*module, evaluatePath, outputDir)) ? 1 : 0;
-  }
-  if (emit != Emit::Mlir)
-    qnnc::buildEmitCPipeline(pm, entryName, threads);
   if (failed(pm.run(*module)))
     return 1;
+  if (!evaluatePath.empty()) {
+    qnnc::buildPlanPipeline(lower, /*threads=*/1);
+    return failed(lower.run(*module)) || failed(evaluateFile(*module, evaluatePath, outputDir)) ? 1 : 0;
+  }
+  const std::string reportTo = !reportDir.empty() ? reportDir.getValue() : emit == Emit::Dir ? outputDir.getValue() : "";
+  if (!reportTo.empty() &&
+      failed(qnnc::writeReport(searched ? &*searched : nullptr, qnnc::binaryLayerReports(*module), reportTo)))
+    return 1;
+  if (emit != Emit::Mlir) {
+    qnnc::buildEmitCPipeline(lower, entryName, threads);
+    if (failed(lower.run(*module)))
+      return 1;
+  }
 
   switch (emit) {
   case Emit::Import: // printed before the pipeline

@@ -1,6 +1,6 @@
-// report.json and report.html of qnnc --bits=auto: what each layer got and
-// why (its measured choices), and with --sweep the accuracy / size curve.
-#include "compiler/BitSearch.h"
+#include "compiler/Report.h"
+
+#include "dialects/qnn/QnnDialect.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -20,7 +20,7 @@ llvm::json::Value choiceJson(const BitChoice &c) {
                             {"bitops", c.bitops}, {"sensitivity", c.sensitivity}};
 }
 
-llvm::json::Value reportJson(const BitSearchResult &r) {
+void addBitsJson(llvm::json::Object &root, const BitSearchResult &r) {
   llvm::json::Array layers;
   for (const LayerResult &l : r.layers) {
     const BitChoice &c = l.choices[l.chosen];
@@ -44,7 +44,7 @@ llvm::json::Value reportJson(const BitSearchResult &r) {
   llvm::json::Array sweep;
   for (const TradeoffPoint &p : r.sweep)
     sweep.push_back(llvm::json::Object{{"label", p.label}, {"bytes", p.bytes}, {"bitops", p.bitops}, {"accuracy", p.accuracy}});
-  return llvm::json::Object{{"budget", r.budget},
+  llvm::json::Object bits{{"budget", r.budget},
                             {"calibration_inputs", r.images},
                             {"sensitivity_inputs", r.sensitivityImages},
                             {"accuracy_against", r.labelled ? "labels" : "float model top-1"},
@@ -57,6 +57,32 @@ llvm::json::Value reportJson(const BitSearchResult &r) {
                             {"measured_on", r.measuredOn},
                             {"layers", std::move(layers)},
                             {"sweep", std::move(sweep)}};
+  for (auto &entry : bits)
+    root[entry.first] = std::move(entry.second);
+}
+
+llvm::json::Value binaryLayersJson(ArrayRef<BinaryLayerReport> layers) {
+  llvm::json::Array out;
+  for (const BinaryLayerReport &l : layers) {
+    const SequenceStatistics &s = l.sequences;
+    llvm::json::Array top;
+    for (size_t i = 0; i < std::min<size_t>(s.histogram.size(), 16); ++i)
+      top.push_back(llvm::json::Object{{"sequence", s.histogram[i].symbol},
+                                       {"count", s.histogram[i].count},
+                                       {"code_length", s.histogram[i].codeLength}});
+    out.push_back(llvm::json::Object{{"name", l.name},
+                                     {"op", l.op},
+                                     {"weight_shape", llvm::json::Array(l.weightShape)},
+                                     {"bits_per_sequence", s.bitsPerSymbol},
+                                     {"sequences", s.symbols},
+                                     {"unique", s.unique},
+                                     {"entropy_bits", s.entropyBits},
+                                     {"huffman_bits", s.huffmanBits},
+                                     {"ideal_ratio", s.entropyBits > 0 ? s.bitsPerSymbol / s.entropyBits : 0.0},
+                                     {"huffman_ratio", s.huffmanBits > 0 ? s.bitsPerSymbol / s.huffmanBits : 0.0},
+                                     {"top_sequences", std::move(top)}});
+  }
+  return out;
 }
 
 std::string escape(StringRef s) {
@@ -156,11 +182,7 @@ void tradeoffChart(llvm::raw_ostream &os, const BitSearchResult &r) {
         "budgets &nbsp; <span class=\"key\" style=\"background:#d62728\"></span> uniform widths</p>\n";
 }
 
-void reportHtml(llvm::raw_ostream &os, const BitSearchResult &r) {
-  os << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>qnnc --bits=auto report</title>\n"
-        "<style>body{font-family:sans-serif;margin:2em;max-width:1100px} table{border-collapse:collapse;font-size:12px}"
-        "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right} td:first-child{text-align:left}"
-        ".key{display:inline-block;width:12px;height:12px}</style></head><body>\n";
+void bitsHtml(llvm::raw_ostream &os, const BitSearchResult &r) {
   os << "<h1>Mixed-precision assignment</h1>\n";
   os << llvm::formatv("<p>Budget: <b>{0}</b>. Weight bytes <b>{1}</b>, bit-operations {2}. Top-1 on {3} calibration "
                       "inputs (against {4}): <b>{5:F4}</b>, float model {6:F4}. Sensitivity (mean KL divergence from "
@@ -204,7 +226,37 @@ void reportHtml(llvm::raw_ostream &os, const BitSearchResult &r) {
         os << (i < list->size() ? llvm::formatv("<td>{0:E2}</td>", (*list)[i]).str() : "<td></td>");
     os << "</tr>\n";
   }
-  os << "</table>\n</body></html>\n";
+  os << "</table>\n";
+}
+
+void binaryLayersHtml(llvm::raw_ostream &os, ArrayRef<BinaryLayerReport> layers) {
+  os << "<h1>Binary kernel sequences</h1>\n<p>Each binary layer's kernels as bit sequences (a 3x3 slice of one "
+        "output and one input channel: 9 bits). Entropy: the lossless bound in bits per sequence; Huffman: a "
+        "canonical code limited to 16 bits.</p>\n";
+  std::vector<std::string> labels;
+  std::vector<double> stored, entropy, huffman;
+  for (const BinaryLayerReport &l : layers) {
+    labels.push_back(l.name);
+    stored.push_back(l.sequences.bitsPerSymbol);
+    entropy.push_back(l.sequences.entropyBits);
+    huffman.push_back(l.sequences.huffmanBits);
+  }
+  barChart(os, "sequences", "Bits per kernel sequence", labels,
+           {{"stored", stored}, {"entropy", entropy}, {"Huffman", huffman}}, {"#7f7f7f", "#2ca02c", "#9467bd"}, "bits");
+  os << "<table><tr><th>layer</th><th>op</th><th>weights</th><th>bits per sequence</th><th>sequences</th>"
+        "<th>unique</th><th>entropy</th><th>Huffman</th><th>ideal ratio</th><th>Huffman ratio</th></tr>\n";
+  for (const BinaryLayerReport &l : layers) {
+    const SequenceStatistics &s = l.sequences;
+    std::string shape;
+    for (int64_t d : l.weightShape)
+      shape += (shape.empty() ? "" : "x") + std::to_string(d);
+    os << llvm::formatv("<tr><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6:F3}</td>"
+                        "<td>{7:F3}</td><td>{8:F3}</td><td>{9:F3}</td></tr>\n",
+                        escape(l.name), l.op, shape, s.bitsPerSymbol, s.symbols, s.unique, s.entropyBits,
+                        s.huffmanBits, s.entropyBits > 0 ? s.bitsPerSymbol / s.entropyBits : 0.0,
+                        s.huffmanBits > 0 ? s.bitsPerSymbol / s.huffmanBits : 0.0);
+  }
+  os << "</table>\n";
 }
 
 LogicalResult writeFile(StringRef path, llvm::function_ref<void(llvm::raw_ostream &)> write) {
@@ -220,15 +272,63 @@ LogicalResult writeFile(StringRef path, llvm::function_ref<void(llvm::raw_ostrea
 
 } // namespace
 
-LogicalResult writeBitReport(const BitSearchResult &result, StringRef directory) {
+std::string nodeName(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
+    loc = fused.getLocations().front();
+  if (auto named = dyn_cast<NameLoc>(loc)) {
+    // The importer's "node 'NAME' (Op)": the node's own name.
+    StringRef name = named.getName().strref();
+    if (name.consume_front("node '") && name.contains('\''))
+      return name.take_front(name.rfind('\'')).str();
+    return named.getName().str();
+  }
+  return op->getName().getStringRef().str();
+}
+
+std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module) {
+  std::vector<BinaryLayerReport> reports;
+  module.walk([&](Operation *op) {
+    if (!isa<qnn::BinaryConv2DOp, qnn::BinaryConv2DSignOp, qnn::BinaryConv2DAffineOp>(op))
+      return;
+    auto weights = dyn_cast_or_null<DenseElementsAttr>(op->getAttr("weight"));
+    if (!weights || weights.getType().getRank() != 4)
+      return;
+    BinaryLayerReport &r = reports.emplace_back();
+    r.name = nodeName(op);
+    r.op = op->getName().getStringRef().str();
+    r.weightShape.assign(weights.getType().getShape().begin(), weights.getType().getShape().end());
+    r.sequences = sequenceStatistics(kernelSequences(weights));
+  });
+  return reports;
+}
+
+LogicalResult writeReport(const BitSearchResult *bits, ArrayRef<BinaryLayerReport> binaryLayers, StringRef directory) {
   if (std::error_code error = llvm::sys::fs::create_directories(directory)) {
     llvm::errs() << "qnnc: error: cannot create " << directory << ": " << error.message() << "\n";
     return failure();
   }
-  if (failed(writeFile((directory + "/report.json").str(),
-                       [&](llvm::raw_ostream &os) { os << llvm::formatv("{0:2}", reportJson(result)) << "\n"; })))
+  auto json = [&](llvm::raw_ostream &os) {
+    llvm::json::Object root;
+    if (bits)
+      addBitsJson(root, *bits);
+    root["binary_layers"] = binaryLayersJson(binaryLayers);
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  };
+  auto html = [&](llvm::raw_ostream &os) {
+    os << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>qnnc report</title>\n"
+          "<style>body{font-family:sans-serif;margin:2em;max-width:1100px} table{border-collapse:collapse;"
+          "font-size:12px} td,th{border:1px solid #ccc;padding:2px 6px;text-align:right} td:first-child{text-align:"
+          "left} .key{display:inline-block;width:12px;height:12px}</style></head><body>\n";
+    if (bits)
+      bitsHtml(os, *bits);
+    if (!binaryLayers.empty())
+      binaryLayersHtml(os, binaryLayers);
+    os << "</body></html>\n";
+  };
+  if (failed(writeFile((directory + "/report.json").str(), json)))
     return failure();
-  return writeFile((directory + "/report.html").str(), [&](llvm::raw_ostream &os) { reportHtml(os, result); });
+  return writeFile((directory + "/report.html").str(), html);
 }
 
 } // namespace qnnc

@@ -1,0 +1,37 @@
+// The compile report, report.json and report.html in OUTDIR: per binary
+// layer the statistics of its kernel bit sequences (what Huffman coding and
+// clustering can save), and with --bits=auto the assignment and why.
+#ifndef QNNC_COMPILER_REPORT_H
+#define QNNC_COMPILER_REPORT_H
+
+#include "compiler/BitSearch.h"
+#include "passes/KernelSequences.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace qnnc {
+
+/// The ONNX node an op came from (its location's name), else the op's name.
+std::string nodeName(mlir::Operation *op);
+
+struct BinaryLayerReport {
+  std::string name, op;
+  std::vector<int64_t> weightShape;
+  SequenceStatistics sequences;
+};
+
+/// Every binary convolution of `module` (after the qnn pipeline, before its
+/// weights are packed), in program order.
+std::vector<BinaryLayerReport> binaryLayerReports(mlir::ModuleOp module);
+
+/// report.json and report.html (one self-contained page, SVG charts) in
+/// `directory`; `bits` is the --bits=auto result, if any.
+mlir::LogicalResult writeReport(const BitSearchResult *bits, llvm::ArrayRef<BinaryLayerReport> binaryLayers,
+                                llvm::StringRef directory);
+
+} // namespace qnnc
+
+#endif
