@@ -1,7 +1,7 @@
 #include "passes/KernelSequences.h"
 
 #include "passes/HuffmanCode.h"
-#include "qnn_runtime/huffman.h"
+#include "qnn_runtime/binary_kernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,9 +11,8 @@ namespace qnnc {
 KernelSequences kernelSequences(mlir::DenseElementsAttr weights) {
   auto shape = weights.getType().getShape();
   const int64_t O = shape[0], Cg = shape[1], KH = shape[2], KW = shape[3];
-  const bool whole = KH * KW <= 16;
   KernelSequences result;
-  result.bitsPerSymbol = static_cast<int>(whole ? KH * KW : std::min<int64_t>(KW, 16));
+  result.bitsPerSymbol = qnn_rt::binary_sequence_taps(KH, KW);
   auto values = weights.getValues<bool>();
   for (int64_t o = 0; o < O; ++o)
     for (int64_t c = 0; c < Cg; ++c) {

@@ -10,6 +10,7 @@
 #define QNN_RUNTIME_BINARY_KERNELS_H
 
 #include "qnn_runtime/common.h"
+#include "qnn_runtime/huffman.h"
 
 #if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
@@ -228,6 +229,36 @@ inline void pack_binary_weights(std::uint32_t *w, index_t planes, index_t O, ind
               const index_t word = ((m * blocks + o / kBinaryLanes) * KP + j) * kBinaryLanes + o % kBinaryLanes;
               w[2 * word + bit / 32] |= std::uint32_t(1) << (bit % 32);
             }
+}
+
+/// Taps per kernel sequence of a [O, Cg, KH, KW] binary kernel: the whole
+/// KH x KW slice of one output and one input channel up to 16 taps (3x3:
+/// 9), else runs of min(KW, 16) taps (qnnc's KernelSequences: the same).
+constexpr int binary_sequence_taps(index_t KH, index_t KW) {
+  return KH * KW <= 16 ? static_cast<int>(KH * KW) : static_cast<int>(KW < 16 ? KW : 16);
+}
+
+/// Huffman-coded binary weights -> the words pack_binary_weights writes.
+/// The stream holds one symbol per sequence in (o, c, tap) order; bit t of
+/// a symbol is the sequence's tap t, set where the weight is -1. Runs on
+/// one thread of a parallel region while the others wait.
+inline void decode_binary_weights(const std::uint32_t *stream, const std::uint16_t *counts,
+                                  const std::uint16_t *symbols, index_t O, index_t Cg, index_t KH, index_t KW,
+                                  std::uint32_t *w) {
+  QNN_RT_SERIAL {
+    const int taps = binary_sequence_taps(KH, KW);
+    const HuffmanTable table{counts, symbols};
+    std::uint64_t position = 0;
+    std::uint16_t symbol = 0;
+    // The packer asks for the taps of each (o, c) in order, so a sequence
+    // is decoded at its first tap.
+    pack_binary_weights(w, 1, O, Cg, KH, KW, [&](index_t, index_t, index_t, index_t kh, index_t kw) {
+      const index_t tap = kh * KW + kw;
+      if (tap % taps == 0)
+        symbol = huffman_decode_one(stream, position, table);
+      return ((symbol >> (tap % taps)) & 1u) != 0;
+    });
+  }
 }
 
 /// Bit-serial weights: an odd integer n with |n| <= 2^planes - 1 is

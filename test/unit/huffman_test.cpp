@@ -1,9 +1,10 @@
 // Canonical length-limited Huffman codes (passes/HuffmanCode) against the
-// runtime's decoder (qnn_rt::huffman_decode): round trips over random
-// streams, the length limit on the worst case, optimality where the limit
-// does not bind.
+// runtime's decoders (qnn_rt::huffman_decode, decode_binary_weights): round
+// trips over random streams, the length limit on the worst case, optimality
+// where the limit does not bind, and coded kernels decoded into exactly the
+// packer's words.
 #include "passes/HuffmanCode.h"
-#include "qnn_runtime/huffman.h"
+#include "qnn_runtime/binary_kernels.h"
 
 #include <gtest/gtest.h>
 
@@ -158,4 +159,47 @@ TEST(Huffman, LimitedCodeIsOptimal) {
   EXPECT_EQ(codedBits(counts, huffmanLengths(counts, 3)), best);
 }
 
+/// Random +-1 kernels, coded as their kernel sequences, decode into the
+/// words pack_binary_weights writes: 3x3 (9-tap sequences), 1x1, 5x5 and
+/// 7x7 (rows), 1x20 (runs of 16 across the flattened taps); channel counts
+/// off the 64-bit words and output counts off the 8-lane blocks.
+TEST(Huffman, DecodeBinaryWeightsMatchesThePacker) {
+  struct Shape {
+    qnn_rt::index_t O, Cg, KH, KW;
+  };
+  std::mt19937_64 rng(5);
+  for (Shape s : {Shape{16, 64, 3, 3}, Shape{13, 70, 3, 3}, Shape{9, 3, 1, 1}, Shape{8, 5, 5, 5},
+                  Shape{3, 130, 7, 7}, Shape{5, 2, 1, 20}}) {
+    const int taps = qnn_rt::binary_sequence_taps(s.KH, s.KW);
+    // Skewed weights, as trained kernels are: few distinct sequences.
+    std::vector<bool> negative(s.O * s.Cg * s.KH * s.KW);
+    for (size_t i = 0; i < negative.size(); ++i)
+      negative[i] = rng() % 10 < 2;
+    std::vector<std::uint16_t> sequences;
+    for (qnn_rt::index_t o = 0; o < s.O; ++o)
+      for (qnn_rt::index_t c = 0; c < s.Cg; ++c)
+        for (qnn_rt::index_t start = 0; start < s.KH * s.KW; start += taps) {
+          std::uint16_t symbol = 0;
+          for (int t = 0; t < taps && start + t < s.KH * s.KW; ++t)
+            symbol |= static_cast<std::uint16_t>(negative[(o * s.Cg + c) * s.KH * s.KW + start + t]) << t;
+          sequences.push_back(symbol);
+        }
+    std::vector<std::uint64_t> counts(std::size_t(1) << taps, 0);
+    for (std::uint16_t q : sequences)
+      ++counts[q];
+    auto code = canonicalCode(huffmanLengths(counts, qnn_rt::kMaxHuffmanLength), qnn_rt::kMaxHuffmanLength);
+    std::uint64_t bits = 0;
+    auto stream = huffmanEncode(sequences, code, bits);
+    std::vector<std::uint32_t> packed(qnn_rt::binary_weight_halves(1, s.O, s.KH, s.KW, s.Cg)),
+        decoded(packed.size(), 0xdeadbeef);
+    qnn_rt::pack_binary_weights(packed.data(), 1, s.O, s.Cg, s.KH, s.KW,
+                                [&](qnn_rt::index_t, qnn_rt::index_t o, qnn_rt::index_t c, qnn_rt::index_t kh,
+                                    qnn_rt::index_t kw) { return negative[((o * s.Cg + c) * s.KH + kh) * s.KW + kw]; });
+    qnn_rt::decode_binary_weights(stream.data(), code.counts.data(), code.symbols.data(), s.O, s.Cg, s.KH, s.KW,
+                                  decoded.data());
+    EXPECT_EQ(decoded, packed) << s.O << "x" << s.Cg << "x" << s.KH << "x" << s.KW;
+  }
+}
+
 } // namespace
+
