@@ -9,15 +9,19 @@ namespace qnnc {
 /// Recognition and folding on the imported qnn IR.
 void buildQnnPipeline(mlir::OpPassManager &pm);
 
-/// Packed weights, tensor layouts and the arena plan for `threads` threads:
-/// the qnn IR the lowering (or the Evaluator) takes.
-void buildPlanPipeline(mlir::OpPassManager &pm, int64_t threads);
+/// How binary weights are stored in the generated code.
+enum class Compression { None, Huffman };
+
+/// Packed (or coded) weights, tensor layouts and the arena plan for
+/// `threads` threads: the qnn IR the lowering (or the Evaluator) takes.
+void buildPlanPipeline(mlir::OpPassManager &pm, int64_t threads, Compression compression = Compression::None);
 
 /// qnn IR -> EmitC, entry point `<name>_run`, kernels on `threads` threads.
-void buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads);
+void buildEmitCPipeline(mlir::OpPassManager &pm, const std::string &name, int64_t threads,
+                        Compression compression = Compression::None);
 
 /// Registers `qnn-pipeline` (both of the above, exactly as qnnc runs them,
-/// with options entry-name and threads) for qnnc-opt.
+/// with options entry-name, threads and compress) for qnnc-opt.
 void registerQnnPipeline();
 
 } // namespace qnnc

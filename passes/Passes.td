@@ -24,6 +24,21 @@ def AssignBits : Pass<"qnn-assign-bits", "mlir::func::FuncOp"> {
   ];
 }
 
+def HuffmanCompress : Pass<"qnn-huffman-compress", "mlir::func::FuncOp"> {
+  let summary = "Binary convolution weights as a canonical Huffman code of their kernel sequences";
+  let description = [{
+    Before qnn-pack-weights. The i1 weights [O, Cg, KH, KW] of each
+    qnn.binary_conv2d(_sign, _affine) become `#qnn.huffman_binary_weights`:
+    one symbol per (output, input channel) kernel slice (3x3: 9 bits), coded
+    with the optimal canonical code of at most 16 bits per codeword for the
+    layer's own histogram, where the stream with its decode table (counts
+    per length, symbols) is smaller than the packed words. The kernel call
+    decodes them into its arena scratch once per inference
+    (`qnn_rt::decode_binary_weights`), so outputs are bit-identical.
+  }];
+  let dependentDialects = ["::qnnc::qnn::QnnDialect"];
+}
+
 def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
   let summary = "Post-training quantization: a float model's convolutions and GEMMs onto integer grids";
   let description = [{

@@ -45,7 +45,8 @@ def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=()
     return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
 
 
-C_SIZES = {"float": 4, "int32_t": 4, "uint32_t": 4, "int16_t": 2, "int8_t": 1, "uint8_t": 1, "uint64_t": 8}
+C_SIZES = {"float": 4, "int32_t": 4, "uint32_t": 4, "int16_t": 2, "uint16_t": 2, "int8_t": 1, "uint8_t": 1,
+           "uint64_t": 8}
 
 
 def weight_array_bytes(cpp_path):

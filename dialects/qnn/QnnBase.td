@@ -102,6 +102,24 @@ def Qnn_PackedBinaryWeightsAttr : Qnn_Attr<"PackedBinaryWeights", "packed_binary
   let assemblyFormat = "`<` `[` $shape `]` `,` $words `>`";
 }
 
+def Qnn_HuffmanBinaryWeightsAttr : Qnn_Attr<"HuffmanBinaryWeights", "huffman_binary_weights"> {
+  let summary = "+-1 convolution weights as a canonical Huffman code of their kernel sequences";
+  let description = [{
+    Written by qnn-huffman-compress from i1 weights [O, Cg, KH, KW]
+    (`shape`). Each (output, input channel) kernel slice is one symbol of
+    `qnn_rt::binary_sequence_taps(KH, KW)` bits (3x3: 9; bit t is tap t, set
+    where the weight is -1; slices of more than 16 taps go by runs), coded
+    in (o, c) order into `stream` (ui32 words, most significant bit first).
+    `counts[L]` is the number of codewords of length L (L = 0 .. 16) and
+    `symbols` the coded symbols in canonical order: the table
+    `qnn_rt::huffman_decode_one` reads. The kernel decodes them into the
+    packed layout (`qnn_rt::decode_binary_weights`) in its arena scratch.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$shape, "::mlir::DenseIntElementsAttr":$stream,
+                        "::mlir::DenseIntElementsAttr":$counts, "::mlir::DenseIntElementsAttr":$symbols);
+  let assemblyFormat = "`<` `[` $shape `]` `,` $stream `,` $counts `,` $symbols `>`";
+}
+
 class Qnn_Type<string name, string typeMnemonic, list<Trait> traits = []>
     : TypeDef<Qnn_Dialect, name, traits> {
   let mnemonic = typeMnemonic;

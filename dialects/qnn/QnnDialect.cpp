@@ -236,6 +236,17 @@ FailureOr<ArrayRef<int64_t>> binaryWeightShape(Loc loc, Attribute weight) {
                                " 32-bit words");
     return shape;
   }
+  if (auto coded = dyn_cast<HuffmanBinaryWeightsAttr>(weight)) {
+    auto shape = coded.getShape();
+    if (shape.size() != 4 || llvm::any_of(shape, [](int64_t d) { return d < 1; }))
+      return emitOptionalError(loc, "Huffman-coded weights need a shape [O, Cg, KH, KW]");
+    if (coded.getCounts().getNumElements() != qnn_rt::kMaxHuffmanLength + 1 ||
+        !coded.getCounts().getElementType().isInteger(16) || !coded.getSymbols().getElementType().isInteger(16) ||
+        !coded.getStream().getElementType().isInteger(32))
+      return emitOptionalError(loc, "Huffman-coded weights need ui32 stream words, ", qnn_rt::kMaxHuffmanLength + 1,
+                               " ui16 counts and ui16 symbols");
+    return shape;
+  }
   auto elements = dyn_cast<ElementsAttr>(weight);
   if (!elements || !elements.getElementType().isInteger(1))
     return emitOptionalError(loc, "weight must hold i1 elements (true = -1)");

@@ -49,11 +49,13 @@ inline ChannelView channelView(llvm::ArrayRef<int64_t> shape) {
   return {shape[0], shape[1], mlir::ShapedType::getNumElements(shape.drop_front(2))};
 }
 
-/// The logical shape of weights: a tensor type, i1 elements or packed
-/// binary weights.
+/// The logical shape of weights: a tensor type, i1 elements, packed or
+/// Huffman-coded binary weights.
 inline llvm::ArrayRef<int64_t> weightShape(mlir::Attribute weight) {
   if (auto packed = llvm::dyn_cast<PackedBinaryWeightsAttr>(weight))
     return packed.getShape();
+  if (auto coded = llvm::dyn_cast<HuffmanBinaryWeightsAttr>(weight))
+    return coded.getShape();
   return llvm::cast<mlir::ShapedType>(llvm::cast<mlir::TypedAttr>(weight).getType()).getShape();
 }
 inline llvm::ArrayRef<int64_t> weightShape(mlir::Type weight) { return llvm::cast<mlir::ShapedType>(weight).getShape(); }

@@ -95,6 +95,35 @@ FailureOr<DenseElementsAttr> packedWords(Operation *op, Attribute weight) {
   return DenseElementsAttr(packed.getWords());
 }
 
+/// Starts a call of binary convolution `kernel` with input operand 0 and the
+/// weights: their packed words as a table, or for Huffman-coded weights
+/// the op's scratch, which a decode call fills first (once per inference).
+LogicalResult binaryConvCall(KernelCall &call, Operation *op, Attribute weight, StringRef kernel) {
+  if (auto coded = dyn_cast<HuffmanBinaryWeightsAttr>(weight)) {
+    auto k = coded.getShape();
+    Type word = IntegerType::get(op->getContext(), 32, IntegerType::Unsigned);
+    call.call("qnn_rt::decode_binary_weights").table("bits", coded.getStream());
+    call.table("huffman_counts", coded.getCounts()).table("huffman_symbols", coded.getSymbols());
+    call.integer(k[0]).integer(k[1]).integer(k[2]).integer(k[3]).scratch(word);
+    call.call(kernel).operand(0).scratch(word);
+    return success();
+  }
+  auto words = packedWords(op, weight);
+  if (failed(words))
+    return failure();
+  call.call(kernel).operand(0).table("bits", *words);
+  return success();
+}
+
+/// The scratch Huffman-coded weights decode into: their packed words.
+int64_t binaryWeightScratch(Attribute weight) {
+  auto coded = dyn_cast<HuffmanBinaryWeightsAttr>(weight);
+  if (!coded)
+    return 0;
+  auto k = coded.getShape();
+  return qnn_rt::binary_weight_halves(1, k[0], k[2], k[3], k[1]) * 4;
+}
+
 /// Element-wise binary kernels with numpy broadcasting: dims and per-operand
 /// strides (0 along broadcast dimensions) over the output padded to rank 4.
 LogicalResult broadcastCall(Operation *op, StringRef kernel, KernelCall &call) {
@@ -333,36 +362,37 @@ LogicalResult BinarizeOp::buildKernelCall(KernelCall &call) {
 bool BinarizeOp::acceptsChannelsLast(unsigned index) { return index == 0; }
 
 LogicalResult BinaryConv2DOp::buildKernelCall(KernelCall &call) {
-  auto words = packedWords(*this, getWeight());
-  if (failed(words))
+  if (failed(binaryConvCall(call, *this, getWeight(), "qnn_rt::binary_conv2d")))
     return failure();
-  call.call("qnn_rt::binary_conv2d").operand(0).table("bits", *words).result();
+  call.result();
   conv2dParams(call, *this);
   return success();
 }
 
+int64_t BinaryConv2DOp::getScratchBytes(int64_t) { return binaryWeightScratch(getWeight()); }
+
 LogicalResult BinaryConv2DSignOp::buildKernelCall(KernelCall &call) {
-  auto words = packedWords(*this, getWeight());
-  if (failed(words))
+  if (failed(binaryConvCall(call, *this, getWeight(), "qnn_rt::binary_conv2d_sign")))
     return failure();
-  call.call("qnn_rt::binary_conv2d_sign").operand(0).table("bits", *words);
   thresholdTables(call, getThresholds()).result();
   conv2dParams(call, *this);
   return success();
 }
 
+int64_t BinaryConv2DSignOp::getScratchBytes(int64_t) { return binaryWeightScratch(getWeight()); }
+
 LogicalResult BinaryConv2DAffineOp::buildKernelCall(KernelCall &call) {
-  auto words = packedWords(*this, getWeight());
-  if (failed(words))
+  if (failed(binaryConvCall(call, *this, getWeight(), "qnn_rt::binary_conv2d_affine")))
     return failure();
   Builder b(getContext());
-  call.call("qnn_rt::binary_conv2d_affine").operand(0).table("bits", *words);
   call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
   (getResidual() ? call.operand(1) : call.null()).result();
   conv2dParams(call, *this);
   affineLayouts(call, *this);
   return success();
 }
+
+int64_t BinaryConv2DAffineOp::getScratchBytes(int64_t) { return binaryWeightScratch(getWeight()); }
 
 bool BinaryConv2DAffineOp::canRunInPlace() { return true; }
 bool BinaryConv2DAffineOp::acceptsChannelsLast(unsigned index) { return index == 1; }

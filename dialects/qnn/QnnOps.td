@@ -10,7 +10,7 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 
 // +-1 weights: i1 elements (true = -1) until qnn-pack-weights packs them
 // into the kernels' layout.
-def Qnn_BinaryWeights : AnyAttrOf<[ElementsAttr, Qnn_PackedBinaryWeightsAttr]>;
+def Qnn_BinaryWeights : AnyAttrOf<[ElementsAttr, Qnn_PackedBinaryWeightsAttr, Qnn_HuffmanBinaryWeightsAttr]>;
 
 // The KernelOpInterface methods of an op whose one layout flag covers its
 // input and result (qnn-assign-layouts).
@@ -227,7 +227,7 @@ def Qnn_BinarizeOp : Qnn_KernelOp<"binarize", [Pure, InferTypeOpAdaptor], ["acce
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_BinaryConv2DOp : Qnn_KernelOp<"binary_conv2d", [Pure, InferTypeOpAdaptor]> {
+def Qnn_BinaryConv2DOp : Qnn_KernelOp<"binary_conv2d", [Pure, InferTypeOpAdaptor], ["getScratchBytes"]> {
   let summary = "xnor-popcount 2-D convolution into an exact int32 accumulator";
   let description = [{
     `weight` holds the +-1 kernel (OIHW, I = C / group) as i1, true meaning
@@ -239,7 +239,7 @@ def Qnn_BinaryConv2DOp : Qnn_KernelOp<"binary_conv2d", [Pure, InferTypeOpAdaptor
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_BinaryConv2DSignOp : Qnn_KernelOp<"binary_conv2d_sign", [Pure, InferTypeOpAdaptor]> {
+def Qnn_BinaryConv2DSignOp : Qnn_KernelOp<"binary_conv2d_sign", [Pure, InferTypeOpAdaptor], ["getScratchBytes"]> {
   let summary = "qnn.binary_conv2d followed by qnn.threshold, writing packed bits directly";
   let description = [{
     The accumulator of each output never reaches memory: the kernel compares
@@ -256,7 +256,7 @@ def Qnn_BinaryConv2DSignOp : Qnn_KernelOp<"binary_conv2d_sign", [Pure, InferType
 
 def Qnn_BinaryConv2DAffineOp
     : Qnn_KernelOp<"binary_conv2d_affine", [Pure, InferTypeOpAdaptor],
-                   ["canRunInPlace", "acceptsChannelsLast", "producesChannelsLast"]> {
+                   ["canRunInPlace", "acceptsChannelsLast", "producesChannelsLast", "getScratchBytes"]> {
   let summary = "qnn.binary_conv2d followed by qnn.scale_bias and an optional residual add, in one kernel";
   let description = [{
     output = (float(acc) * scale[c] + bias[c]) + residual, each operation a

@@ -123,6 +123,13 @@ cl::opt<Calib> calibMethod("calib-method", cl::desc("how --bits sets each activa
                                                  "the 99.99th percentile of the calibration values (default)"),
                                       clEnumValN(Calib::MinMax, "minmax", "the largest calibration value")),
                            cl::cat(qnncCategory));
+cl::opt<qnnc::Compression> compress(
+    "compress", cl::desc("how binary convolution weights are stored"), cl::init(qnnc::Compression::None),
+    cl::values(clEnumValN(qnnc::Compression::None, "none", "packed words (default)"),
+               clEnumValN(qnnc::Compression::Huffman, "huffman",
+                          "a canonical Huffman code of each layer's kernel sequences where smaller, decoded "
+                          "once per inference; outputs are bit-identical")),
+    cl::cat(qnncCategory));
 cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
                        cl::cat(qnncCategory));
 
@@ -391,7 +398,7 @@ int main(int argc, char **argv) {
   if (failed(pm.run(*module)))
     return 1;
   if (!evaluatePath.empty()) {
-    qnnc::buildPlanPipeline(lower, /*threads=*/1);
+    qnnc::buildPlanPipeline(lower, /*threads=*/1, compress);
     return failed(lower.run(*module)) || failed(evaluateFile(*module, evaluatePath, outputDir)) ? 1 : 0;
   }
   const std::string reportTo = !reportDir.empty() ? reportDir.getValue() : emit == Emit::Dir ? outputDir.getValue() : "";
@@ -399,7 +406,7 @@ int main(int argc, char **argv) {
       failed(qnnc::writeReport(searched ? &*searched : nullptr, qnnc::binaryLayerReports(*module), reportTo)))
     return 1;
   if (emit != Emit::Mlir) {
-    qnnc::buildEmitCPipeline(lower, entryName, threads);
+    qnnc::buildEmitCPipeline(lower, entryName, threads, compress);
     if (failed(lower.run(*module)))
       return 1;
   }

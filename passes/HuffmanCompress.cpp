@@ -1,0 +1,67 @@
+// qnn-huffman-compress: the i1 weights of binary convolutions as a
+// canonical Huffman code of their kernel sequences, where that is smaller
+// than the packed words.
+#include "passes/HuffmanCode.h"
+#include "passes/KernelSequences.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+#include "qnn_runtime/binary_kernels.h"
+
+namespace qnnc {
+#define GEN_PASS_DEF_HUFFMANCOMPRESS
+#include "passes/Passes.h.inc"
+} // namespace qnnc
+
+using namespace mlir;
+using namespace qnnc;
+using namespace qnnc::qnn;
+
+namespace {
+
+DenseIntElementsAttr unsignedArray(Builder &b, ArrayRef<uint32_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getIntegerType(32, false));
+  return cast<DenseIntElementsAttr>(DenseElementsAttr::get(type, values));
+}
+
+DenseIntElementsAttr unsignedArray(Builder &b, ArrayRef<uint16_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getIntegerType(16, false));
+  return cast<DenseIntElementsAttr>(DenseElementsAttr::get(type, values));
+}
+
+/// The Huffman-coded form of `weights`, or null when it would not be
+/// smaller than the packed words (stream, counts and symbols together).
+HuffmanBinaryWeightsAttr compress(Builder &b, DenseElementsAttr weights) {
+  KernelSequences sequences = kernelSequences(weights);
+  std::vector<uint64_t> counts(size_t(1) << sequences.bitsPerSymbol, 0);
+  for (uint16_t s : sequences.symbols)
+    ++counts[s];
+  CanonicalCode code = canonicalCode(huffmanLengths(counts, qnn_rt::kMaxHuffmanLength), qnn_rt::kMaxHuffmanLength);
+  uint64_t bits = 0;
+  std::vector<uint32_t> stream = huffmanEncode(sequences.symbols, code, bits);
+  auto k = weights.getType().getShape();
+  const int64_t packedBytes = qnn_rt::binary_weight_halves(1, k[0], k[2], k[3], k[1]) * 4;
+  const int64_t codedBytes = static_cast<int64_t>(stream.size() * 4 + (code.counts.size() + code.symbols.size()) * 2);
+  if (codedBytes >= packedBytes || stream.empty())
+    return {};
+  return HuffmanBinaryWeightsAttr::get(b.getContext(), k, unsignedArray(b, stream), unsignedArray(b, code.counts),
+                                       unsignedArray(b, code.symbols));
+}
+
+struct HuffmanCompressPass : qnnc::impl::HuffmanCompressBase<HuffmanCompressPass> {
+  void runOnOperation() override {
+    Builder b(&getContext());
+    getOperation().walk([&](Operation *op) {
+      if (!isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp>(op))
+        return;
+      auto weights = dyn_cast<DenseElementsAttr>(op->getAttr("weight"));
+      if (!weights || weights.getType().getRank() != 4)
+        return;
+      if (auto coded = compress(b, weights))
+        op->setAttr("weight", coded);
+    });
+  }
+};
+
+} // namespace
