@@ -99,6 +99,7 @@ std::vector<std::uint32_t> huffmanEncode(const std::vector<std::uint16_t> &symbo
         words.back() |= std::uint32_t(1) << (31 - bits % 32);
     }
   }
+  words.push_back(0); // the decoder's window reads one word past the last bit
   return words;
 }
 

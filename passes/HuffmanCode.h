@@ -27,7 +27,9 @@ struct CanonicalCode {
 CanonicalCode canonicalCode(const std::vector<std::uint8_t> &lengths, int maxLength);
 
 /// `symbols` coded into uint32 words, most significant bit first (the
-/// decoder's order), the last word zero-padded; `bits` receives the length.
+/// decoder's order), the last word zero-padded and one zero word after it
+/// (qnn_rt::huffman_decode_fast reads a window of two words); `bits`
+/// receives the length.
 std::vector<std::uint32_t> huffmanEncode(const std::vector<std::uint16_t> &symbols, const CanonicalCode &code,
                                          std::uint64_t &bits);
 

@@ -115,13 +115,14 @@ LogicalResult binaryConvCall(KernelCall &call, Operation *op, Attribute weight, 
   return success();
 }
 
-/// The scratch Huffman-coded weights decode into: their packed words.
+/// The scratch Huffman-coded weights decode into: their packed words and
+/// the decoder's tables.
 int64_t binaryWeightScratch(Attribute weight) {
   auto coded = dyn_cast<HuffmanBinaryWeightsAttr>(weight);
   if (!coded)
     return 0;
   auto k = coded.getShape();
-  return qnn_rt::binary_weight_halves(1, k[0], k[2], k[3], k[1]) * 4;
+  return qnn_rt::decode_binary_weights_scratch_bytes(k[0], k[1], k[2], k[3]);
 }
 
 /// Element-wise binary kernels with numpy broadcasting: dims and per-operand

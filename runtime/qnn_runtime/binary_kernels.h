@@ -238,26 +238,63 @@ constexpr int binary_sequence_taps(index_t KH, index_t KW) {
   return KH * KW <= 16 ? static_cast<int>(KH * KW) : static_cast<int>(KW < 16 ? KW : 16);
 }
 
-/// Huffman-coded binary weights -> the words pack_binary_weights writes.
-/// The stream holds one symbol per sequence in (o, c, tap) order; bit t of
-/// a symbol is the sequence's tap t, set where the weight is -1. Runs on
-/// one thread of a parallel region while the others wait.
+/// Sequences per (o, c) kernel slice.
+constexpr index_t binary_sequence_runs(index_t KH, index_t KW) {
+  return (KH * KW + binary_sequence_taps(KH, KW) - 1) / binary_sequence_taps(KH, KW);
+}
+
+/// Scratch decode_binary_weights needs: the packed words, its lookup table
+/// and the sequences of 64 input channels of one output channel.
+constexpr index_t decode_binary_weights_scratch_bytes(index_t O, index_t Cg, index_t KH, index_t KW) {
+  return binary_weight_halves(1, O, KH, KW, Cg) * 4 + kHuffmanLookupEntries * 4 +
+         64 * binary_sequence_runs(KH, KW) * 2;
+}
+
+/// Huffman-coded binary weights -> the words pack_binary_weights writes,
+/// at the start of `scratch` (decode_binary_weights_scratch_bytes). The
+/// stream holds one symbol per sequence in (o, c, run) order; bit t of a
+/// symbol is tap t of its run, set where the weight is -1. Each output
+/// channel's 64-channel word is decoded whole, then turned into one packed
+/// word per tap (a bit transpose). Runs on one thread of a parallel region
+/// while the others wait.
 inline void decode_binary_weights(const std::uint32_t *stream, const std::uint16_t *counts,
                                   const std::uint16_t *symbols, index_t O, index_t Cg, index_t KH, index_t KW,
-                                  std::uint32_t *w) {
+                                  std::uint32_t *scratch) {
   QNN_RT_SERIAL {
     const int taps = binary_sequence_taps(KH, KW);
+    const index_t runs = binary_sequence_runs(KH, KW), GW = words_for(Cg), KP = binary_row_words(KH, KW, Cg);
+    const index_t halves = binary_weight_halves(1, O, KH, KW, Cg);
+    std::uint32_t *w = scratch, *lookup = scratch + halves;
+    auto *sequences = reinterpret_cast<std::uint16_t *>(lookup + kHuffmanLookupEntries); // [run][64]
     const HuffmanTable table{counts, symbols};
+    huffman_lookup_table(table, lookup);
+    for (index_t i = 0; i < halves; ++i)
+      w[i] = 0;
     std::uint64_t position = 0;
-    std::uint16_t symbol = 0;
-    // The packer asks for the taps of each (o, c) in order, so a sequence
-    // is decoded at its first tap.
-    pack_binary_weights(w, 1, O, Cg, KH, KW, [&](index_t, index_t, index_t, index_t kh, index_t kw) {
-      const index_t tap = kh * KW + kw;
-      if (tap % taps == 0)
-        symbol = huffman_decode_one(stream, position, table);
-      return ((symbol >> (tap % taps)) & 1u) != 0;
-    });
+    for (index_t o = 0; o < O; ++o)
+      for (index_t cw = 0; cw < GW; ++cw) {
+        const index_t channels = Cg - cw * 64 < 64 ? Cg - cw * 64 : 64;
+        for (index_t c = 0; c < 64; ++c)
+          for (index_t r = 0; r < runs; ++r)
+            sequences[r * 64 + c] = c < channels ? huffman_decode_fast(stream, position, table, lookup) : 0;
+        for (index_t r = 0; r < runs; ++r)
+          for (int b = 0; b < taps && r * taps + b < KH * KW; ++b) {
+            const std::uint16_t *run = sequences + r * 64;
+            std::uint64_t word = 0;
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+            const __m512i lo = _mm512_loadu_si512(run), hi = _mm512_loadu_si512(run + 32);
+            word = std::uint64_t(_mm512_movepi16_mask(_mm512_slli_epi16(lo, 15 - b))) |
+                   std::uint64_t(_mm512_movepi16_mask(_mm512_slli_epi16(hi, 15 - b))) << 32;
+#else
+            for (index_t c = 0; c < 64; ++c)
+              word |= std::uint64_t((run[c] >> b) & 1u) << c;
+#endif
+            const index_t j = (r * taps + b) * GW + cw;
+            const index_t at = ((o / kBinaryLanes) * KP + j) * kBinaryLanes + o % kBinaryLanes;
+            w[2 * at] = static_cast<std::uint32_t>(word);
+            w[2 * at + 1] = static_cast<std::uint32_t>(word >> 32);
+          }
+      }
   }
 }
 

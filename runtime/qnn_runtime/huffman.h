@@ -38,6 +38,42 @@ inline std::uint16_t huffman_decode_one(const std::uint32_t *stream, std::uint64
   return 0; // not a codeword of the table: the encoder never writes one
 }
 
+/// Codes of up to kHuffmanLookupBits bits decode by one table lookup.
+constexpr int kHuffmanLookupBits = 10;
+constexpr index_t kHuffmanLookupEntries = index_t(1) << kHuffmanLookupBits;
+
+/// Fills `lookup` (kHuffmanLookupEntries entries): for every
+/// kHuffmanLookupBits-bit window, symbol << 8 | length of the codeword it
+/// starts with, or 0 where that codeword is longer.
+inline void huffman_lookup_table(const HuffmanTable &table, std::uint32_t *lookup) {
+  for (index_t i = 0; i < kHuffmanLookupEntries; ++i)
+    lookup[i] = 0;
+  std::uint32_t code = 0, index = 0;
+  for (int length = 1; length <= kHuffmanLookupBits; ++length) {
+    for (std::uint32_t k = 0; k < table.counts[length]; ++k, ++code, ++index) {
+      const std::uint32_t first = code << (kHuffmanLookupBits - length), span = 1u << (kHuffmanLookupBits - length);
+      for (std::uint32_t e = 0; e < span; ++e)
+        lookup[first + e] = std::uint32_t(table.symbols[index]) << 8 | std::uint32_t(length);
+    }
+    code <<= 1;
+  }
+}
+
+/// huffman_decode_one through `lookup`; codewords longer than the table
+/// go bit by bit. The stream must hold one word after its last bit (the
+/// encoder's padding): the window reads it.
+inline std::uint16_t huffman_decode_fast(const std::uint32_t *stream, std::uint64_t &position, const HuffmanTable &table,
+                                         const std::uint32_t *lookup) {
+  const std::uint64_t at = position >> 5;
+  const std::uint64_t window = ((std::uint64_t(stream[at]) << 32 | stream[at + 1]) << (position & 31)) >> 32;
+  const std::uint32_t entry = lookup[window >> (32 - kHuffmanLookupBits)];
+  if (entry != 0) {
+    position += entry & 0xff;
+    return static_cast<std::uint16_t>(entry >> 8);
+  }
+  return huffman_decode_one(stream, position, table);
+}
+
 /// Decodes `count` symbols of `stream` from bit `position` into `out`;
 /// returns the position after the last.
 inline std::uint64_t huffman_decode(const std::uint32_t *stream, std::uint64_t position, const HuffmanTable &table,
