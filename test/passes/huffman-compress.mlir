@@ -4,10 +4,11 @@
 // (sequence 0) four times, -1 at tap (0,0) (1) twice, at tap (2,2) (256)
 // once, all -1 (511) once. Code lengths 1, 2, 3, 3; canonical codes 0, 10,
 // 110, 111; the stream in (o, c) order, 0 0 0 0 10 10 110 111 = 14 bits,
-// most significant first: 0b00001010110111 << 18 = 182190080. 46 bytes
+// most significant first: 0b00001010110111 << 18 = 182190080, then the
+// decoder's padding word. 50 bytes
 // against 576 packed.
 // CHECK-LABEL: func.func @known_histogram
-// CHECK: weight = #qnn.huffman_binary_weights<[4, 2, 3, 3], dense<182190080> : tensor<1xui32>, dense<[0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<17xui16>, dense<[0, 1, 256, 511]> : tensor<4xui16>>
+// CHECK: weight = #qnn.huffman_binary_weights<[4, 2, 3, 3], dense<[182190080, 0]> : tensor<2xui32>, dense<[0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<17xui16>, dense<[0, 1, 256, 511]> : tensor<4xui16>>
 func.func @known_histogram(%x: !qnn.binary<1x2x4x4>) -> tensor<1x4x4x4xi32> {
   %y = qnn.binary_conv2d %x {weight = dense<[[[[false, false, false], [false, false, false], [false, false, false]], [[false, false, false], [false, false, false], [false, false, false]]], [[[false, false, false], [false, false, false], [false, false, false]], [[false, false, false], [false, false, false], [false, false, false]]], [[[true, false, false], [false, false, false], [false, false, false]], [[true, false, false], [false, false, false], [false, false, false]]], [[[false, false, false], [false, false, false], [false, false, true]], [[true, true, true], [true, true, true], [true, true, true]]]]> : tensor<4x2x3x3xi1>,
                              strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
