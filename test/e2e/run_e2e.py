@@ -14,6 +14,7 @@
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -327,6 +328,40 @@ def mixed_precision(qnnc, work):
     check("report.html renders in headless Chromium with its charts", ok, detail)
 
 
+def huffman_compression(qnnc, work):
+    """--compress=huffman on the shipped binary models: outputs byte-identical
+    to the packed build on the 10,000 test images (1 and 2 threads, and in
+    qnnc's evaluator); the weights shrink; every layer's Huffman code within
+    3 % of its entropy bound (report.json)."""
+    images, _ = e2e_lib.fashion_test_set()
+    for name in ("fashion_bnn", "fashion_bnn_wide"):
+        model = os.path.join(HERE, "..", "..", "models", name, name + ".onnx")
+        d = os.path.join(work, "huffman_" + name)
+        os.makedirs(d, exist_ok=True)
+        outs, stored = {}, {}
+        for tag, extra in (("packed", []), ("huffman", ["--compress=huffman"]),
+                           ("huffman_2threads", ["--compress=huffman", "--threads=2"])):
+            out = os.path.join(d, tag)
+            exe = e2e_lib.compile_model(qnnc, model, out, extra=["--target=native", *extra])
+            outs[tag] = e2e_lib.run_qnnc_output(exe, images, d).tobytes()
+            with open(os.path.join(out, "model.cpp")) as f:
+                source = f.read()
+            stored[tag] = sum(e2e_lib.C_SIZES[t] * int(n) for t, n in
+                              re.findall(r"static const (\w+) \w+_(?:bits|huffman_counts|huffman_symbols)\[(\d+)\]", source))
+        src, dst = os.path.join(d, "eval_in.bin"), os.path.join(d, "eval_out.bin")
+        np.ascontiguousarray(images[:500], dtype=np.float32).tofile(src)
+        e2e_lib.run([qnnc, model, "--compress=huffman", f"--evaluate={src}", "-o", dst])
+        evaluated = np.fromfile(dst, dtype=np.float32).tobytes() == outs["packed"][:len(open(dst, "rb").read())]
+        check(f"{name} --compress=huffman is bit-identical", outs["packed"] == outs["huffman"] == outs["huffman_2threads"]
+              and evaluated, f"10,000 test images, 1 and 2 threads; evaluator on 500: {evaluated}; binary weight "
+              f"bytes {stored['packed']} -> {stored['huffman']} ({stored['packed'] / stored['huffman']:.3f}x)")
+        with open(os.path.join(d, "huffman", "report.json")) as f:
+            layers = json.load(f)["binary_layers"]
+        check(f"{name}: Huffman within 3 % of the entropy bound on every binary layer",
+              all(l["huffman_bits"] <= 1.03 * l["entropy_bits"] for l in layers),
+              ", ".join(f"{l['name']} {l['entropy_bits']:.3f}/{l['huffman_bits']:.3f}" for l in layers))
+
+
 def no_heap(qnnc, work):
     """model_run allocates nothing: the generated code linked with a harness
     that counts malloc/calloc/realloc/aligned_alloc/new calls."""
@@ -393,6 +428,7 @@ def main():
         shipped_n2uq(args.qnnc, args.work)
         ptq_fashion_models(args.qnnc, args.work)
         mixed_precision(args.qnnc, args.work)
+        huffman_compression(args.qnnc, args.work)
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
     return 0 if passed == len(RESULTS) else 1
