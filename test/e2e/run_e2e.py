@@ -355,6 +355,11 @@ def huffman_compression(qnnc, work):
         check(f"{name} --compress=huffman is bit-identical", outs["packed"] == outs["huffman"] == outs["huffman_2threads"]
               and evaluated, f"10,000 test images, 1 and 2 threads; evaluator on 500: {evaluated}; binary weight "
               f"bytes {stored['packed']} -> {stored['huffman']} ({stored['packed'] / stored['huffman']:.3f}x)")
+        again = os.path.join(d, "huffman_again")
+        e2e_lib.run([qnnc, model, "--compress=huffman", "--target=native", "-o", again])
+        same = all(open(os.path.join(d, "huffman", f), "rb").read() == open(os.path.join(again, f), "rb").read()
+                   for f in ("model.cpp", "report.json"))
+        check(f"{name} --compress=huffman: same model and flags, same output", same, "model.cpp, report.json of two runs")
         with open(os.path.join(d, "huffman", "report.json")) as f:
             layers = json.load(f)["binary_layers"]
         check(f"{name}: Huffman within 3 % of the entropy bound on every binary layer",
