@@ -5,9 +5,11 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
+void qnnc::buildQnnPipeline(mlir::OpPassManager &pm, int64_t clusterKeep) {
   auto &fn = pm.nest<mlir::func::FuncOp>();
   fn.addPass(createRecognizeBinary());
+  if (clusterKeep > 0)
+    fn.addPass(createClusterKernels(ClusterKernelsOptions{clusterKeep}));
   fn.addPass(createRecognizeInt8());
   fn.addPass(createFoldThresholds());
   fn.addPass(createFuseEpilogues());
@@ -16,7 +18,7 @@ void qnnc::buildQnnPipeline(mlir::OpPassManager &pm) {
 }
 
 void qnnc::buildPlanPipeline(mlir::OpPassManager &pm, int64_t threads, Compression compression) {
-  if (compression == Compression::Huffman)
+  if (compression != Compression::None)
     pm.nest<mlir::func::FuncOp>().addPass(createHuffmanCompress());
   pm.nest<mlir::func::FuncOp>().addPass(createPackWeights());
   pm.nest<mlir::func::FuncOp>().addPass(createAssignLayouts());

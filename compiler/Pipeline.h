@@ -6,11 +6,14 @@
 
 namespace qnnc {
 
-/// Recognition and folding on the imported qnn IR.
-void buildQnnPipeline(mlir::OpPassManager &pm);
+/// Recognition and folding on the imported qnn IR; with `clusterKeep` > 0
+/// binary convolutions keep that many kernel sequences each (before
+/// thresholds are folded from them).
+void buildQnnPipeline(mlir::OpPassManager &pm, int64_t clusterKeep = 0);
 
-/// How binary weights are stored in the generated code.
-enum class Compression { None, Huffman };
+/// How binary weights are stored in the generated code (cluster: after
+/// qnn-cluster-kernels, Huffman-coded).
+enum class Compression { None, Huffman, Cluster };
 
 /// Packed (or coded) weights, tensor layouts and the arena plan for
 /// `threads` threads: the qnn IR the lowering (or the Evaluator) takes.

@@ -24,6 +24,20 @@ def AssignBits : Pass<"qnn-assign-bits", "mlir::func::FuncOp"> {
   ];
 }
 
+def ClusterKernels : Pass<"qnn-cluster-kernels", "mlir::func::FuncOp"> {
+  let summary = "Binary convolutions keep their most frequent kernel sequences, the others become the nearest kept";
+  let description = [{
+    After qnn-recognize-binary and before qnn-fold-thresholds (which then
+    folds batch norms from the changed kernels). In each
+    qnn.binary_conv2d(_sign, _affine) with i1 weights, the `keep` most
+    frequent kernel sequences (3x3 slices: 9 bits; ties: the smaller
+    sequence) stay and every other sequence is replaced by the kept one
+    nearest in Hamming distance (ties: the more frequent). Lossy: what it
+    costs in accuracy is measured by the caller.
+  }];
+  let options = [Option<"keep", "keep", "int64_t", "64", "kernel sequences each layer keeps">];
+}
+
 def HuffmanCompress : Pass<"qnn-huffman-compress", "mlir::func::FuncOp"> {
   let summary = "Binary convolution weights as a canonical Huffman code of their kernel sequences";
   let description = [{

@@ -128,8 +128,15 @@ cl::opt<qnnc::Compression> compress(
     cl::values(clEnumValN(qnnc::Compression::None, "none", "packed words (default)"),
                clEnumValN(qnnc::Compression::Huffman, "huffman",
                           "a canonical Huffman code of each layer's kernel sequences where smaller, decoded "
-                          "once per inference; outputs are bit-identical")),
+                          "once per inference; outputs are bit-identical"),
+               clEnumValN(qnnc::Compression::Cluster, "cluster",
+                          "each binary convolution keeps its --cluster-keep most frequent kernel sequences (the "
+                          "others become the nearest kept), then Huffman; lossy")),
     cl::cat(qnncCategory));
+cl::opt<int64_t> clusterKeep("cluster-keep",
+                             cl::desc("--compress=cluster: kernel sequences each binary convolution keeps "
+                                      "(default 64)"),
+                             cl::value_desc("N"), cl::init(64), cl::cat(qnncCategory));
 cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
                        cl::cat(qnncCategory));
 
@@ -394,7 +401,11 @@ int main(int argc, char **argv) {
   std::optional<qnnc::BitSearchResult> searched;
   if (!bitsSpec.empty() && failed(quantize(*module, pm, searched)))
     return 1;
-  qnnc::buildQnnPipeline(pm);
+  if (clusterKeep < 1) {
+    llvm::errs() << "qnnc: error: --cluster-keep must be at least 1\n";
+    return 1;
+  }
+  qnnc::buildQnnPipeline(pm, compress == qnnc::Compression::Cluster ? clusterKeep.getValue() : 0);
   if (failed(pm.run(*module)))
     return 1;
   if (!evaluatePath.empty()) {
