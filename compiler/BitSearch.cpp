@@ -6,6 +6,7 @@
 #include "dialects/qnn/KernelCall.h"
 #include "dialects/qnn/QnnDialect.h"
 #include "passes/Passes.h"
+#include "passes/QuantizationAttrs.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/DenseSet.h"
@@ -94,6 +95,10 @@ FailureOr<SmallVector<int64_t>> layerWeightBytes(ArrayRef<Operation *> layers, M
   return bytes;
 }
 
+/// Bit-operations of `macs` multiply-accumulates at these widths (a float
+/// side counts 32 bits).
+int64_t bitops(int64_t macs, Widths w) { return macs * (w.first ? w.first : 32) * (w.second ? w.second : 32); }
+
 /// Multiply-accumulates of one inference of a layer.
 int64_t layerMacs(Operation *op) {
   auto result = cast<RankedTensorType>(op->getResult(0).getType());
@@ -116,9 +121,8 @@ private:
   /// `module` with these widths per layer, quantized and planned.
   FailureOr<OwningOpRef<ModuleOp>> compile(ArrayRef<Widths> widths) {
     OwningOpRef<ModuleOp> copy = module.clone();
-    Builder b(module.getContext());
-    for (auto [op, w] : llvm::zip(layerOps(*copy), widths))
-      op->setAttr("qnn.bits", b.getDenseI64ArrayAttr({w.first, w.second}));
+    if (failed(setLayerWidths(*copy, widths)))
+      return failure();
     PassManager pm(module.getContext());
     pm.nest<func::FuncOp>().addPass(createQuantize());
     buildQnnPipeline(pm);
@@ -187,6 +191,7 @@ private:
 
   /// Compiles and evaluates an assignment on all calibration inputs.
   struct Measured {
+    OwningOpRef<ModuleOp> planned;
     double accuracy;
     SmallVector<int64_t> bytes; // per layer
     std::vector<int64_t> predictions;
@@ -199,21 +204,35 @@ private:
     auto bytes = layerWeightBytes(layerOps(module), **planned);
     if (failed(outputs) || failed(bytes))
       return failure();
-    Measured m{accuracy(*outputs), std::move(*bytes), {}};
+    Measured m{std::move(*planned), accuracy(*outputs), std::move(*bytes), {}};
     for (int64_t i = 0; i < count; ++i)
       m.predictions.push_back(argmax(*outputs, i));
     return m;
   }
 
-  /// Per-layer time of an assignment in the evaluator, microseconds per
-  /// inference over up to 64 calibration inputs: the time from one op's
-  /// results to the next's goes to the op, and an op to the layer whose
-  /// location it carries.
-  LogicalResult profile(ArrayRef<Widths> widths) {
-    auto planned = compile(widths);
-    if (failed(planned))
-      return failure();
-    auto evaluator = Evaluator::create(**planned);
+  /// The choices of every layer, as the solver takes them.
+  SmallVector<SmallVector<BitChoice>> choiceTable() const {
+    SmallVector<SmallVector<BitChoice>> table;
+    for (const LayerResult &layer : result.layers)
+      table.emplace_back(layer.choices.begin(), layer.choices.end());
+    return table;
+  }
+
+  /// Every searched layer at `searched`, the others at their fixed widths.
+  std::vector<Widths> uniformWidths(Widths searched) const {
+    std::vector<Widths> widths = fixedWidths;
+    for (auto [w, layer] : llvm::zip(widths, result.layers))
+      if (layer.searched)
+        w = searched;
+    return widths;
+  }
+
+  /// Per-layer time of a compiled assignment in the evaluator,
+  /// microseconds per inference over up to 64 calibration inputs: the time
+  /// from one op's results to the next's goes to the op, and an op to the
+  /// layer whose location it carries.
+  LogicalResult profile(ModuleOp planned) {
+    auto evaluator = Evaluator::create(planned);
     if (failed(evaluator))
       return failure();
     DenseMap<Location, size_t> layerAt;
@@ -296,16 +315,9 @@ LogicalResult Search::measureSensitivity() {
 /// Bytes are measured, one compile per width pair with every searched
 /// layer at it: a layer's weight arrays depend on its own widths alone.
 LogicalResult Search::measureCosts() {
-  auto widthsFor = [&](Widths searched) {
-    std::vector<Widths> widths = fixedWidths;
-    for (auto [w, layer] : llvm::zip(widths, result.layers))
-      if (layer.searched)
-        w = searched;
-    return widths;
-  };
-  for (int64_t w : kWidths)
-    for (int64_t a : kWidths) {
-      auto planned = compile(widthsFor({w, a}));
+  for (auto [wi, w] : llvm::enumerate(kWidths))
+    for (auto [ai, a] : llvm::enumerate(kWidths)) {
+      auto planned = compile(uniformWidths({w, a}));
       if (failed(planned))
         return failure();
       auto bytes = layerWeightBytes(layerOps(module), **planned);
@@ -317,8 +329,7 @@ LogicalResult Search::measureCosts() {
             layer.choices.push_back({0, 0, held, 0, 0.0});
           continue;
         }
-        const size_t wi = llvm::find(kWidths, w) - std::begin(kWidths), ai = llvm::find(kWidths, a) - std::begin(kWidths);
-        layer.choices.push_back({w, a, held, layer.macs * w * a,
+        layer.choices.push_back({w, a, held, bitops(layer.macs, {w, a}),
                                  layer.weightSensitivity[wi] + layer.inputSensitivity[ai]});
       }
     }
@@ -327,15 +338,12 @@ LogicalResult Search::measureCosts() {
       BitChoice &c = layer.choices.front();
       c.weightBits = fixed.first;
       c.inputBits = fixed.second;
-      c.bitops = layer.macs * (fixed.first ? fixed.first : 32) * (fixed.second ? fixed.second : 32);
+      c.bitops = bitops(layer.macs, fixed);
     }
   return success();
 }
 
 FailureOr<std::vector<unsigned>> Search::choose() {
-  SmallVector<SmallVector<BitChoice>> table;
-  for (const LayerResult &layer : result.layers)
-    table.emplace_back(layer.choices.begin(), layer.choices.end());
   if (!options.maxAccuracyDrop) {
     // The pass picks: the table goes onto a copy of the layers as
     // qnn.bit_choices, the choice comes back as qnn.bits.
@@ -348,7 +356,7 @@ FailureOr<std::vector<unsigned>> Search::choose() {
             {b.getNamedAttr("w", b.getI64IntegerAttr(c.weightBits)), b.getNamedAttr("a", b.getI64IntegerAttr(c.inputBits)),
              b.getNamedAttr("bytes", b.getI64IntegerAttr(c.bytes)), b.getNamedAttr("bitops", b.getI64IntegerAttr(c.bitops)),
              b.getNamedAttr("sensitivity", b.getF64FloatAttr(c.sensitivity))}));
-      op->setAttr("qnn.bit_choices", b.getArrayAttr(choices));
+      op->setAttr(kBitChoicesAttr, b.getArrayAttr(choices));
     }
     PassManager pm(module.getContext());
     AssignBitsOptions assign;
@@ -358,7 +366,7 @@ FailureOr<std::vector<unsigned>> Search::choose() {
       return failure();
     std::vector<unsigned> choice;
     for (auto [op, layer] : llvm::zip(layerOps(*copy), result.layers)) {
-      auto bits = op->getAttrOfType<DenseI64ArrayAttr>("qnn.bits");
+      auto bits = op->getAttrOfType<DenseI64ArrayAttr>(kBitsAttr);
       auto found = llvm::find_if(layer.choices, [&](const BitChoice &c) {
         return c.weightBits == bits[0] && c.inputBits == bits[1];
       });
@@ -369,7 +377,7 @@ FailureOr<std::vector<unsigned>> Search::choose() {
   // Least bytes within the accuracy drop: along the byte frontier, whose
   // sensitivity falls as bytes rise, by bisection on measured accuracy;
   // the answer is one that was measured to hold.
-  std::vector<BitAssignment> frontier = bitFrontier(table, BitCost::Bytes);
+  std::vector<BitAssignment> frontier = bitFrontier(choiceTable(), BitCost::Bytes);
   const double allowed = result.floatAccuracy - *options.maxAccuracyDrop / 100.0;
   progress("searching " + Twine(frontier.size()) + " assignments on the byte frontier for accuracy >= " +
            llvm::formatv("{0:F4}", allowed));
@@ -416,7 +424,7 @@ LogicalResult Search::measureTradeoff(const std::vector<BitAssignment> &frontier
     TradeoffPoint point{label, 0, 0, got->accuracy};
     for (auto [layer, w, bytes] : llvm::zip(result.layers, widths, got->bytes)) {
       point.bytes += bytes;
-      point.bitops += layer.macs * (w.first ? w.first : 32) * (w.second ? w.second : 32);
+      point.bitops += bitops(layer.macs, w);
     }
     progress("  " + label + ": " + Twine(point.bytes) + " bytes, accuracy " + llvm::formatv("{0:F4}", point.accuracy));
     result.sweep.push_back(point);
@@ -426,14 +434,9 @@ LogicalResult Search::measureTradeoff(const std::vector<BitAssignment> &frontier
   for (size_t at : picked)
     if (failed(add("auto", widthsOf(frontier[at].choice))))
       return failure();
-  for (int64_t w : kWidths) {
-    std::vector<Widths> widths = fixedWidths;
-    for (auto [x, layer] : llvm::zip(widths, result.layers))
-      if (layer.searched)
-        x = {w, w};
-    if (failed(add(llvm::formatv("uniform {0}/{0}", w).str(), widths)))
+  for (int64_t w : kWidths)
+    if (failed(add(llvm::formatv("uniform {0}/{0}", w).str(), uniformWidths({w, w}))))
       return failure();
-  }
   return success();
 }
 
@@ -451,8 +454,7 @@ FailureOr<BitSearchResult> Search::run() {
   SmallVector<Operation *> ops = layerOps(module);
   SmallVector<size_t> usable;
   for (auto [index, op] : llvm::enumerate(ops)) {
-    auto range = op->getAttrOfType<DenseF32ArrayAttr>("qnn.input_range");
-    if (range && range.size() == 2 && range[0] >= 0.0f && range[1] > 0.0f && std::isfinite(range[1]))
+    if (quantizableRange(op->getAttrOfType<DenseF32ArrayAttr>(kInputRangeAttr)))
       usable.push_back(index);
   }
   for (auto [index, op] : llvm::enumerate(ops)) {
@@ -481,13 +483,8 @@ FailureOr<BitSearchResult> Search::run() {
   auto choice = choose();
   if (failed(choice))
     return failure();
-  if (options.sweep) {
-    SmallVector<SmallVector<BitChoice>> table;
-    for (const LayerResult &layer : result.layers)
-      table.emplace_back(layer.choices.begin(), layer.choices.end());
-    if (failed(measureTradeoff(bitFrontier(table, BitCost::Bytes))))
-      return failure();
-  }
+  if (options.sweep && failed(measureTradeoff(bitFrontier(choiceTable(), BitCost::Bytes))))
+    return failure();
 
   // The assignment as compiled: its measured bytes must be the table's.
   std::vector<Widths> widths = widthsOf(*choice);
@@ -506,7 +503,7 @@ FailureOr<BitSearchResult> Search::run() {
     result.bytes += bytes;
     result.bitops += layer.choices[c].bitops;
   }
-  if (options.timeLayers && failed(profile(widths)))
+  if (options.timeLayers && failed(profile(*chosen->planned)))
     return failure();
   result.costTarget = options.costTarget;
   for (LayerResult &layer : result.layers) {
@@ -536,7 +533,7 @@ LogicalResult setLayerWidths(ModuleOp module, ArrayRef<std::pair<int64_t, int64_
   for (auto [op, w] : llvm::zip(ops, widths)) {
     if (w.first < 0 || w.first > 8 || w.second < 0 || w.second > 8)
       return op->emitError("--bits: widths are 0 (float) or 1 to 8, not ") << w.first << ":" << w.second;
-    op->setAttr("qnn.bits", b.getDenseI64ArrayAttr({w.first, w.second}));
+    op->setAttr(kBitsAttr, b.getDenseI64ArrayAttr({w.first, w.second}));
   }
   return success();
 }

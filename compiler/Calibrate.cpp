@@ -4,6 +4,7 @@
 #include "compiler/Pipeline.h"
 
 #include "dialects/qnn/QnnDialect.h"
+#include "passes/QuantizationAttrs.h"
 
 #include "mlir/Pass/PassManager.h"
 
@@ -102,7 +103,7 @@ LogicalResult calibrate(ModuleOp module, const float *inputs, int64_t count, Ran
       continue;
     const Statistics &s = found->second;
     const float hi = method == RangeMethod::Percentile ? s.percentile(0.9999) : s.hi;
-    target.first->setAttr("qnn.input_range", b.getDenseF32ArrayAttr({s.lo, hi}));
+    target.first->setAttr(kInputRangeAttr, b.getDenseF32ArrayAttr({s.lo, hi}));
   }
   return success();
 }

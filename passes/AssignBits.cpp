@@ -3,6 +3,7 @@
 // exact multiple-choice knapsack.
 #include "passes/BitAssignment.h"
 #include "passes/Passes.h"
+#include "passes/QuantizationAttrs.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -47,12 +48,10 @@ std::vector<BitAssignment> qnnc::bitFrontier(ArrayRef<SmallVector<BitChoice>> la
 
 namespace {
 
-constexpr llvm::StringLiteral kChoices = "qnn.bit_choices";
-
 /// A layer's choices from its `qnn.bit_choices` attribute: an array of
 /// {w, a, bytes, bitops, sensitivity} dictionaries.
 FailureOr<SmallVector<BitChoice>> readChoices(Operation *op) {
-  auto list = op->getAttrOfType<ArrayAttr>(kChoices);
+  auto list = op->getAttrOfType<ArrayAttr>(kBitChoicesAttr);
   auto bad = [&]() {
     op->emitError("qnn.bit_choices must be a non-empty array of {w, a, bytes, bitops : integers, sensitivity : "
                   "float} with widths 0 (float) or 1 to 8 and costs >= 0");
@@ -89,7 +88,7 @@ struct AssignBitsPass : qnnc::impl::AssignBitsBase<AssignBitsPass> {
     SmallVector<Operation *> ops;
     SmallVector<SmallVector<BitChoice>> layers;
     func.walk([&](Operation *op) {
-      if (op->hasAttr(kChoices))
+      if (op->hasAttr(kBitChoicesAttr))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -116,8 +115,8 @@ struct AssignBitsPass : qnnc::impl::AssignBitsBase<AssignBitsPass> {
     int64_t bytes = 0, bitops = 0;
     for (auto [op, choices, index] : llvm::zip(ops, layers, best.choice)) {
       const BitChoice &c = choices[index];
-      op->removeAttr(kChoices);
-      op->setAttr("qnn.bits", b.getDenseI64ArrayAttr({c.weightBits, c.inputBits}));
+      op->removeAttr(kBitChoicesAttr);
+      op->setAttr(kBitsAttr, b.getDenseI64ArrayAttr({c.weightBits, c.inputBits}));
       bytes += c.bytes;
       bitops += c.bitops;
     }

@@ -34,10 +34,8 @@ DenseIntElementsAttr unsignedArray(Builder &b, ArrayRef<uint16_t> values) {
 /// smaller than the packed words (stream, counts and symbols together).
 HuffmanBinaryWeightsAttr compress(Builder &b, DenseElementsAttr weights) {
   KernelSequences sequences = kernelSequences(weights);
-  std::vector<uint64_t> counts(size_t(1) << sequences.bitsPerSymbol, 0);
-  for (uint16_t s : sequences.symbols)
-    ++counts[s];
-  CanonicalCode code = canonicalCode(huffmanLengths(counts, qnn_rt::kMaxHuffmanLength), qnn_rt::kMaxHuffmanLength);
+  CanonicalCode code =
+      canonicalCode(huffmanLengths(sequenceCounts(sequences), qnn_rt::kMaxHuffmanLength), qnn_rt::kMaxHuffmanLength);
   uint64_t bits = 0;
   std::vector<uint32_t> stream = huffmanEncode(sequences.symbols, code, bits);
   auto k = weights.getType().getShape();

@@ -27,13 +27,18 @@ KernelSequences kernelSequences(mlir::DenseElementsAttr weights) {
   return result;
 }
 
+std::vector<std::uint64_t> sequenceCounts(const KernelSequences &sequences) {
+  std::vector<std::uint64_t> counts(std::size_t(1) << sequences.bitsPerSymbol, 0);
+  for (std::uint16_t symbol : sequences.symbols)
+    ++counts[symbol];
+  return counts;
+}
+
 SequenceStatistics sequenceStatistics(const KernelSequences &sequences) {
   SequenceStatistics s;
   s.bitsPerSymbol = sequences.bitsPerSymbol;
   s.symbols = static_cast<int64_t>(sequences.symbols.size());
-  std::vector<std::uint64_t> counts(std::size_t(1) << sequences.bitsPerSymbol, 0);
-  for (std::uint16_t symbol : sequences.symbols)
-    ++counts[symbol];
+  std::vector<std::uint64_t> counts = sequenceCounts(sequences);
   std::vector<std::uint8_t> lengths = huffmanLengths(counts, qnn_rt::kMaxHuffmanLength);
   double coded = 0;
   for (std::size_t symbol = 0; symbol < counts.size(); ++symbol) {

@@ -22,6 +22,9 @@ struct KernelSequences {
 };
 KernelSequences kernelSequences(mlir::DenseElementsAttr weights);
 
+/// How often each of the 2^bitsPerSymbol sequences occurs.
+std::vector<std::uint64_t> sequenceCounts(const KernelSequences &sequences);
+
 /// What a layer's sequences allow: the histogram, the entropy bound and
 /// what a canonical Huffman code limited to 16 bits reaches.
 struct SequenceStatistics {

@@ -2,6 +2,7 @@
 // and GEMMs, from calibrated input ranges, onto the integer grids the
 // bit-serial kernels run.
 #include "passes/Passes.h"
+#include "passes/QuantizationAttrs.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -21,11 +22,6 @@ using namespace qnnc::qnn;
 
 namespace {
 
-/// The calibrated input range attribute calibration sets on an op.
-constexpr llvm::StringLiteral kInputRange = "qnn.input_range";
-/// A per-op assignment, [weight bits, input bits], that overrides the
-/// pass's widths (qnn-assign-bits sets it).
-constexpr llvm::StringLiteral kBits = "qnn.bits";
 
 /// `value` to 16 significant bits: a step whose products with levels up to
 /// 2^8 are exact floats, which qnn-recognize-binary reads back as step x
@@ -181,16 +177,16 @@ struct QuantizePass : qnnc::impl::QuantizeBase<QuantizePass> {
     }
     SmallVector<Operation *> calibrated;
     getOperation().walk([&](Operation *op) {
-      if (isa<Conv2DOp, GemmOp>(op) && op->hasAttr(kInputRange))
+      if (isa<Conv2DOp, GemmOp>(op) && op->hasAttr(kInputRangeAttr))
         calibrated.push_back(op);
     });
     OpBuilder b(&getContext());
     for (auto [index, op] : llvm::enumerate(calibrated)) {
-      auto range = dyn_cast<DenseF32ArrayAttr>(op->getAttr(kInputRange));
-      op->removeAttr(kInputRange);
-      auto assigned = op->getAttrOfType<DenseI64ArrayAttr>(kBits);
-      op->removeAttr(kBits);
-      if (!range || range.size() != 2 || !(range[0] >= 0.0f) || !(range[1] > 0.0f) || !std::isfinite(range[1]))
+      auto range = dyn_cast<DenseF32ArrayAttr>(op->getAttr(kInputRangeAttr));
+      op->removeAttr(kInputRangeAttr);
+      auto assigned = op->getAttrOfType<DenseI64ArrayAttr>(kBitsAttr);
+      op->removeAttr(kBitsAttr);
+      if (!quantizableRange(range))
         continue;
       int64_t weightBits = bits, inputBits = bits;
       if (assigned) {

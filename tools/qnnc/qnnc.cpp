@@ -163,14 +163,22 @@ bool validIdentifier(StringRef s) {
   return llvm::all_of(s, [](char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-/// The float32 tensors of `path` (a whole number of `elements`-float
-/// tensors, at least one), as model_main reads them.
-FailureOr<std::vector<float>> readTensors(StringRef path, int64_t elements) {
+/// The bytes of `path`, or a diagnostic.
+FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readBinaryFile(StringRef path) {
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!file) {
     llvm::errs() << "qnnc: error: cannot read " << path << ": " << file.getError().message() << "\n";
     return failure();
   }
+  return std::move(*file);
+}
+
+/// The float32 tensors of `path` (a whole number of `elements`-float
+/// tensors, at least one), as model_main reads them.
+FailureOr<std::vector<float>> readTensors(StringRef path, int64_t elements) {
+  auto file = readBinaryFile(path);
+  if (failed(file))
+    return failure();
   const size_t tensorBytes = elements * sizeof(float);
   StringRef data = (*file)->getBuffer();
   if (data.empty() || data.size() % tensorBytes != 0) {
@@ -193,11 +201,9 @@ int64_t inputElements(ModuleOp module) {
 
 /// The int32 class labels of `path`, one per calibration input.
 FailureOr<std::vector<int32_t>> readLabels(StringRef path, int64_t count) {
-  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!file) {
-    llvm::errs() << "qnnc: error: cannot read " << path << ": " << file.getError().message() << "\n";
+  auto file = readBinaryFile(path);
+  if (failed(file))
     return failure();
-  }
   StringRef data = (*file)->getBuffer();
   if (data.size() != static_cast<size_t>(count) * sizeof(int32_t)) {
     llvm::errs() << "qnnc: error: " << path << " holds " << data.size() << " bytes, not " << count
@@ -378,6 +384,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   target->threads = threads;
+  if (clusterKeep < 1) {
+    llvm::errs() << "qnnc: error: --cluster-keep must be at least 1\n";
+    return 1;
+  }
   if (batch < 1 || batch > (1 << 20)) {
     llvm::errs() << "qnnc: error: --batch must be between 1 and 1048576\n";
     return 1;
@@ -401,10 +411,6 @@ int main(int argc, char **argv) {
   std::optional<qnnc::BitSearchResult> searched;
   if (!bitsSpec.empty() && failed(quantize(*module, pm, searched)))
     return 1;
-  if (clusterKeep < 1) {
-    llvm::errs() << "qnnc: error: --cluster-keep must be at least 1\n";
-    return 1;
-  }
   qnnc::buildQnnPipeline(pm, compress == qnnc::Compression::Cluster ? clusterKeep.getValue() : 0);
   if (failed(pm.run(*module)))
     return 1;
