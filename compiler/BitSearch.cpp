@@ -1,6 +1,7 @@
 #include "compiler/BitSearch.h"
 
 #include "compiler/Evaluator.h"
+#include "compiler/Measure.h"
 #include "compiler/Pipeline.h"
 #include "compiler/Report.h"
 #include "dialects/qnn/KernelCall.h"
@@ -132,54 +133,11 @@ private:
     return std::move(copy);
   }
 
-  /// The outputs of the first `images` inputs.
-  FailureOr<std::vector<float>> evaluate(ModuleOp planned, int64_t images) {
-    auto evaluator = Evaluator::create(planned);
-    if (failed(evaluator))
-      return failure();
-    classes = evaluator->outputElements();
-    std::vector<float> outputs(images * classes);
-    for (int64_t i = 0; i < images; ++i)
-      evaluator->run(inputs + i * evaluator->inputElements(), outputs.data() + i * classes);
-    return outputs;
-  }
-
-  int64_t argmax(const std::vector<float> &outputs, int64_t i) const {
-    const float *row = outputs.data() + i * classes;
-    return std::max_element(row, row + classes) - row;
-  }
+  FailureOr<Outputs> evaluate(ModuleOp planned, int64_t images) { return evaluateInputs(planned, inputs, images); }
 
   /// Top-1 accuracy on all calibration inputs: against the labels, or
   /// agreement with the float model's predictions.
-  double accuracy(const std::vector<float> &outputs) const {
-    int64_t right = 0;
-    for (int64_t i = 0; i < count; ++i)
-      right += argmax(outputs, i) == (labels.empty() ? argmax(floatOutputs, i) : labels[i]);
-    return static_cast<double>(right) / static_cast<double>(count);
-  }
-
-  /// Mean KL divergence of the softmax of `outputs` from the float model's
-  /// over the sensitivity inputs: how much a change perturbs the model.
-  double divergence(const std::vector<float> &outputs) const {
-    double total = 0;
-    auto softmax = [&](const float *row, std::vector<double> &p) {
-      const double top = *std::max_element(row, row + classes);
-      double sum = 0;
-      for (int64_t c = 0; c < classes; ++c)
-        sum += p[c] = std::exp(static_cast<double>(row[c]) - top);
-      for (double &v : p)
-        v /= sum;
-    };
-    std::vector<double> p(classes), q(classes);
-    for (int64_t i = 0; i < sensitivityImages; ++i) {
-      softmax(floatOutputs.data() + i * classes, p);
-      softmax(outputs.data() + i * classes, q);
-      for (int64_t c = 0; c < classes; ++c)
-        if (p[c] > 0)
-          total += p[c] * (std::log(p[c]) - std::log(std::max(q[c], 1e-300)));
-    }
-    return total / static_cast<double>(sensitivityImages);
-  }
+  double accuracy(const Outputs &outputs) const { return top1Accuracy(outputs, count, labels, floatOutputs); }
 
   /// Widths of every layer for choice `choice[i]` of layer i.
   std::vector<Widths> widthsOf(ArrayRef<unsigned> choice) const {
@@ -206,7 +164,7 @@ private:
       return failure();
     Measured m{std::move(*planned), accuracy(*outputs), std::move(*bytes), {}};
     for (int64_t i = 0; i < count; ++i)
-      m.predictions.push_back(argmax(*outputs, i));
+      m.predictions.push_back(outputs->top1(i));
     return m;
   }
 
@@ -277,8 +235,8 @@ private:
   int64_t count;
   ArrayRef<int32_t> labels;
   const BitSearchOptions &options;
-  int64_t classes = 0, sensitivityImages = 0;
-  std::vector<float> floatOutputs;
+  int64_t sensitivityImages = 0;
+  Outputs floatOutputs;
   std::vector<Widths> fixedWidths; // per layer; searched layers: unused
   BitSearchResult result;
 };
@@ -302,7 +260,7 @@ LogicalResult Search::measureSensitivity() {
         auto outputs = evaluate(**planned, sensitivityImages);
         if (failed(outputs))
           return failure();
-        double s = divergence(*outputs);
+        double s = meanDivergence(floatOutputs, *outputs, sensitivityImages);
         (weights ? layer.weightSensitivity : layer.inputSensitivity).push_back(s);
         llvm::raw_string_ostream(line) << (weights ? " w" : " a") << width << " " << llvm::format("%.3g", s);
       }
@@ -381,26 +339,24 @@ FailureOr<std::vector<unsigned>> Search::choose() {
   const double allowed = result.floatAccuracy - *options.maxAccuracyDrop / 100.0;
   progress("searching " + Twine(frontier.size()) + " assignments on the byte frontier for accuracy >= " +
            llvm::formatv("{0:F4}", allowed));
-  size_t lo = 0, hi = frontier.size() - 1;
-  auto top = measure(widthsOf(frontier[hi].choice));
-  if (failed(top))
-    return failure();
-  if (top->accuracy < allowed)
-    return module.emitError("--max-accuracy-drop=") << *options.maxAccuracyDrop << ": even the widest assignment "
-                                                    << "loses " << llvm::formatv("{0:F2}", 100 * (result.floatAccuracy - top->accuracy))
-                                                    << " points on the calibration set";
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    auto got = measure(widthsOf(frontier[mid].choice));
+  std::optional<double> widest;
+  auto at = cheapestAccurate(frontier, allowed, [&](size_t i) -> FailureOr<double> {
+    auto got = measure(widthsOf(frontier[i].choice));
     if (failed(got))
       return failure();
-    progress("  " + Twine(frontier[mid].cost) + " bytes: accuracy " + llvm::formatv("{0:F4}", got->accuracy));
-    if (got->accuracy >= allowed)
-      hi = mid;
+    if (widest)
+      progress("  " + Twine(frontier[i].cost) + " bytes: accuracy " + llvm::formatv("{0:F4}", got->accuracy));
     else
-      lo = mid + 1;
-  }
-  return frontier[hi].choice;
+      widest = got->accuracy;
+    return got->accuracy;
+  });
+  if (failed(at))
+    return failure();
+  if (*at == frontier.size())
+    return module.emitError("--max-accuracy-drop=") << *options.maxAccuracyDrop << ": even the widest assignment "
+                                                    << "loses " << llvm::formatv("{0:F2}", 100 * (result.floatAccuracy - *widest))
+                                                    << " points on the calibration set";
+  return frontier[*at].choice;
 }
 
 /// --sweep: accuracy at evenly spaced byte budgets along the frontier, and

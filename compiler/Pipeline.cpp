@@ -8,8 +8,7 @@
 void qnnc::buildQnnPipeline(mlir::OpPassManager &pm, int64_t clusterKeep) {
   auto &fn = pm.nest<mlir::func::FuncOp>();
   fn.addPass(createRecognizeBinary());
-  if (clusterKeep > 0)
-    fn.addPass(createClusterKernels(ClusterKernelsOptions{clusterKeep}));
+  fn.addPass(createClusterKernels(ClusterKernelsOptions{clusterKeep}));
   fn.addPass(createRecognizeInt8());
   fn.addPass(createFoldThresholds());
   fn.addPass(createFuseEpilogues());

@@ -6,9 +6,9 @@
 
 namespace qnnc {
 
-/// Recognition and folding on the imported qnn IR; with `clusterKeep` > 0
-/// binary convolutions keep that many kernel sequences each (before
-/// thresholds are folded from them).
+/// Recognition and folding on the imported qnn IR; binary convolutions
+/// keep `clusterKeep` kernel sequences each where it is > 0, or as many as
+/// their qnn.cluster_keep says (before thresholds are folded from them).
 void buildQnnPipeline(mlir::OpPassManager &pm, int64_t clusterKeep = 0);
 
 /// How binary weights are stored in the generated code (cluster: after

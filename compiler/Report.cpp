@@ -61,7 +61,26 @@ void addBitsJson(llvm::json::Object &root, const BitSearchResult &r) {
     root[entry.first] = std::move(entry.second);
 }
 
-llvm::json::Value binaryLayersJson(ArrayRef<BinaryLayerReport> layers) {
+/// The search's figures for a binary layer, found by name.
+const ClusterLayer *clusterLayer(const ClusterSearchResult *clustering, StringRef name) {
+  if (!clustering)
+    return nullptr;
+  auto found = llvm::find_if(clustering->layers, [&](const ClusterLayer &l) { return l.name == name; });
+  return found == clustering->layers.end() ? nullptr : &*found;
+}
+
+llvm::json::Value clusteringJson(const ClusterSearchResult &c) {
+  return llvm::json::Object{{"max_accuracy_drop", c.maxAccuracyDrop},
+                            {"accuracy_against", c.labelled ? "labels" : "uncompressed top-1"},
+                            {"calibration_inputs", c.images},
+                            {"sensitivity_inputs", c.sensitivityImages},
+                            {"uncompressed_accuracy", c.referenceAccuracy},
+                            {"accuracy", c.accuracy},
+                            {"packed_bytes", c.packedBytes},
+                            {"bytes", c.bytes}};
+}
+
+llvm::json::Value binaryLayersJson(ArrayRef<BinaryLayerReport> layers, const ClusterSearchResult *clustering) {
   llvm::json::Array out;
   for (const BinaryLayerReport &l : layers) {
     const SequenceStatistics &s = l.sequences;
@@ -80,7 +99,21 @@ llvm::json::Value binaryLayersJson(ArrayRef<BinaryLayerReport> layers) {
                                      {"huffman_bits", s.huffmanBits},
                                      {"ideal_ratio", s.entropyBits > 0 ? s.bitsPerSymbol / s.entropyBits : 0.0},
                                      {"huffman_ratio", s.huffmanBits > 0 ? s.bitsPerSymbol / s.huffmanBits : 0.0},
+                                     {"packed_bytes", l.packedBytes},
+                                     {"stored_bytes", l.storedBytes},
+                                     {"stored_bits_per_sequence",
+                                      s.symbols ? 8.0 * static_cast<double>(l.storedBytes) / s.symbols : 0.0},
                                      {"top_sequences", std::move(top)}});
+    if (const ClusterLayer *c = clusterLayer(clustering, l.name)) {
+      llvm::json::Array choices;
+      for (const ClusterLayer::Choice &choice : c->choices)
+        choices.push_back(llvm::json::Object{
+            {"keep", choice.keep}, {"bytes", choice.bytes}, {"sensitivity", choice.sensitivity}});
+      llvm::json::Object &layer = *out.back().getAsObject();
+      layer["kept_sequences"] = c->choices[c->chosen].keep;
+      layer["accuracy_alone"] = c->accuracyAlone;
+      layer["keep_choices"] = std::move(choices);
+    }
   }
   return out;
 }
@@ -229,7 +262,7 @@ void bitsHtml(llvm::raw_ostream &os, const BitSearchResult &r) {
   os << "</table>\n";
 }
 
-void binaryLayersHtml(llvm::raw_ostream &os, ArrayRef<BinaryLayerReport> layers) {
+void binaryLayersHtml(llvm::raw_ostream &os, ArrayRef<BinaryLayerReport> layers, const ClusterSearchResult *clustering) {
   os << "<h1>Binary kernel sequences</h1>\n<p>Each binary layer's kernels as bit sequences (a 3x3 slice of one "
         "output and one input channel: 9 bits). Entropy: the lossless bound in bits per sequence; Huffman: a "
         "canonical code limited to 16 bits.</p>\n";
@@ -243,18 +276,33 @@ void binaryLayersHtml(llvm::raw_ostream &os, ArrayRef<BinaryLayerReport> layers)
   }
   barChart(os, "sequences", "Bits per kernel sequence", labels,
            {{"stored", stored}, {"entropy", entropy}, {"Huffman", huffman}}, {"#7f7f7f", "#2ca02c", "#9467bd"}, "bits");
+  if (clustering)
+    os << llvm::formatv("<p>--compress=cluster --max-accuracy-drop={0}: {1} binary weight bytes against {2} "
+                        "bit-packed ({3:F2}x); top-1 {4:F4} against {5:F4} uncompressed on {6} calibration inputs "
+                        "(vs {7}). Kept: the sequences each layer keeps (0: all); alone: top-1 with only that layer "
+                        "clustered.</p>\n",
+                        clustering->maxAccuracyDrop, clustering->bytes, clustering->packedBytes,
+                        static_cast<double>(clustering->packedBytes) / std::max<int64_t>(clustering->bytes, 1),
+                        clustering->accuracy, clustering->referenceAccuracy, clustering->images,
+                        clustering->labelled ? "labels" : "the uncompressed model's top-1");
   os << "<table><tr><th>layer</th><th>op</th><th>weights</th><th>bits per sequence</th><th>sequences</th>"
-        "<th>unique</th><th>entropy</th><th>Huffman</th><th>ideal ratio</th><th>Huffman ratio</th></tr>\n";
+        "<th>unique</th><th>entropy</th><th>Huffman</th><th>ideal ratio</th><th>Huffman ratio</th>"
+        "<th>packed bytes</th><th>stored bytes</th><th>stored bits per sequence</th>"
+     << (clustering ? "<th>kept</th><th>alone</th>" : "") << "</tr>\n";
   for (const BinaryLayerReport &l : layers) {
     const SequenceStatistics &s = l.sequences;
     std::string shape;
     for (int64_t d : l.weightShape)
       shape += (shape.empty() ? "" : "x") + std::to_string(d);
     os << llvm::formatv("<tr><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6:F3}</td>"
-                        "<td>{7:F3}</td><td>{8:F3}</td><td>{9:F3}</td></tr>\n",
+                        "<td>{7:F3}</td><td>{8:F3}</td><td>{9:F3}</td><td>{10}</td><td>{11}</td><td>{12:F3}</td>",
                         escape(l.name), l.op, shape, s.bitsPerSymbol, s.symbols, s.unique, s.entropyBits,
                         s.huffmanBits, s.entropyBits > 0 ? s.bitsPerSymbol / s.entropyBits : 0.0,
-                        s.huffmanBits > 0 ? s.bitsPerSymbol / s.huffmanBits : 0.0);
+                        s.huffmanBits > 0 ? s.bitsPerSymbol / s.huffmanBits : 0.0, l.packedBytes, l.storedBytes,
+                        s.symbols ? 8.0 * static_cast<double>(l.storedBytes) / s.symbols : 0.0);
+    if (const ClusterLayer *c = clusterLayer(clustering, l.name))
+      os << llvm::formatv("<td>{0}</td><td>{1:F4}</td>", c->choices[c->chosen].keep, c->accuracyAlone);
+    os << "</tr>\n";
   }
   os << "</table>\n";
 }
@@ -286,7 +334,7 @@ std::string nodeName(Operation *op) {
   return op->getName().getStringRef().str();
 }
 
-std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module) {
+std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module, Compression compression) {
   std::vector<BinaryLayerReport> reports;
   module.walk([&](Operation *op) {
     if (!isa<qnn::BinaryConv2DOp, qnn::BinaryConv2DSignOp, qnn::BinaryConv2DAffineOp>(op))
@@ -299,11 +347,14 @@ std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module) {
     r.op = op->getName().getStringRef().str();
     r.weightShape.assign(weights.getType().getShape().begin(), weights.getType().getShape().end());
     r.sequences = sequenceStatistics(kernelSequences(weights));
+    r.packedBytes = packedKernelBytes(r.weightShape);
+    r.storedBytes = compression == Compression::None ? r.packedBytes : compressedKernelBytes(weights);
   });
   return reports;
 }
 
-LogicalResult writeReport(const BitSearchResult *bits, ArrayRef<BinaryLayerReport> binaryLayers, StringRef directory) {
+LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult *clustering,
+                          ArrayRef<BinaryLayerReport> binaryLayers, StringRef directory) {
   if (std::error_code error = llvm::sys::fs::create_directories(directory)) {
     llvm::errs() << "qnnc: error: cannot create " << directory << ": " << error.message() << "\n";
     return failure();
@@ -312,7 +363,9 @@ LogicalResult writeReport(const BitSearchResult *bits, ArrayRef<BinaryLayerRepor
     llvm::json::Object root;
     if (bits)
       addBitsJson(root, *bits);
-    root["binary_layers"] = binaryLayersJson(binaryLayers);
+    if (clustering)
+      root["clustering"] = clusteringJson(*clustering);
+    root["binary_layers"] = binaryLayersJson(binaryLayers, clustering);
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   };
   auto html = [&](llvm::raw_ostream &os) {
@@ -323,7 +376,7 @@ LogicalResult writeReport(const BitSearchResult *bits, ArrayRef<BinaryLayerRepor
     if (bits)
       bitsHtml(os, *bits);
     if (!binaryLayers.empty())
-      binaryLayersHtml(os, binaryLayers);
+      binaryLayersHtml(os, binaryLayers, clustering);
     os << "</body></html>\n";
   };
   if (failed(writeFile((directory + "/report.json").str(), json)))

@@ -5,6 +5,8 @@
 #define QNNC_COMPILER_REPORT_H
 
 #include "compiler/BitSearch.h"
+#include "compiler/ClusterSearch.h"
+#include "compiler/Pipeline.h"
 #include "passes/KernelSequences.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -21,16 +23,19 @@ struct BinaryLayerReport {
   std::string name, op;
   std::vector<int64_t> weightShape;
   SequenceStatistics sequences;
+  int64_t packedBytes = 0; // plain bit-packing
+  int64_t storedBytes = 0; // as the generated code holds them
 };
 
 /// Every binary convolution of `module` (after the qnn pipeline, before its
-/// weights are packed), in program order.
-std::vector<BinaryLayerReport> binaryLayerReports(mlir::ModuleOp module);
+/// weights are packed), in program order, stored with `compression`.
+std::vector<BinaryLayerReport> binaryLayerReports(mlir::ModuleOp module, Compression compression);
 
 /// report.json and report.html (one self-contained page, SVG charts) in
-/// `directory`; `bits` is the --bits=auto result, if any.
-mlir::LogicalResult writeReport(const BitSearchResult *bits, llvm::ArrayRef<BinaryLayerReport> binaryLayers,
-                                llvm::StringRef directory);
+/// `directory`; `bits` is the --bits=auto result and `clustering` the
+/// --compress=cluster search's, if any.
+mlir::LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult *clustering,
+                                llvm::ArrayRef<BinaryLayerReport> binaryLayers, llvm::StringRef directory);
 
 } // namespace qnnc
 

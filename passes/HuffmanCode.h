@@ -28,7 +28,7 @@ CanonicalCode canonicalCode(const std::vector<std::uint8_t> &lengths, int maxLen
 
 /// `symbols` coded into uint32 words, most significant bit first (the
 /// decoder's order), the last word zero-padded and one zero word after it
-/// (qnn_rt::huffman_decode_fast reads a window of two words); `bits`
+/// (qnn_rt::HuffmanReader may read one word past the last bit); `bits`
 /// receives the length.
 std::vector<std::uint32_t> huffmanEncode(const std::vector<std::uint16_t> &symbols, const CanonicalCode &code,
                                          std::uint64_t &bits);

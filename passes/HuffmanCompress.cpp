@@ -1,13 +1,10 @@
 // qnn-huffman-compress: the i1 weights of binary convolutions as a
 // canonical Huffman code of their kernel sequences, where that is smaller
 // than the packed words.
-#include "passes/HuffmanCode.h"
 #include "passes/KernelSequences.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/Builders.h"
-
-#include "qnn_runtime/binary_kernels.h"
 
 namespace qnnc {
 #define GEN_PASS_DEF_HUFFMANCOMPRESS
@@ -33,18 +30,12 @@ DenseIntElementsAttr unsignedArray(Builder &b, ArrayRef<uint16_t> values) {
 /// The Huffman-coded form of `weights`, or null when it would not be
 /// smaller than the packed words (stream, counts and symbols together).
 HuffmanBinaryWeightsAttr compress(Builder &b, DenseElementsAttr weights) {
-  KernelSequences sequences = kernelSequences(weights);
-  CanonicalCode code =
-      canonicalCode(huffmanLengths(sequenceCounts(sequences), qnn_rt::kMaxHuffmanLength), qnn_rt::kMaxHuffmanLength);
-  uint64_t bits = 0;
-  std::vector<uint32_t> stream = huffmanEncode(sequences.symbols, code, bits);
+  HuffmanKernels coded = huffmanKernels(kernelSequences(weights));
   auto k = weights.getType().getShape();
-  const int64_t packedBytes = qnn_rt::binary_weight_halves(1, k[0], k[2], k[3], k[1]) * 4;
-  const int64_t codedBytes = static_cast<int64_t>(stream.size() * 4 + (code.counts.size() + code.symbols.size()) * 2);
-  if (codedBytes >= packedBytes || stream.empty())
+  if (coded.bytes >= packedKernelBytes(k) || coded.stream.empty())
     return {};
-  return HuffmanBinaryWeightsAttr::get(b.getContext(), k, unsignedArray(b, stream), unsignedArray(b, code.counts),
-                                       unsignedArray(b, code.symbols));
+  return HuffmanBinaryWeightsAttr::get(b.getContext(), k, unsignedArray(b, coded.stream),
+                                       unsignedArray(b, coded.code.counts), unsignedArray(b, coded.code.symbols));
 }
 
 struct HuffmanCompressPass : qnnc::impl::HuffmanCompressBase<HuffmanCompressPass> {

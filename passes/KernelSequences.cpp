@@ -3,8 +3,12 @@
 #include "passes/HuffmanCode.h"
 #include "qnn_runtime/binary_kernels.h"
 
+#include "llvm/ADT/bit.h"
+
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 namespace qnnc {
 
@@ -54,6 +58,118 @@ SequenceStatistics sequenceStatistics(const KernelSequences &sequences) {
   std::stable_sort(s.histogram.begin(), s.histogram.end(),
                    [](const auto &a, const auto &b) { return a.count > b.count; });
   return s;
+}
+
+int64_t packedKernelBytes(llvm::ArrayRef<int64_t> shape) {
+  return qnn_rt::binary_weight_halves(1, shape[0], shape[2], shape[3], shape[1]) * 4;
+}
+
+HuffmanKernels huffmanKernels(const KernelSequences &sequences) {
+  HuffmanKernels h;
+  h.code = canonicalCode(huffmanLengths(sequenceCounts(sequences), qnn_rt::kMaxHuffmanLength),
+                         qnn_rt::kMaxHuffmanLength);
+  std::uint64_t bits = 0;
+  h.stream = huffmanEncode(sequences.symbols, h.code, bits);
+  h.bytes = static_cast<int64_t>(h.stream.size() * 4 + (h.code.counts.size() + h.code.symbols.size()) * 2);
+  return h;
+}
+
+int64_t compressedKernelBytes(mlir::DenseElementsAttr weights) {
+  const int64_t packed = packedKernelBytes(weights.getType().getShape());
+  return std::min(packed, huffmanKernels(kernelSequences(weights)).bytes);
+}
+
+namespace {
+
+/// Replacing sequence `from` by `to` in one kernel slice of input channel
+/// `c`, taps first .. first + bits - 1: the weights change by d = w' - w
+/// (+-2 where they differ), the accumulator by x . d.
+struct Replacement {
+  const TapStatistics &statistics;
+  int64_t taps;
+
+  /// E[(x . d)^2] over the calibration inputs.
+  double meanSquare(int64_t c, int64_t first, std::uint16_t from, std::uint16_t to) const {
+    const float *moments = statistics.moments.data() + c * taps * taps;
+    double sum = 0;
+    for (std::uint16_t i = from ^ to; i; i &= i - 1) {
+      const int a = llvm::countr_zero(i);
+      const double da = ((from >> a) & 1) ? 2 : -2; // -1 -> +1 adds 2
+      for (std::uint16_t j = from ^ to; j; j &= j - 1) {
+        const int b = llvm::countr_zero(j);
+        const double db = ((from >> b) & 1) ? 2 : -2;
+        sum += da * db * moments[(first + a) * taps + first + b];
+      }
+    }
+    return sum;
+  }
+
+  /// E[x . d].
+  double mean(int64_t c, int64_t first, std::uint16_t from, std::uint16_t to) const {
+    double sum = 0;
+    for (std::uint16_t i = from ^ to; i; i &= i - 1) {
+      const int a = llvm::countr_zero(i);
+      sum += (((from >> a) & 1) ? 2.0 : -2.0) * statistics.means[c * taps + first + a];
+    }
+    return sum;
+  }
+};
+
+} // namespace
+
+ClusteredKernels clusterKernels(mlir::DenseElementsAttr weights, int64_t keep, int64_t group,
+                                TapStatistics statistics) {
+  auto shape = weights.getType().getShape();
+  const int64_t O = shape[0], Cg = shape[1], taps = shape[2] * shape[3];
+  const int64_t runs = qnn_rt::binary_sequence_runs(shape[2], shape[3]);
+  ClusteredKernels result{weights, std::vector<double>(O, 0.0)};
+  KernelSequences sequences = kernelSequences(weights);
+  SequenceStatistics stats = sequenceStatistics(sequences);
+  if (static_cast<int64_t>(stats.histogram.size()) <= keep)
+    return result;
+  const bool measured = !statistics.means.empty();
+  const Replacement replacement{statistics, taps};
+  std::vector<int> rank(std::size_t(1) << sequences.bitsPerSymbol, -1); // in the histogram
+  for (auto [r, entry] : llvm::enumerate(stats.histogram))
+    rank[entry.symbol] = static_cast<int>(r);
+
+  // The kept sequence replacing `symbol` in input channel c at `first`,
+  // and the accumulator change it brings.
+  auto nearest = [&](std::uint16_t symbol, int64_t c, int64_t first) {
+    std::tuple<double, int, int> best{0, 0, -1}; // mean square, Hamming, rank
+    for (int64_t k = 0; k < keep; ++k) {
+      const std::uint16_t kept = stats.histogram[k].symbol;
+      std::tuple<double, int, int> candidate{measured ? replacement.meanSquare(c, first, symbol, kept) : 0.0,
+                                             llvm::popcount(static_cast<unsigned>(symbol ^ kept)),
+                                             static_cast<int>(k)};
+      if (std::get<2>(best) < 0 || candidate < best)
+        best = candidate;
+    }
+    return stats.histogram[std::get<2>(best)].symbol;
+  };
+
+  llvm::SmallVector<bool> values(weights.getValues<bool>());
+  const int64_t perGroup = O / group;
+  // (input channel, first tap, symbol) -> replacement: channels repeat
+  // their sequences across output channels.
+  std::map<std::tuple<int64_t, int64_t, std::uint16_t>, std::uint16_t> chosen;
+  for (std::size_t i = 0; i < sequences.symbols.size(); ++i) {
+    const std::uint16_t symbol = sequences.symbols[i];
+    if (rank[symbol] < keep)
+      continue;
+    const int64_t slice = static_cast<int64_t>(i) / runs, first = (static_cast<int64_t>(i) % runs) * sequences.bitsPerSymbol;
+    const int64_t o = slice / Cg, c = (o / perGroup) * Cg + slice % Cg; // the input tensor's channel
+    auto [at, inserted] = chosen.try_emplace({measured ? c : 0, first, symbol}, 0);
+    if (inserted)
+      at->second = nearest(symbol, c, first);
+    const std::uint16_t replaced = at->second;
+    if (measured)
+      result.accumulatorShift[o] += replacement.mean(c, first, symbol, replaced);
+    for (int b = 0; b < sequences.bitsPerSymbol && first + b < taps; ++b)
+      values[slice * taps + first + b] = (replaced >> b) & 1;
+  }
+  result.weights = mlir::DenseElementsAttr::get(weights.getType(), llvm::ArrayRef<bool>(values));
+  return result;
 }
 
 } // namespace qnnc

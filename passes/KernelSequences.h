@@ -6,6 +6,8 @@
 #ifndef QNNC_PASSES_KERNELSEQUENCES_H
 #define QNNC_PASSES_KERNELSEQUENCES_H
 
+#include "passes/HuffmanCode.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <cstdint>
@@ -40,6 +42,55 @@ struct SequenceStatistics {
   std::vector<Entry> histogram; // by count, descending (ties: symbol)
 };
 SequenceStatistics sequenceStatistics(const KernelSequences &sequences);
+
+/// Bytes of a binary layer's packed weight words ([O, Cg, KH, KW]).
+int64_t packedKernelBytes(llvm::ArrayRef<int64_t> shape);
+
+/// A binary layer's weights as a canonical Huffman code of its sequences
+/// (16 bits at most per codeword): the stream and its decode table, and
+/// their bytes together.
+struct HuffmanKernels {
+  CanonicalCode code;
+  std::vector<std::uint32_t> stream;
+  int64_t bytes = 0;
+};
+HuffmanKernels huffmanKernels(const KernelSequences &sequences);
+
+/// What the generated code stores for a binary layer with these weights
+/// under Huffman compression: the code where it is smaller, else the
+/// packed words.
+int64_t compressedKernelBytes(mlir::DenseElementsAttr weights);
+
+/// Calibration statistics of a binary convolution's input, which clustering
+/// uses when the op carries them: per input channel c and window taps t, u
+/// (t = kh * KW + kw) over every output position of the calibration inputs,
+/// zero padding counting as 0: E[x_t] as `qnn.input_tap_means` [C][T] and
+/// E[x_t x_u] as `qnn.input_tap_moments` [C][T][T] (f32 arrays, T = KH x KW).
+inline constexpr char kTapMeansAttr[] = "qnn.input_tap_means";
+inline constexpr char kTapMomentsAttr[] = "qnn.input_tap_moments";
+/// The sequences one binary convolution keeps (the compiler's search sets
+/// it per layer; it overrides qnn-cluster-kernels' `keep`).
+inline constexpr char kClusterKeepAttr[] = "qnn.cluster_keep";
+
+struct TapStatistics {
+  llvm::ArrayRef<float> means, moments; // empty: none
+};
+
+/// A layer's weights after clustering, and per output channel the expected
+/// change of its accumulator on the calibration inputs (0 without
+/// statistics), which the layer's bias takes back.
+struct ClusteredKernels {
+  mlir::DenseElementsAttr weights;
+  std::vector<double> accumulatorShift;
+};
+
+/// Keeps the `keep` most frequent sequences of `weights` (i1 [O, Cg, KH,
+/// KW], `group` groups); every other sequence becomes a kept one: without
+/// statistics the nearest in Hamming distance (ties: the more frequent),
+/// with them the one that changes the accumulator least in mean square on
+/// the calibration inputs, E[(x . (w' - w))^2] (ties: Hamming distance, then
+/// the more frequent).
+ClusteredKernels clusterKernels(mlir::DenseElementsAttr weights, int64_t keep, int64_t group, TapStatistics statistics);
 
 } // namespace qnnc
 

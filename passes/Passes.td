@@ -31,11 +31,19 @@ def ClusterKernels : Pass<"qnn-cluster-kernels", "mlir::func::FuncOp"> {
     folds batch norms from the changed kernels). In each
     qnn.binary_conv2d(_sign, _affine) with i1 weights, the `keep` most
     frequent kernel sequences (3x3 slices: 9 bits; ties: the smaller
-    sequence) stay and every other sequence is replaced by the kept one
-    nearest in Hamming distance (ties: the more frequent). Lossy: what it
-    costs in accuracy is measured by the caller.
+    sequence) stay, or as many as the op's `qnn.cluster_keep` says (the
+    compiler's per-layer search sets it; 0: the layer stays as it is).
+    Every other sequence is replaced by the kept one nearest in Hamming
+    distance (ties: the more frequent). Where a qnn.binary_conv2d carries
+    calibration statistics of its input (`qnn.input_tap_means` [C][T],
+    `qnn.input_tap_moments` [C][T][T]), the replacement is instead the kept
+    sequence that changes the accumulator least in mean square, and the
+    mean change per output channel is taken back from the bias that
+    follows (to_float -> mul -> add, else a new add). Lossy: what it costs
+    in accuracy is measured by the caller.
   }];
-  let options = [Option<"keep", "keep", "int64_t", "64", "kernel sequences each layer keeps">];
+  let options = [Option<"keep", "keep", "int64_t", "0",
+                        "kernel sequences each layer keeps (0: only layers with qnn.cluster_keep)">];
 }
 
 def HuffmanCompress : Pass<"qnn-huffman-compress", "mlir::func::FuncOp"> {

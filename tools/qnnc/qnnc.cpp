@@ -1,6 +1,7 @@
 // qnnc: ONNX model -> standalone C++ project.
 #include "compiler/BitSearch.h"
 #include "compiler/Calibrate.h"
+#include "compiler/ClusterSearch.h"
 #include "compiler/Evaluator.h"
 #include "compiler/OutputWriter.h"
 #include "compiler/Report.h"
@@ -215,6 +216,68 @@ FailureOr<std::vector<int32_t>> readLabels(StringRef path, int64_t count) {
   return labels;
 }
 
+/// Whether --max-accuracy-drop picks the sequences each binary convolution
+/// keeps (--compress=cluster without --cluster-keep or --bits=auto).
+bool clusterSearch() {
+  return compress == qnnc::Compression::Cluster && maxAccuracyDrop >= 0 && bitsSpec != "auto" &&
+         clusterKeep.getNumOccurrences() == 0;
+}
+
+struct Calibration {
+  std::vector<float> tensors;
+  int64_t count = 0;
+  std::vector<int32_t> labels; // empty without --calib-labels
+};
+
+/// --calib (and --calib-labels where `labelled`) for `what`.
+FailureOr<Calibration> readCalibration(ModuleOp module, StringRef what, bool labelled) {
+  const int64_t elements = inputElements(module);
+  if (elements == 0) {
+    llvm::errs() << "qnnc: error: " << what << " needs a static input shape (set a dynamic batch with --batch)\n";
+    return failure();
+  }
+  if (sensitivityInputs < 1) {
+    llvm::errs() << "qnnc: error: --sensitivity-inputs must be at least 1\n";
+    return failure();
+  }
+  Calibration c;
+  auto tensors = readTensors(calibPath, elements);
+  if (failed(tensors))
+    return failure();
+  c.tensors = std::move(*tensors);
+  c.count = static_cast<int64_t>(c.tensors.size()) / elements;
+  if (labelled && !calibLabelsPath.empty()) {
+    auto read = readLabels(calibLabelsPath, c.count);
+    if (failed(read))
+      return failure();
+    c.labels = std::move(*read);
+  }
+  return c;
+}
+
+/// --compress=cluster with --calib (`module` after qnn-recognize-binary):
+/// the statistics the replacements are chosen by, and with
+/// --max-accuracy-drop the sequences each layer keeps.
+LogicalResult clusterMeasured(ModuleOp module, std::optional<qnnc::ClusterSearchResult> &searched) {
+  auto calibration = readCalibration(module, "--compress=cluster", clusterSearch());
+  if (failed(calibration) ||
+      failed(qnnc::attachTapStatistics(module, calibration->tensors.data(),
+                                       std::min<int64_t>(calibration->count, sensitivityInputs))))
+    return failure();
+  if (!clusterSearch())
+    return success();
+  qnnc::ClusterSearchOptions options;
+  options.maxAccuracyDrop = maxAccuracyDrop;
+  options.sensitivityImages = sensitivityInputs;
+  options.quiet = quiet;
+  auto result = qnnc::searchClusterKeeps(module, calibration->tensors.data(), calibration->count,
+                                         calibration->labels, options);
+  if (failed(result))
+    return failure();
+  searched = std::move(*result);
+  return success();
+}
+
 /// --bits: calibrates `module` and adds qnn-quantize to `pm`; with auto,
 /// the widths per layer from the search (and its report).
 LogicalResult quantize(ModuleOp module, PassManager &pm, std::optional<qnnc::BitSearchResult> &searched) {
@@ -244,41 +307,25 @@ LogicalResult quantize(ModuleOp module, PassManager &pm, std::optional<qnnc::Bit
     llvm::errs() << "qnnc: error: --bits needs --calib=FILE (and takes --keep-first-last=8|float)\n";
     return failure();
   }
-  const int budgets = (budgetBytes != 0) + (budgetBitops != 0) + (maxAccuracyDrop >= 0);
+  const int budgets = (budgetBytes != 0) + (budgetBitops != 0) + (maxAccuracyDrop >= 0 && !clusterSearch());
   if (automatic != (budgets == 1) || budgetBytes < 0 || budgetBitops < 0) {
     llvm::errs() << (automatic ? "qnnc: error: --bits=auto needs one budget: --budget-bytes=N, --budget-bitops=N "
                                  "or --max-accuracy-drop=P\n"
                                : "qnnc: error: budgets are for --bits=auto\n");
     return failure();
   }
-  const int64_t elements = inputElements(module);
-  if (elements == 0) {
-    llvm::errs() << "qnnc: error: --bits needs a static input shape (set a dynamic batch with --batch)\n";
-    return failure();
-  }
-  auto calibration = readTensors(calibPath, elements);
+  auto calibration = readCalibration(module, "--bits", automatic);
   if (failed(calibration))
     return failure();
-  const int64_t count = static_cast<int64_t>(calibration->size()) / elements;
+  const int64_t count = calibration->count;
   const auto method = calibMethod == Calib::MinMax ? qnnc::RangeMethod::MinMax : qnnc::RangeMethod::Percentile;
   if (!automatic) {
-    if (failed(qnnc::calibrate(module, calibration->data(), count, method)) ||
+    if (failed(qnnc::calibrate(module, calibration->tensors.data(), count, method)) ||
         (!perLayer.empty() && failed(qnnc::setLayerWidths(module, perLayer))))
       return failure();
     pm.nest<func::FuncOp>().addPass(
         qnnc::createQuantize(qnnc::QuantizeOptions{perLayer.empty() ? bits : 8, keepFirstLast}));
     return success();
-  }
-  std::vector<int32_t> labels;
-  if (!calibLabelsPath.empty()) {
-    auto read = readLabels(calibLabelsPath, count);
-    if (failed(read))
-      return failure();
-    labels = std::move(*read);
-  }
-  if (sensitivityInputs < 1) {
-    llvm::errs() << "qnnc: error: --sensitivity-inputs must be at least 1\n";
-    return failure();
   }
   qnnc::BitSearchOptions options;
   options.firstLastFloat = keepFirstLast == "float";
@@ -298,7 +345,7 @@ LogicalResult quantize(ModuleOp module, PassManager &pm, std::optional<qnnc::Bit
     options.budget = budgetBytes ? budgetBytes : budgetBitops;
     budget = (budgetBytes ? "--budget-bytes=" : "--budget-bitops=") + std::to_string(options.budget);
   }
-  auto result = qnnc::searchBits(module, calibration->data(), count, labels, options);
+  auto result = qnnc::searchBits(module, calibration->tensors.data(), count, calibration->labels, options);
   if (failed(result))
     return failure();
   result->budget = budget;
@@ -388,6 +435,15 @@ int main(int argc, char **argv) {
     llvm::errs() << "qnnc: error: --cluster-keep must be at least 1\n";
     return 1;
   }
+  if (compress == qnnc::Compression::Cluster && maxAccuracyDrop >= 0 && bitsSpec != "auto" &&
+      clusterKeep.getNumOccurrences() > 0) {
+    llvm::errs() << "qnnc: error: --compress=cluster takes --cluster-keep=N or --max-accuracy-drop=P, not both\n";
+    return 1;
+  }
+  if (clusterSearch() && calibPath.empty()) {
+    llvm::errs() << "qnnc: error: --compress=cluster --max-accuracy-drop needs --calib=FILE\n";
+    return 1;
+  }
   if (batch < 1 || batch > (1 << 20)) {
     llvm::errs() << "qnnc: error: --batch must be between 1 and 1048576\n";
     return 1;
@@ -405,13 +461,20 @@ int main(int argc, char **argv) {
   }
   // The qnn pipeline, then (after the report's look at the binary layers'
   // unpacked weights) planning and lowering.
-  PassManager pm(&context), lower(&context);
-  if (failed(applyPassManagerCLOptions(pm)) || failed(applyPassManagerCLOptions(lower)))
+  PassManager prepare(&context), pm(&context), lower(&context);
+  if (failed(applyPassManagerCLOptions(prepare)) || failed(applyPassManagerCLOptions(pm)) ||
+      failed(applyPassManagerCLOptions(lower)))
     return 1;
   std::optional<qnnc::BitSearchResult> searched;
-  if (!bitsSpec.empty() && failed(quantize(*module, pm, searched)))
+  if (!bitsSpec.empty() && failed(quantize(*module, prepare, searched)))
     return 1;
-  qnnc::buildQnnPipeline(pm, compress == qnnc::Compression::Cluster ? clusterKeep.getValue() : 0);
+  const bool measuredClustering = compress == qnnc::Compression::Cluster && !calibPath.empty();
+  if (measuredClustering)
+    prepare.nest<func::FuncOp>().addPass(qnnc::createRecognizeBinary());
+  std::optional<qnnc::ClusterSearchResult> clustered;
+  if (failed(prepare.run(*module)) || (measuredClustering && failed(clusterMeasured(*module, clustered))))
+    return 1;
+  qnnc::buildQnnPipeline(pm, compress == qnnc::Compression::Cluster && !clustered ? clusterKeep.getValue() : 0);
   if (failed(pm.run(*module)))
     return 1;
   if (!evaluatePath.empty()) {
@@ -420,7 +483,8 @@ int main(int argc, char **argv) {
   }
   const std::string reportTo = !reportDir.empty() ? reportDir.getValue() : emit == Emit::Dir ? outputDir.getValue() : "";
   if (!reportTo.empty() &&
-      failed(qnnc::writeReport(searched ? &*searched : nullptr, qnnc::binaryLayerReports(*module), reportTo)))
+      failed(qnnc::writeReport(searched ? &*searched : nullptr, clustered ? &*clustered : nullptr,
+                               qnnc::binaryLayerReports(*module, compress), reportTo)))
     return 1;
   if (emit != Emit::Mlir) {
     qnnc::buildEmitCPipeline(lower, entryName, threads, compress);

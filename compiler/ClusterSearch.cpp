@@ -1,0 +1,302 @@
+#include "compiler/ClusterSearch.h"
+
+#include "compiler/Evaluator.h"
+#include "compiler/Measure.h"
+#include "compiler/Pipeline.h"
+#include "compiler/Report.h"
+#include "dialects/qnn/QnnDialect.h"
+#include "passes/KernelSequences.h"
+#include "passes/Storage.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace qnnc::qnn;
+
+namespace qnnc {
+namespace {
+
+/// The binary convolutions clustering works on (i1 weights [O, Cg, KH,
+/// KW]), in program order.
+SmallVector<BinaryConv2DOp> binaryConvs(ModuleOp module) {
+  SmallVector<BinaryConv2DOp> convs;
+  module.walk([&](BinaryConv2DOp conv) {
+    auto weights = dyn_cast<DenseElementsAttr>(conv.getWeight());
+    if (weights && weights.getType().getRank() == 4)
+      convs.push_back(conv);
+  });
+  return convs;
+}
+
+DenseElementsAttr weightsOf(BinaryConv2DOp conv) { return cast<DenseElementsAttr>(conv.getWeight()); }
+
+/// `module` with each binary convolution keeping keeps[i] sequences (0:
+/// all), through the qnn pipeline and planned; the weights stay packed,
+/// as Huffman coding gives the same outputs without the decoding.
+FailureOr<OwningOpRef<ModuleOp>> compileWithKeeps(ModuleOp module, ArrayRef<int64_t> keeps) {
+  OwningOpRef<ModuleOp> copy = module.clone();
+  Builder b(module.getContext());
+  for (auto [conv, keep] : llvm::zip(binaryConvs(*copy), keeps))
+    conv->setAttr(kClusterKeepAttr, b.getI64IntegerAttr(keep));
+  PassManager pm(module.getContext());
+  buildQnnPipeline(pm);
+  buildPlanPipeline(pm, /*threads=*/1);
+  if (failed(pm.run(*copy)))
+    return failure();
+  return std::move(copy);
+}
+
+/// Sums over the calibration inputs of one binary convolution's input
+/// windows, per input channel: x_t and x_t x_u (values -1, 0, +1, so the
+/// sums are exact).
+struct TapSums {
+  int64_t C = 0, H = 0, W = 0, KH = 0, KW = 0, windows = 0;
+  SmallVector<int64_t> strides, pads, dilations;
+  std::vector<int64_t> sums, products; // [C][T], [C][T][T]
+
+  void add(const std::uint64_t *sign, const std::uint64_t *nonzero, int64_t N) {
+    const int64_t words = (C + 63) / 64, T = KH * KW;
+    const int64_t OH = (H + pads[0] + pads[2] - dilations[0] * (KH - 1) - 1) / strides[0] + 1;
+    const int64_t OW = (W + pads[1] + pads[3] - dilations[1] * (KW - 1) - 1) / strides[1] + 1;
+    std::vector<int8_t> x(C * H * W); // [C][H][W]
+    std::vector<int8_t> window(T);
+    for (int64_t n = 0; n < N; ++n) {
+      for (int64_t p = 0; p < H * W; ++p)
+        for (int64_t c = 0; c < C; ++c) {
+          const int64_t word = (n * H * W + p) * words + c / 64;
+          const bool nz = (nonzero[word] >> (c % 64)) & 1, negative = (sign[word] >> (c % 64)) & 1;
+          x[c * H * W + p] = nz ? (negative ? -1 : 1) : 0;
+        }
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          ++windows;
+          for (int64_t c = 0; c < C; ++c) {
+            for (int64_t kh = 0; kh < KH; ++kh)
+              for (int64_t kw = 0; kw < KW; ++kw) {
+                const int64_t ih = oh * strides[0] - pads[0] + kh * dilations[0];
+                const int64_t iw = ow * strides[1] - pads[1] + kw * dilations[1];
+                window[kh * KW + kw] = ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(c * H + ih) * W + iw] : 0;
+              }
+            int64_t *s = sums.data() + c * T, *m = products.data() + c * T * T;
+            for (int64_t t = 0; t < T; ++t) {
+              s[t] += window[t];
+              for (int64_t u = 0; u < T; ++u)
+                m[t * T + u] += window[t] * window[u];
+            }
+          }
+        }
+    }
+  }
+};
+
+class Search {
+public:
+  Search(ModuleOp module, const float *inputs, int64_t count, ArrayRef<int32_t> labels,
+         const ClusterSearchOptions &options)
+      : module(module), inputs(inputs), count(count), labels(labels), options(options) {}
+
+  FailureOr<ClusterSearchResult> run();
+
+private:
+  void progress(const Twine &message) const {
+    if (!options.quiet)
+      llvm::errs() << "qnnc: " << message << "\n";
+  }
+
+  FailureOr<Outputs> evaluate(ArrayRef<int64_t> keeps, int64_t images) {
+    auto planned = compileWithKeeps(module, keeps);
+    if (failed(planned))
+      return failure();
+    return evaluateInputs(**planned, inputs, images);
+  }
+
+  FailureOr<double> accuracy(ArrayRef<int64_t> keeps) {
+    auto outputs = evaluate(keeps, count);
+    if (failed(outputs))
+      return failure();
+    return top1Accuracy(*outputs, count, labels, reference);
+  }
+
+  std::vector<int64_t> keepsOf(ArrayRef<unsigned> choice) const {
+    std::vector<int64_t> keeps;
+    for (auto [layer, c] : llvm::zip(result.layers, choice))
+      keeps.push_back(layer.choices[c].keep);
+    return keeps;
+  }
+
+  ModuleOp module;
+  const float *inputs;
+  int64_t count;
+  ArrayRef<int32_t> labels;
+  const ClusterSearchOptions &options;
+  Outputs reference;
+  ClusterSearchResult result;
+};
+
+/// Candidate numbers of kept sequences (each below the layer's distinct
+/// sequences).
+constexpr int64_t kKeeps[] = {256, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 2, 1};
+
+FailureOr<ClusterSearchResult> Search::run() {
+  SmallVector<BinaryConv2DOp> convs = binaryConvs(module);
+  const size_t layers = convs.size();
+  result.maxAccuracyDrop = options.maxAccuracyDrop;
+  result.images = count;
+  result.sensitivityImages = std::min(count, options.sensitivityImages);
+  result.labelled = !labels.empty();
+  auto outputs = evaluate(std::vector<int64_t>(layers, 0), count);
+  if (failed(outputs))
+    return failure();
+  reference = std::move(*outputs);
+  result.referenceAccuracy = top1Accuracy(reference, count, labels, reference);
+
+  progress("clustering: " + Twine(layers) + " binary convolutions, sensitivity on " +
+           Twine(result.sensitivityImages) + " calibration inputs");
+  for (auto [index, conv] : llvm::enumerate(convs)) {
+    ClusterLayer &layer = result.layers.emplace_back();
+    DenseElementsAttr weights = weightsOf(conv);
+    layer.name = nodeName(conv);
+    layer.weightShape.assign(weights.getType().getShape().begin(), weights.getType().getShape().end());
+    layer.packedBytes = packedKernelBytes(layer.weightShape);
+    layer.choices.push_back({0, compressedKernelBytes(weights), 0.0});
+    const int64_t unique = sequenceStatistics(kernelSequences(weights)).unique;
+    auto means = conv->getAttrOfType<DenseF32ArrayAttr>(kTapMeansAttr);
+    auto moments = conv->getAttrOfType<DenseF32ArrayAttr>(kTapMomentsAttr);
+    const TapStatistics statistics{means.asArrayRef(), moments.asArrayRef()};
+    std::string line;
+    for (int64_t keep : kKeeps) {
+      if (keep >= unique)
+        continue;
+      ClusteredKernels clustered = clusterKernels(weights, keep, conv.getGroup(), statistics);
+      std::vector<int64_t> keeps(layers, 0);
+      keeps[index] = keep;
+      auto perturbed = evaluate(keeps, result.sensitivityImages);
+      if (failed(perturbed))
+        return failure();
+      const double s = meanDivergence(reference, *perturbed, result.sensitivityImages);
+      layer.choices.push_back({keep, compressedKernelBytes(clustered.weights), s});
+      llvm::raw_string_ostream(line) << llvm::formatv(" {0}:{1}B/{2:G3}", keep, layer.choices.back().bytes, s);
+    }
+    progress("  " + layer.name + " (" + Twine(unique) + " sequences):" + line);
+  }
+
+  SmallVector<SmallVector<BitChoice>> table; // the solver's view: bytes and sensitivity
+  for (const ClusterLayer &layer : result.layers) {
+    auto &choices = table.emplace_back();
+    for (const ClusterLayer::Choice &c : layer.choices)
+      choices.push_back({0, 0, c.bytes, 0, c.sensitivity});
+  }
+  std::vector<BitAssignment> frontier = bitFrontier(table, BitCost::Bytes);
+  const double allowed = result.referenceAccuracy - options.maxAccuracyDrop / 100.0;
+  progress("searching " + Twine(frontier.size()) + " assignments on the byte frontier for accuracy >= " +
+           llvm::formatv("{0:F4}", allowed));
+  // The last point (every layer lossless) keeps the reference accuracy.
+  auto at = cheapestAccurate(frontier, allowed, [&](size_t i) -> FailureOr<double> {
+    auto got = accuracy(keepsOf(frontier[i].choice));
+    if (succeeded(got))
+      progress("  " + Twine(frontier[i].cost) + " bytes: accuracy " + llvm::formatv("{0:F4}", *got));
+    return got;
+  });
+  if (failed(at))
+    return failure();
+  const std::vector<unsigned> &choice = frontier[*at].choice;
+  std::vector<int64_t> keeps = keepsOf(choice);
+  auto chosen = accuracy(keeps);
+  if (failed(chosen))
+    return failure();
+  result.accuracy = *chosen;
+  Builder b(module.getContext());
+  for (auto [index, conv, layer, c] : llvm::enumerate(convs, result.layers, choice)) {
+    layer.chosen = c;
+    result.packedBytes += layer.packedBytes;
+    result.bytes += layer.choices[c].bytes;
+    conv->setAttr(kClusterKeepAttr, b.getI64IntegerAttr(layer.choices[c].keep));
+    std::vector<int64_t> alone(layers, 0);
+    alone[index] = layer.choices[c].keep;
+    auto got = accuracy(alone);
+    if (failed(got))
+      return failure();
+    layer.accuracyAlone = *got;
+  }
+  progress(llvm::formatv("clustering: {0} binary weight bytes ({1:F2}x smaller than {2} packed), accuracy {3:F4} "
+                         "(uncompressed {4:F4}) on {5} calibration inputs",
+                         result.bytes, static_cast<double>(result.packedBytes) / result.bytes, result.packedBytes,
+                         result.accuracy, result.referenceAccuracy, count)
+               .str());
+  return result;
+}
+
+} // namespace
+
+LogicalResult attachTapStatistics(ModuleOp module, const float *inputs, int64_t count) {
+  SmallVector<BinaryConv2DOp> convs = binaryConvs(module);
+  if (convs.empty())
+    return success();
+  auto planned = compileWithKeeps(module, std::vector<int64_t>(convs.size(), 0));
+  if (failed(planned))
+    return failure();
+  // Each layer's sums, found in the planned module by location (fused
+  // convolutions keep it); the Evaluator shows every tensor as it is made.
+  std::vector<TapSums> sums(convs.size());
+  DenseMap<Location, size_t> layerAt;
+  for (auto [index, conv] : llvm::enumerate(convs)) {
+    if (!layerAt.try_emplace(conv.getLoc(), index).second)
+      return conv->emitError("--compress=cluster: two binary convolutions share this location");
+    TapSums &s = sums[index];
+    auto input = cast<BinaryTensorType>(conv.getInput().getType()).getShape();
+    auto weight = weightsOf(conv).getType().getShape();
+    s.C = input[1];
+    s.H = input[2];
+    s.W = input[3];
+    s.KH = weight[2];
+    s.KW = weight[3];
+    s.strides.assign(conv.getStrides().begin(), conv.getStrides().end());
+    s.pads.assign(conv.getPads().begin(), conv.getPads().end());
+    s.dilations.assign(conv.getDilations().begin(), conv.getDilations().end());
+    s.sums.assign(s.C * s.KH * s.KW, 0);
+    s.products.assign(s.C * s.KH * s.KW * s.KH * s.KW, 0);
+  }
+  DenseMap<Value, SmallVector<size_t>> readers; // a binary tensor -> the layers reading it
+  (*planned)->walk([&](Operation *op) {
+    if (isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp>(op))
+      if (auto found = layerAt.find(op->getLoc()); found != layerAt.end())
+        readers[op->getOperand(0)].push_back(found->second);
+  });
+  auto evaluator = Evaluator::create(**planned);
+  if (failed(evaluator))
+    return failure();
+  std::vector<float> output(evaluator->outputElements());
+  for (int64_t i = 0; i < count; ++i)
+    evaluator->run(inputs + i * evaluator->inputElements(), output.data(), [&](Value v, const void *data) {
+      auto found = readers.find(v);
+      if (found == readers.end())
+        return;
+      const auto *sign = static_cast<const std::uint64_t *>(data);
+      const int64_t N = cast<BinaryTensorType>(v.getType()).getShape()[0];
+      for (size_t layer : found->second)
+        sums[layer].add(sign, sign + storage::planeStrideWords(v.getType()), N);
+    });
+  Builder b(module.getContext());
+  for (auto [conv, s] : llvm::zip(convs, sums)) {
+    if (s.windows == 0)
+      return conv->emitError("--compress=cluster: the calibration run never reached this binary convolution");
+    auto scaled = [&](ArrayRef<int64_t> values) {
+      SmallVector<float> out;
+      for (int64_t v : values)
+        out.push_back(static_cast<float>(static_cast<double>(v) / static_cast<double>(s.windows)));
+      return b.getDenseF32ArrayAttr(out);
+    };
+    conv->setAttr(kTapMeansAttr, scaled(s.sums));
+    conv->setAttr(kTapMomentsAttr, scaled(s.products));
+  }
+  return success();
+}
+
+FailureOr<ClusterSearchResult> searchClusterKeeps(ModuleOp module, const float *inputs, int64_t count,
+                                                  ArrayRef<int32_t> labels, const ClusterSearchOptions &options) {
+  return Search(module, inputs, count, labels, options).run();
+}
+
+} // namespace qnnc
