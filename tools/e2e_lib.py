@@ -58,6 +58,16 @@ def weight_array_bytes(cpp_path):
                if re.search(r"_(bits|weights|weight_offsets)(_\d+)?$", name))
 
 
+def binary_weight_bytes(cpp_path):
+    """Bytes of the binary weights in a generated model.cpp: packed words
+    (*_bits) or their Huffman code (*_bits stream, *_huffman_counts,
+    *_huffman_symbols)."""
+    with open(cpp_path) as f:
+        source = f.read()
+    return sum(C_SIZES[t] * int(n) for t, n in
+               re.findall(r"static const (\w+) \w+_(?:bits|huffman_counts|huffman_symbols)\[(\d+)\]", source))
+
+
 def run_ort(model, inputs, workdir):
     """ONNX Runtime, single thread; returns (outputs [count, -1], ms per run)."""
     src = os.path.join(workdir, "ort_in.bin")

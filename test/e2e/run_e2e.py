@@ -344,10 +344,7 @@ def huffman_compression(qnnc, work):
             out = os.path.join(d, tag)
             exe = e2e_lib.compile_model(qnnc, model, out, extra=["--target=native", *extra])
             outs[tag] = e2e_lib.run_qnnc_output(exe, images, d).tobytes()
-            with open(os.path.join(out, "model.cpp")) as f:
-                source = f.read()
-            stored[tag] = sum(e2e_lib.C_SIZES[t] * int(n) for t, n in
-                              re.findall(r"static const (\w+) \w+_(?:bits|huffman_counts|huffman_symbols)\[(\d+)\]", source))
+            stored[tag] = e2e_lib.binary_weight_bytes(os.path.join(out, "model.cpp"))
         src, dst = os.path.join(d, "eval_in.bin"), os.path.join(d, "eval_out.bin")
         np.ascontiguousarray(images[:500], dtype=np.float32).tofile(src)
         e2e_lib.run([qnnc, model, "--compress=huffman", f"--evaluate={src}", "-o", dst])
@@ -365,6 +362,96 @@ def huffman_compression(qnnc, work):
         check(f"{name}: Huffman within 3 % of the entropy bound on every binary layer",
               all(l["huffman_bits"] <= 1.03 * l["entropy_bits"] for l in layers),
               ", ".join(f"{l['name']} {l['entropy_bits']:.3f}/{l['huffman_bits']:.3f}" for l in layers))
+
+
+def kernel_clustering(qnnc, work):
+    """--compress=cluster --max-accuracy-drop=P on the shipped binary models,
+    calibrated on the last 10,000 training images with their labels: the
+    weights the report states are those in model.cpp, the generated code's
+    top-1 on the calibration set is the one the compiler measured, and on
+    the 10,000 test images the loss stays within 0.5 points while the
+    binary weights shrink (P, the least ratio and the most loss per model
+    are the README's figures: the wider model does not yet reach 1.5x
+    within 0.5 points)."""
+    train, train_labels = e2e_lib.fashion_split("train")
+    images, labels = e2e_lib.fashion_test_set()
+    for name, drop, least_ratio, most_loss in (("fashion_bnn", 0.6, 1.5, 0.005),
+                                               ("fashion_bnn_wide", 0.3, 1.4, 0.0075)):
+        model = os.path.join(HERE, "..", "..", "models", name, name + ".onnx")
+        d = os.path.join(work, "cluster_" + name)
+        os.makedirs(d, exist_ok=True)
+        calib, calib_labels = os.path.join(d, "calib.bin"), os.path.join(d, "calib_labels.bin")
+        np.ascontiguousarray(train[-10000:], dtype=np.float32).tofile(calib)
+        np.ascontiguousarray(train_labels[-10000:], dtype=np.int32).tofile(calib_labels)
+        packed = e2e_lib.compile_model(qnnc, model, os.path.join(d, "packed"), extra=["--target=native"])
+        out = os.path.join(d, "clustered")
+        exe = e2e_lib.compile_model(qnnc, model, out, extra=[
+            "--target=native", "--compress=cluster", f"--max-accuracy-drop={drop}", f"--calib={calib}",
+            f"--calib-labels={calib_labels}", "-q"])
+        with open(os.path.join(out, "report.json")) as f:
+            report = json.load(f)
+        c = report["clustering"]
+        stored = e2e_lib.binary_weight_bytes(os.path.join(out, "model.cpp"))
+        packed_bytes = e2e_lib.binary_weight_bytes(os.path.join(d, "packed", "model.cpp"))
+        check(f"{name} --compress=cluster: report bytes are model.cpp's",
+              stored == c["bytes"] == sum(l["stored_bytes"] for l in report["binary_layers"]) and
+              packed_bytes == c["packed_bytes"], f"{stored} stored, {packed_bytes} packed")
+        on_calib = e2e_lib.run_qnnc_output(exe, train[-10000:], d, "calib").argmax(1)
+        calib_accuracy = float((on_calib == train_labels[-10000:]).mean())
+        check(f"{name} --compress=cluster: the generated code's calibration top-1 is the compiler's",
+              calib_accuracy == c["accuracy"], f"{calib_accuracy:.4f} vs {c['accuracy']:.4f} (uncompressed "
+              f"{c['uncompressed_accuracy']:.4f})")
+        before = float((e2e_lib.run_qnnc_output(packed, images, d, "packed").argmax(1) == labels).mean())
+        after = float((e2e_lib.run_qnnc_output(exe, images, d, "clustered").argmax(1) == labels).mean())
+        ratio = packed_bytes / stored
+        kept = ", ".join(f"{l['name']} {l['kept_sequences']}" for l in report["binary_layers"])
+        check(f"{name} --compress=cluster --max-accuracy-drop={drop}: within {100 * most_loss:g} points on the test "
+              f"set, binary weights >= {least_ratio}x smaller", before - after <= most_loss and ratio >= least_ratio,
+              f"top-1 {before:.4f} -> {after:.4f}, {packed_bytes} -> {stored} bytes ({ratio:.3f}x); kept: {kept}")
+    # Determinism: the same flags twice (1,000 calibration inputs).
+    model = os.path.join(HERE, "..", "..", "models", "fashion_bnn", "fashion_bnn.onnx")
+    d = os.path.join(work, "cluster_again")
+    os.makedirs(d, exist_ok=True)
+    calib = os.path.join(d, "calib.bin")
+    np.ascontiguousarray(train[:1000], dtype=np.float32).tofile(calib)
+    runs = []
+    for tag in ("first", "second"):
+        o = os.path.join(d, tag)
+        e2e_lib.run([qnnc, model, "--compress=cluster", "--max-accuracy-drop=1", f"--calib={calib}", "-q", "-o", o])
+        runs.append([open(os.path.join(o, f), "rb").read() for f in ("model.cpp", "report.json", "report.html")])
+    check("--compress=cluster --max-accuracy-drop: same model and flags, same output", runs[0] == runs[1],
+          "model.cpp, report.json, report.html of two runs")
+
+
+def compressed_rodata(qnnc, work):
+    """The AArch64 object of a clustered, Huffman-coded model: its binary
+    weight symbols hold exactly the bytes report.json states (packed and
+    coded), and its .rodata shrinks by their difference, up to the 64-byte
+    alignment of each added table."""
+    model = os.path.join(HERE, "..", "..", "models", "fashion_bnn_wide", "fashion_bnn_wide.onnx")
+    d = os.path.join(work, "rodata")
+    sizes = {}
+    for tag, extra in (("packed", []), ("coded", ["--compress=cluster", "--cluster-keep=64"])):
+        out = os.path.join(d, tag)
+        shutil.rmtree(out, ignore_errors=True)
+        e2e_lib.run([qnnc, model, "--target=aarch64", "-o", out, *extra])
+        obj = os.path.join(out, "model.o")
+        e2e_lib.run(["aarch64-linux-gnu-g++", "-O2", "-std=c++17", "-c", f"-I{out}", os.path.join(out, "model.cpp"),
+                     "-o", obj])
+        sections = dict(re.findall(r"^(\.rodata)\s+(\d+)", e2e_lib.run(["aarch64-linux-gnu-size", "-A", obj]), re.M))
+        symbols = re.findall(r"^[0-9a-f]+ ([0-9a-f]+) \w (\S+)$", e2e_lib.run(["aarch64-linux-gnu-nm", "-S", obj]), re.M)
+        weights = [int(size, 16) for size, name in symbols if re.search(r"_(bits|huffman_counts|huffman_symbols)$", name)]
+        with open(os.path.join(out, "report.json")) as f:
+            layers = json.load(f)["binary_layers"]
+        sizes[tag] = (int(sections[".rodata"]), sum(weights), len(weights), sum(l["stored_bytes"] for l in layers))
+    (rodata_p, weights_p, _, report_p), (rodata_c, weights_c, arrays_c, report_c) = sizes["packed"], sizes["coded"]
+    check("aarch64 object: binary weight symbols hold the bytes report.json states",
+          weights_p == report_p and weights_c == report_c,
+          f"packed {weights_p} (report {report_p}), coded {weights_c} (report {report_c})")
+    saved, shrink = weights_p - weights_c, rodata_p - rodata_c
+    check("aarch64 object: .rodata shrinks by the reported saving", saved - 64 * arrays_c <= shrink <= saved,
+          f".rodata {rodata_p} -> {rodata_c} bytes ({rodata_p / rodata_c:.3f}x); binary weights {weights_p} -> "
+          f"{weights_c} ({weights_p / weights_c:.3f}x, as reported)")
 
 
 def no_heap(qnnc, work):
@@ -434,6 +521,8 @@ def main():
         ptq_fashion_models(args.qnnc, args.work)
         mixed_precision(args.qnnc, args.work)
         huffman_compression(args.qnnc, args.work)
+        kernel_clustering(args.qnnc, args.work)
+        compressed_rodata(args.qnnc, args.work)
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
     return 0 if passed == len(RESULTS) else 1
