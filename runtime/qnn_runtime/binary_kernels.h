@@ -270,13 +270,13 @@ inline void decode_binary_weights(const std::uint32_t *stream, const std::uint16
     huffman_lookup_table(table, lookup);
     for (index_t i = 0; i < halves; ++i)
       w[i] = 0;
-    std::uint64_t position = 0;
+    HuffmanReader reader(stream, table, lookup);
     for (index_t o = 0; o < O; ++o)
       for (index_t cw = 0; cw < GW; ++cw) {
         const index_t channels = Cg - cw * 64 < 64 ? Cg - cw * 64 : 64;
         for (index_t c = 0; c < 64; ++c)
           for (index_t r = 0; r < runs; ++r)
-            sequences[r * 64 + c] = c < channels ? huffman_decode_fast(stream, position, table, lookup) : 0;
+            sequences[r * 64 + c] = c < channels ? reader.next() : 0;
         for (index_t r = 0; r < runs; ++r)
           for (int b = 0; b < taps && r * taps + b < KH * KW; ++b) {
             const std::uint16_t *run = sequences + r * 64;

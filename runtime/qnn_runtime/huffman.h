@@ -59,20 +59,57 @@ inline void huffman_lookup_table(const HuffmanTable &table, std::uint32_t *looku
   }
 }
 
-/// huffman_decode_one through `lookup`; codewords longer than the table
-/// go bit by bit. The stream must hold one word after its last bit (the
-/// encoder's padding): the window reads it.
-inline std::uint16_t huffman_decode_fast(const std::uint32_t *stream, std::uint64_t &position, const HuffmanTable &table,
-                                         const std::uint32_t *lookup) {
-  const std::uint64_t at = position >> 5;
-  const std::uint64_t window = ((std::uint64_t(stream[at]) << 32 | stream[at + 1]) << (position & 31)) >> 32;
-  const std::uint32_t entry = lookup[window >> (32 - kHuffmanLookupBits)];
-  if (entry != 0) {
-    position += entry & 0xff;
-    return static_cast<std::uint16_t>(entry >> 8);
+/// Reads a stream front to back through a 64-bit buffer whose top bits
+/// are the next codeword: codes of up to kHuffmanLookupBits bits decode by
+/// one lookup and one shift (the loop-carried chain is the lookup's load),
+/// longer ones bit by bit from the buffer. The stream must hold one word
+/// after its last bit (the encoder's padding): a refill may read it.
+class HuffmanReader {
+public:
+  HuffmanReader(const std::uint32_t *stream, const HuffmanTable &table, const std::uint32_t *lookup)
+      : stream_(stream), table_(table), lookup_(lookup) {}
+
+  std::uint16_t next() {
+    if (bits_ < 32) { // a refill keeps at least 32 bits: any codeword
+      buffer_ |= std::uint64_t(stream_[word_++]) << (32 - bits_);
+      bits_ += 32;
+    }
+    const std::uint32_t entry = lookup_[buffer_ >> (64 - kHuffmanLookupBits)];
+    if (entry != 0) {
+      consume(static_cast<int>(entry & 0xff));
+      return static_cast<std::uint16_t>(entry >> 8);
+    }
+    std::int32_t code = 0, first = 0, index = 0;
+    for (int length = 1; length <= kMaxHuffmanLength; ++length) {
+      code |= static_cast<std::int32_t>((buffer_ >> (64 - length)) & 1u);
+      const std::int32_t n = table_.counts[length];
+      if (code - first < n) {
+        consume(length);
+        return table_.symbols[index + code - first];
+      }
+      index += n;
+      first = (first + n) << 1;
+      code <<= 1;
+    }
+    return 0; // not a codeword of the table: the encoder never writes one
   }
-  return huffman_decode_one(stream, position, table);
-}
+
+  /// Bits read so far.
+  std::uint64_t position() const { return std::uint64_t(word_) * 32 - static_cast<std::uint64_t>(bits_); }
+
+private:
+  void consume(int length) {
+    buffer_ <<= length;
+    bits_ -= length;
+  }
+
+  const std::uint32_t *stream_;
+  HuffmanTable table_;
+  const std::uint32_t *lookup_;
+  std::uint64_t buffer_ = 0;
+  int bits_ = 0;
+  index_t word_ = 0;
+};
 
 /// Decodes `count` symbols of `stream` from bit `position` into `out`;
 /// returns the position after the last.

@@ -1,5 +1,5 @@
 // Canonical length-limited Huffman codes (passes/HuffmanCode) against the
-// runtime's decoders (qnn_rt::huffman_decode, decode_binary_weights): round
+// runtime's decoders (qnn_rt::huffman_decode, HuffmanReader, decode_binary_weights): round
 // trips over random streams, the length limit on the worst case, optimality
 // where the limit does not bind, and coded kernels decoded into exactly the
 // packer's words.
@@ -78,10 +78,10 @@ void roundTrip(const std::vector<std::uint16_t> &stream, int alphabet, int maxLe
   // Through the lookup table: the same symbols and positions.
   std::vector<std::uint32_t> lookup(qnn_rt::kHuffmanLookupEntries);
   qnn_rt::huffman_lookup_table(table, lookup.data());
-  std::uint64_t position = 0;
+  qnn_rt::HuffmanReader reader(words.data(), table, lookup.data());
   for (size_t i = 0; i < stream.size(); ++i)
-    ASSERT_EQ(qnn_rt::huffman_decode_fast(words.data(), position, table, lookup.data()), stream[i]) << i;
-  EXPECT_EQ(position, bits);
+    ASSERT_EQ(reader.next(), stream[i]) << i;
+  EXPECT_EQ(reader.position(), bits);
 }
 
 TEST(Huffman, RoundTripRandomStreams) {
