@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 using namespace mlir;
 
@@ -100,6 +101,8 @@ llvm::json::Value binaryLayersJson(ArrayRef<BinaryLayerReport> layers, const Clu
                                      {"ideal_ratio", s.entropyBits > 0 ? s.bitsPerSymbol / s.entropyBits : 0.0},
                                      {"huffman_ratio", s.huffmanBits > 0 ? s.bitsPerSymbol / s.huffmanBits : 0.0},
                                      {"packed_bytes", l.packedBytes},
+                                     {"distinct_output_channels", l.distinctOutputChannels},
+                                     {"distinct_channel_sequences", l.distinctChannelSequences},
                                      {"stored_bytes", l.storedBytes},
                                      {"stored_bits_per_sequence",
                                       s.symbols ? 8.0 * static_cast<double>(l.storedBytes) / s.symbols : 0.0},
@@ -287,7 +290,8 @@ void binaryLayersHtml(llvm::raw_ostream &os, ArrayRef<BinaryLayerReport> layers,
                         clustering->labelled ? "labels" : "the uncompressed model's top-1");
   os << "<table><tr><th>layer</th><th>op</th><th>weights</th><th>bits per sequence</th><th>sequences</th>"
         "<th>unique</th><th>entropy</th><th>Huffman</th><th>ideal ratio</th><th>Huffman ratio</th>"
-        "<th>packed bytes</th><th>stored bytes</th><th>stored bits per sequence</th>"
+        "<th>packed bytes</th><th>stored bytes</th><th>stored bits per sequence</th><th>distinct output "
+        "channels</th><th>distinct (input channel, sequence)</th>"
      << (clustering ? "<th>kept</th><th>alone</th>" : "") << "</tr>\n";
   for (const BinaryLayerReport &l : layers) {
     const SequenceStatistics &s = l.sequences;
@@ -295,11 +299,13 @@ void binaryLayersHtml(llvm::raw_ostream &os, ArrayRef<BinaryLayerReport> layers,
     for (int64_t d : l.weightShape)
       shape += (shape.empty() ? "" : "x") + std::to_string(d);
     os << llvm::formatv("<tr><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6:F3}</td>"
-                        "<td>{7:F3}</td><td>{8:F3}</td><td>{9:F3}</td><td>{10}</td><td>{11}</td><td>{12:F3}</td>",
+                        "<td>{7:F3}</td><td>{8:F3}</td><td>{9:F3}</td><td>{10}</td><td>{11}</td><td>{12:F3}</td>"
+                        "<td>{13}</td><td>{14}</td>",
                         escape(l.name), l.op, shape, s.bitsPerSymbol, s.symbols, s.unique, s.entropyBits,
                         s.huffmanBits, s.entropyBits > 0 ? s.bitsPerSymbol / s.entropyBits : 0.0,
                         s.huffmanBits > 0 ? s.bitsPerSymbol / s.huffmanBits : 0.0, l.packedBytes, l.storedBytes,
-                        s.symbols ? 8.0 * static_cast<double>(l.storedBytes) / s.symbols : 0.0);
+                        s.symbols ? 8.0 * static_cast<double>(l.storedBytes) / s.symbols : 0.0,
+                        l.distinctOutputChannels, l.distinctChannelSequences);
     if (const ClusterLayer *c = clusterLayer(clustering, l.name))
       os << llvm::formatv("<td>{0}</td><td>{1:F4}</td>", c->choices[c->chosen].keep, c->accuracyAlone);
     os << "</tr>\n";
@@ -346,8 +352,23 @@ std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module, Compression c
     r.name = nodeName(op);
     r.op = op->getName().getStringRef().str();
     r.weightShape.assign(weights.getType().getShape().begin(), weights.getType().getShape().end());
-    r.sequences = sequenceStatistics(kernelSequences(weights));
     r.packedBytes = packedKernelBytes(r.weightShape);
+    KernelSequences sequences = kernelSequences(weights);
+    const int64_t O = r.weightShape[0], perChannel = static_cast<int64_t>(sequences.symbols.size()) / O;
+    const int64_t perInput = perChannel / r.weightShape[1]; // sequences per (o, c) slice
+    std::set<std::vector<std::uint16_t>> outputs, pairs;
+    for (int64_t o = 0; o < O; ++o) {
+      auto first = sequences.symbols.begin() + o * perChannel;
+      outputs.emplace(first, first + perChannel);
+      for (int64_t c = 0; c < r.weightShape[1]; ++c) {
+        std::vector<std::uint16_t> pair{static_cast<std::uint16_t>(c)};
+        pair.insert(pair.end(), first + c * perInput, first + (c + 1) * perInput);
+        pairs.insert(std::move(pair));
+      }
+    }
+    r.distinctOutputChannels = static_cast<int64_t>(outputs.size());
+    r.distinctChannelSequences = static_cast<int64_t>(pairs.size());
+    r.sequences = sequenceStatistics(sequences);
     r.storedBytes = compression == Compression::None ? r.packedBytes : compressedKernelBytes(weights);
   });
   return reports;

@@ -25,6 +25,10 @@ struct BinaryLayerReport {
   SequenceStatistics sequences;
   int64_t packedBytes = 0; // plain bit-packing
   int64_t storedBytes = 0; // as the generated code holds them
+  /// What kernel reuse could skip: output channels with identical kernels,
+  /// and the distinct (input channel, sequence) pairs (partial sums a
+  /// layer would need if each were computed once and shared).
+  int64_t distinctOutputChannels = 0, distinctChannelSequences = 0;
 };
 
 /// Every binary convolution of `module` (after the qnn pipeline, before its
