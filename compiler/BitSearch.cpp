@@ -190,32 +190,17 @@ private:
   /// from one op's results to the next's goes to the op, and an op to the
   /// layer whose location it carries.
   LogicalResult profile(ModuleOp planned) {
-    auto evaluator = Evaluator::create(planned);
-    if (failed(evaluator))
-      return failure();
     DenseMap<Location, size_t> layerAt;
     for (auto [index, op] : llvm::enumerate(layerOps(module)))
       layerAt[op->getLoc()] = index;
-    const int64_t runs = std::min<int64_t>(count, 64);
-    std::vector<float> output(evaluator->outputElements());
-    std::vector<double> seconds(result.layers.size());
-    for (int64_t i = 0; i < runs; ++i) {
-      auto last = std::chrono::steady_clock::now();
-      Operation *previous = nullptr;
-      evaluator->run(inputs + i * evaluator->inputElements(), output.data(), [&](Value v, const void *) {
-        Operation *op = v.getDefiningOp();
-        if (!op || op == previous)
-          return;
-        previous = op;
-        auto now = std::chrono::steady_clock::now();
-        auto found = layerAt.find(op->getLoc());
-        if (found != layerAt.end())
-          seconds[found->second] += std::chrono::duration<double>(now - last).count();
-        last = now;
-      });
-    }
-    for (auto [layer, s] : llvm::zip(result.layers, seconds))
-      layer.measuredMicros = 1e6 * s / static_cast<double>(runs);
+    auto micros = timeByGroup(planned, inputs, std::min<int64_t>(count, 64), result.layers.size(), [&](Operation *op) {
+      auto found = layerAt.find(op->getLoc());
+      return found == layerAt.end() ? int64_t(-1) : static_cast<int64_t>(found->second);
+    });
+    if (failed(micros))
+      return failure();
+    for (auto [layer, us] : llvm::zip(result.layers, *micros))
+      layer.measuredMicros = us;
     result.measuredOn = Evaluator::instructionSet();
     return success();
   }

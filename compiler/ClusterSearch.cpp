@@ -294,6 +294,44 @@ LogicalResult attachTapStatistics(ModuleOp module, const float *inputs, int64_t 
   return success();
 }
 
+FailureOr<DecodeTiming> timeDecoding(ModuleOp module, ArrayRef<std::string> layers, Compression compression,
+                                     const float *inputs, int64_t count) {
+  DecodeTiming timing;
+  timing.measuredOn = Evaluator::instructionSet();
+  std::vector<double> best[2];
+  for (Compression stored : {Compression::None, compression}) {
+    OwningOpRef<ModuleOp> planned = module.clone();
+    PassManager pm(module.getContext());
+    buildPlanPipeline(pm, /*threads=*/1, stored);
+    if (failed(pm.run(*planned)))
+      return failure();
+    // Group i: binary layer i; group layers.size(): every other op.
+    auto groupOf = [&](Operation *op) -> int64_t {
+      if (isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp>(op)) {
+        auto found = llvm::find(layers, nodeName(op));
+        if (found != layers.end())
+          return found - layers.begin();
+      }
+      return static_cast<int64_t>(layers.size());
+    };
+    std::vector<double> &least = best[stored != Compression::None];
+    for (int round = 0; round < 3; ++round) {
+      auto micros = timeByGroup(*planned, inputs, std::min<int64_t>(count, 64), layers.size() + 1, groupOf);
+      if (failed(micros))
+        return failure();
+      if (least.empty())
+        least = *micros;
+      for (auto [l, m] : llvm::zip(least, *micros))
+        l = std::min(l, m);
+    }
+  }
+  for (size_t i = 0; i < layers.size(); ++i)
+    timing.decodeMicros.push_back(std::max(0.0, best[1][i] - best[0][i]));
+  for (double m : best[1])
+    timing.inferenceMicros += m;
+  return timing;
+}
+
 FailureOr<ClusterSearchResult> searchClusterKeeps(ModuleOp module, const float *inputs, int64_t count,
                                                   ArrayRef<int32_t> labels, const ClusterSearchOptions &options) {
   return Search(module, inputs, count, labels, options).run();

@@ -5,6 +5,8 @@
 #ifndef QNNC_COMPILER_CLUSTERSEARCH_H
 #define QNNC_COMPILER_CLUSTERSEARCH_H
 
+#include "compiler/Pipeline.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
@@ -55,6 +57,18 @@ struct ClusterSearchResult {
 mlir::FailureOr<ClusterSearchResult> searchClusterKeeps(mlir::ModuleOp module, const float *inputs, int64_t count,
                                                         llvm::ArrayRef<int32_t> labels,
                                                         const ClusterSearchOptions &options);
+
+/// --time-layers with coded weights: what decoding adds per inference to
+/// each binary convolution named in `layers` (its time coded minus packed,
+/// each the least of three rounds over up to 64 inputs), and the coded
+/// inference's time. `module`: after the qnn pipeline.
+struct DecodeTiming {
+  std::vector<double> decodeMicros; // per layer
+  double inferenceMicros = 0;
+  std::string measuredOn; // the evaluator's instruction set
+};
+mlir::FailureOr<DecodeTiming> timeDecoding(mlir::ModuleOp module, llvm::ArrayRef<std::string> layers,
+                                           Compression compression, const float *inputs, int64_t count);
 
 } // namespace qnnc
 

@@ -3,6 +3,7 @@
 #include "compiler/Evaluator.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace qnnc {
@@ -51,6 +52,33 @@ double meanDivergence(const Outputs &reference, const Outputs &outputs, int64_t 
         total += p[c] * (std::log(p[c]) - std::log(std::max(q[c], 1e-300)));
   }
   return total / static_cast<double>(images);
+}
+
+mlir::FailureOr<std::vector<double>> timeByGroup(mlir::ModuleOp planned, const float *inputs, int64_t runs,
+                                                 size_t groups,
+                                                 llvm::function_ref<int64_t(mlir::Operation *)> groupOf) {
+  auto evaluator = Evaluator::create(planned);
+  if (mlir::failed(evaluator))
+    return mlir::failure();
+  std::vector<float> output(evaluator->outputElements());
+  std::vector<double> seconds(groups);
+  for (int64_t i = 0; i < runs; ++i) {
+    auto last = std::chrono::steady_clock::now();
+    mlir::Operation *previous = nullptr;
+    evaluator->run(inputs + i * evaluator->inputElements(), output.data(), [&](mlir::Value v, const void *) {
+      mlir::Operation *op = v.getDefiningOp();
+      if (!op || op == previous)
+        return;
+      previous = op;
+      auto now = std::chrono::steady_clock::now();
+      if (const int64_t group = groupOf(op); group >= 0)
+        seconds[group] += std::chrono::duration<double>(now - last).count();
+      last = now;
+    });
+  }
+  for (double &s : seconds)
+    s *= 1e6 / static_cast<double>(runs);
+  return seconds;
 }
 
 mlir::FailureOr<size_t> cheapestAccurate(llvm::ArrayRef<BitAssignment> frontier, double allowed,

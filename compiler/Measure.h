@@ -34,6 +34,13 @@ double top1Accuracy(const Outputs &outputs, int64_t count, llvm::ArrayRef<int32_
 /// the first `images` rows: how much a change perturbs the model.
 double meanDivergence(const Outputs &reference, const Outputs &outputs, int64_t images);
 
+/// Microseconds per inference in each of `groups` groups of ops over the
+/// first `runs` inputs: the time from one op's results to the next's goes
+/// to the op, and the op to group groupOf(op) (none when that is -1).
+mlir::FailureOr<std::vector<double>> timeByGroup(mlir::ModuleOp planned, const float *inputs, int64_t runs,
+                                                 size_t groups,
+                                                 llvm::function_ref<int64_t(mlir::Operation *)> groupOf);
+
 /// Bisection along `frontier` (ascending cost, sensitivity falling, so
 /// accuracy taken to rise): the cheapest point whose measured accuracy is
 /// at least `allowed`, among measured points only; frontier.size() when

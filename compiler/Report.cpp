@@ -104,6 +104,8 @@ llvm::json::Value binaryLayersJson(ArrayRef<BinaryLayerReport> layers, const Clu
                                      {"distinct_output_channels", l.distinctOutputChannels},
                                      {"distinct_channel_sequences", l.distinctChannelSequences},
                                      {"stored_bytes", l.storedBytes},
+                                     {"decode_us", l.decodeMicros >= 0 ? llvm::json::Value(l.decodeMicros) : nullptr},
+                                     {"decode_share", l.decodeShare >= 0 ? llvm::json::Value(l.decodeShare) : nullptr},
                                      {"stored_bits_per_sequence",
                                       s.symbols ? 8.0 * static_cast<double>(l.storedBytes) / s.symbols : 0.0},
                                      {"top_sequences", std::move(top)}});
@@ -291,7 +293,7 @@ void binaryLayersHtml(llvm::raw_ostream &os, ArrayRef<BinaryLayerReport> layers,
   os << "<table><tr><th>layer</th><th>op</th><th>weights</th><th>bits per sequence</th><th>sequences</th>"
         "<th>unique</th><th>entropy</th><th>Huffman</th><th>ideal ratio</th><th>Huffman ratio</th>"
         "<th>packed bytes</th><th>stored bytes</th><th>stored bits per sequence</th><th>distinct output "
-        "channels</th><th>distinct (input channel, sequence)</th>"
+        "channels</th><th>distinct (input channel, sequence)</th><th>decode share</th>"
      << (clustering ? "<th>kept</th><th>alone</th>" : "") << "</tr>\n";
   for (const BinaryLayerReport &l : layers) {
     const SequenceStatistics &s = l.sequences;
@@ -300,12 +302,13 @@ void binaryLayersHtml(llvm::raw_ostream &os, ArrayRef<BinaryLayerReport> layers,
       shape += (shape.empty() ? "" : "x") + std::to_string(d);
     os << llvm::formatv("<tr><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6:F3}</td>"
                         "<td>{7:F3}</td><td>{8:F3}</td><td>{9:F3}</td><td>{10}</td><td>{11}</td><td>{12:F3}</td>"
-                        "<td>{13}</td><td>{14}</td>",
+                        "<td>{13}</td><td>{14}</td><td>{15}</td>",
                         escape(l.name), l.op, shape, s.bitsPerSymbol, s.symbols, s.unique, s.entropyBits,
                         s.huffmanBits, s.entropyBits > 0 ? s.bitsPerSymbol / s.entropyBits : 0.0,
                         s.huffmanBits > 0 ? s.bitsPerSymbol / s.huffmanBits : 0.0, l.packedBytes, l.storedBytes,
                         s.symbols ? 8.0 * static_cast<double>(l.storedBytes) / s.symbols : 0.0,
-                        l.distinctOutputChannels, l.distinctChannelSequences);
+                        l.distinctOutputChannels, l.distinctChannelSequences,
+                        l.decodeShare >= 0 ? llvm::formatv("{0:P1}", l.decodeShare).str() : "-");
     if (const ClusterLayer *c = clusterLayer(clustering, l.name))
       os << llvm::formatv("<td>{0}</td><td>{1:F4}</td>", c->choices[c->chosen].keep, c->accuracyAlone);
     os << "</tr>\n";

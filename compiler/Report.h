@@ -29,6 +29,9 @@ struct BinaryLayerReport {
   /// and the distinct (input channel, sequence) pairs (partial sums a
   /// layer would need if each were computed once and shared).
   int64_t distinctOutputChannels = 0, distinctChannelSequences = 0;
+  /// --time-layers with coded weights: what decoding adds per inference,
+  /// and its share of the inference (-1: not timed).
+  double decodeMicros = -1, decodeShare = -1;
 };
 
 /// Every binary convolution of `module` (after the qnn pipeline, before its

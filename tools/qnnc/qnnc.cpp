@@ -109,8 +109,9 @@ cl::opt<std::string> costTablePath("cost-table",
                                             "report's estimated time per layer"),
                                    cl::value_desc("FILE"), cl::cat(qnncCategory));
 cl::opt<bool> timeLayers("time-layers",
-                         cl::desc("--bits=auto: time each layer of the result in the evaluator (the report then "
-                                  "differs from run to run)"),
+                         cl::desc("--bits=auto: time each layer of the result in the evaluator; with --compress: "
+                                  "what decoding adds to each binary layer, on --calib (the report then differs from "
+                                  "run to run)"),
                          cl::cat(qnncCategory));
 cl::opt<bool> quiet("q", cl::desc("no progress messages"), cl::cat(qnncCategory));
 cl::opt<std::string> keepFirstLast("keep-first-last",
@@ -275,6 +276,32 @@ LogicalResult clusterMeasured(ModuleOp module, std::optional<qnnc::ClusterSearch
   if (failed(result))
     return failure();
   searched = std::move(*result);
+  return success();
+}
+
+/// --time-layers with --compress: what decoding adds to each binary layer,
+/// on the calibration inputs.
+LogicalResult addDecodeTimes(ModuleOp module, std::vector<qnnc::BinaryLayerReport> &layers) {
+  if (calibPath.empty()) {
+    llvm::errs() << "qnnc: error: --time-layers with --compress needs --calib=FILE (the inputs it times)\n";
+    return failure();
+  }
+  auto calibration = readCalibration(module, "--time-layers", false);
+  if (failed(calibration))
+    return failure();
+  std::vector<std::string> names;
+  for (const qnnc::BinaryLayerReport &l : layers)
+    names.push_back(l.name);
+  auto timing = qnnc::timeDecoding(module, names, compress, calibration->tensors.data(), calibration->count);
+  if (failed(timing))
+    return failure();
+  for (auto [layer, micros] : llvm::zip(layers, timing->decodeMicros)) {
+    layer.decodeMicros = micros;
+    layer.decodeShare = micros / timing->inferenceMicros;
+  }
+  if (!quiet)
+    llvm::errs() << llvm::formatv("qnnc: decoding timed on {0}: inference {1:F1} us\n", timing->measuredOn,
+                                  timing->inferenceMicros);
   return success();
 }
 
@@ -482,10 +509,14 @@ int main(int argc, char **argv) {
     return failed(lower.run(*module)) || failed(evaluateFile(*module, evaluatePath, outputDir)) ? 1 : 0;
   }
   const std::string reportTo = !reportDir.empty() ? reportDir.getValue() : emit == Emit::Dir ? outputDir.getValue() : "";
-  if (!reportTo.empty() &&
-      failed(qnnc::writeReport(searched ? &*searched : nullptr, clustered ? &*clustered : nullptr,
-                               qnnc::binaryLayerReports(*module, compress), reportTo)))
-    return 1;
+  if (!reportTo.empty()) {
+    std::vector<qnnc::BinaryLayerReport> binaryLayers = qnnc::binaryLayerReports(*module, compress);
+    if (timeLayers && compress != qnnc::Compression::None && failed(addDecodeTimes(*module, binaryLayers)))
+      return 1;
+    if (failed(qnnc::writeReport(searched ? &*searched : nullptr, clustered ? &*clustered : nullptr, binaryLayers,
+                                 reportTo)))
+      return 1;
+  }
   if (emit != Emit::Mlir) {
     qnnc::buildEmitCPipeline(lower, entryName, threads, compress);
     if (failed(lower.run(*module)))
