@@ -110,11 +110,11 @@ int64_t layerMacs(Operation *op) {
   return result.getNumElements() * weight.getDimSize(gemm.getTransB() ? 1 : 0);
 }
 
-class Search {
+class Search : CalibratedSearch {
 public:
   Search(ModuleOp module, const float *inputs, int64_t count, ArrayRef<int32_t> labels,
          const BitSearchOptions &options)
-      : module(module), inputs(inputs), count(count), labels(labels), options(options) {}
+      : CalibratedSearch{module, inputs, count, labels, options.quiet}, options(options) {}
 
   FailureOr<BitSearchResult> run();
 
@@ -210,15 +210,6 @@ private:
   FailureOr<std::vector<unsigned>> choose();
   LogicalResult measureTradeoff(const std::vector<BitAssignment> &frontier);
 
-  void progress(const Twine &message) const {
-    if (!options.quiet)
-      llvm::errs() << "qnnc: " << message << "\n";
-  }
-
-  ModuleOp module;
-  const float *inputs;
-  int64_t count;
-  ArrayRef<int32_t> labels;
   const BitSearchOptions &options;
   int64_t sensitivityImages = 0;
   Outputs floatOutputs;

@@ -91,20 +91,15 @@ struct TapSums {
   }
 };
 
-class Search {
+class Search : CalibratedSearch {
 public:
   Search(ModuleOp module, const float *inputs, int64_t count, ArrayRef<int32_t> labels,
          const ClusterSearchOptions &options)
-      : module(module), inputs(inputs), count(count), labels(labels), options(options) {}
+      : CalibratedSearch{module, inputs, count, labels, options.quiet}, options(options) {}
 
   FailureOr<ClusterSearchResult> run();
 
 private:
-  void progress(const Twine &message) const {
-    if (!options.quiet)
-      llvm::errs() << "qnnc: " << message << "\n";
-  }
-
   FailureOr<Outputs> evaluate(ArrayRef<int64_t> keeps, int64_t images) {
     auto planned = compileWithKeeps(module, keeps);
     if (failed(planned))
@@ -126,10 +121,6 @@ private:
     return keeps;
   }
 
-  ModuleOp module;
-  const float *inputs;
-  int64_t count;
-  ArrayRef<int32_t> labels;
   const ClusterSearchOptions &options;
   Outputs reference;
   ClusterSearchResult result;

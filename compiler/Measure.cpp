@@ -2,11 +2,18 @@
 
 #include "compiler/Evaluator.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 
 namespace qnnc {
+
+void CalibratedSearch::progress(const llvm::Twine &message) const {
+  if (!quiet)
+    llvm::errs() << "qnnc: " << message << "\n";
+}
 
 int64_t Outputs::top1(int64_t i) const {
   const float *row = values.data() + i * classes;

@@ -15,6 +15,19 @@
 
 namespace qnnc {
 
+/// What a search over a model works from: the model, its calibration
+/// inputs (`count` tensors) and labels (empty: none), and whether it
+/// reports progress on stderr.
+struct CalibratedSearch {
+  mlir::ModuleOp module;
+  const float *inputs;
+  int64_t count;
+  llvm::ArrayRef<int32_t> labels;
+  bool quiet;
+
+  void progress(const llvm::Twine &message) const;
+};
+
 /// The outputs of a run over calibration inputs, one row per input.
 struct Outputs {
   std::vector<float> values;
