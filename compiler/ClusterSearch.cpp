@@ -183,21 +183,21 @@ FailureOr<ClusterSearchResult> Search::run() {
   const double allowed = result.referenceAccuracy - options.maxAccuracyDrop / 100.0;
   progress("searching " + Twine(frontier.size()) + " assignments on the byte frontier for accuracy >= " +
            llvm::formatv("{0:F4}", allowed));
-  // The last point (every layer lossless) keeps the reference accuracy.
+  // The last point (every layer lossless) keeps the reference accuracy;
+  // the answer is one the bisection measured.
+  DenseMap<size_t, double> measured;
   auto at = cheapestAccurate(frontier, allowed, [&](size_t i) -> FailureOr<double> {
     auto got = accuracy(keepsOf(frontier[i].choice));
-    if (succeeded(got))
+    if (succeeded(got)) {
+      measured[i] = *got;
       progress("  " + Twine(frontier[i].cost) + " bytes: accuracy " + llvm::formatv("{0:F4}", *got));
+    }
     return got;
   });
   if (failed(at))
     return failure();
   const std::vector<unsigned> &choice = frontier[*at].choice;
-  std::vector<int64_t> keeps = keepsOf(choice);
-  auto chosen = accuracy(keeps);
-  if (failed(chosen))
-    return failure();
-  result.accuracy = *chosen;
+  result.accuracy = measured.lookup(*at);
   Builder b(module.getContext());
   for (auto [index, conv, layer, c] : llvm::enumerate(convs, result.layers, choice)) {
     layer.chosen = c;
