@@ -225,13 +225,15 @@ bool clusterSearch() {
 }
 
 struct Calibration {
-  std::vector<float> tensors;
+  const float *inputs = nullptr; // `count` input tensors
   int64_t count = 0;
   std::vector<int32_t> labels; // empty without --calib-labels
 };
 
-/// --calib (and --calib-labels where `labelled`) for `what`.
+/// --calib (and --calib-labels where `labelled`) for `what`; the file is
+/// read once however many steps use it.
 FailureOr<Calibration> readCalibration(ModuleOp module, StringRef what, bool labelled) {
+  static std::optional<std::vector<float>> tensorsRead;
   const int64_t elements = inputElements(module);
   if (elements == 0) {
     llvm::errs() << "qnnc: error: " << what << " needs a static input shape (set a dynamic batch with --batch)\n";
@@ -241,12 +243,15 @@ FailureOr<Calibration> readCalibration(ModuleOp module, StringRef what, bool lab
     llvm::errs() << "qnnc: error: --sensitivity-inputs must be at least 1\n";
     return failure();
   }
+  if (!tensorsRead) {
+    auto tensors = readTensors(calibPath, elements);
+    if (failed(tensors))
+      return failure();
+    tensorsRead = std::move(*tensors);
+  }
   Calibration c;
-  auto tensors = readTensors(calibPath, elements);
-  if (failed(tensors))
-    return failure();
-  c.tensors = std::move(*tensors);
-  c.count = static_cast<int64_t>(c.tensors.size()) / elements;
+  c.inputs = tensorsRead->data();
+  c.count = static_cast<int64_t>(tensorsRead->size()) / elements;
   if (labelled && !calibLabelsPath.empty()) {
     auto read = readLabels(calibLabelsPath, c.count);
     if (failed(read))
@@ -262,7 +267,7 @@ FailureOr<Calibration> readCalibration(ModuleOp module, StringRef what, bool lab
 LogicalResult clusterMeasured(ModuleOp module, std::optional<qnnc::ClusterSearchResult> &searched) {
   auto calibration = readCalibration(module, "--compress=cluster", clusterSearch());
   if (failed(calibration) ||
-      failed(qnnc::attachTapStatistics(module, calibration->tensors.data(),
+      failed(qnnc::attachTapStatistics(module, calibration->inputs,
                                        std::min<int64_t>(calibration->count, sensitivityInputs))))
     return failure();
   if (!clusterSearch())
@@ -271,7 +276,7 @@ LogicalResult clusterMeasured(ModuleOp module, std::optional<qnnc::ClusterSearch
   options.maxAccuracyDrop = maxAccuracyDrop;
   options.sensitivityImages = sensitivityInputs;
   options.quiet = quiet;
-  auto result = qnnc::searchClusterKeeps(module, calibration->tensors.data(), calibration->count,
+  auto result = qnnc::searchClusterKeeps(module, calibration->inputs, calibration->count,
                                          calibration->labels, options);
   if (failed(result))
     return failure();
@@ -292,7 +297,7 @@ LogicalResult addDecodeTimes(ModuleOp module, std::vector<qnnc::BinaryLayerRepor
   std::vector<std::string> names;
   for (const qnnc::BinaryLayerReport &l : layers)
     names.push_back(l.name);
-  auto timing = qnnc::timeDecoding(module, names, compress, calibration->tensors.data(), calibration->count);
+  auto timing = qnnc::timeDecoding(module, names, compress, calibration->inputs, calibration->count);
   if (failed(timing))
     return failure();
   for (auto [layer, micros] : llvm::zip(layers, timing->decodeMicros)) {
@@ -347,7 +352,7 @@ LogicalResult quantize(ModuleOp module, PassManager &pm, std::optional<qnnc::Bit
   const int64_t count = calibration->count;
   const auto method = calibMethod == Calib::MinMax ? qnnc::RangeMethod::MinMax : qnnc::RangeMethod::Percentile;
   if (!automatic) {
-    if (failed(qnnc::calibrate(module, calibration->tensors.data(), count, method)) ||
+    if (failed(qnnc::calibrate(module, calibration->inputs, count, method)) ||
         (!perLayer.empty() && failed(qnnc::setLayerWidths(module, perLayer))))
       return failure();
     pm.nest<func::FuncOp>().addPass(
@@ -372,7 +377,7 @@ LogicalResult quantize(ModuleOp module, PassManager &pm, std::optional<qnnc::Bit
     options.budget = budgetBytes ? budgetBytes : budgetBitops;
     budget = (budgetBytes ? "--budget-bytes=" : "--budget-bitops=") + std::to_string(options.budget);
   }
-  auto result = qnnc::searchBits(module, calibration->tensors.data(), count, calibration->labels, options);
+  auto result = qnnc::searchBits(module, calibration->inputs, count, calibration->labels, options);
   if (failed(result))
     return failure();
   result->budget = budget;
