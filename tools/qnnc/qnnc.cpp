@@ -78,11 +78,13 @@ cl::opt<std::string> bitsSpec("bits",
                                        "0 = float); ranges from --calib"),
                               cl::value_desc("N|auto|W:A,..."), cl::cat(qnncCategory));
 cl::opt<std::string> calibPath("calib",
-                               cl::desc("calibration inputs for --bits (raw float32 tensors, as model_main reads them)"),
+                               cl::desc("calibration inputs for --bits and --compress=cluster (raw float32 tensors, as "
+                                        "model_main reads them)"),
                                cl::value_desc("FILE"), cl::cat(qnncCategory));
 cl::opt<std::string> calibLabelsPath("calib-labels",
-                                     cl::desc("--bits=auto: the class of each calibration input (int32); without "
-                                              "them accuracy is agreement with the float model's top-1"),
+                                     cl::desc("--bits=auto, --compress=cluster: the class of each calibration input "
+                                              "(int32); without them accuracy is agreement with the float (or "
+                                              "uncompressed) model's top-1"),
                                      cl::value_desc("FILE"), cl::cat(qnncCategory));
 cl::opt<int64_t> budgetBytes("budget-bytes", cl::desc("--bits=auto: weight bytes the generated code may hold"),
                              cl::value_desc("N"), cl::init(0), cl::cat(qnncCategory));
@@ -91,18 +93,21 @@ cl::opt<int64_t> budgetBitops("budget-bitops",
                               cl::value_desc("N"), cl::init(0), cl::cat(qnncCategory));
 cl::opt<double> maxAccuracyDrop("max-accuracy-drop",
                                 cl::desc("--bits=auto: the fewest weight bytes losing at most P top-1 points on the "
-                                         "calibration set"),
+                                         "calibration set; --compress=cluster (without --bits=auto): the fewest "
+                                         "binary weight bytes within P points of the uncompressed model"),
                                 cl::value_desc("P"), cl::init(-1), cl::cat(qnncCategory));
 cl::opt<int64_t> sensitivityInputs("sensitivity-inputs",
-                                   cl::desc("--bits=auto: calibration inputs each layer's sensitivity is measured on "
-                                            "(the first N; default 256)"),
+                                   cl::desc("--bits=auto, --compress=cluster: calibration inputs each layer's "
+                                            "sensitivity (and clustering's input statistics) is measured on (the "
+                                            "first N; default 256)"),
                                    cl::value_desc("N"), cl::init(256), cl::cat(qnncCategory));
 cl::opt<bool> sweep("sweep", cl::desc("--bits=auto: also measure accuracy against weight bytes along the budget "
                                       "frontier and for uniform widths (in the report)"),
                     cl::cat(qnncCategory));
 cl::opt<std::string> reportDir("report",
                                cl::desc("directory for report.json and report.html (default: OUTDIR): binary "
-                                        "layers' kernel sequences and the --bits=auto assignment"),
+                                        "layers' kernel sequences and stored bytes, the --bits=auto assignment and "
+                                        "the clustering search"),
                                cl::value_desc("DIR"), cl::cat(qnncCategory));
 cl::opt<std::string> costTablePath("cost-table",
                                    cl::desc("--bits=auto: the target's kernel costs (bench/kernel_costs.py) for the "
@@ -132,8 +137,9 @@ cl::opt<qnnc::Compression> compress(
                           "a canonical Huffman code of each layer's kernel sequences where smaller, decoded "
                           "once per inference; outputs are bit-identical"),
                clEnumValN(qnnc::Compression::Cluster, "cluster",
-                          "each binary convolution keeps its --cluster-keep most frequent kernel sequences (the "
-                          "others become the nearest kept), then Huffman; lossy")),
+                          "each binary convolution keeps its most frequent kernel sequences (--cluster-keep, or per "
+                          "layer under --max-accuracy-drop with --calib; the others become the nearest kept, by "
+                          "the calibration inputs' statistics when given), then Huffman; lossy")),
     cl::cat(qnncCategory));
 cl::opt<int64_t> clusterKeep("cluster-keep",
                              cl::desc("--compress=cluster: kernel sequences each binary convolution keeps "
