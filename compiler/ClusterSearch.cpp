@@ -18,19 +18,16 @@ using namespace qnnc::qnn;
 namespace qnnc {
 namespace {
 
-/// The binary convolutions clustering works on (i1 weights [O, Cg, KH,
-/// KW]), in program order.
-SmallVector<BinaryConv2DOp> binaryConvs(ModuleOp module) {
-  SmallVector<BinaryConv2DOp> convs;
-  module.walk([&](BinaryConv2DOp conv) {
-    auto weights = dyn_cast<DenseElementsAttr>(conv.getWeight());
-    if (weights && weights.getType().getRank() == 4)
-      convs.push_back(conv);
+/// The convolutions clustering works on (sequenceWeights), in program
+/// order.
+SmallVector<Operation *> clusterable(ModuleOp module) {
+  SmallVector<Operation *> ops;
+  module.walk([&](Operation *op) {
+    if (sequenceWeights(op))
+      ops.push_back(op);
   });
-  return convs;
+  return ops;
 }
-
-DenseElementsAttr weightsOf(BinaryConv2DOp conv) { return cast<DenseElementsAttr>(conv.getWeight()); }
 
 /// `module` with each binary convolution keeping keeps[i] sequences (0:
 /// all), through the qnn pipeline and planned; the weights stay packed,
@@ -38,8 +35,8 @@ DenseElementsAttr weightsOf(BinaryConv2DOp conv) { return cast<DenseElementsAttr
 FailureOr<OwningOpRef<ModuleOp>> compileWithKeeps(ModuleOp module, ArrayRef<int64_t> keeps) {
   OwningOpRef<ModuleOp> copy = module.clone();
   Builder b(module.getContext());
-  for (auto [conv, keep] : llvm::zip(binaryConvs(*copy), keeps))
-    conv->setAttr(kClusterKeepAttr, b.getI64IntegerAttr(keep));
+  for (auto [op, keep] : llvm::zip(clusterable(*copy), keeps))
+    op->setAttr(kClusterKeepAttr, b.getI64IntegerAttr(keep));
   PassManager pm(module.getContext());
   buildQnnPipeline(pm);
   buildPlanPipeline(pm, /*threads=*/1);
@@ -48,26 +45,35 @@ FailureOr<OwningOpRef<ModuleOp>> compileWithKeeps(ModuleOp module, ArrayRef<int6
   return std::move(copy);
 }
 
-/// Sums over the calibration inputs of one binary convolution's input
-/// windows, per input channel: x_t and x_t x_u (values -1, 0, +1, so the
-/// sums are exact).
+/// Sums over the calibration inputs of one convolution's input windows,
+/// per input channel: x_t and x_t x_u (small integers: -1, 0, +1 or
+/// levels, so the sums are exact).
 struct TapSums {
   int64_t C = 0, H = 0, W = 0, KH = 0, KW = 0, windows = 0;
   SmallVector<int64_t> strides, pads, dilations;
   std::vector<int64_t> sums, products; // [C][T], [C][T][T]
 
-  void add(const std::uint64_t *sign, const std::uint64_t *nonzero, int64_t N) {
+  /// One observed input tensor: `planes` bit planes `planeWords` apart,
+  /// each [N][H][W][words of C]; a binary tensor's are sign and nonzero
+  /// (values -1, 0, +1), a levels tensor's the bits of each level.
+  void add(const std::uint64_t *data, int64_t planeWords, int64_t planes, bool binary, int64_t N) {
     const int64_t words = (C + 63) / 64, T = KH * KW;
     const int64_t OH = (H + pads[0] + pads[2] - dilations[0] * (KH - 1) - 1) / strides[0] + 1;
     const int64_t OW = (W + pads[1] + pads[3] - dilations[1] * (KW - 1) - 1) / strides[1] + 1;
-    std::vector<int8_t> x(C * H * W); // [C][H][W]
-    std::vector<int8_t> window(T);
+    std::vector<int16_t> x(C * H * W); // [C][H][W]
+    std::vector<int16_t> window(T);
     for (int64_t n = 0; n < N; ++n) {
       for (int64_t p = 0; p < H * W; ++p)
         for (int64_t c = 0; c < C; ++c) {
           const int64_t word = (n * H * W + p) * words + c / 64;
-          const bool nz = (nonzero[word] >> (c % 64)) & 1, negative = (sign[word] >> (c % 64)) & 1;
-          x[c * H * W + p] = nz ? (negative ? -1 : 1) : 0;
+          auto bit = [&](int64_t plane) { return (data[plane * planeWords + word] >> (c % 64)) & 1; };
+          int value = 0;
+          if (binary)
+            value = bit(1) ? (bit(0) ? -1 : 1) : 0;
+          else
+            for (int64_t b = 0; b < planes; ++b)
+              value |= static_cast<int>(bit(b)) << b;
+          x[c * H * W + p] = static_cast<int16_t>(value);
         }
       for (int64_t oh = 0; oh < OH; ++oh)
         for (int64_t ow = 0; ow < OW; ++ow) {
@@ -131,7 +137,7 @@ private:
 constexpr int64_t kKeeps[] = {256, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 2, 1};
 
 FailureOr<ClusterSearchResult> Search::run() {
-  SmallVector<BinaryConv2DOp> convs = binaryConvs(module);
+  SmallVector<Operation *> convs = clusterable(module);
   const size_t layers = convs.size();
   result.maxAccuracyDrop = options.maxAccuracyDrop;
   result.images = count;
@@ -147,7 +153,7 @@ FailureOr<ClusterSearchResult> Search::run() {
            Twine(result.sensitivityImages) + " calibration inputs");
   for (auto [index, conv] : llvm::enumerate(convs)) {
     ClusterLayer &layer = result.layers.emplace_back();
-    DenseElementsAttr weights = weightsOf(conv);
+    DenseElementsAttr weights = sequenceWeights(conv);
     layer.name = nodeName(conv);
     layer.weightShape.assign(weights.getType().getShape().begin(), weights.getType().getShape().end());
     layer.packedBytes = packedKernelBytes(layer.weightShape);
@@ -155,12 +161,15 @@ FailureOr<ClusterSearchResult> Search::run() {
     const int64_t unique = sequenceStatistics(kernelSequences(weights)).unique;
     auto means = conv->getAttrOfType<DenseF32ArrayAttr>(kTapMeansAttr);
     auto moments = conv->getAttrOfType<DenseF32ArrayAttr>(kTapMomentsAttr);
-    const TapStatistics statistics{means.asArrayRef(), moments.asArrayRef()};
+    TapStatistics statistics; // none on bit-serial convolutions
+    if (means && moments)
+      statistics = {means.asArrayRef(), moments.asArrayRef()};
     std::string line;
     for (int64_t keep : kKeeps) {
       if (keep >= unique)
         continue;
-      ClusteredKernels clustered = clusterKernels(weights, keep, conv.getGroup(), statistics);
+      ClusteredKernels clustered =
+          clusterKernels(weights, keep, conv->getAttrOfType<IntegerAttr>("group").getInt(), statistics);
       std::vector<int64_t> keeps(layers, 0);
       keeps[index] = keep;
       auto perturbed = evaluate(keeps, result.sensitivityImages);
@@ -222,10 +231,18 @@ FailureOr<ClusterSearchResult> Search::run() {
 } // namespace
 
 LogicalResult attachTapStatistics(ModuleOp module, const float *inputs, int64_t count) {
-  SmallVector<BinaryConv2DOp> convs = binaryConvs(module);
+  // The unfused convolutions whose accumulator is x . w: binary ones, and
+  // bit-serial ones on a single +-1 plane without weight offsets (levels x
+  // +-1); a bit-serial one with offsets keeps the Hamming rule.
+  SmallVector<Operation *> convs;
+  for (Operation *op : clusterable(module)) {
+    auto serial = dyn_cast<BitserialConv2DOp>(op);
+    if (isa<BinaryConv2DOp>(op) || (serial && !serial.getWeightOffsets()))
+      convs.push_back(op);
+  }
   if (convs.empty())
     return success();
-  auto planned = compileWithKeeps(module, std::vector<int64_t>(convs.size(), 0));
+  auto planned = compileWithKeeps(module, std::vector<int64_t>(clusterable(module).size(), 0));
   if (failed(planned))
     return failure();
   // Each layer's sums, found in the planned module by location (fused
@@ -233,25 +250,27 @@ LogicalResult attachTapStatistics(ModuleOp module, const float *inputs, int64_t 
   std::vector<TapSums> sums(convs.size());
   DenseMap<Location, size_t> layerAt;
   for (auto [index, conv] : llvm::enumerate(convs)) {
-    if (!layerAt.try_emplace(conv.getLoc(), index).second)
+    if (!layerAt.try_emplace(conv->getLoc(), index).second)
       return conv->emitError("--compress=cluster: two binary convolutions share this location");
     TapSums &s = sums[index];
-    auto input = cast<BinaryTensorType>(conv.getInput().getType()).getShape();
-    auto weight = weightsOf(conv).getType().getShape();
+    auto input = cast<ShapedType>(conv->getOperand(0).getType()).getShape();
+    auto weight = sequenceWeights(conv).getType().getShape();
     s.C = input[1];
     s.H = input[2];
     s.W = input[3];
     s.KH = weight[2];
     s.KW = weight[3];
-    s.strides.assign(conv.getStrides().begin(), conv.getStrides().end());
-    s.pads.assign(conv.getPads().begin(), conv.getPads().end());
-    s.dilations.assign(conv.getDilations().begin(), conv.getDilations().end());
+    for (auto [name, into] : {std::pair<StringRef, SmallVector<int64_t> *>{"strides", &s.strides},
+                              {"pads", &s.pads}, {"dilations", &s.dilations}}) {
+      auto values = conv->getAttrOfType<DenseI64ArrayAttr>(name).asArrayRef();
+      into->assign(values.begin(), values.end());
+    }
     s.sums.assign(s.C * s.KH * s.KW, 0);
     s.products.assign(s.C * s.KH * s.KW * s.KH * s.KW, 0);
   }
-  DenseMap<Value, SmallVector<size_t>> readers; // a binary tensor -> the layers reading it
+  DenseMap<Value, SmallVector<size_t>> readers; // an input tensor -> the layers reading it
   (*planned)->walk([&](Operation *op) {
-    if (isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp>(op))
+    if (isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp, BitserialConv2DOp, BitserialConv2DAffineOp>(op))
       if (auto found = layerAt.find(op->getLoc()); found != layerAt.end())
         readers[op->getOperand(0)].push_back(found->second);
   });
@@ -264,10 +283,11 @@ LogicalResult attachTapStatistics(ModuleOp module, const float *inputs, int64_t 
       auto found = readers.find(v);
       if (found == readers.end())
         return;
-      const auto *sign = static_cast<const std::uint64_t *>(data);
-      const int64_t N = cast<BinaryTensorType>(v.getType()).getShape()[0];
+      const auto *words = static_cast<const std::uint64_t *>(data);
+      const int64_t N = cast<ShapedType>(v.getType()).getShape()[0];
+      auto levels = dyn_cast<LevelsTensorType>(v.getType());
       for (size_t layer : found->second)
-        sums[layer].add(sign, sign + storage::planeStrideWords(v.getType()), N);
+        sums[layer].add(words, storage::planeStrideWords(v.getType()), levels ? levels.getBits() : 2, !levels, N);
     });
   Builder b(module.getContext());
   for (auto [conv, s] : llvm::zip(convs, sums)) {
@@ -298,7 +318,7 @@ FailureOr<DecodeTiming> timeDecoding(ModuleOp module, ArrayRef<std::string> laye
       return failure();
     // Group i: binary layer i; group layers.size(): every other op.
     auto groupOf = [&](Operation *op) -> int64_t {
-      if (isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp>(op)) {
+      if (isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp, BitserialConv2DOp, BitserialConv2DAffineOp>(op)) {
         auto found = llvm::find(layers, nodeName(op));
         if (found != layers.end())
           return found - layers.begin();

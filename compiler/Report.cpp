@@ -346,10 +346,8 @@ std::string nodeName(Operation *op) {
 std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module, Compression compression) {
   std::vector<BinaryLayerReport> reports;
   module.walk([&](Operation *op) {
-    if (!isa<qnn::BinaryConv2DOp, qnn::BinaryConv2DSignOp, qnn::BinaryConv2DAffineOp>(op))
-      return;
-    auto weights = dyn_cast_or_null<DenseElementsAttr>(op->getAttr("weight"));
-    if (!weights || weights.getType().getRank() != 4)
+    DenseElementsAttr weights = sequenceWeights(op);
+    if (!weights)
       return;
     BinaryLayerReport &r = reports.emplace_back();
     r.name = nodeName(op);

@@ -41,7 +41,7 @@ Value f32Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, ArrayRef<
 /// where the accumulator becomes float: the bias of to_float -> mul -> add
 /// becomes b - s x shift, else an add of -shift follows the to_float. An
 /// accumulator used other than by one to_float is left as it is.
-void compensate(BinaryConv2DOp conv, ArrayRef<double> shift) {
+void compensate(Operation *conv, ArrayRef<double> shift) {
   if (!conv->hasOneUse() || llvm::all_of(shift, [](double d) { return d == 0; }))
     return;
   auto toFloat = dyn_cast<ToFloatOp>(*conv->user_begin());
@@ -78,9 +78,9 @@ struct ClusterKernelsPass : qnnc::impl::ClusterKernelsBase<ClusterKernelsPass> {
 
   void runOnOperation() override {
     WalkResult walked = getOperation().walk([&](Operation *op) {
-      if (!isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp>(op))
+      DenseElementsAttr weights = sequenceWeights(op);
+      if (!weights)
         return WalkResult::advance();
-      auto weights = dyn_cast<DenseElementsAttr>(op->getAttr("weight"));
       int64_t kept = keep;
       if (auto attr = op->getAttrOfType<IntegerAttr>(kClusterKeepAttr)) {
         kept = attr.getInt();
@@ -90,7 +90,7 @@ struct ClusterKernelsPass : qnnc::impl::ClusterKernelsBase<ClusterKernelsPass> {
       auto moments = op->getAttrOfType<DenseF32ArrayAttr>(kTapMomentsAttr);
       op->removeAttr(kTapMeansAttr);
       op->removeAttr(kTapMomentsAttr);
-      if (kept == 0 || !weights || weights.getType().getRank() != 4)
+      if (kept == 0)
         return WalkResult::advance();
       if (kept < 0) {
         op->emitError("qnn-cluster-kernels: keep must not be negative, got ") << kept;
@@ -99,12 +99,15 @@ struct ClusterKernelsPass : qnnc::impl::ClusterKernelsBase<ClusterKernelsPass> {
       TapStatistics statistics;
       if (means || moments) {
         auto shape = weights.getType().getShape();
-        const int64_t channels = cast<BinaryTensorType>(op->getOperand(0).getType()).getShape()[1];
+        const int64_t channels = cast<ShapedType>(op->getOperand(0).getType()).getShape()[1];
         const int64_t taps = shape[2] * shape[3];
-        if (!isa<BinaryConv2DOp>(op) || !means || !moments || static_cast<int64_t>(means.size()) != channels * taps ||
+        auto serial = dyn_cast<BitserialConv2DOp>(op);
+        if (!(isa<BinaryConv2DOp>(op) || (serial && !serial.getWeightOffsets())) || !means || !moments ||
+            static_cast<int64_t>(means.size()) != channels * taps ||
             static_cast<int64_t>(moments.size()) != channels * taps * taps) {
           op->emitError("qnn-cluster-kernels: ") << kTapMeansAttr << " and " << kTapMomentsAttr
-                                                 << " go together on a qnn.binary_conv2d, with [C][T] and [C][T][T] values ("
+                                                 << " go together on a qnn.binary_conv2d (or a qnn.bitserial_conv2d "
+                                                    "without weight offsets), with [C][T] and [C][T][T] values ("
                                                  << channels << " channels, " << taps << " taps)";
           return WalkResult::interrupt();
         }
@@ -113,8 +116,7 @@ struct ClusterKernelsPass : qnnc::impl::ClusterKernelsBase<ClusterKernelsPass> {
       const int64_t group = op->getAttrOfType<IntegerAttr>("group").getInt();
       ClusteredKernels clustered = clusterKernels(weights, kept, group, statistics);
       op->setAttr("weight", clustered.weights);
-      if (auto conv = dyn_cast<BinaryConv2DOp>(op))
-        compensate(conv, clustered.accumulatorShift);
+      compensate(op, clustered.accumulatorShift);
       return WalkResult::advance();
     });
     if (walked.wasInterrupted())

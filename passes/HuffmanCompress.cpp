@@ -42,13 +42,9 @@ struct HuffmanCompressPass : qnnc::impl::HuffmanCompressBase<HuffmanCompressPass
   void runOnOperation() override {
     Builder b(&getContext());
     getOperation().walk([&](Operation *op) {
-      if (!isa<BinaryConv2DOp, BinaryConv2DSignOp, BinaryConv2DAffineOp>(op))
-        return;
-      auto weights = dyn_cast<DenseElementsAttr>(op->getAttr("weight"));
-      if (!weights || weights.getType().getRank() != 4)
-        return;
-      if (auto coded = compress(b, weights))
-        op->setAttr("weight", coded);
+      if (DenseElementsAttr weights = sequenceWeights(op))
+        if (auto coded = compress(b, weights))
+          op->setAttr("weight", coded);
     });
   }
 };

@@ -1,5 +1,6 @@
 #include "passes/KernelSequences.h"
 
+#include "dialects/qnn/QnnDialect.h"
 #include "passes/HuffmanCode.h"
 #include "qnn_runtime/binary_kernels.h"
 
@@ -11,6 +12,15 @@
 #include <tuple>
 
 namespace qnnc {
+
+mlir::DenseElementsAttr sequenceWeights(mlir::Operation *op) {
+  if (!llvm::isa<qnn::BinaryConv2DOp, qnn::BinaryConv2DSignOp, qnn::BinaryConv2DAffineOp, qnn::BitserialConv2DOp,
+                 qnn::BitserialConv2DAffineOp>(op))
+    return {};
+  auto weights = llvm::dyn_cast_or_null<mlir::DenseElementsAttr>(op->getAttr("weight"));
+  return weights && weights.getType().getRank() == 4 && weights.getElementType().isInteger(1) ? weights
+                                                                                                : mlir::DenseElementsAttr();
+}
 
 KernelSequences kernelSequences(mlir::DenseElementsAttr weights) {
   auto shape = weights.getType().getShape();

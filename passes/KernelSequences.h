@@ -15,6 +15,12 @@
 
 namespace qnnc {
 
+/// The weights Huffman coding and clustering work on: the i1 [O, Cg, KH,
+/// KW] kernels (true = -1) of a binary convolution (qnn.binary_conv2d,
+/// _sign, _affine) or of a bit-serial one with a single +-1 plane
+/// (qnn.bitserial_conv2d, _affine); null for any other op or form.
+mlir::DenseElementsAttr sequenceWeights(mlir::Operation *op);
+
 /// A binary layer's weights (i1 [O, Cg, KH, KW], true = -1) as symbols:
 /// one per (o, c) slice when KH x KW <= 16 (bit kh * KW + kw is tap (kh,
 /// kw): 3x3 gives 9-bit symbols), else one per kernel row of up to 16 taps.

@@ -95,24 +95,39 @@ FailureOr<DenseElementsAttr> packedWords(Operation *op, Attribute weight) {
   return DenseElementsAttr(packed.getWords());
 }
 
-/// Starts a call of binary convolution `kernel` with input operand 0 and the
-/// weights: their packed words as a table, or for Huffman-coded weights
-/// the op's scratch, which a decode call fills first (once per inference).
-LogicalResult binaryConvCall(KernelCall &call, Operation *op, Attribute weight, StringRef kernel) {
-  if (auto coded = dyn_cast<HuffmanBinaryWeightsAttr>(weight)) {
-    auto k = coded.getShape();
-    Type word = IntegerType::get(op->getContext(), 32, IntegerType::Unsigned);
-    call.call("qnn_rt::decode_binary_weights").table("bits", coded.getStream());
-    call.table("huffman_counts", coded.getCounts()).table("huffman_symbols", coded.getSymbols());
-    call.integer(k[0]).integer(k[1]).integer(k[2]).integer(k[3]).scratch(word);
-    call.call(kernel).operand(0).scratch(word);
+/// For Huffman-coded weights, the call that decodes them into the op's
+/// scratch (once per inference), before the kernel's own call.
+void decodeWeights(KernelCall &call, Attribute weight) {
+  auto coded = dyn_cast<HuffmanBinaryWeightsAttr>(weight);
+  if (!coded)
+    return;
+  auto k = coded.getShape();
+  call.call("qnn_rt::decode_binary_weights").table("bits", coded.getStream());
+  call.table("huffman_counts", coded.getCounts()).table("huffman_symbols", coded.getSymbols());
+  call.integer(k[0]).integer(k[1]).integer(k[2]).integer(k[3]).scratch(IntegerType::get(
+      weight.getContext(), 32, IntegerType::Unsigned));
+}
+
+/// The kernel's weight argument: the packed words as a table, or the
+/// scratch decodeWeights filled.
+LogicalResult weightWords(KernelCall &call, Operation *op, Attribute weight) {
+  if (isa<HuffmanBinaryWeightsAttr>(weight)) {
+    call.scratch(IntegerType::get(op->getContext(), 32, IntegerType::Unsigned));
     return success();
   }
   auto words = packedWords(op, weight);
   if (failed(words))
     return failure();
-  call.call(kernel).operand(0).table("bits", *words);
+  call.table("bits", *words);
   return success();
+}
+
+/// Starts a call of binary convolution `kernel` with input operand 0 and the
+/// weights.
+LogicalResult binaryConvCall(KernelCall &call, Operation *op, Attribute weight, StringRef kernel) {
+  decodeWeights(call, weight);
+  call.call(kernel).operand(0);
+  return weightWords(call, op, weight);
 }
 
 /// The scratch Huffman-coded weights decode into: their packed words and
@@ -453,23 +468,25 @@ LogicalResult LevelsToBinaryOp::buildKernelCall(KernelCall &call) {
 }
 
 LogicalResult BitserialConv2DOp::buildKernelCall(KernelCall &call) {
-  auto words = packedWords(*this, getWeight());
-  if (failed(words))
+  decodeWeights(call, getWeight());
+  call.call("qnn_rt::bitserial_conv2d").operand(0).integer(getInput().getType().getBits());
+  if (failed(weightWords(call, *this, getWeight())))
     return failure();
-  call.call("qnn_rt::bitserial_conv2d").operand(0).integer(getInput().getType().getBits()).table("bits", *words);
   call.integer(weightPlanes(getWeight()));
   weightOffsetsTable(call, Builder(getContext()), getWeightOffsets(), kernelShape(getWeight())[0]).result();
   conv2dParams(call, *this);
   return success();
 }
 
+int64_t BitserialConv2DOp::getScratchBytes(int64_t) { return binaryWeightScratch(getWeight()); }
+
 LogicalResult BitserialConv2DAffineOp::buildKernelCall(KernelCall &call) {
-  auto words = packedWords(*this, getWeight());
-  if (failed(words))
-    return failure();
   Builder b(getContext());
+  decodeWeights(call, getWeight());
   call.call("qnn_rt::bitserial_conv2d_affine").operand(0).integer(getInput().getType().getBits());
-  call.table("bits", *words).integer(weightPlanes(getWeight()));
+  if (failed(weightWords(call, *this, getWeight())))
+    return failure();
+  call.integer(weightPlanes(getWeight()));
   weightOffsetsTable(call, b, getWeightOffsets(), kernelShape(getWeight())[0]);
   call.table("scale", f32Table(b, getScale())).table("bias", f32Table(b, getBias()));
   (getResidual() ? call.operand(1) : call.null()).result();
@@ -477,6 +494,8 @@ LogicalResult BitserialConv2DAffineOp::buildKernelCall(KernelCall &call) {
   affineLayouts(call, *this);
   return success();
 }
+
+int64_t BitserialConv2DAffineOp::getScratchBytes(int64_t) { return binaryWeightScratch(getWeight()); }
 
 bool BitserialConv2DAffineOp::canRunInPlace() { return true; }
 bool BitserialConv2DAffineOp::acceptsChannelsLast(unsigned index) { return index == 1; }

@@ -340,7 +340,7 @@ def Qnn_LevelsToBinaryOp : Qnn_KernelOp<"levels_to_binary", [Pure, InferTypeOpAd
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_BitserialConv2DOp : Qnn_KernelOp<"bitserial_conv2d", [Pure, InferTypeOpAdaptor]> {
+def Qnn_BitserialConv2DOp : Qnn_KernelOp<"bitserial_conv2d", [Pure, InferTypeOpAdaptor], ["getScratchBytes"]> {
   let summary = "k-bit levels x m-bit weights 2-D convolution, bit-serially, into int32";
   let description = [{
     acc = sum_i sum_j 2^(i+j) * conv(plane_j, weight_i): each bit plane of
@@ -362,7 +362,7 @@ def Qnn_BitserialConv2DOp : Qnn_KernelOp<"bitserial_conv2d", [Pure, InferTypeOpA
 
 def Qnn_BitserialConv2DAffineOp
     : Qnn_KernelOp<"bitserial_conv2d_affine", [Pure, InferTypeOpAdaptor],
-                   ["canRunInPlace", "acceptsChannelsLast", "producesChannelsLast"]> {
+                   ["canRunInPlace", "acceptsChannelsLast", "producesChannelsLast", "getScratchBytes"]> {
   let summary = "qnn.bitserial_conv2d followed by qnn.scale_bias and an optional residual add, in one kernel";
   let description = [{
     As qnn.binary_conv2d_affine for a bit-serial convolution: output =

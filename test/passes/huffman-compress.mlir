@@ -29,3 +29,17 @@ func.func @packed(%x: !qnn.binary<1x2x3x3>) -> tensor<1x1x3x2xi32> {
        : (!qnn.binary<1x2x3x3>) -> tensor<1x1x3x2xi32>
   return %y : tensor<1x1x3x2xi32>
 }
+
+// -----
+
+// The same kernels on a bit-serial convolution of one +-1 plane (2-bit
+// levels in): the same code.
+// CHECK-LABEL: func.func @bitserial_one_plane
+// CHECK: qnn.bitserial_conv2d %{{.*}}weight = #qnn.huffman_binary_weights<[4, 2, 3, 3], dense<[182190080, 0]> : tensor<2xui32>
+func.func @bitserial_one_plane(%x: !qnn.levels<1x2x4x4, 2>) -> tensor<1x4x4x4xi32> {
+  %y = qnn.bitserial_conv2d %x {weight = dense<[[[[false, false, false], [false, false, false], [false, false, false]], [[false, false, false], [false, false, false], [false, false, false]]], [[[false, false, false], [false, false, false], [false, false, false]], [[false, false, false], [false, false, false], [false, false, false]]], [[[true, false, false], [false, false, false], [false, false, false]], [[true, false, false], [false, false, false], [false, false, false]]], [[[false, false, false], [false, false, false], [false, false, true]], [[true, true, true], [true, true, true], [true, true, true]]]]> : tensor<4x2x3x3xi1>,
+                                strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+                                dilations = array<i64: 1, 1>, group = 1}
+       : (!qnn.levels<1x2x4x4, 2>) -> tensor<1x4x4x4xi32>
+  return %y : tensor<1x4x4x4xi32>
+}
