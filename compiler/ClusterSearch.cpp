@@ -157,8 +157,9 @@ FailureOr<ClusterSearchResult> Search::run() {
     layer.name = nodeName(conv);
     layer.weightShape.assign(weights.getType().getShape().begin(), weights.getType().getShape().end());
     layer.packedBytes = packedKernelBytes(layer.weightShape);
-    layer.choices.push_back({0, compressedKernelBytes(weights), 0.0});
-    const int64_t unique = sequenceStatistics(kernelSequences(weights)).unique;
+    const KernelSequences sequences = kernelSequences(weights);
+    layer.choices.push_back({0, compressedKernelBytes(sequences, layer.weightShape), 0.0});
+    const int64_t unique = sequenceStatistics(sequences).unique;
     auto means = conv->getAttrOfType<DenseF32ArrayAttr>(kTapMeansAttr);
     auto moments = conv->getAttrOfType<DenseF32ArrayAttr>(kTapMomentsAttr);
     TapStatistics statistics; // none on bit-serial convolutions
@@ -176,7 +177,7 @@ FailureOr<ClusterSearchResult> Search::run() {
       if (failed(perturbed))
         return failure();
       const double s = meanDivergence(reference, *perturbed, result.sensitivityImages);
-      layer.choices.push_back({keep, compressedKernelBytes(clustered.weights), s});
+      layer.choices.push_back({keep, compressedKernelBytes(kernelSequences(clustered.weights), layer.weightShape), s});
       llvm::raw_string_ostream(line) << llvm::formatv(" {0}:{1}B/{2:G3}", keep, layer.choices.back().bytes, s);
     }
     progress("  " + layer.name + " (" + Twine(unique) + " sequences):" + line);

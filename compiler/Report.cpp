@@ -370,7 +370,7 @@ std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module, Compression c
     r.distinctOutputChannels = static_cast<int64_t>(outputs.size());
     r.distinctChannelSequences = static_cast<int64_t>(pairs.size());
     r.sequences = sequenceStatistics(sequences);
-    r.storedBytes = compression == Compression::None ? r.packedBytes : compressedKernelBytes(weights);
+    r.storedBytes = compression == Compression::None ? r.packedBytes : compressedKernelBytes(sequences, r.weightShape);
   });
   return reports;
 }

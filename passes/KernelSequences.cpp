@@ -84,9 +84,8 @@ HuffmanKernels huffmanKernels(const KernelSequences &sequences) {
   return h;
 }
 
-int64_t compressedKernelBytes(mlir::DenseElementsAttr weights) {
-  const int64_t packed = packedKernelBytes(weights.getType().getShape());
-  return std::min(packed, huffmanKernels(kernelSequences(weights)).bytes);
+int64_t compressedKernelBytes(const KernelSequences &sequences, llvm::ArrayRef<int64_t> shape) {
+  return std::min(packedKernelBytes(shape), huffmanKernels(sequences).bytes);
 }
 
 namespace {

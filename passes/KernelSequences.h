@@ -62,10 +62,10 @@ struct HuffmanKernels {
 };
 HuffmanKernels huffmanKernels(const KernelSequences &sequences);
 
-/// What the generated code stores for a binary layer with these weights
-/// under Huffman compression: the code where it is smaller, else the
-/// packed words.
-int64_t compressedKernelBytes(mlir::DenseElementsAttr weights);
+/// What the generated code stores for a binary layer of weight shape
+/// `shape` and these sequences under Huffman compression: the code where
+/// it is smaller, else the packed words.
+int64_t compressedKernelBytes(const KernelSequences &sequences, llvm::ArrayRef<int64_t> shape);
 
 /// Calibration statistics of a binary convolution's input, which clustering
 /// uses when the op carries them: per input channel c and window taps t, u
