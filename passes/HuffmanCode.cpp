@@ -85,22 +85,52 @@ CanonicalCode canonicalCode(const std::vector<std::uint8_t> &lengths, int maxLen
   return code;
 }
 
-std::vector<std::uint32_t> huffmanEncode(const std::vector<std::uint16_t> &symbols, const CanonicalCode &code,
-                                         std::uint64_t &bits) {
-  std::vector<std::uint32_t> words;
-  bits = 0;
-  for (std::uint16_t s : symbols) {
-    const int length = code.lengths[s];
-    assert(length > 0 && "a symbol without a codeword");
-    for (int b = length - 1; b >= 0; --b, ++bits) {
-      if (bits % 32 == 0)
-        words.push_back(0);
-      if ((code.codes[s] >> b) & 1)
-        words.back() |= std::uint32_t(1) << (31 - bits % 32);
+std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &symbols,
+                                              const std::vector<int> &stepLanes, const CanonicalCode &code) {
+  int longest = 1;
+  for (std::uint8_t l : code.lengths)
+    longest = std::max<int>(longest, l);
+  // Each lane's codewords, cut into 16-bit chunks (most significant bit first).
+  struct Lane {
+    std::vector<std::uint16_t> chunks;
+    std::uint64_t written = 0; // bits
+    std::size_t read = 0;      // chunks the decoder has taken
+    int buffered = 0;          // bits in the decoder's buffer
+  };
+  std::vector<Lane> lanes;
+  std::size_t next = 0;
+  for (int active : stepLanes) {
+    if (static_cast<int>(lanes.size()) < active)
+      lanes.resize(active);
+    for (int l = 0; l < active; ++l) {
+      const std::uint16_t s = symbols[next++];
+      const int length = code.lengths[s];
+      assert(length > 0 && "a symbol without a codeword");
+      Lane &lane = lanes[l];
+      for (int b = length - 1; b >= 0; --b, ++lane.written) {
+        if (lane.written % 16 == 0)
+          lane.chunks.push_back(0);
+        if ((code.codes[s] >> b) & 1)
+          lane.chunks.back() |= static_cast<std::uint16_t>(1u << (15 - lane.written % 16));
+      }
     }
   }
-  words.push_back(0); // the decoder's window reads one word past the last bit
-  return words;
+  assert(next == symbols.size() && "steps do not cover the symbols");
+  // The decoder's reading order: in each step, every active lane holding
+  // fewer than `longest` bits takes its next chunk, in lane order.
+  std::vector<std::uint16_t> stream;
+  next = 0;
+  for (int active : stepLanes)
+    for (int l = 0; l < active; ++l) {
+      Lane &lane = lanes[l];
+      if (lane.buffered < longest) {
+        stream.push_back(lane.read < lane.chunks.size() ? lane.chunks[lane.read] : 0);
+        ++lane.read;
+        lane.buffered += 16;
+      }
+      lane.buffered -= code.lengths[symbols[next++]];
+    }
+  return stream;
 }
 
 } // namespace qnnc

@@ -1,5 +1,5 @@
 // Building canonical, length-limited Huffman codes and encoding with them:
-// the compiler side of qnn_rt::huffman_decode (runtime/qnn_runtime/
+// the compiler side of qnn_rt::HuffmanLanes (runtime/qnn_runtime/
 // huffman.h). Plain C++, no MLIR: the unit tests link it alone.
 #ifndef QNNC_PASSES_HUFFMANCODE_H
 #define QNNC_PASSES_HUFFMANCODE_H
@@ -26,12 +26,13 @@ struct CanonicalCode {
 };
 CanonicalCode canonicalCode(const std::vector<std::uint8_t> &lengths, int maxLength);
 
-/// `symbols` coded into uint32 words, most significant bit first (the
-/// decoder's order), the last word zero-padded and one zero word after it
-/// (qnn_rt::HuffmanReader may read one word past the last bit); `bits`
-/// receives the length.
-std::vector<std::uint32_t> huffmanEncode(const std::vector<std::uint16_t> &symbols, const CanonicalCode &code,
-                                         std::uint64_t &bits);
+/// `symbols` coded for qnn_rt::HuffmanLanes (runtime/qnn_runtime/huffman.h):
+/// the symbols in decoding order, step i giving one to each of lanes
+/// [0, stepLanes[i]); returns the 16-bit chunks in the order the decoder
+/// reads them (each lane's codewords, most significant bit first, its last
+/// chunk zero-padded; a lane that asks for a chunk past its end gets 0).
+std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &symbols,
+                                              const std::vector<int> &stepLanes, const CanonicalCode &code);
 
 } // namespace qnnc
 

@@ -17,11 +17,6 @@ using namespace qnnc::qnn;
 
 namespace {
 
-DenseIntElementsAttr unsignedArray(Builder &b, ArrayRef<uint32_t> values) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getIntegerType(32, false));
-  return cast<DenseIntElementsAttr>(DenseElementsAttr::get(type, values));
-}
-
 DenseIntElementsAttr unsignedArray(Builder &b, ArrayRef<uint16_t> values) {
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getIntegerType(16, false));
   return cast<DenseIntElementsAttr>(DenseElementsAttr::get(type, values));
@@ -32,7 +27,7 @@ DenseIntElementsAttr unsignedArray(Builder &b, ArrayRef<uint16_t> values) {
 HuffmanBinaryWeightsAttr compress(Builder &b, DenseElementsAttr weights) {
   HuffmanKernels coded = huffmanKernels(kernelSequences(weights));
   auto k = weights.getType().getShape();
-  if (coded.bytes >= packedKernelBytes(k) || coded.stream.empty())
+  if (coded.bytes >= packedKernelBytes(k))
     return {};
   return HuffmanBinaryWeightsAttr::get(b.getContext(), k, unsignedArray(b, coded.stream),
                                        unsignedArray(b, coded.code.counts), unsignedArray(b, coded.code.symbols));

@@ -27,6 +27,8 @@ KernelSequences kernelSequences(mlir::DenseElementsAttr weights) {
   const int64_t O = shape[0], Cg = shape[1], KH = shape[2], KW = shape[3];
   KernelSequences result;
   result.bitsPerSymbol = qnn_rt::binary_sequence_taps(KH, KW);
+  result.channels = Cg;
+  result.runs = qnn_rt::binary_sequence_runs(KH, KW);
   auto values = weights.getValues<bool>();
   for (int64_t o = 0; o < O; ++o)
     for (int64_t c = 0; c < Cg; ++c) {
@@ -78,9 +80,23 @@ HuffmanKernels huffmanKernels(const KernelSequences &sequences) {
   HuffmanKernels h;
   h.code = canonicalCode(huffmanLengths(sequenceCounts(sequences), qnn_rt::kMaxHuffmanLength),
                          qnn_rt::kMaxHuffmanLength);
-  std::uint64_t bits = 0;
-  h.stream = huffmanEncode(sequences.symbols, h.code, bits);
-  h.bytes = static_cast<int64_t>(h.stream.size() * 4 + (h.code.counts.size() + h.code.symbols.size()) * 2);
+  // qnn_rt::decode_binary_weights' order: steps (o, 64-channel word cw, run
+  // r), lane l taking input channel 64 cw + l.
+  const int64_t Cg = sequences.channels, runs = sequences.runs;
+  const int64_t O = static_cast<int64_t>(sequences.symbols.size()) / (Cg * runs);
+  std::vector<std::uint16_t> ordered;
+  std::vector<int> steps;
+  ordered.reserve(sequences.symbols.size());
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t cw = 0; cw * qnn_rt::kHuffmanLanes < Cg; ++cw)
+      for (int64_t r = 0; r < runs; ++r) {
+        const int64_t lanes = std::min<int64_t>(qnn_rt::kHuffmanLanes, Cg - cw * qnn_rt::kHuffmanLanes);
+        steps.push_back(static_cast<int>(lanes));
+        for (int64_t l = 0; l < lanes; ++l)
+          ordered.push_back(sequences.symbols[(o * Cg + cw * qnn_rt::kHuffmanLanes + l) * runs + r]);
+      }
+  h.stream = huffmanEncodeLanes(ordered, steps, h.code);
+  h.bytes = static_cast<int64_t>((h.stream.size() + h.code.counts.size() + h.code.symbols.size()) * 2);
   return h;
 }
 

@@ -22,11 +22,13 @@ namespace qnnc {
 mlir::DenseElementsAttr sequenceWeights(mlir::Operation *op);
 
 /// A binary layer's weights (i1 [O, Cg, KH, KW], true = -1) as symbols:
-/// one per (o, c) slice when KH x KW <= 16 (bit kh * KW + kw is tap (kh,
-/// kw): 3x3 gives 9-bit symbols), else one per kernel row of up to 16 taps.
+/// one per (o, c) slice when KH x KW <= 12 (bit kh * KW + kw is tap (kh,
+/// kw): 3x3 gives 9-bit symbols), else runs of up to 12 taps
+/// (qnn_rt::binary_sequence_taps).
 struct KernelSequences {
   int bitsPerSymbol = 0;
-  std::vector<std::uint16_t> symbols; // in (o, c, row) order
+  int64_t channels = 0, runs = 0;     // Cg, and runs per (o, c) slice
+  std::vector<std::uint16_t> symbols; // in (o, c, run) order
 };
 KernelSequences kernelSequences(mlir::DenseElementsAttr weights);
 
@@ -34,7 +36,7 @@ KernelSequences kernelSequences(mlir::DenseElementsAttr weights);
 std::vector<std::uint64_t> sequenceCounts(const KernelSequences &sequences);
 
 /// What a layer's sequences allow: the histogram, the entropy bound and
-/// what a canonical Huffman code limited to 16 bits reaches.
+/// what a canonical Huffman code limited to 12 bits reaches.
 struct SequenceStatistics {
   int bitsPerSymbol = 0;
   int64_t symbols = 0, unique = 0;
@@ -53,11 +55,11 @@ SequenceStatistics sequenceStatistics(const KernelSequences &sequences);
 int64_t packedKernelBytes(llvm::ArrayRef<int64_t> shape);
 
 /// A binary layer's weights as a canonical Huffman code of its sequences
-/// (16 bits at most per codeword): the stream and its decode table, and
-/// their bytes together.
+/// (12 bits at most per codeword): the lane-interleaved stream and its
+/// decode table, and their bytes together.
 struct HuffmanKernels {
   CanonicalCode code;
-  std::vector<std::uint32_t> stream;
+  std::vector<std::uint16_t> stream;
   int64_t bytes = 0;
 };
 HuffmanKernels huffmanKernels(const KernelSequences &sequences);

@@ -108,12 +108,13 @@ def Qnn_HuffmanBinaryWeightsAttr : Qnn_Attr<"HuffmanBinaryWeights", "huffman_bin
     Written by qnn-huffman-compress from i1 weights [O, Cg, KH, KW]
     (`shape`). Each (output, input channel) kernel slice is one symbol of
     `qnn_rt::binary_sequence_taps(KH, KW)` bits (3x3: 9; bit t is tap t, set
-    where the weight is -1; slices of more than 16 taps go by runs), coded
-    in (o, c) order into `stream` (ui32 words, most significant bit first).
-    `counts[L]` is the number of codewords of length L (L = 0 .. 16) and
-    `symbols` the coded symbols in canonical order: the table
-    `qnn_rt::huffman_decode_one` reads. The kernel decodes them into the
-    packed layout (`qnn_rt::decode_binary_weights`) in its arena scratch.
+    where the weight is -1; slices of more than 12 taps go by runs), coded
+    into 64 interleaved lanes (lane l: input channels c with c % 64 = l) of
+    `stream` (ui16 chunks in the order `qnn_rt::HuffmanLanes` reads them).
+    `counts[L]` is the number of codewords of length L (L = 0 .. 12) and
+    `symbols` the coded symbols in canonical order. The kernel decodes them
+    into the packed layout (`qnn_rt::decode_binary_weights`) in its arena
+    scratch.
   }];
   let parameters = (ins ArrayRefParameter<"int64_t">:$shape, "::mlir::DenseIntElementsAttr":$stream,
                         "::mlir::DenseIntElementsAttr":$counts, "::mlir::DenseIntElementsAttr":$symbols);

@@ -242,8 +242,8 @@ FailureOr<ArrayRef<int64_t>> binaryWeightShape(Loc loc, Attribute weight) {
       return emitOptionalError(loc, "Huffman-coded weights need a shape [O, Cg, KH, KW]");
     if (coded.getCounts().getNumElements() != qnn_rt::kMaxHuffmanLength + 1 ||
         !coded.getCounts().getElementType().isInteger(16) || !coded.getSymbols().getElementType().isInteger(16) ||
-        !coded.getStream().getElementType().isInteger(32))
-      return emitOptionalError(loc, "Huffman-coded weights need ui32 stream words, ", qnn_rt::kMaxHuffmanLength + 1,
+        !coded.getStream().getElementType().isInteger(16))
+      return emitOptionalError(loc, "Huffman-coded weights need ui16 stream chunks, ", qnn_rt::kMaxHuffmanLength + 1,
                                " ui16 counts and ui16 symbols");
     return shape;
   }

@@ -232,10 +232,13 @@ inline void pack_binary_weights(std::uint32_t *w, index_t planes, index_t O, ind
 }
 
 /// Taps per kernel sequence of a [O, Cg, KH, KW] binary kernel: the whole
-/// KH x KW slice of one output and one input channel up to 16 taps (3x3:
-/// 9), else runs of min(KW, 16) taps (qnnc's KernelSequences: the same).
+/// KH x KW slice of one output and one input channel up to
+/// kMaxHuffmanLength taps (3x3: 9), else runs of min(KW, kMaxHuffmanLength)
+/// taps, so that every sequence has a codeword within the length limit
+/// (qnnc's KernelSequences: the same).
 constexpr int binary_sequence_taps(index_t KH, index_t KW) {
-  return KH * KW <= 16 ? static_cast<int>(KH * KW) : static_cast<int>(KW < 16 ? KW : 16);
+  return KH * KW <= kMaxHuffmanLength ? static_cast<int>(KH * KW)
+                                      : static_cast<int>(KW < kMaxHuffmanLength ? KW : kMaxHuffmanLength);
 }
 
 /// Sequences per (o, c) kernel slice.
@@ -244,57 +247,56 @@ constexpr index_t binary_sequence_runs(index_t KH, index_t KW) {
 }
 
 /// Scratch decode_binary_weights needs: the packed words, its lookup table
-/// and the sequences of 64 input channels of one output channel.
+/// and one decoder step's symbols.
 constexpr index_t decode_binary_weights_scratch_bytes(index_t O, index_t Cg, index_t KH, index_t KW) {
-  return binary_weight_halves(1, O, KH, KW, Cg) * 4 + kHuffmanLookupEntries * 4 +
-         64 * binary_sequence_runs(KH, KW) * 2;
+  return binary_weight_halves(1, O, KH, KW, Cg) * 4 + (kHuffmanLookupEntries + 1) / 2 * 4 + kHuffmanLanes * 2;
 }
 
 /// Huffman-coded binary weights -> the words pack_binary_weights writes,
-/// at the start of `scratch` (decode_binary_weights_scratch_bytes). The
-/// stream holds one symbol per sequence in (o, c, run) order; bit t of a
-/// symbol is tap t of its run, set where the weight is -1. Each output
-/// channel's 64-channel word is decoded whole, then turned into one packed
-/// word per tap (a bit transpose). Runs on one thread of a parallel region
-/// while the others wait.
-inline void decode_binary_weights(const std::uint32_t *stream, const std::uint16_t *counts,
+/// at the start of `scratch` (decode_binary_weights_scratch_bytes). One
+/// symbol per sequence (bit t is tap t of its run, set where the weight is
+/// -1), lane-interleaved (huffman.h): lane l carries input channels c with
+/// c % 64 = l, and one decoder step gives the sequences of run r of one
+/// output channel's 64-channel word cw, steps in (o, cw, r) order. A step's
+/// symbols become one packed word per tap (a bit transpose). Runs on one
+/// thread of a parallel region while the others wait.
+inline void decode_binary_weights(const std::uint16_t *stream, const std::uint16_t *counts,
                                   const std::uint16_t *symbols, index_t O, index_t Cg, index_t KH, index_t KW,
                                   std::uint32_t *scratch) {
+  static_assert(kHuffmanLanes == 64, "a step fills one 64-channel word per tap");
   QNN_RT_SERIAL {
     const int taps = binary_sequence_taps(KH, KW);
     const index_t runs = binary_sequence_runs(KH, KW), GW = words_for(Cg), KP = binary_row_words(KH, KW, Cg);
     const index_t halves = binary_weight_halves(1, O, KH, KW, Cg);
-    std::uint32_t *w = scratch, *lookup = scratch + halves;
-    auto *sequences = reinterpret_cast<std::uint16_t *>(lookup + kHuffmanLookupEntries); // [run][64]
-    const HuffmanTable table{counts, symbols};
-    huffman_lookup_table(table, lookup);
-    for (index_t i = 0; i < halves; ++i)
-      w[i] = 0;
-    HuffmanReader reader(stream, table, lookup);
+    std::uint32_t *w = scratch;
+    auto *lookup = reinterpret_cast<std::uint16_t *>(scratch + halves);
+    auto *sequences = lookup + (kHuffmanLookupEntries + 1) / 2 * 2;
+    const int longest = huffman_lookup_table(HuffmanTable{counts, symbols}, lookup);
+    // The last block's lanes past O are never decoded: they stay 0.
+    if (O % kBinaryLanes != 0)
+      for (index_t i = (O / kBinaryLanes) * KP * kBinaryLanes * 2; i < halves; ++i)
+        w[i] = 0;
+    HuffmanLanes decoder(stream, lookup, longest);
     for (index_t o = 0; o < O; ++o)
-      for (index_t cw = 0; cw < GW; ++cw) {
-        const index_t channels = Cg - cw * 64 < 64 ? Cg - cw * 64 : 64;
-        for (index_t c = 0; c < 64; ++c)
-          for (index_t r = 0; r < runs; ++r)
-            sequences[r * 64 + c] = c < channels ? reader.next() : 0;
-        for (index_t r = 0; r < runs; ++r)
+      for (index_t cw = 0; cw < GW; ++cw)
+        for (index_t r = 0; r < runs; ++r) {
+          decoder.step(Cg - cw * 64 < 64 ? Cg - cw * 64 : 64, sequences);
           for (int b = 0; b < taps && r * taps + b < KH * KW; ++b) {
-            const std::uint16_t *run = sequences + r * 64;
             std::uint64_t word = 0;
 #if defined(__AVX512F__) && defined(__AVX512BW__)
-            const __m512i lo = _mm512_loadu_si512(run), hi = _mm512_loadu_si512(run + 32);
+            const __m512i lo = _mm512_loadu_si512(sequences), hi = _mm512_loadu_si512(sequences + 32);
             word = std::uint64_t(_mm512_movepi16_mask(_mm512_slli_epi16(lo, 15 - b))) |
                    std::uint64_t(_mm512_movepi16_mask(_mm512_slli_epi16(hi, 15 - b))) << 32;
 #else
             for (index_t c = 0; c < 64; ++c)
-              word |= std::uint64_t((run[c] >> b) & 1u) << c;
+              word |= std::uint64_t((sequences[c] >> b) & 1u) << c;
 #endif
             const index_t j = (r * taps + b) * GW + cw;
             const index_t at = ((o / kBinaryLanes) * KP + j) * kBinaryLanes + o % kBinaryLanes;
             w[2 * at] = static_cast<std::uint32_t>(word);
             w[2 * at + 1] = static_cast<std::uint32_t>(word >> 32);
           }
-      }
+        }
   }
 }
 

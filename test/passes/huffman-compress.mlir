@@ -3,12 +3,13 @@
 // A 3x3 binary layer of 4 x 2 kernel slices with a known histogram: all +1
 // (sequence 0) four times, -1 at tap (0,0) (1) twice, at tap (2,2) (256)
 // once, all -1 (511) once. Code lengths 1, 2, 3, 3; canonical codes 0, 10,
-// 110, 111; the stream in (o, c) order, 0 0 0 0 10 10 110 111 = 14 bits,
-// most significant first: 0b00001010110111 << 18 = 182190080, then the
-// decoder's padding word. 50 bytes
-// against 576 packed.
+// 110, 111. Lane c (input channel c) codes o = 0 .. 3: lane 0 0 0 10 110,
+// lane 1 0 0 10 111, most significant first in 16-bit chunks:
+// 0b0010110 << 9 = 11264 and 0b0010111 << 9 = 11776; the decoder takes one
+// chunk per lane at the first step (under 3 bits, the longest code, held)
+// and none after (16 bits cover 7). 38 bytes against 576 packed.
 // CHECK-LABEL: func.func @known_histogram
-// CHECK: weight = #qnn.huffman_binary_weights<[4, 2, 3, 3], dense<[182190080, 0]> : tensor<2xui32>, dense<[0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<17xui16>, dense<[0, 1, 256, 511]> : tensor<4xui16>>
+// CHECK: weight = #qnn.huffman_binary_weights<[4, 2, 3, 3], dense<[11264, 11776]> : tensor<2xui16>, dense<[0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<13xui16>, dense<[0, 1, 256, 511]> : tensor<4xui16>>
 func.func @known_histogram(%x: !qnn.binary<1x2x4x4>) -> tensor<1x4x4x4xi32> {
   %y = qnn.binary_conv2d %x {weight = dense<[[[[false, false, false], [false, false, false], [false, false, false]], [[false, false, false], [false, false, false], [false, false, false]]], [[[false, false, false], [false, false, false], [false, false, false]], [[false, false, false], [false, false, false], [false, false, false]]], [[[true, false, false], [false, false, false], [false, false, false]], [[true, false, false], [false, false, false], [false, false, false]]], [[[false, false, false], [false, false, false], [false, false, true]], [[true, true, true], [true, true, true], [true, true, true]]]]> : tensor<4x2x3x3xi1>,
                              strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
@@ -35,7 +36,7 @@ func.func @packed(%x: !qnn.binary<1x2x3x3>) -> tensor<1x1x3x2xi32> {
 // The same kernels on a bit-serial convolution of one +-1 plane (2-bit
 // levels in): the same code.
 // CHECK-LABEL: func.func @bitserial_one_plane
-// CHECK: qnn.bitserial_conv2d %{{.*}}weight = #qnn.huffman_binary_weights<[4, 2, 3, 3], dense<[182190080, 0]> : tensor<2xui32>
+// CHECK: qnn.bitserial_conv2d %{{.*}}weight = #qnn.huffman_binary_weights<[4, 2, 3, 3], dense<[11264, 11776]> : tensor<2xui16>
 func.func @bitserial_one_plane(%x: !qnn.levels<1x2x4x4, 2>) -> tensor<1x4x4x4xi32> {
   %y = qnn.bitserial_conv2d %x {weight = dense<[[[[false, false, false], [false, false, false], [false, false, false]], [[false, false, false], [false, false, false], [false, false, false]]], [[[false, false, false], [false, false, false], [false, false, false]], [[false, false, false], [false, false, false], [false, false, false]]], [[[true, false, false], [false, false, false], [false, false, false]], [[true, false, false], [false, false, false], [false, false, false]]], [[[false, false, false], [false, false, false], [false, false, true]], [[true, true, true], [true, true, true], [true, true, true]]]]> : tensor<4x2x3x3xi1>,
                                 strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,

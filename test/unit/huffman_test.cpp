@@ -1,8 +1,8 @@
 // Canonical length-limited Huffman codes (passes/HuffmanCode) against the
-// runtime's decoders (qnn_rt::huffman_decode, HuffmanReader, decode_binary_weights): round
-// trips over random streams, the length limit on the worst case, optimality
-// where the limit does not bind, and coded kernels decoded into exactly the
-// packer's words.
+// runtime's decoders (qnn_rt::HuffmanLanes, decode_binary_weights): round
+// trips over random streams and random lane counts, the length limit on the
+// worst case, optimality where the limit does not bind, and coded kernels
+// decoded into exactly the packer's words.
 #include "passes/HuffmanCode.h"
 #include "qnn_runtime/binary_kernels.h"
 
@@ -16,7 +16,7 @@
 namespace {
 
 using qnnc::canonicalCode;
-using qnnc::huffmanEncode;
+using qnnc::huffmanEncodeLanes;
 using qnnc::huffmanLengths;
 
 /// Total coded bits of unlimited Huffman (the textbook heap construction).
@@ -46,8 +46,9 @@ std::uint64_t codedBits(const std::vector<std::uint64_t> &counts, const std::vec
   return bits;
 }
 
-/// Encodes `stream`, decodes it with the runtime, and checks the code.
-void roundTrip(const std::vector<std::uint16_t> &stream, int alphabet, int maxLength) {
+/// Encodes `stream` into lanes (steps of 1 .. 64 lanes from `rng`, or all
+/// 64), decodes it with the runtime, and checks the code.
+void roundTrip(const std::vector<std::uint16_t> &stream, int alphabet, int maxLength, std::uint64_t seed = 0) {
   std::vector<std::uint64_t> counts(alphabet, 0);
   for (std::uint16_t s : stream)
     ++counts[s];
@@ -65,23 +66,31 @@ void roundTrip(const std::vector<std::uint16_t> &stream, int alphabet, int maxLe
   if (used > 1)
     EXPECT_DOUBLE_EQ(kraft, 1.0); // complete: no codeword wasted
   auto code = canonicalCode(lengths, qnn_rt::kMaxHuffmanLength);
-  std::uint64_t bits = 0;
-  auto words = huffmanEncode(stream, code, bits);
-  EXPECT_EQ(bits, codedBits(counts, lengths));
-  EXPECT_EQ(words.size(), (bits + 31) / 32 + 1);
-  const qnn_rt::HuffmanTable table{code.counts.data(), code.symbols.data()};
-  std::vector<std::uint16_t> decoded(stream.size());
-  const std::uint64_t end =
-      qnn_rt::huffman_decode(words.data(), 0, table, decoded.data(), static_cast<qnn_rt::index_t>(stream.size()));
-  EXPECT_EQ(end, bits);
-  EXPECT_EQ(decoded, stream);
-  // Through the lookup table: the same symbols and positions.
-  std::vector<std::uint32_t> lookup(qnn_rt::kHuffmanLookupEntries);
-  qnn_rt::huffman_lookup_table(table, lookup.data());
-  qnn_rt::HuffmanReader reader(words.data(), table, lookup.data());
-  for (size_t i = 0; i < stream.size(); ++i)
-    ASSERT_EQ(reader.next(), stream[i]) << i;
-  EXPECT_EQ(reader.position(), bits);
+  std::mt19937_64 rng(seed);
+  std::vector<int> steps;
+  for (size_t done = 0; done < stream.size();) {
+    const int lanes = static_cast<int>(std::min<size_t>(seed ? 1 + rng() % 64 : 64, stream.size() - done));
+    steps.push_back(lanes);
+    done += lanes;
+  }
+  auto chunks = huffmanEncodeLanes(stream, steps, code);
+  // Every coded bit is in the stream; the padding is under 2 chunks a lane.
+  const std::uint64_t bits = codedBits(counts, lengths);
+  EXPECT_GE(chunks.size() * 16, bits);
+  EXPECT_LT(chunks.size() * 16, bits + 2 * 16 * qnn_rt::kHuffmanLanes);
+  std::vector<std::uint16_t> lookup(qnn_rt::kHuffmanLookupEntries);
+  const int longest = qnn_rt::huffman_lookup_table({code.counts.data(), code.symbols.data()}, lookup.data());
+  EXPECT_EQ(longest, std::max<int>(1, *std::max_element(lengths.begin(), lengths.end())));
+  qnn_rt::HuffmanLanes decoder(chunks.data(), lookup.data(), longest);
+  std::uint16_t decoded[qnn_rt::kHuffmanLanes];
+  size_t next = 0;
+  for (int lanes : steps) {
+    decoder.step(lanes, decoded);
+    for (int l = 0; l < qnn_rt::kHuffmanLanes; ++l)
+      ASSERT_EQ(decoded[l], l < lanes ? stream[next + l] : 0) << "symbol " << next + l << ", lane " << l;
+    next += lanes;
+  }
+  EXPECT_EQ(decoder.position(), chunks.data() + chunks.size()); // read exactly the stream
 }
 
 TEST(Huffman, RoundTripRandomStreams) {
@@ -94,7 +103,7 @@ TEST(Huffman, RoundTripRandomStreams) {
     std::vector<std::uint16_t> stream;
     for (int i = 0; i < length; ++i)
       stream.push_back(static_cast<std::uint16_t>(std::min(rank(rng), alphabet - 1)));
-    roundTrip(stream, alphabet, qnn_rt::kMaxHuffmanLength);
+    roundTrip(stream, alphabet, qnn_rt::kMaxHuffmanLength, trial + 1);
     roundTrip(stream, alphabet, 10);
   }
 }
@@ -124,6 +133,7 @@ TEST(Huffman, WorstCaseLengthIsLimited) {
   EXPECT_EQ(*std::max_element(limited.begin(), limited.end()), qnn_rt::kMaxHuffmanLength);
   std::shuffle(stream.begin(), stream.end(), std::mt19937_64(3));
   roundTrip(stream, kSymbols, qnn_rt::kMaxHuffmanLength);
+  roundTrip(stream, kSymbols, qnn_rt::kMaxHuffmanLength, 9);
 }
 
 /// Where no codeword reaches the limit, package-merge is plain Huffman.
@@ -169,7 +179,7 @@ TEST(Huffman, LimitedCodeIsOptimal) {
 
 /// Random +-1 kernels, coded as their kernel sequences, decode into the
 /// words pack_binary_weights writes: 3x3 (9-tap sequences), 1x1, 5x5 and
-/// 7x7 (rows), 1x20 (runs of 16 across the flattened taps); channel counts
+/// 7x7 (rows), 1x20 (runs of 12 across the flattened taps); channel counts
 /// off the 64-bit words and output counts off the 8-lane blocks.
 TEST(Huffman, DecodeBinaryWeightsMatchesThePacker) {
   struct Shape {
@@ -183,21 +193,27 @@ TEST(Huffman, DecodeBinaryWeightsMatchesThePacker) {
     std::vector<bool> negative(s.O * s.Cg * s.KH * s.KW);
     for (size_t i = 0; i < negative.size(); ++i)
       negative[i] = rng() % 10 < 2;
+    auto sequence = [&](qnn_rt::index_t o, qnn_rt::index_t c, qnn_rt::index_t start) {
+      std::uint16_t symbol = 0;
+      for (int t = 0; t < taps && start + t < s.KH * s.KW; ++t)
+        symbol |= static_cast<std::uint16_t>(negative[(o * s.Cg + c) * s.KH * s.KW + start + t]) << t;
+      return symbol;
+    };
+    // The decoder's order: steps (o, 64-channel word, run), lane = c % 64.
     std::vector<std::uint16_t> sequences;
+    std::vector<int> steps;
     for (qnn_rt::index_t o = 0; o < s.O; ++o)
-      for (qnn_rt::index_t c = 0; c < s.Cg; ++c)
+      for (qnn_rt::index_t cw = 0; cw * 64 < s.Cg; ++cw)
         for (qnn_rt::index_t start = 0; start < s.KH * s.KW; start += taps) {
-          std::uint16_t symbol = 0;
-          for (int t = 0; t < taps && start + t < s.KH * s.KW; ++t)
-            symbol |= static_cast<std::uint16_t>(negative[(o * s.Cg + c) * s.KH * s.KW + start + t]) << t;
-          sequences.push_back(symbol);
+          steps.push_back(static_cast<int>(std::min<qnn_rt::index_t>(64, s.Cg - cw * 64)));
+          for (int l = 0; l < steps.back(); ++l)
+            sequences.push_back(sequence(o, cw * 64 + l, start));
         }
     std::vector<std::uint64_t> counts(std::size_t(1) << taps, 0);
     for (std::uint16_t q : sequences)
       ++counts[q];
     auto code = canonicalCode(huffmanLengths(counts, qnn_rt::kMaxHuffmanLength), qnn_rt::kMaxHuffmanLength);
-    std::uint64_t bits = 0;
-    auto stream = huffmanEncode(sequences, code, bits);
+    auto stream = huffmanEncodeLanes(sequences, steps, code);
     std::vector<std::uint32_t> packed(qnn_rt::binary_weight_halves(1, s.O, s.KH, s.KW, s.Cg)),
         scratch(qnn_rt::decode_binary_weights_scratch_bytes(s.O, s.Cg, s.KH, s.KW) / 4, 0xdeadbeef);
     qnn_rt::pack_binary_weights(packed.data(), 1, s.O, s.Cg, s.KH, s.KW,
