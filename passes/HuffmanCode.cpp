@@ -86,7 +86,7 @@ CanonicalCode canonicalCode(const std::vector<std::uint8_t> &lengths, int maxLen
 }
 
 std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &symbols,
-                                              const std::vector<int> &stepLanes, const CanonicalCode &code) {
+                                              const std::vector<std::vector<int>> &steps, const CanonicalCode &code) {
   int longest = 1;
   for (std::uint8_t l : code.lengths)
     longest = std::max<int>(longest, l);
@@ -99,10 +99,11 @@ std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &
   };
   std::vector<Lane> lanes;
   std::size_t next = 0;
-  for (int active : stepLanes) {
-    if (static_cast<int>(lanes.size()) < active)
-      lanes.resize(active);
-    for (int l = 0; l < active; ++l) {
+  for (const std::vector<int> &step : steps)
+    for (int l : step) {
+      assert(std::is_sorted(step.begin(), step.end()) && "a step's lanes go in ascending order");
+      if (static_cast<int>(lanes.size()) <= l)
+        lanes.resize(l + 1);
       const std::uint16_t s = symbols[next++];
       const int length = code.lengths[s];
       assert(length > 0 && "a symbol without a codeword");
@@ -114,14 +115,13 @@ std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &
           lane.chunks.back() |= static_cast<std::uint16_t>(1u << (15 - lane.written % 16));
       }
     }
-  }
   assert(next == symbols.size() && "steps do not cover the symbols");
   // The decoder's reading order: in each step, every active lane holding
   // fewer than `longest` bits takes its next chunk, in lane order.
   std::vector<std::uint16_t> stream;
   next = 0;
-  for (int active : stepLanes)
-    for (int l = 0; l < active; ++l) {
+  for (const std::vector<int> &step : steps)
+    for (int l : step) {
       Lane &lane = lanes[l];
       if (lane.buffered < longest) {
         stream.push_back(lane.read < lane.chunks.size() ? lane.chunks[lane.read] : 0);
@@ -130,6 +130,10 @@ std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &
       }
       lane.buffered -= code.lengths[symbols[next++]];
     }
+  // The decoder reads 0 past the end; one chunk stays, as arrays in the
+  // generated code cannot be empty.
+  while (stream.size() > 1 && stream.back() == 0)
+    stream.pop_back();
   return stream;
 }
 

@@ -27,12 +27,13 @@ struct CanonicalCode {
 CanonicalCode canonicalCode(const std::vector<std::uint8_t> &lengths, int maxLength);
 
 /// `symbols` coded for qnn_rt::HuffmanLanes (runtime/qnn_runtime/huffman.h):
-/// the symbols in decoding order, step i giving one to each of lanes
-/// [0, stepLanes[i]); returns the 16-bit chunks in the order the decoder
-/// reads them (each lane's codewords, most significant bit first, its last
-/// chunk zero-padded; a lane that asks for a chunk past its end gets 0).
+/// the symbols in decoding order, step i giving one to each of the lanes
+/// steps[i] lists (ascending); returns the 16-bit chunks in the order the
+/// decoder reads them (each lane's codewords, most significant bit first,
+/// its last chunk zero-padded; a lane that asks for a chunk past its end
+/// gets 0), trailing zero chunks left out but for the first.
 std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &symbols,
-                                              const std::vector<int> &stepLanes, const CanonicalCode &code);
+                                              const std::vector<std::vector<int>> &steps, const CanonicalCode &code);
 
 } // namespace qnnc
 

@@ -50,12 +50,26 @@ std::vector<std::uint64_t> sequenceCounts(const KernelSequences &sequences) {
   return counts;
 }
 
+std::vector<std::uint8_t> sequenceCodeLengths(const std::vector<std::uint64_t> &counts) {
+  std::vector<std::uint8_t> lengths = huffmanLengths(counts, qnn_rt::kMaxHuffmanLength);
+  const auto used = std::count_if(counts.begin(), counts.end(), [](std::uint64_t c) { return c > 0; });
+  if (used > (int64_t(1) << qnn_rt::kRegisterHuffmanLength))
+    return lengths;
+  std::vector<std::uint8_t> fast = huffmanLengths(counts, qnn_rt::kRegisterHuffmanLength);
+  double bits = 0, fastBits = 0;
+  for (std::size_t s = 0; s < counts.size(); ++s) {
+    bits += static_cast<double>(counts[s]) * lengths[s];
+    fastBits += static_cast<double>(counts[s]) * fast[s];
+  }
+  return fastBits <= 1.01 * bits ? fast : lengths;
+}
+
 SequenceStatistics sequenceStatistics(const KernelSequences &sequences) {
   SequenceStatistics s;
   s.bitsPerSymbol = sequences.bitsPerSymbol;
   s.symbols = static_cast<int64_t>(sequences.symbols.size());
   std::vector<std::uint64_t> counts = sequenceCounts(sequences);
-  std::vector<std::uint8_t> lengths = huffmanLengths(counts, qnn_rt::kMaxHuffmanLength);
+  std::vector<std::uint8_t> lengths = sequenceCodeLengths(counts);
   double coded = 0;
   for (std::size_t symbol = 0; symbol < counts.size(); ++symbol) {
     if (counts[symbol] == 0)
@@ -78,22 +92,23 @@ int64_t packedKernelBytes(llvm::ArrayRef<int64_t> shape) {
 
 HuffmanKernels huffmanKernels(const KernelSequences &sequences) {
   HuffmanKernels h;
-  h.code = canonicalCode(huffmanLengths(sequenceCounts(sequences), qnn_rt::kMaxHuffmanLength),
-                         qnn_rt::kMaxHuffmanLength);
-  // qnn_rt::decode_binary_weights' order: steps (o, 64-channel word cw, run
-  // r), lane l taking input channel 64 cw + l.
-  const int64_t Cg = sequences.channels, runs = sequences.runs;
+  h.code = canonicalCode(sequenceCodeLengths(sequenceCounts(sequences)), qnn_rt::kMaxHuffmanLength);
+  // qnn_rt::decode_binary_weights' order: steps (output pair p, 64-channel
+  // word cw, run r), lane 64 k + l taking output 2 p + k, input 64 cw + l.
+  const int64_t Cg = sequences.channels, runs = sequences.runs, set = qnn_rt::kHuffmanLaneSet;
   const int64_t O = static_cast<int64_t>(sequences.symbols.size()) / (Cg * runs);
   std::vector<std::uint16_t> ordered;
-  std::vector<int> steps;
+  std::vector<std::vector<int>> steps;
   ordered.reserve(sequences.symbols.size());
-  for (int64_t o = 0; o < O; ++o)
-    for (int64_t cw = 0; cw * qnn_rt::kHuffmanLanes < Cg; ++cw)
+  for (int64_t pair = 0; pair < O; pair += 2)
+    for (int64_t cw = 0; cw * set < Cg; ++cw)
       for (int64_t r = 0; r < runs; ++r) {
-        const int64_t lanes = std::min<int64_t>(qnn_rt::kHuffmanLanes, Cg - cw * qnn_rt::kHuffmanLanes);
-        steps.push_back(static_cast<int>(lanes));
-        for (int64_t l = 0; l < lanes; ++l)
-          ordered.push_back(sequences.symbols[(o * Cg + cw * qnn_rt::kHuffmanLanes + l) * runs + r]);
+        std::vector<int> &lanes = steps.emplace_back();
+        for (int64_t k = 0; k < 2 && pair + k < O; ++k)
+          for (int64_t l = 0; l < std::min(set, Cg - cw * set); ++l) {
+            lanes.push_back(static_cast<int>(set * k + l));
+            ordered.push_back(sequences.symbols[((pair + k) * Cg + cw * set + l) * runs + r]);
+          }
       }
   h.stream = huffmanEncodeLanes(ordered, steps, h.code);
   h.bytes = static_cast<int64_t>((h.stream.size() + h.code.counts.size() + h.code.symbols.size()) * 2);

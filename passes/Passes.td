@@ -52,10 +52,12 @@ def HuffmanCompress : Pass<"qnn-huffman-compress", "mlir::func::FuncOp"> {
     Before qnn-pack-weights. The i1 weights [O, Cg, KH, KW] of each
     qnn.binary_conv2d(_sign, _affine) become `#qnn.huffman_binary_weights`:
     one symbol per (output, input channel) kernel slice (3x3: 9 bits), coded
-    with the optimal canonical code of at most 16 bits per codeword for the
-    layer's own histogram, where the stream with its decode table (counts
-    per length, symbols) is smaller than the packed words. The kernel call
-    decodes them into its arena scratch once per inference
+    with the optimal canonical code for the layer's own histogram of at most
+    12 bits per codeword (8 where that costs at most 1 %: the AVX-512
+    decoder reads such codes from registers), into 128 interleaved lanes
+    that decode side by side, where the stream with its decode table
+    (counts per length, symbols) is smaller than the packed words. The
+    kernel call decodes them into its arena scratch once per inference
     (`qnn_rt::decode_binary_weights`), so outputs are bit-identical.
   }];
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];

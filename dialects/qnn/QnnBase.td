@@ -109,8 +109,9 @@ def Qnn_HuffmanBinaryWeightsAttr : Qnn_Attr<"HuffmanBinaryWeights", "huffman_bin
     (`shape`). Each (output, input channel) kernel slice is one symbol of
     `qnn_rt::binary_sequence_taps(KH, KW)` bits (3x3: 9; bit t is tap t, set
     where the weight is -1; slices of more than 12 taps go by runs), coded
-    into 64 interleaved lanes (lane l: input channels c with c % 64 = l) of
-    `stream` (ui16 chunks in the order `qnn_rt::HuffmanLanes` reads them).
+    into 128 interleaved lanes (lane 64 k + l: output channels o with
+    o % 2 = k, input channels c with c % 64 = l) of `stream` (ui16 chunks in
+    the order `qnn_rt::HuffmanLanes` reads them; trailing zeros left out).
     `counts[L]` is the number of codewords of length L (L = 0 .. 12) and
     `symbols` the coded symbols in canonical order. The kernel decodes them
     into the packed layout (`qnn_rt::decode_binary_weights`) in its arena

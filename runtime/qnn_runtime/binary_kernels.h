@@ -12,6 +12,8 @@
 #include "qnn_runtime/common.h"
 #include "qnn_runtime/huffman.h"
 
+#include <cstring>
+
 #if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
 #elif defined(__ARM_NEON)
@@ -31,6 +33,17 @@ inline std::uint64_t load_bits(const std::uint64_t *row, index_t bit, index_t nb
 
 inline std::uint64_t load_weight_word(const std::uint32_t *w, index_t i) {
   return static_cast<std::uint64_t>(w[2 * i]) | static_cast<std::uint64_t>(w[2 * i + 1]) << 32;
+}
+
+/// The inverse of load_weight_word: one 64-bit store where that is the
+/// halves' layout.
+inline void store_weight_word(std::uint32_t *w, index_t i, std::uint64_t word) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::memcpy(w + 2 * i, &word, sizeof word);
+#else
+  w[2 * i] = static_cast<std::uint32_t>(word);
+  w[2 * i + 1] = static_cast<std::uint32_t>(word >> 32);
+#endif
 }
 
 /// Pixels per work unit of the packing kernels: a thread writes whole
@@ -252,49 +265,79 @@ constexpr index_t decode_binary_weights_scratch_bytes(index_t O, index_t Cg, ind
   return binary_weight_halves(1, O, KH, KW, Cg) * 4 + (kHuffmanLookupEntries + 1) / 2 * 4 + kHuffmanLanes * 2;
 }
 
-/// Huffman-coded binary weights -> the words pack_binary_weights writes,
-/// at the start of `scratch` (decode_binary_weights_scratch_bytes). One
+/// Huffman-coded binary weights (`chunks` stream chunks) -> the words
+/// pack_binary_weights writes, at the start of `scratch`
+/// (decode_binary_weights_scratch_bytes). One
 /// symbol per sequence (bit t is tap t of its run, set where the weight is
-/// -1), lane-interleaved (huffman.h): lane l carries input channels c with
-/// c % 64 = l, and one decoder step gives the sequences of run r of one
-/// output channel's 64-channel word cw, steps in (o, cw, r) order. A step's
-/// symbols become one packed word per tap (a bit transpose). Runs on one
-/// thread of a parallel region while the others wait.
-inline void decode_binary_weights(const std::uint16_t *stream, const std::uint16_t *counts,
+/// -1), lane-interleaved (huffman.h): lane 64 k + l carries output channels
+/// o with o % 2 = k and input channels c with c % 64 = l, and one decoder
+/// step gives the sequences of run r of the 64-channel word cw of output
+/// channels 2 p and 2 p + 1 (if there is one), steps in (p, cw, r) order.
+/// A step's symbols become one packed word per tap and output channel (a
+/// bit transpose). Runs on one thread of a parallel region while the
+/// others wait.
+inline void decode_binary_weights(const std::uint16_t *stream, index_t chunks, const std::uint16_t *counts,
                                   const std::uint16_t *symbols, index_t O, index_t Cg, index_t KH, index_t KW,
                                   std::uint32_t *scratch) {
-  static_assert(kHuffmanLanes == 64, "a step fills one 64-channel word per tap");
+  static_assert(kHuffmanLaneSet == 64, "a lane set fills one 64-channel word per tap");
   QNN_RT_SERIAL {
     const int taps = binary_sequence_taps(KH, KW);
     const index_t runs = binary_sequence_runs(KH, KW), GW = words_for(Cg), KP = binary_row_words(KH, KW, Cg);
     const index_t halves = binary_weight_halves(1, O, KH, KW, Cg);
     std::uint32_t *w = scratch;
     auto *lookup = reinterpret_cast<std::uint16_t *>(scratch + halves);
+#ifndef QNN_RT_HUFFMAN_AVX512
     auto *sequences = lookup + (kHuffmanLookupEntries + 1) / 2 * 2;
+#endif
     const int longest = huffman_lookup_table(HuffmanTable{counts, symbols}, lookup);
     // The last block's lanes past O are never decoded: they stay 0.
     if (O % kBinaryLanes != 0)
       for (index_t i = (O / kBinaryLanes) * KP * kBinaryLanes * 2; i < halves; ++i)
         w[i] = 0;
-    HuffmanLanes decoder(stream, lookup, longest);
-    for (index_t o = 0; o < O; ++o)
+    HuffmanLanes decoder(stream, chunks, lookup, longest);
+#ifdef QNN_RT_HUFFMAN_AVX512
+    const __m512i evenWords = _mm512_set_epi16(62, 60, 58, 56, 54, 52, 50, 48, 46, 44, 42, 40, 38, 36, 34, 32, 30, 28,
+                                               26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    // Bytes of 32 words and 32 more, in order (zero-masked forms: see
+    // transpose_masks_64x16).
+    auto bytes = [](__m512i a, __m512i b) {
+      const __m512i low = _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), _mm512_maskz_cvtepi16_epi8(~0u, a), 0);
+      return _mm512_maskz_inserti64x4(0xFF, low, _mm512_maskz_cvtepi16_epi8(~0u, b), 1);
+    };
+#endif
+    for (index_t pair = 0; pair < O; pair += 2)
       for (index_t cw = 0; cw < GW; ++cw)
         for (index_t r = 0; r < runs; ++r) {
-          decoder.step(Cg - cw * 64 < 64 ? Cg - cw * 64 : 64, sequences);
-          for (int b = 0; b < taps && r * taps + b < KH * KW; ++b) {
-            std::uint64_t word = 0;
-#if defined(__AVX512F__) && defined(__AVX512BW__)
-            const __m512i lo = _mm512_loadu_si512(sequences), hi = _mm512_loadu_si512(sequences + 32);
-            word = std::uint64_t(_mm512_movepi16_mask(_mm512_slli_epi16(lo, 15 - b))) |
-                   std::uint64_t(_mm512_movepi16_mask(_mm512_slli_epi16(hi, 15 - b))) << 32;
+          const index_t channels = Cg - cw * 64 < 64 ? Cg - cw * 64 : 64, outputs = O - pair < 2 ? O - pair : 2;
+#ifdef QNN_RT_HUFFMAN_AVX512
+          __m512i step[HuffmanLanes::kGroups];
+          decoder.step(channels, outputs == 2 ? channels : 0, step);
 #else
-            for (index_t c = 0; c < 64; ++c)
-              word |= std::uint64_t((sequences[c] >> b) & 1u) << c;
+          decoder.step(channels, outputs == 2 ? channels : 0, sequences);
 #endif
-            const index_t j = (r * taps + b) * GW + cw;
-            const index_t at = ((o / kBinaryLanes) * KP + j) * kBinaryLanes + o % kBinaryLanes;
-            w[2 * at] = static_cast<std::uint32_t>(word);
-            w[2 * at + 1] = static_cast<std::uint32_t>(word >> 32);
+          for (index_t k = 0; k < outputs; ++k) {
+            const index_t o = pair + k;
+#ifdef QNN_RT_HUFFMAN_AVX512
+            // The set's 64 symbols as bytes (bits 0-7, then 8-11): shifting
+            // bit b to the top of every byte, movepi8_mask collects tap b.
+            const __m512i lo = _mm512_maskz_permutex2var_epi16(~0u, step[4 * k], evenWords, step[4 * k + 1]);
+            const __m512i hi = _mm512_maskz_permutex2var_epi16(~0u, step[4 * k + 2], evenWords, step[4 * k + 3]);
+            const __m512i plane[2] = {bytes(lo, hi), taps > 8 ? bytes(_mm512_maskz_srli_epi16(~0u, lo, 8),
+                                                                      _mm512_maskz_srli_epi16(~0u, hi, 8))
+                                                              : _mm512_setzero_si512()};
+#endif
+            for (int b = 0; b < taps && r * taps + b < KH * KW; ++b) {
+#ifdef QNN_RT_HUFFMAN_AVX512
+              const std::uint64_t word = _cvtmask64_u64(
+                  _mm512_movepi8_mask(_mm512_sll_epi16(plane[b / 8], _mm_cvtsi32_si128(7 - b % 8))));
+#else
+              std::uint64_t word = 0;
+              for (index_t c = 0; c < 64; ++c)
+                word |= std::uint64_t((sequences[64 * k + c] >> b) & 1u) << c;
+#endif
+              const index_t j = (r * taps + b) * GW + cw;
+              store_weight_word(w, ((o / kBinaryLanes) * KP + j) * kBinaryLanes + o % kBinaryLanes, word);
+            }
           }
         }
   }

@@ -46,8 +46,9 @@ std::uint64_t codedBits(const std::vector<std::uint64_t> &counts, const std::vec
   return bits;
 }
 
-/// Encodes `stream` into lanes (steps of 1 .. 64 lanes from `rng`, or all
-/// 64), decodes it with the runtime, and checks the code.
+/// Encodes `stream` into lanes (steps over lanes [0, first) and [64, 64 +
+/// second) with random first and second from `rng`, or all 128 lanes),
+/// decodes it with the runtime, and checks the code.
 void roundTrip(const std::vector<std::uint16_t> &stream, int alphabet, int maxLength, std::uint64_t seed = 0) {
   std::vector<std::uint64_t> counts(alphabet, 0);
   for (std::uint16_t s : stream)
@@ -67,30 +68,43 @@ void roundTrip(const std::vector<std::uint16_t> &stream, int alphabet, int maxLe
     EXPECT_DOUBLE_EQ(kraft, 1.0); // complete: no codeword wasted
   auto code = canonicalCode(lengths, qnn_rt::kMaxHuffmanLength);
   std::mt19937_64 rng(seed);
-  std::vector<int> steps;
+  const int set = qnn_rt::kHuffmanLaneSet;
+  std::vector<std::pair<int, int>> sets;
+  std::vector<std::vector<int>> steps;
   for (size_t done = 0; done < stream.size();) {
-    const int lanes = static_cast<int>(std::min<size_t>(seed ? 1 + rng() % 64 : 64, stream.size() - done));
-    steps.push_back(lanes);
-    done += lanes;
+    const int left = static_cast<int>(std::min<size_t>(2 * set, stream.size() - done));
+    int first = std::min(left, seed ? static_cast<int>(rng() % (set + 1)) : set);
+    const int second = std::min(left - first, seed ? static_cast<int>(rng() % (set + 1)) : set);
+    if (first + second == 0)
+      first = 1;
+    sets.emplace_back(first, second);
+    std::vector<int> &lanes = steps.emplace_back();
+    for (int l = 0; l < first; ++l)
+      lanes.push_back(l);
+    for (int l = 0; l < second; ++l)
+      lanes.push_back(set + l);
+    done += lanes.size();
   }
   auto chunks = huffmanEncodeLanes(stream, steps, code);
-  // Every coded bit is in the stream; the padding is under 2 chunks a lane.
+  // The padding is under 2 chunks a lane; trailing zeros are left out.
   const std::uint64_t bits = codedBits(counts, lengths);
-  EXPECT_GE(chunks.size() * 16, bits);
   EXPECT_LT(chunks.size() * 16, bits + 2 * 16 * qnn_rt::kHuffmanLanes);
+  ASSERT_FALSE(chunks.empty());
+  EXPECT_TRUE(chunks.size() == 1 || chunks.back() != 0);
   std::vector<std::uint16_t> lookup(qnn_rt::kHuffmanLookupEntries);
   const int longest = qnn_rt::huffman_lookup_table({code.counts.data(), code.symbols.data()}, lookup.data());
   EXPECT_EQ(longest, std::max<int>(1, *std::max_element(lengths.begin(), lengths.end())));
-  qnn_rt::HuffmanLanes decoder(chunks.data(), lookup.data(), longest);
+  qnn_rt::HuffmanLanes decoder(chunks.data(), static_cast<qnn_rt::index_t>(chunks.size()), lookup.data(), longest);
   std::uint16_t decoded[qnn_rt::kHuffmanLanes];
   size_t next = 0;
-  for (int lanes : steps) {
-    decoder.step(lanes, decoded);
-    for (int l = 0; l < qnn_rt::kHuffmanLanes; ++l)
-      ASSERT_EQ(decoded[l], l < lanes ? stream[next + l] : 0) << "symbol " << next + l << ", lane " << l;
-    next += lanes;
+  for (const auto &[first, second] : sets) {
+    decoder.step(first, second, decoded);
+    for (int l = 0; l < qnn_rt::kHuffmanLanes; ++l) {
+      const bool active = l < set ? l < first : l - set < second;
+      ASSERT_EQ(decoded[l], active ? stream[next++] : 0) << "symbol " << next << ", lane " << l;
+    }
   }
-  EXPECT_EQ(decoder.position(), chunks.data() + chunks.size()); // read exactly the stream
+  EXPECT_GE(decoder.read(), static_cast<qnn_rt::index_t>(chunks.size())); // the stream, then zeros left out
 }
 
 TEST(Huffman, RoundTripRandomStreams) {
@@ -105,6 +119,8 @@ TEST(Huffman, RoundTripRandomStreams) {
       stream.push_back(static_cast<std::uint16_t>(std::min(rank(rng), alphabet - 1)));
     roundTrip(stream, alphabet, qnn_rt::kMaxHuffmanLength, trial + 1);
     roundTrip(stream, alphabet, 10);
+    if (alphabet <= 256) // the register-table decoder
+      roundTrip(stream, alphabet, qnn_rt::kRegisterHuffmanLength, trial + 7);
   }
 }
 
@@ -199,30 +215,41 @@ TEST(Huffman, DecodeBinaryWeightsMatchesThePacker) {
         symbol |= static_cast<std::uint16_t>(negative[(o * s.Cg + c) * s.KH * s.KW + start + t]) << t;
       return symbol;
     };
-    // The decoder's order: steps (o, 64-channel word, run), lane = c % 64.
+    // The decoder's order: steps (output pair, 64-channel word, run), lane
+    // 64 (o % 2) + c % 64.
     std::vector<std::uint16_t> sequences;
-    std::vector<int> steps;
-    for (qnn_rt::index_t o = 0; o < s.O; ++o)
+    std::vector<std::vector<int>> steps;
+    for (qnn_rt::index_t pair = 0; pair < s.O; pair += 2)
       for (qnn_rt::index_t cw = 0; cw * 64 < s.Cg; ++cw)
         for (qnn_rt::index_t start = 0; start < s.KH * s.KW; start += taps) {
-          steps.push_back(static_cast<int>(std::min<qnn_rt::index_t>(64, s.Cg - cw * 64)));
-          for (int l = 0; l < steps.back(); ++l)
-            sequences.push_back(sequence(o, cw * 64 + l, start));
+          std::vector<int> &lanes = steps.emplace_back();
+          for (qnn_rt::index_t k = 0; k < 2 && pair + k < s.O; ++k)
+            for (qnn_rt::index_t l = 0; l < std::min<qnn_rt::index_t>(64, s.Cg - cw * 64); ++l) {
+              lanes.push_back(static_cast<int>(64 * k + l));
+              sequences.push_back(sequence(pair + k, cw * 64 + l, start));
+            }
         }
     std::vector<std::uint64_t> counts(std::size_t(1) << taps, 0);
     for (std::uint16_t q : sequences)
       ++counts[q];
-    auto code = canonicalCode(huffmanLengths(counts, qnn_rt::kMaxHuffmanLength), qnn_rt::kMaxHuffmanLength);
-    auto stream = huffmanEncodeLanes(sequences, steps, code);
-    std::vector<std::uint32_t> packed(qnn_rt::binary_weight_halves(1, s.O, s.KH, s.KW, s.Cg)),
-        scratch(qnn_rt::decode_binary_weights_scratch_bytes(s.O, s.Cg, s.KH, s.KW) / 4, 0xdeadbeef);
+    std::vector<std::uint32_t> packed(qnn_rt::binary_weight_halves(1, s.O, s.KH, s.KW, s.Cg));
     qnn_rt::pack_binary_weights(packed.data(), 1, s.O, s.Cg, s.KH, s.KW,
                                 [&](qnn_rt::index_t, qnn_rt::index_t o, qnn_rt::index_t c, qnn_rt::index_t kh,
                                     qnn_rt::index_t kw) { return negative[((o * s.Cg + c) * s.KH + kh) * s.KW + kw]; });
-    qnn_rt::decode_binary_weights(stream.data(), code.counts.data(), code.symbols.data(), s.O, s.Cg, s.KH, s.KW,
-                                  scratch.data());
-    EXPECT_EQ(std::vector<std::uint32_t>(scratch.begin(), scratch.begin() + packed.size()), packed)
-        << s.O << "x" << s.Cg << "x" << s.KH << "x" << s.KW;
+    const auto used = std::count_if(counts.begin(), counts.end(), [](std::uint64_t c) { return c > 0; });
+    // Both decoders: lookups gathered (12-bit limit) and from registers (8).
+    for (int limit : {qnn_rt::kMaxHuffmanLength, qnn_rt::kRegisterHuffmanLength}) {
+      if (used > (1 << limit))
+        continue;
+      auto code = canonicalCode(huffmanLengths(counts, limit), qnn_rt::kMaxHuffmanLength);
+      auto stream = huffmanEncodeLanes(sequences, steps, code);
+      std::vector<std::uint32_t> scratch(qnn_rt::decode_binary_weights_scratch_bytes(s.O, s.Cg, s.KH, s.KW) / 4,
+                                         0xdeadbeef);
+      qnn_rt::decode_binary_weights(stream.data(), static_cast<qnn_rt::index_t>(stream.size()), code.counts.data(),
+                                    code.symbols.data(), s.O, s.Cg, s.KH, s.KW, scratch.data());
+      EXPECT_EQ(std::vector<std::uint32_t>(scratch.begin(), scratch.begin() + packed.size()), packed)
+          << s.O << "x" << s.Cg << "x" << s.KH << "x" << s.KW << ", limit " << limit;
+    }
   }
 }
 
