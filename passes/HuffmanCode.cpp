@@ -99,9 +99,9 @@ std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &
   };
   std::vector<Lane> lanes;
   std::size_t next = 0;
-  for (const std::vector<int> &step : steps)
+  for (const std::vector<int> &step : steps) {
+    assert(std::is_sorted(step.begin(), step.end()) && "a step's lanes go in ascending order");
     for (int l : step) {
-      assert(std::is_sorted(step.begin(), step.end()) && "a step's lanes go in ascending order");
       if (static_cast<int>(lanes.size()) <= l)
         lanes.resize(l + 1);
       const std::uint16_t s = symbols[next++];
@@ -115,6 +115,7 @@ std::vector<std::uint16_t> huffmanEncodeLanes(const std::vector<std::uint16_t> &
           lane.chunks.back() |= static_cast<std::uint16_t>(1u << (15 - lane.written % 16));
       }
     }
+  }
   assert(next == symbols.size() && "steps do not cover the symbols");
   // The decoder's reading order: in each step, every active lane holding
   // fewer than `longest` bits takes its next chunk, in lane order.

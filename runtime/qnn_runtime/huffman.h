@@ -8,10 +8,10 @@
 // each lookup waits for the previous one's length, which is what bounds a
 // single-stream decoder (about 3 ns per codeword); lanes make the chains
 // independent, scalar or 16 to a vector. A decoder step decodes one symbol
-// in each of lanes [0, first) and [64, 64 + second). Each lane keeps a 32-bit buffer whose top
-// bits are its next codeword; before a step's lookup, every active lane
-// holding fewer bits than the longest codeword appends the next 16-bit chunk
-// of the stream, in lane order. The encoder (qnnc's huffmanEncodeLanes)
+// in each of lanes [0, first) and [64, 64 + second). Each lane keeps a
+// 32-bit buffer whose top bits are its next codeword; before a step's
+// lookup, every active lane holding fewer bits than the longest codeword
+// appends the next 16-bit chunk of the stream, in lane order. The encoder (qnnc's huffmanEncodeLanes)
 // writes the chunks in exactly that order, so the stream is one array and
 // no lane needs an offset table; it leaves out trailing zero chunks (mostly
 // the padding lanes take after their last codeword): reads past the end
@@ -105,10 +105,10 @@ public:
 #ifdef QNN_RT_HUFFMAN_AVX512
   /// One step over lanes [0, first) and [64, 64 + second): the symbol of
   /// lane 16 g + i in bits 0-11 of dword i of symbols[g] (0 for the other
-  /// lanes; the bits above are not defined). The four groups go stage by stage, so that their independent
-  /// chains overlap. Zero-masked intrinsics where GCC 12's unmasked forms
-  /// start from an undefined vector (-Wuninitialized in its header, as in
-  /// binary_kernels.h).
+  /// lanes; the bits above are not defined). The groups go stage by stage,
+  /// so that their independent chains overlap. Zero-masked intrinsics where
+  /// GCC 12's unmasked forms start from an undefined vector (-Wuninitialized
+  /// in its header, as in binary_kernels.h).
   void step(index_t first, index_t second, __m512i (&symbols)[kGroups]) {
     const __m512i sixteen = _mm512_set1_epi32(16), longest = _mm512_set1_epi32(longest_);
     __mmask16 lanes[kGroups], need[kGroups];
@@ -122,7 +122,8 @@ public:
     // The next popcount(need) chunks go to the needing lanes in order.
     for (int g = 0; g < kGroups; ++g) {
       const int taken = __builtin_popcount(need[g]);
-      const index_t present = chunks_ - read_ < taken ? (chunks_ - read_ > 0 ? chunks_ - read_ : 0) : taken;
+      const index_t left = chunks_ - read_ > 0 ? chunks_ - read_ : 0;
+      const index_t present = left < taken ? left : taken; // past the end: 0
       const __m512i loaded = _mm512_maskz_cvtepu16_epi32(
           0xffff, _mm256_maskz_loadu_epi16(__mmask16((1u << present) - 1), stream_ + (present ? read_ : 0)));
       read_ += taken;
