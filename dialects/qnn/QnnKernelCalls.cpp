@@ -102,7 +102,8 @@ void decodeWeights(KernelCall &call, Attribute weight) {
   if (!coded)
     return;
   auto k = coded.getShape();
-  call.call("qnn_rt::decode_binary_weights").table("bits", coded.getStream()).integer(coded.getStream().getNumElements());
+  call.call("qnn_rt::decode_binary_weights").table("bits", coded.getStream());
+  call.integer(coded.getStream().getNumElements());
   call.table("huffman_counts", coded.getCounts()).table("huffman_symbols", coded.getSymbols());
   call.integer(k[0]).integer(k[1]).integer(k[2]).integer(k[3]).scratch(IntegerType::get(
       weight.getContext(), 32, IntegerType::Unsigned));

@@ -74,23 +74,28 @@ inline void pack_ternary(std::uint64_t *y, index_t planeWords, index_t N, index_
 }
 
 #if defined(__AVX512F__) && defined(__AVX512BW__)
+/// The low bytes of 64 16-bit values, 32 in `a` then 32 in `b`, as one
+/// byte vector. Zero-masked intrinsics: GCC 12's unmasked forms start from
+/// _mm512_undefined_epi32(), which trips -Wuninitialized in its header.
+inline __m512i low_bytes_64(__m512i a, __m512i b) {
+  const __m512i low = _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), _mm512_maskz_cvtepi16_epi8(~0u, a), 0);
+  return _mm512_maskz_inserti64x4(0xFF, low, _mm512_maskz_cvtepi16_epi8(~0u, b), 1);
+}
+
+/// Bit `bit` (0-7) of each of 64 bytes as one 64-bit word: shifted to the
+/// top of every byte, movepi8_mask collects it.
+inline std::uint64_t byte_bit_64(__m512i bytes, int bit) {
+  return _cvtmask64_u64(_mm512_movepi8_mask(_mm512_sll_epi16(bytes, _mm_cvtsi32_si128(7 - bit))));
+}
+
 /// 64 channels' 16-pixel masks (bit p of masks[c]: pixel p) -> one 64-bit
-/// word per pixel (bit c: channel c), at words[p * stride]. The masks'
-/// low and high bytes become byte vectors; shifting pixel p's bit to the
-/// top of every byte, movepi8_mask collects it from all 64 channels.
+/// word per pixel (bit c: channel c), at words[p * stride], from the masks'
+/// low and high bytes.
 inline void transpose_masks_64x16(const std::uint16_t masks[64], std::uint64_t *words, index_t stride) {
   const __m512i m0 = _mm512_loadu_si512(masks), m1 = _mm512_loadu_si512(masks + 32);
-  // Zero-masked intrinsics throughout: GCC 12's unmasked forms start from
-  // _mm512_undefined_epi32(), which trips -Wuninitialized in its header.
-  auto bytes = [](__m512i a, __m512i b) {
-    const __m512i low = _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), _mm512_maskz_cvtepi16_epi8(~0u, a), 0);
-    return _mm512_maskz_inserti64x4(0xFF, low, _mm512_maskz_cvtepi16_epi8(~0u, b), 1);
-  };
-  const __m512i half[2] = {bytes(m0, m1), bytes(_mm512_srli_epi16(m0, 8), _mm512_srli_epi16(m1, 8))};
-  for (int p = 0; p < 16; ++p) {
-    const __m512i top = _mm512_sll_epi16(half[p / 8], _mm_cvtsi32_si128(7 - p % 8));
-    words[p * stride] = _cvtmask64_u64(_mm512_movepi8_mask(top));
-  }
+  const __m512i half[2] = {low_bytes_64(m0, m1), low_bytes_64(_mm512_srli_epi16(m0, 8), _mm512_srli_epi16(m1, 8))};
+  for (int p = 0; p < 16; ++p)
+    words[p * stride] = byte_bit_64(half[p / 8], p % 8);
 }
 #endif
 
@@ -267,9 +272,8 @@ constexpr index_t decode_binary_weights_scratch_bytes(index_t O, index_t Cg, ind
 
 /// Huffman-coded binary weights (`chunks` stream chunks) -> the words
 /// pack_binary_weights writes, at the start of `scratch`
-/// (decode_binary_weights_scratch_bytes). One
-/// symbol per sequence (bit t is tap t of its run, set where the weight is
-/// -1), lane-interleaved (huffman.h): lane 64 k + l carries output channels
+/// (decode_binary_weights_scratch_bytes). One symbol per sequence (bit t is
+/// tap t of its run, set where the weight is -1), lane-interleaved (huffman.h): lane 64 k + l carries output channels
 /// o with o % 2 = k and input channels c with c % 64 = l, and one decoder
 /// step gives the sequences of run r of the 64-channel word cw of output
 /// channels 2 p and 2 p + 1 (if there is one), steps in (p, cw, r) order.
@@ -298,12 +302,6 @@ inline void decode_binary_weights(const std::uint16_t *stream, index_t chunks, c
 #ifdef QNN_RT_HUFFMAN_AVX512
     const __m512i evenWords = _mm512_set_epi16(62, 60, 58, 56, 54, 52, 50, 48, 46, 44, 42, 40, 38, 36, 34, 32, 30, 28,
                                                26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    // Bytes of 32 words and 32 more, in order (zero-masked forms: see
-    // transpose_masks_64x16).
-    auto bytes = [](__m512i a, __m512i b) {
-      const __m512i low = _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), _mm512_maskz_cvtepi16_epi8(~0u, a), 0);
-      return _mm512_maskz_inserti64x4(0xFF, low, _mm512_maskz_cvtepi16_epi8(~0u, b), 1);
-    };
 #endif
     for (index_t pair = 0; pair < O; pair += 2)
       for (index_t cw = 0; cw < GW; ++cw)
@@ -318,18 +316,17 @@ inline void decode_binary_weights(const std::uint16_t *stream, index_t chunks, c
           for (index_t k = 0; k < outputs; ++k) {
             const index_t o = pair + k;
 #ifdef QNN_RT_HUFFMAN_AVX512
-            // The set's 64 symbols as bytes (bits 0-7, then 8-11): shifting
-            // bit b to the top of every byte, movepi8_mask collects tap b.
+            // The set's 64 symbols as bytes (bits 0-7, then 8-11); tap b is
+            // bit b % 8 of every byte of plane b / 8.
             const __m512i lo = _mm512_maskz_permutex2var_epi16(~0u, step[4 * k], evenWords, step[4 * k + 1]);
             const __m512i hi = _mm512_maskz_permutex2var_epi16(~0u, step[4 * k + 2], evenWords, step[4 * k + 3]);
-            const __m512i plane[2] = {bytes(lo, hi), taps > 8 ? bytes(_mm512_maskz_srli_epi16(~0u, lo, 8),
-                                                                      _mm512_maskz_srli_epi16(~0u, hi, 8))
-                                                              : _mm512_setzero_si512()};
+            const __m512i plane[2] = {low_bytes_64(lo, hi), taps > 8 ? low_bytes_64(_mm512_maskz_srli_epi16(~0u, lo, 8),
+                                                                                    _mm512_maskz_srli_epi16(~0u, hi, 8))
+                                                                     : _mm512_setzero_si512()};
 #endif
             for (int b = 0; b < taps && r * taps + b < KH * KW; ++b) {
 #ifdef QNN_RT_HUFFMAN_AVX512
-              const std::uint64_t word = _cvtmask64_u64(
-                  _mm512_movepi8_mask(_mm512_sll_epi16(plane[b / 8], _mm_cvtsi32_si128(7 - b % 8))));
+              const std::uint64_t word = byte_bit_64(plane[b / 8], b % 8);
 #else
               std::uint64_t word = 0;
               for (index_t c = 0; c < 64; ++c)
