@@ -9,6 +9,7 @@
 #include "passes/Storage.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -45,24 +46,55 @@ FailureOr<OwningOpRef<ModuleOp>> compileWithKeeps(ModuleOp module, ArrayRef<int6
   return std::move(copy);
 }
 
-/// Sums over the calibration inputs of one convolution's input windows,
-/// per input channel: x_t and x_t x_u (small integers: -1, 0, +1 or
-/// levels, so the sums are exact).
+/// About how many windows each layer samples for its moments across
+/// channels, and the largest C x T that gets them (a [C T][C T] matrix;
+/// beyond it the moments stay within channels).
+constexpr int64_t kAcrossChannelsSamples = 16384, kAcrossChannelsLimit = 2304;
+
+/// Sums over the calibration inputs of one convolution's input windows
+/// (small integers: -1, 0, +1 or levels, so the sums are exact): x_t and
+/// x_t x_u within each channel over every window or, when C x T <=
+/// kAcrossChannelsLimit, x_t and x_i x_j across channels over the windows
+/// of every sampleEvery-th image (whole images: every position alike),
+/// kept as bit planes until the end (their products are popcounts).
 struct TapSums {
-  int64_t C = 0, H = 0, W = 0, KH = 0, KW = 0, windows = 0;
+  int64_t C = 0, H = 0, W = 0, KH = 0, KW = 0, images = 0, windows = 0; // windows summed
   SmallVector<int64_t> strides, pads, dilations;
-  std::vector<int64_t> sums, products; // [C][T], [C][T][T]
+  std::vector<int64_t> sums, products; // [C][T], [C][T][T] (within channels only)
+  int64_t sampleEvery = 0, sampleWords = 0;
+  bool binaryValues = true; // planes: nonzero, negative; else a level's bits
+  int64_t valuePlanes = 0;
+  std::vector<std::uint64_t> samplePlanes; // [plane][C T][sampleWords]
+
+  std::pair<int64_t, int64_t> outputSize() const {
+    return {(H + pads[0] + pads[2] - dilations[0] * (KH - 1) - 1) / strides[0] + 1,
+            (W + pads[1] + pads[3] - dilations[1] * (KW - 1) - 1) / strides[1] + 1};
+  }
+
+  /// Moments across channels over about kAcrossChannelsSamples of the
+  /// windows of `total` images.
+  void sampleAcrossChannels(int64_t total) {
+    const auto [OH, OW] = outputSize();
+    sampleEvery = std::max<int64_t>(1, total * OH * OW / kAcrossChannelsSamples);
+    sampleWords = ((total + sampleEvery - 1) / sampleEvery * OH * OW + 63) / 64;
+  }
 
   /// One observed input tensor: `planes` bit planes `planeWords` apart,
   /// each [N][H][W][words of C]; a binary tensor's are sign and nonzero
   /// (values -1, 0, +1), a levels tensor's the bits of each level.
   void add(const std::uint64_t *data, int64_t planeWords, int64_t planes, bool binary, int64_t N) {
     const int64_t words = (C + 63) / 64, T = KH * KW;
-    const int64_t OH = (H + pads[0] + pads[2] - dilations[0] * (KH - 1) - 1) / strides[0] + 1;
-    const int64_t OW = (W + pads[1] + pads[3] - dilations[1] * (KW - 1) - 1) / strides[1] + 1;
+    const auto [OH, OW] = outputSize();
+    if (sampleEvery && samplePlanes.empty()) {
+      binaryValues = binary;
+      valuePlanes = binary ? 2 : planes;
+      samplePlanes.assign(valuePlanes * C * T * sampleWords, 0);
+    }
     std::vector<int16_t> x(C * H * W); // [C][H][W]
-    std::vector<int16_t> window(T);
-    for (int64_t n = 0; n < N; ++n) {
+    std::vector<int16_t> taps(T); // one window of one channel
+    for (int64_t n = 0; n < N; ++n, ++images) {
+      if (sampleEvery && images % sampleEvery)
+        continue;
       for (int64_t p = 0; p < H * W; ++p)
         for (int64_t c = 0; c < C; ++c) {
           const int64_t word = (n * H * W + p) * words + c / 64;
@@ -77,23 +109,65 @@ struct TapSums {
         }
       for (int64_t oh = 0; oh < OH; ++oh)
         for (int64_t ow = 0; ow < OW; ++ow) {
-          ++windows;
+          const int64_t window = windows++;
           for (int64_t c = 0; c < C; ++c) {
             for (int64_t kh = 0; kh < KH; ++kh)
               for (int64_t kw = 0; kw < KW; ++kw) {
                 const int64_t ih = oh * strides[0] - pads[0] + kh * dilations[0];
                 const int64_t iw = ow * strides[1] - pads[1] + kw * dilations[1];
-                window[kh * KW + kw] = ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(c * H + ih) * W + iw] : 0;
+                taps[kh * KW + kw] = ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(c * H + ih) * W + iw] : 0;
               }
-            int64_t *s = sums.data() + c * T, *m = products.data() + c * T * T;
-            for (int64_t t = 0; t < T; ++t) {
-              s[t] += window[t];
-              for (int64_t u = 0; u < T; ++u)
-                m[t * T + u] += window[t] * window[u];
+            int64_t *s = sums.data() + c * T;
+            for (int64_t t = 0; t < T; ++t)
+              s[t] += taps[t];
+            if (sampleEvery) {
+              for (int64_t t = 0; t < T; ++t)
+                for (int64_t plane = 0; plane < valuePlanes; ++plane) {
+                  const int v = taps[t];
+                  if (binary ? (plane == 0 ? v != 0 : v < 0) : ((v >> plane) & 1))
+                    samplePlanes[(plane * C * T + c * T + t) * sampleWords + window / 64] |= std::uint64_t(1)
+                                                                                           << (window % 64);
+                }
+              continue;
             }
+            int64_t *m = products.data() + c * T * T;
+            for (int64_t t = 0; t < T; ++t)
+              for (int64_t u = 0; u < T; ++u)
+                m[t * T + u] += taps[t] * taps[u];
           }
         }
     }
+  }
+
+  /// E[x_i x_j] over the sampled windows, [C T][C T].
+  std::vector<float> momentsAcrossChannels() const {
+    const int64_t n = C * KH * KW;
+    auto plane = [&](int64_t p, int64_t i) { return samplePlanes.data() + (p * n + i) * sampleWords; };
+    std::vector<float> moments(n * n);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = i; j < n; ++j) {
+        int64_t sum = 0;
+        if (binaryValues) {
+          // x_i x_j = z_i z_j (1 - 2 (s_i ^ s_j)), z nonzero, s negative.
+          const std::uint64_t *zi = plane(0, i), *zj = plane(0, j), *si = plane(1, i), *sj = plane(1, j);
+          for (int64_t w = 0; w < sampleWords; ++w) {
+            const std::uint64_t both = zi[w] & zj[w];
+            sum += llvm::popcount(both) - 2 * llvm::popcount(both & (si[w] ^ sj[w]));
+          }
+        } else {
+          for (int64_t a = 0; a < valuePlanes; ++a)
+            for (int64_t b = 0; b < valuePlanes; ++b) {
+              const std::uint64_t *pa = plane(a, i), *pb = plane(b, j);
+              int64_t count = 0;
+              for (int64_t w = 0; w < sampleWords; ++w)
+                count += llvm::popcount(pa[w] & pb[w]);
+              sum += count << (a + b);
+            }
+        }
+        moments[i * n + j] = moments[j * n + i] =
+            static_cast<float>(static_cast<double>(sum) / static_cast<double>(windows));
+      }
+    return moments;
   }
 };
 
@@ -267,7 +341,11 @@ LogicalResult attachTapStatistics(ModuleOp module, const float *inputs, int64_t 
       into->assign(values.begin(), values.end());
     }
     s.sums.assign(s.C * s.KH * s.KW, 0);
-    s.products.assign(s.C * s.KH * s.KW * s.KH * s.KW, 0);
+    if (s.C * s.KH * s.KW <= kAcrossChannelsLimit) {
+      s.sampleAcrossChannels(count * input[0]);
+    } else {
+      s.products.assign(s.C * s.KH * s.KW * s.KH * s.KW, 0);
+    }
   }
   DenseMap<Value, SmallVector<size_t>> readers; // an input tensor -> the layers reading it
   (*planned)->walk([&](Operation *op) {
@@ -301,7 +379,8 @@ LogicalResult attachTapStatistics(ModuleOp module, const float *inputs, int64_t 
       return b.getDenseF32ArrayAttr(out);
     };
     conv->setAttr(kTapMeansAttr, scaled(s.sums));
-    conv->setAttr(kTapMomentsAttr, scaled(s.products));
+    conv->setAttr(kTapMomentsAttr,
+                  s.sampleEvery ? b.getDenseF32ArrayAttr(s.momentsAcrossChannels()) : scaled(s.products));
   }
   return success();
 }

@@ -102,13 +102,15 @@ struct ClusterKernelsPass : qnnc::impl::ClusterKernelsBase<ClusterKernelsPass> {
         const int64_t channels = cast<ShapedType>(op->getOperand(0).getType()).getShape()[1];
         const int64_t taps = shape[2] * shape[3];
         auto serial = dyn_cast<BitserialConv2DOp>(op);
+        const int64_t n = channels * taps;
         if (!(isa<BinaryConv2DOp>(op) || (serial && !serial.getWeightOffsets())) || !means || !moments ||
-            static_cast<int64_t>(means.size()) != channels * taps ||
-            static_cast<int64_t>(moments.size()) != channels * taps * taps) {
-          op->emitError("qnn-cluster-kernels: ") << kTapMeansAttr << " and " << kTapMomentsAttr
-                                                 << " go together on a qnn.binary_conv2d (or a qnn.bitserial_conv2d "
-                                                    "without weight offsets), with [C][T] and [C][T][T] values ("
-                                                 << channels << " channels, " << taps << " taps)";
+            static_cast<int64_t>(means.size()) != n ||
+            (static_cast<int64_t>(moments.size()) != n * taps && static_cast<int64_t>(moments.size()) != n * n)) {
+          op->emitError("qnn-cluster-kernels: ")
+              << kTapMeansAttr << " and " << kTapMomentsAttr
+              << " go together on a qnn.binary_conv2d (or a qnn.bitserial_conv2d without weight offsets), with [C][T] "
+                 "means and [C][T][T] or [C T][C T] moments ("
+              << channels << " channels, " << taps << " taps)";
           return WalkResult::interrupt();
         }
         statistics = {means.asArrayRef(), moments.asArrayRef()};

@@ -130,7 +130,6 @@ struct Replacement {
 
   /// E[(x . d)^2] over the calibration inputs.
   double meanSquare(int64_t c, int64_t first, std::uint16_t from, std::uint16_t to) const {
-    const float *moments = statistics.moments.data() + c * taps * taps;
     double sum = 0;
     for (std::uint16_t i = from ^ to; i; i &= i - 1) {
       const int a = llvm::countr_zero(i);
@@ -138,7 +137,7 @@ struct Replacement {
       for (std::uint16_t j = from ^ to; j; j &= j - 1) {
         const int b = llvm::countr_zero(j);
         const double db = ((from >> b) & 1) ? 2 : -2;
-        sum += da * db * moments[(first + a) * taps + first + b];
+        sum += da * db * statistics.moment(c, first + a, first + b, taps);
       }
     }
     return sum;
@@ -154,6 +153,90 @@ struct Replacement {
     return sum;
   }
 };
+
+/// Each output channel's slices chosen together (clusterKernels): `current`
+/// holds every slice's sequence, each replaced one already the nearest kept
+/// one by itself; needs moments across channels.
+void refineJointly(const KernelSequences &sequences, llvm::ArrayRef<std::uint16_t> kept, int64_t perGroup,
+                   int64_t taps, const TapStatistics &statistics, std::vector<std::uint16_t> &current) {
+  const int64_t n = static_cast<int64_t>(statistics.means.size()), channels = n / taps;
+  const int64_t Cg = sequences.channels, runs = sequences.runs, K = static_cast<int64_t>(kept.size());
+  const int64_t O = static_cast<int64_t>(sequences.symbols.size()) / (Cg * runs);
+  const int bits = sequences.bitsPerSymbol;
+  std::vector<double> covariance(n * n);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      covariance[i * n + j] = statistics.moments[i * n + j] - double(statistics.means[i]) * statistics.means[j];
+  auto value = [](std::uint16_t symbol, int64_t b) { return ((symbol >> b) & 1) ? -1.0 : 1.0; };
+  auto width = [&](int64_t r) { return std::min<int64_t>(bits, taps - r * bits); };
+  // v^T S v of each kept sequence v on each (input channel, run).
+  std::vector<double> quadratic(channels * runs * K);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t r = 0; r < runs; ++r)
+      for (int64_t k = 0; k < K; ++k) {
+        const int64_t base = c * taps + r * bits;
+        double q = 0;
+        for (int64_t a = 0; a < width(r); ++a)
+          for (int64_t b = 0; b < width(r); ++b)
+            q += value(kept[k], a) * value(kept[k], b) * covariance[(base + a) * n + base + b];
+        quadratic[(c * runs + r) * K + k] = q;
+      }
+  // Per output channel: d = w' - w over its input window and g = S d.
+  std::vector<double> d(n), g(n), h(bits);
+  for (int64_t o = 0; o < O; ++o) {
+    const int64_t firstChannel = (o / perGroup) * Cg;
+    auto slice = [&](int64_t cg, int64_t r) { return static_cast<std::size_t>((o * Cg + cg) * runs + r); };
+    std::fill(d.begin(), d.end(), 0.0);
+    std::fill(g.begin(), g.end(), 0.0);
+    for (int64_t cg = 0; cg < Cg; ++cg)
+      for (int64_t r = 0; r < runs; ++r)
+        for (int64_t b = 0; b < width(r); ++b)
+          d[(firstChannel + cg) * taps + r * bits + b] =
+              value(current[slice(cg, r)], b) - value(sequences.symbols[slice(cg, r)], b);
+    for (int64_t j = 0; j < n; ++j)
+      if (d[j] != 0)
+        for (int64_t i = 0; i < n; ++i)
+          g[i] += covariance[i * n + j] * d[j];
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (int64_t cg = 0; cg < Cg; ++cg)
+        for (int64_t r = 0; r < runs; ++r) {
+          std::uint16_t &symbol = current[slice(cg, r)];
+          const int64_t c = firstChannel + cg, base = c * taps + r * bits;
+          // As a function of this slice's sequence v, the variance is
+          // v^T S_ss v + 2 v . (g_s - S_ss v_now) up to a constant.
+          for (int64_t a = 0; a < width(r); ++a) {
+            h[a] = g[base + a];
+            for (int64_t b = 0; b < width(r); ++b)
+              h[a] -= covariance[(base + a) * n + base + b] * value(symbol, b);
+          }
+          auto cost = [&](int64_t k) {
+            double sum = quadratic[(c * runs + r) * K + k];
+            for (int64_t a = 0; a < width(r); ++a)
+              sum += 2 * value(kept[k], a) * h[a];
+            return sum;
+          };
+          int64_t best = llvm::find(kept, symbol) - kept.begin();
+          double least = cost(best);
+          for (int64_t k = 0; k < K; ++k)
+            if (const double got = cost(k); got < least - 1e-9 * (std::abs(least) + 1)) {
+              best = k;
+              least = got;
+            }
+          if (kept[best] == symbol)
+            continue;
+          for (int64_t b = 0; b < width(r); ++b)
+            if (const double delta = value(kept[best], b) - value(symbol, b); delta != 0) {
+              d[base + b] += delta;
+              for (int64_t i = 0; i < n; ++i)
+                g[i] += covariance[i * n + base + b] * delta;
+            }
+          symbol = kept[best];
+          changed = true;
+        }
+    }
+  }
+}
 
 } // namespace
 
@@ -173,40 +256,57 @@ ClusteredKernels clusterKernels(mlir::DenseElementsAttr weights, int64_t keep, i
   for (auto [r, entry] : llvm::enumerate(stats.histogram))
     rank[entry.symbol] = static_cast<int>(r);
 
-  // The kept sequence replacing `symbol` in input channel c at `first`,
-  // and the accumulator change it brings.
+  std::vector<std::uint16_t> kept;
+  for (int64_t k = 0; k < keep; ++k)
+    kept.push_back(stats.histogram[k].symbol);
+
+  // The kept sequence replacing `symbol` in input channel c at `first`.
   auto nearest = [&](std::uint16_t symbol, int64_t c, int64_t first) {
     std::tuple<double, int, int> best{0, 0, -1}; // mean square, Hamming, rank
-    for (int64_t k = 0; k < keep; ++k) {
-      const std::uint16_t kept = stats.histogram[k].symbol;
-      std::tuple<double, int, int> candidate{measured ? replacement.meanSquare(c, first, symbol, kept) : 0.0,
-                                             llvm::popcount(static_cast<unsigned>(symbol ^ kept)),
-                                             static_cast<int>(k)};
+    for (auto [k, to] : llvm::enumerate(kept)) {
+      std::tuple<double, int, int> candidate{measured ? replacement.meanSquare(c, first, symbol, to) : 0.0,
+                                             llvm::popcount(static_cast<unsigned>(symbol ^ to)), static_cast<int>(k)};
       if (std::get<2>(best) < 0 || candidate < best)
         best = candidate;
     }
-    return stats.histogram[std::get<2>(best)].symbol;
+    return kept[std::get<2>(best)];
   };
 
-  llvm::SmallVector<bool> values(weights.getValues<bool>());
   const int64_t perGroup = O / group;
+  // Symbol i's slice (o, cg), the input tensor's channel c and its first tap.
+  struct Place {
+    int64_t slice, o, c, first;
+  };
+  auto place = [&](std::size_t i) {
+    const int64_t slice = static_cast<int64_t>(i) / runs, o = slice / Cg;
+    return Place{slice, o, (o / perGroup) * Cg + slice % Cg, (static_cast<int64_t>(i) % runs) * sequences.bitsPerSymbol};
+  };
   // (input channel, first tap, symbol) -> replacement: channels repeat
   // their sequences across output channels.
   std::map<std::tuple<int64_t, int64_t, std::uint16_t>, std::uint16_t> chosen;
+  std::vector<std::uint16_t> current = sequences.symbols;
   for (std::size_t i = 0; i < sequences.symbols.size(); ++i) {
     const std::uint16_t symbol = sequences.symbols[i];
     if (rank[symbol] < keep)
       continue;
-    const int64_t slice = static_cast<int64_t>(i) / runs, first = (static_cast<int64_t>(i) % runs) * sequences.bitsPerSymbol;
-    const int64_t o = slice / Cg, c = (o / perGroup) * Cg + slice % Cg; // the input tensor's channel
+    const auto [slice, o, c, first] = place(i);
     auto [at, inserted] = chosen.try_emplace({measured ? c : 0, first, symbol}, 0);
     if (inserted)
       at->second = nearest(symbol, c, first);
-    const std::uint16_t replaced = at->second;
+    current[i] = at->second;
+  }
+  if (statistics.acrossChannels())
+    refineJointly(sequences, kept, perGroup, taps, statistics, current);
+
+  llvm::SmallVector<bool> values(weights.getValues<bool>());
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    if (current[i] == sequences.symbols[i])
+      continue;
+    const auto [slice, o, c, first] = place(i);
     if (measured)
-      result.accumulatorShift[o] += replacement.mean(c, first, symbol, replaced);
+      result.accumulatorShift[o] += replacement.mean(c, first, sequences.symbols[i], current[i]);
     for (int b = 0; b < sequences.bitsPerSymbol && first + b < taps; ++b)
-      values[slice * taps + first + b] = (replaced >> b) & 1;
+      values[slice * taps + first + b] = (current[i] >> b) & 1;
   }
   result.weights = mlir::DenseElementsAttr::get(weights.getType(), llvm::ArrayRef<bool>(values));
   return result;

@@ -80,8 +80,11 @@ int64_t compressedKernelBytes(const KernelSequences &sequences, llvm::ArrayRef<i
 /// Calibration statistics of a binary convolution's input, which clustering
 /// uses when the op carries them: per input channel c and window taps t, u
 /// (t = kh * KW + kw) over every output position of the calibration inputs,
-/// zero padding counting as 0: E[x_t] as `qnn.input_tap_means` [C][T] and
-/// E[x_t x_u] as `qnn.input_tap_moments` [C][T][T] (f32 arrays, T = KH x KW).
+/// zero padding counting as 0: E[x_t] as `qnn.input_tap_means` [C][T], and
+/// as `qnn.input_tap_moments` either E[x_t x_u] within each channel,
+/// [C][T][T], or E[x_i x_j] across channels, [C T][C T] with i = c T + t,
+/// which lets each output channel's replacements be chosen together (f32
+/// arrays, T = KH x KW).
 inline constexpr char kTapMeansAttr[] = "qnn.input_tap_means";
 inline constexpr char kTapMomentsAttr[] = "qnn.input_tap_moments";
 /// The sequences one binary convolution keeps (the compiler's search sets
@@ -90,6 +93,16 @@ inline constexpr char kClusterKeepAttr[] = "qnn.cluster_keep";
 
 struct TapStatistics {
   llvm::ArrayRef<float> means, moments; // empty: none
+
+  /// Whether `moments` is the [C T][C T] form (for one channel both forms
+  /// are the same).
+  bool acrossChannels() const { return !means.empty() && moments.size() == means.size() * means.size(); }
+  /// E[x_(c, t) x_(c, u)] in either form.
+  double moment(int64_t c, int64_t t, int64_t u, int64_t taps) const {
+    if (acrossChannels())
+      return moments[(c * taps + t) * static_cast<int64_t>(means.size()) + c * taps + u];
+    return moments[(c * taps + t) * taps + u];
+  }
 };
 
 /// A layer's weights after clustering, and per output channel the expected
@@ -105,7 +118,11 @@ struct ClusteredKernels {
 /// statistics the nearest in Hamming distance (ties: the more frequent),
 /// with them the one that changes the accumulator least in mean square on
 /// the calibration inputs, E[(x . (w' - w))^2] (ties: Hamming distance, then
-/// the more frequent).
+/// the more frequent). With moments across channels each output channel's
+/// slices are then chosen together, kept ones included: coordinate descent
+/// on the variance of the channel's whole accumulator change (its mean the
+/// bias takes back), each slice in turn taking the kept sequence that
+/// lowers it most, until a sweep changes nothing.
 ClusteredKernels clusterKernels(mlir::DenseElementsAttr weights, int64_t keep, int64_t group, TapStatistics statistics);
 
 } // namespace qnnc

@@ -36,8 +36,11 @@ def ClusterKernels : Pass<"qnn-cluster-kernels", "mlir::func::FuncOp"> {
     Every other sequence is replaced by the kept one nearest in Hamming
     distance (ties: the more frequent). Where a qnn.binary_conv2d carries
     calibration statistics of its input (`qnn.input_tap_means` [C][T],
-    `qnn.input_tap_moments` [C][T][T]), the replacement is instead the kept
-    sequence that changes the accumulator least in mean square, and the
+    `qnn.input_tap_moments` [C][T][T] within channels or [C T][C T] across
+    them), the replacement is instead the kept sequence that changes the
+    accumulator least in mean square; with moments across channels each
+    output channel's slices are then chosen together (coordinate descent
+    on the variance of its accumulator change, kept slices included). The
     mean change per output channel is taken back from the bias that
     follows (to_float -> mul -> add, else a new add). Lossy: what it costs
     in accuracy is measured by the caller.

@@ -75,3 +75,42 @@ func.func @unbiased(%x: !qnn.binary<1x2x4x4>) -> !qnn.binary<1x4x4x4> {
   %s = qnn.binarize %f : (tensor<1x4x4x4xf32>) -> !qnn.binary<1x4x4x4>
   return %s : !qnn.binary<1x4x4x4>
 }
+
+// Moments across channels let an output channel's slices be chosen
+// together. 1x2 kernels (2-bit sequences, bit t = tap t), histogram 0 (+1
+// +1) x3, 3 (-1 -1) x3, 1 x1, 2 x1; keep 2 keeps 0 and 3. Output 0 has 1
+// (-1 +1) in channel 0 and 2 (+1 -1) in channel 1; each is 2 away from 0
+// and from 3 in mean square alone (identity moments), so both go to 0:
+// d = +2 at (c0, t0) and (c1, t1). Those two taps move together, E[x x] =
+// 0.9, so the accumulator's variance is 4 + 4 + 2 x 4 x 0.9 = 15.2; with
+// channel 0 at 3 instead (d = -2 at (c0, t1), uncorrelated) it is 8, and
+// channel 1 at 3 would give 8 too (a tie keeps 0). Within channels only
+// (@within), output 0 stays at 0 0.
+// PEROP-LABEL: func.func @across
+// PEROP: weight = dense<{{\[\[\[\[}}true, true]], {{\[\[}}false, false]]], {{\[\[\[}}false, false]], {{\[\[}}false, false]]], {{\[\[\[}}true, true]], {{\[\[}}true, true]]], {{\[\[\[}}false, false]], {{\[\[}}true, true]]]]>
+// PEROP-NOT: qnn.input_tap
+func.func @across(%x: !qnn.binary<1x2x1x4>) -> tensor<1x4x1x3xi32> {
+  %y = qnn.binary_conv2d %x {weight = dense<[[[[true, false]], [[false, true]]], [[[false, false]], [[false, false]]], [[[true, true]], [[true, true]]], [[[false, false]], [[true, true]]]]> : tensor<4x2x1x2xi1>,
+                             strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+                             dilations = array<i64: 1, 1>, group = 1,
+                             qnn.cluster_keep = 2 : i64,
+                             qnn.input_tap_means = array<f32: 0.0, 0.0, 0.0, 0.0>,
+                             qnn.input_tap_moments = array<f32: 1.0, 0.0, 0.0, 0.9,
+                                                                0.0, 1.0, 0.0, 0.0,
+                                                                0.0, 0.0, 1.0, 0.0,
+                                                                0.9, 0.0, 0.0, 1.0>}
+       : (!qnn.binary<1x2x1x4>) -> tensor<1x4x1x3xi32>
+  return %y : tensor<1x4x1x3xi32>
+}
+// PEROP-LABEL: func.func @within
+// PEROP: weight = dense<{{\[\[\[\[}}false, false]], {{\[\[}}false, false]]], {{\[\[\[}}false, false]], {{\[\[}}false, false]]], {{\[\[\[}}true, true]], {{\[\[}}true, true]]], {{\[\[\[}}false, false]], {{\[\[}}true, true]]]]>
+func.func @within(%x: !qnn.binary<1x2x1x4>) -> tensor<1x4x1x3xi32> {
+  %y = qnn.binary_conv2d %x {weight = dense<[[[[true, false]], [[false, true]]], [[[false, false]], [[false, false]]], [[[true, true]], [[true, true]]], [[[false, false]], [[true, true]]]]> : tensor<4x2x1x2xi1>,
+                             strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+                             dilations = array<i64: 1, 1>, group = 1,
+                             qnn.cluster_keep = 2 : i64,
+                             qnn.input_tap_means = array<f32: 0.0, 0.0, 0.0, 0.0>,
+                             qnn.input_tap_moments = array<f32: 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0>}
+       : (!qnn.binary<1x2x1x4>) -> tensor<1x4x1x3xi32>
+  return %y : tensor<1x4x1x3xi32>
+}
