@@ -2,7 +2,9 @@
 // kernel sequences and every other sequence becomes a kept one, so a
 // Huffman code of the layer needs fewer, shorter codewords. With
 // calibration statistics on the op the replacement is the one that moves
-// the accumulator least, and the layer's bias takes back the mean change.
+// the accumulator least (with moments across channels, each output
+// channel's slices chosen together), and the layer's bias takes back the
+// mean change.
 #include "passes/ChannelConstants.h"
 #include "passes/KernelSequences.h"
 #include "passes/Passes.h"
