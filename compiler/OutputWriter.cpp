@@ -92,7 +92,20 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
   if (failed(writeFile(outDir + "/report.txt", report)))
     return failure();
   for (const auto &file : runtime_files::headers)
-    if (failed(writeFile(outDir + "/qnn_runtime/" + file.name, file.contents)))
+    if (failed(writeFile(outDir + "/" + file.path, file.contents)))
       return failure();
+  // The target's toolchain file and what it needs (OUTDIR's default).
+  const std::string targetDir = "targets/" + target.name + "/";
+  for (const auto &file : runtime_files::targetFiles) {
+    if (!StringRef(file.path).starts_with(targetDir))
+      continue;
+    if (auto ec = llvm::sys::fs::create_directories(outDir + "/toolchain")) {
+      llvm::errs() << "qnnc: error: cannot create " << outDir << "/toolchain: " << ec.message() << "\n";
+      return failure();
+    }
+    if (failed(writeFile(outDir + "/toolchain/" + StringRef(file.path).drop_front(targetDir.size()).str(),
+                         file.contents)))
+      return failure();
+  }
   return success();
 }

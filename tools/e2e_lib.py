@@ -28,7 +28,8 @@ def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror",
     shutil.rmtree(outdir, ignore_errors=True)
     run([qnnc, model, "-o", outdir, *extra])
     build = os.path.join(outdir, "build")
-    run(["cmake", "-S", outdir, "-B", build, "-G", "Ninja", f"-DCMAKE_CXX_COMPILER={cxx}",
+    compiler = [f"-DCMAKE_CXX_COMPILER={cxx}"] if cxx else []  # None: the target's toolchain file
+    run(["cmake", "-S", outdir, "-B", build, "-G", "Ninja", *compiler,
          f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={ldflags}", "-DCMAKE_BUILD_TYPE=Release",
          *cmake_args])
     run(["cmake", "--build", build])
@@ -42,6 +43,18 @@ def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=()
     dst = os.path.join(workdir, f"{tag}_out.bin")
     np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
     run([*runner, model_main, src, dst], env=env)
+    return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
+
+
+def run_bare_metal(model_main, inputs, workdir, tag):
+    """Runs a Cortex-M4 bare-metal harness (--target=cortex-m4, built with
+    its toolchain file) on qemu's MPS2 AN386 board, files over semihosting;
+    returns outputs [count, -1]."""
+    src = os.path.abspath(os.path.join(workdir, f"{tag}_in.bin"))
+    dst = os.path.abspath(os.path.join(workdir, f"{tag}_out.bin"))
+    np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
+    run(["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
+         "-semihosting-config", f"enable=on,target=native,arg=model_main,arg={src},arg={dst}", "-kernel", model_main])
     return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
 
 

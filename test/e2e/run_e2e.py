@@ -507,6 +507,26 @@ def targets_bit_identical(qnnc, work):
             check(f"{name} output bit-identical to generic", same, f"{len(images)} images")
 
 
+def bare_metal_cortex_m4(qnnc, work):
+    """The shipped binary models built for a Cortex-M4F without an OS (the
+    target's toolchain file: arm-none-eabi, startup code, linker script,
+    newlib over semihosting) run on qemu-system-arm's MPS2 AN386 board and
+    give outputs bit-identical to the portable build on this host."""
+    images, _ = e2e_lib.fashion_test_set()
+    images = images[:300]
+    for name in ("fashion_bnn", "fashion_n2uq"):
+        model = os.path.join(HERE, "..", "..", "models", name, name + ".onnx")
+        d = os.path.join(work, "cortex_m4_" + name)
+        os.makedirs(d, exist_ok=True)
+        host = e2e_lib.compile_model(qnnc, model, os.path.join(d, "generic"), extra=["--target=generic"])
+        device = e2e_lib.compile_model(qnnc, model, os.path.join(d, "cortex-m4"), cxx=None,
+                                       extra=["--target=cortex-m4"])
+        expected = e2e_lib.run_qnnc_output(host, images, d, "generic")
+        got = e2e_lib.run_bare_metal(device, images, d, "cortex-m4")
+        check(f"{name} on a bare-metal Cortex-M4 (qemu mps2-an386) bit-identical to generic",
+              bool(np.array_equal(got.view(np.uint32), expected.view(np.uint32))), f"{len(images)} images")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qnnc", required=True)
@@ -519,6 +539,7 @@ def main():
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
         targets_bit_identical(args.qnnc, args.work)
+        bare_metal_cortex_m4(args.qnnc, args.work)
         no_heap(args.qnnc, args.work)
         shipped_n2uq(args.qnnc, args.work)
         ptq_fashion_models(args.qnnc, args.work)
