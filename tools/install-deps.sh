@@ -9,7 +9,7 @@ pkgs=(
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   libgtest-dev
   g++-aarch64-linux-gnu qemu-user valgrind
-  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+  g++-riscv64-linux-gnu gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
   python3-onnx python3-numpy python3-torch
   dataset-fashion-mnist
   chromium

@@ -477,54 +477,57 @@ def cpu_has(flag):
 
 
 def targets_bit_identical(qnnc, work):
-    """The shipped model built for each target gives bit-identical outputs:
-    generic and AVX2 (and AVX-512 where the CPU has it) natively, aarch64
-    (NEON) under qemu-aarch64, and kernels on 2 threads."""
+    """The shipped model built for each x86 target gives bit-identical
+    outputs: generic and AVX2 (and AVX-512 where the CPU has it), and
+    kernels on 2 threads (device targets: device_targets)."""
     model = os.path.join(HERE, "..", "..", "models", "fashion_bnn", "fashion_bnn.onnx")
     d = os.path.join(work, "targets")
     os.makedirs(d, exist_ok=True)
     images, _ = e2e_lib.fashion_test_set()
     images = images[:300]
     outputs = {}
-    builds = [("generic", "generic", "g++", "", 1), ("x86-64-v3", "x86-64-v3", "g++", "", 1),
-              ("x86-64-v4", "x86-64-v4", "g++", "", 1), ("aarch64", "aarch64", "aarch64-linux-gnu-g++", "-static", 1),
-              ("x86-64-v3 on 2 threads", "x86-64-v3", "g++", "", 2)]
-    for name, target, cxx, ldflags, threads in builds:
+    builds = [("generic", "generic", 1), ("x86-64-v3", "x86-64-v3", 1), ("x86-64-v4", "x86-64-v4", 1),
+              ("x86-64-v3 on 2 threads", "x86-64-v3", 2)]
+    for name, target, threads in builds:
         # Every target builds warning-free; it runs where the CPU can.
-        exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, name.replace(" ", "_")), cxx=cxx,
-                                    flags="-Wall -Wextra -Werror",
-                                    extra=[f"--target={target}", f"--threads={threads}"], ldflags=ldflags)
+        exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, name.replace(" ", "_")),
+                                    flags="-Wall -Wextra -Werror", extra=[f"--target={target}", f"--threads={threads}"])
         # /proc/cpuinfo's spellings of what x86-64-v4 + VPOPCNTDQ needs.
         if target == "x86-64-v4" and not all(
                 cpu_has(f) for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vpopcntdq")):
             print("SKIP: running the x86-64-v4 build: this CPU has no AVX-512 VPOPCNTDQ", flush=True)
             continue
-        runner = ["qemu-aarch64"] if target == "aarch64" else []
-        outputs[name] = e2e_lib.run_qnnc_output(exe, images, d, tag=name.replace(" ", "_"), runner=runner)
+        outputs[name] = e2e_lib.run_qnnc_output(exe, images, d, tag=name.replace(" ", "_"))
     for name, out in outputs.items():
         if name != "generic":
             same = bool(np.array_equal(out.view(np.uint32), outputs["generic"].view(np.uint32)))
             check(f"{name} output bit-identical to generic", same, f"{len(images)} images")
 
 
-def bare_metal_cortex_m4(qnnc, work):
-    """The shipped binary models built for a Cortex-M4F without an OS (the
-    target's toolchain file: arm-none-eabi, startup code, linker script,
-    newlib over semihosting) run on qemu-system-arm's MPS2 AN386 board and
-    give outputs bit-identical to the portable build on this host."""
+def device_targets(qnnc, work):
+    """The shipped binary models built for each device target with the
+    toolchain file qnnc writes (OUTDIR's default build) give outputs
+    bit-identical to the portable build on this host: AArch64 (NEON) and
+    RV64GC Linux under qemu-user, and a Cortex-M4F without an OS (startup
+    code, linker script, newlib over semihosting) on qemu-system-arm's MPS2
+    AN386 board."""
     images, _ = e2e_lib.fashion_test_set()
     images = images[:300]
     for name in ("fashion_bnn", "fashion_n2uq"):
         model = os.path.join(HERE, "..", "..", "models", name, name + ".onnx")
-        d = os.path.join(work, "cortex_m4_" + name)
+        d = os.path.join(work, "devices_" + name)
         os.makedirs(d, exist_ok=True)
         host = e2e_lib.compile_model(qnnc, model, os.path.join(d, "generic"), extra=["--target=generic"])
-        device = e2e_lib.compile_model(qnnc, model, os.path.join(d, "cortex-m4"), cxx=None,
-                                       extra=["--target=cortex-m4"])
         expected = e2e_lib.run_qnnc_output(host, images, d, "generic")
-        got = e2e_lib.run_bare_metal(device, images, d, "cortex-m4")
-        check(f"{name} on a bare-metal Cortex-M4 (qemu mps2-an386) bit-identical to generic",
-              bool(np.array_equal(got.view(np.uint32), expected.view(np.uint32))), f"{len(images)} images")
+        for target in ("aarch64", "riscv64", "cortex-m4"):
+            exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, target), cxx=None, extra=[f"--target={target}"])
+            if target == "cortex-m4":
+                got = e2e_lib.run_bare_metal(exe, images, d, target)
+            else:
+                got = e2e_lib.run_qnnc_output(exe, images, d, target, runner=[f"qemu-{target}"])
+            where = "qemu mps2-an386, no OS" if target == "cortex-m4" else f"qemu-{target}"
+            check(f"{name} on {target} ({where}) bit-identical to generic",
+                  bool(np.array_equal(got.view(np.uint32), expected.view(np.uint32))), f"{len(images)} images")
 
 
 def main():
@@ -539,7 +542,7 @@ def main():
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
         targets_bit_identical(args.qnnc, args.work)
-        bare_metal_cortex_m4(args.qnnc, args.work)
+        device_targets(args.qnnc, args.work)
         no_heap(args.qnnc, args.work)
         shipped_n2uq(args.qnnc, args.work)
         ptq_fashion_models(args.qnnc, args.work)
