@@ -1,5 +1,6 @@
 #include "compiler/OutputWriter.h"
 
+#include "compiler/LlvmEmitter.h"
 #include "compiler/RuntimeFiles.h"
 #include "dialects/qnn/QnnDialect.h"
 
@@ -40,8 +41,7 @@ LogicalResult qnnc::emitModelSource(ModuleOp module, llvm::raw_ostream &os) {
   return emitc::translateToCpp(module, os);
 }
 
-LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &outDir, const std::string &name,
-                                         const Target &target) {
+FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string &name) {
   auto *dialect = module.getContext()->getLoadedDialect<qnn::QnnDialect>();
   qnn::MemoryPlanAttr plan = dialect ? dialect->getMemoryPlanAttrHelper().getAttr(module) : nullptr;
   TypeAttr modelType;
@@ -53,31 +53,53 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
   auto signature = cast<FunctionType>(modelType.getValue());
   auto elements = [](Type t) { return cast<RankedTensorType>(t).getNumElements(); };
 
-  std::string source;
-  llvm::raw_string_ostream sourceStream(source);
+  GeneratedModel model;
+  model.name = name;
+  llvm::raw_string_ostream sourceStream(model.source);
   sourceStream << "#include \"" << name << ".h\"\n";
   if (failed(emitModelSource(module, sourceStream)))
     return failure();
+  model.arenaBytes = plan.getArenaBytes();
+  model.arenaLowerBound = plan.getLowerBound();
+  model.substitutions = {{"@NAME@", name},
+                         {"@UPPER@", llvm::StringRef(name).upper()},
+                         {"@ARENA_BYTES@", std::to_string(model.arenaBytes)},
+                         {"@INPUT_SIZE@", std::to_string(elements(signature.getInput(0)))},
+                         {"@OUTPUT_SIZE@", std::to_string(elements(signature.getResult(0)))}};
+  model.header = runtime_files::modelHeader;
+  for (const auto &[from, to] : model.substitutions)
+    model.header = replaceAll(model.header, from, to);
+  return model;
+}
 
-  if (auto ec = llvm::sys::fs::create_directories(outDir + "/qnn_runtime")) {
+LogicalResult qnnc::writeOutputDirectory(const GeneratedModel &model, const std::string &outDir,
+                                         const Target &target, ModelForm form) {
+  const std::string &name = model.name;
+  if (auto ec = llvm::sys::fs::create_directories(form == ModelForm::Source ? outDir + "/qnn_runtime" : outDir)) {
     llvm::errs() << "qnnc: error: cannot create " << outDir << ": " << ec.message() << "\n";
     return failure();
   }
-  std::string upper = llvm::StringRef(name).upper();
+  const bool source = form == ModelForm::Source;
+  auto substitutions = model.substitutions;
+  substitutions.insert(substitutions.end(),
+                       {{"@TARGET@", target.name},
+                        {"@ARCH_FLAGS@", target.archFlags},
+                        {"@CLANG_FLAGS@", clangCodegenFlags(target)},
+                        {"@THREADS@", std::to_string(target.threads)},
+                        {"@LANGUAGES@", source ? "C CXX" : "C"},
+                        {"@MODEL_FILE@", name + (source ? ".cpp" : ".o")},
+                        {"@MODEL_LINKER_LANGUAGE@", source ? "CXX" : "C"}});
   auto substitute = [&](StringRef text) {
-    std::string s = replaceAll(text.str(), "@NAME@", name);
-    s = replaceAll(s, "@UPPER@", upper);
-    s = replaceAll(s, "@ARENA_BYTES@", std::to_string(plan.getArenaBytes()));
-    s = replaceAll(s, "@INPUT_SIZE@", std::to_string(elements(signature.getInput(0))));
-    s = replaceAll(s, "@OUTPUT_SIZE@", std::to_string(elements(signature.getResult(0))));
-    s = replaceAll(s, "@TARGET@", target.name);
-    s = replaceAll(s, "@ARCH_FLAGS@", target.archFlags);
-    s = replaceAll(s, "@THREADS@", std::to_string(target.threads));
+    std::string s = text.str();
+    for (const auto &[from, to] : substitutions)
+      s = replaceAll(s, from, to);
     return s;
   };
-  if (failed(writeFile(outDir + "/" + name + ".cpp", source)) ||
-      failed(writeFile(outDir + "/" + name + ".h", substitute(runtime_files::modelHeader))) ||
-      failed(writeFile(outDir + "/model_main.cpp", substitute(runtime_files::harness))) ||
+  if (failed(source ? writeFile(outDir + "/" + name + ".cpp", model.source)
+                    : compileWithLLVM(name, model.source, model.header, target, LlvmOutput::Object,
+                                      outDir + "/" + name + ".o")) ||
+      failed(writeFile(outDir + "/" + name + ".h", model.header)) ||
+      failed(writeFile(outDir + "/model_main.c", substitute(runtime_files::harness))) ||
       failed(writeFile(outDir + "/CMakeLists.txt", substitute(runtime_files::cmakeLists))))
     return failure();
   std::string report;
@@ -85,14 +107,16 @@ LogicalResult qnnc::writeOutputDirectory(ModuleOp module, const std::string &out
   r << "qnnc report: " << name << "\n"
     << "target: " << target.name << (target.archFlags.empty() ? "" : " (" + target.archFlags + ")") << "\n"
     << "threads: " << target.threads << "\n"
-    << "arena bytes: " << plan.getArenaBytes() << "\n"
-    << "liveness lower bound bytes: " << plan.getLowerBound() << "\n";
-  r << llvm::format("arena / lower bound: %.3f\n",
-                    plan.getLowerBound() ? double(plan.getArenaBytes()) / double(plan.getLowerBound()) : 1.0);
+    << "model: " << (source ? "C++ source" : "object (LLVM)") << "\n"
+    << "arena bytes: " << model.arenaBytes << "\n"
+    << "liveness lower bound bytes: " << model.arenaLowerBound << "\n";
+  r << llvm::format("arena / lower bound: %.3f\n", model.arenaLowerBound ? double(model.arenaBytes) /
+                                                                               double(model.arenaLowerBound)
+                                                                         : 1.0);
   if (failed(writeFile(outDir + "/report.txt", report)))
     return failure();
   for (const auto &file : runtime_files::headers)
-    if (failed(writeFile(outDir + "/" + file.path, file.contents)))
+    if (source && failed(writeFile(outDir + "/" + file.path, file.contents)))
       return failure();
   // The target's toolchain file and what it needs (OUTDIR's default).
   const std::string targetDir = "targets/" + target.name + "/";

@@ -1,5 +1,6 @@
-// Writes the generated C++ project: model source and header, the runtime
-// headers, the harness and a CMakeLists.txt.
+// Writes the generated project: the model (C++ source and the runtime
+// headers, or an object file LLVM made from them) and header, the harness
+// and a CMakeLists.txt.
 #ifndef QNNC_COMPILER_OUTPUTWRITER_H
 #define QNNC_COMPILER_OUTPUTWRITER_H
 
@@ -9,16 +10,36 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace qnnc {
 
 /// Prints the C++ of a module lowered by qnn-lower-to-emitc.
 mlir::LogicalResult emitModelSource(mlir::ModuleOp module, llvm::raw_ostream &os);
 
-/// Writes OUTDIR; `name` is the entry prefix used for the lowering, the
-/// target decides the instruction-set flags of the generated CMakeLists.
-mlir::LogicalResult writeOutputDirectory(mlir::ModuleOp module, const std::string &outDir,
-                                         const std::string &name, const Target &target);
+/// The model's C++ translation unit: `source` includes "<name>.h".
+struct GeneratedModel {
+  std::string name; // the entry prefix used for the lowering
+  std::string source;
+  std::string header;
+  int64_t arenaBytes = 0, arenaLowerBound = 0;
+  std::vector<std::pair<std::string, std::string>> substitutions; // @NAME@ etc. in the templates
+};
+
+/// The source and header of a module lowered by qnn-lower-to-emitc.
+mlir::FailureOr<GeneratedModel> generateModel(mlir::ModuleOp module, const std::string &name);
+
+enum class ModelForm {
+  Source, // <name>.cpp and qnn_runtime/, built by a C++ compiler
+  Object, // <name>.o from LLVM (qnnc --emit=obj): a C compiler links it
+};
+
+/// Writes OUTDIR; the target decides the instruction-set flags of the
+/// generated CMakeLists (or the object's triple and CPU) and its toolchain
+/// file.
+mlir::LogicalResult writeOutputDirectory(const GeneratedModel &model, const std::string &outDir,
+                                         const Target &target, ModelForm form);
 
 } // namespace qnnc
 

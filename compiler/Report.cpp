@@ -376,7 +376,7 @@ std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module, Compression c
 }
 
 LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult *clustering,
-                          ArrayRef<BinaryLayerReport> binaryLayers, StringRef directory) {
+                          ArrayRef<BinaryLayerReport> binaryLayers, const TargetReport *target, StringRef directory) {
   if (std::error_code error = llvm::sys::fs::create_directories(directory)) {
     llvm::errs() << "qnnc: error: cannot create " << directory << ": " << error.message() << "\n";
     return failure();
@@ -388,6 +388,18 @@ LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult
     if (clustering)
       root["clustering"] = clusteringJson(*clustering);
     root["binary_layers"] = binaryLayersJson(binaryLayers, clustering);
+    if (target) {
+      llvm::json::Object t{{"name", target->name},
+                           {"flags", target->flags},
+                           {"triple", target->triple},
+                           {"arena_bytes", target->arenaBytes}};
+      if (target->object)
+        t["model_object_bytes"] = llvm::json::Object{{"text", target->object->text},
+                                                     {"rodata", target->object->rodata},
+                                                     {"data", target->object->data},
+                                                     {"bss", target->object->bss}};
+      root["target"] = std::move(t);
+    }
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   };
   auto html = [&](llvm::raw_ostream &os) {

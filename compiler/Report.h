@@ -6,11 +6,13 @@
 
 #include "compiler/BitSearch.h"
 #include "compiler/ClusterSearch.h"
+#include "compiler/LlvmEmitter.h"
 #include "compiler/Pipeline.h"
 #include "passes/KernelSequences.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,11 +40,23 @@ struct BinaryLayerReport {
 /// weights are packed), in program order, stored with `compression`.
 std::vector<BinaryLayerReport> binaryLayerReports(mlir::ModuleOp module, Compression compression);
 
+/// What the generated code needs on its target: the instruction set, the
+/// arena, and with --emit=obj the model object's section bytes (what it
+/// adds to a program's flash and RAM; the harness, C library and stack
+/// come on top: tools/device_report.py measures those under emulation).
+struct TargetReport {
+  std::string name, flags, triple;
+  int64_t arenaBytes = 0;
+  std::optional<ObjectSections> object;
+};
+
 /// report.json and report.html (one self-contained page, SVG charts) in
 /// `directory`; `bits` is the --bits=auto result and `clustering` the
-/// --compress=cluster search's, if any.
+/// --compress=cluster search's, if any; `target` that of an output
+/// directory.
 mlir::LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult *clustering,
-                                llvm::ArrayRef<BinaryLayerReport> binaryLayers, llvm::StringRef directory);
+                                llvm::ArrayRef<BinaryLayerReport> binaryLayers, const TargetReport *target,
+                                llvm::StringRef directory);
 
 } // namespace qnnc
 

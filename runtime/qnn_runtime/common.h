@@ -55,7 +55,8 @@ struct OpTime {
 };
 constexpr int kMaxProfiledOps = 4096;
 inline OpTime op_times[kMaxProfiledOps];
-inline int profiled_ops = 0; // highest op index + 1
+inline double first_run_seconds[kMaxProfiledOps]; // the cold run's, kept aside
+inline int profiled_ops = 0;                      // highest op index + 1
 inline std::chrono::steady_clock::time_point &op_start() {
   static std::chrono::steady_clock::time_point start;
   return start;
@@ -98,6 +99,17 @@ inline void run_on_threads(void (*ops)(Args...), Args... args) {
 inline int popcount64(std::uint64_t x) {
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__POPCNT__) || defined(__aarch64__) || defined(__riscv_zbb))
   return __builtin_popcountll(x); // an instruction (AArch64: NEON cnt + addv)
+#elif UINTPTR_MAX == 0xFFFFFFFFu
+  // 32-bit cores without one (Cortex-M4): each half to 4-bit counts in
+  // 32-bit arithmetic, the halves' byte counts added (at most 16 a byte),
+  // one 32-bit multiply to sum the bytes: no 64-bit shifts or multiply.
+  std::uint32_t lo = static_cast<std::uint32_t>(x), hi = static_cast<std::uint32_t>(x >> 32);
+  lo = lo - ((lo >> 1) & 0x55555555u);
+  hi = hi - ((hi >> 1) & 0x55555555u);
+  lo = (lo & 0x33333333u) + ((lo >> 2) & 0x33333333u);
+  hi = (hi & 0x33333333u) + ((hi >> 2) & 0x33333333u);
+  const std::uint32_t bytes = ((lo + (lo >> 4)) & 0x0F0F0F0Fu) + ((hi + (hi >> 4)) & 0x0F0F0F0Fu);
+  return static_cast<int>((bytes * 0x01010101u) >> 24);
 #else
   // Without one the builtin is a call to libgcc's __popcountdi2 (through
   // the PLT on x86-64 Linux); inline, the same arithmetic costs no call.
@@ -190,5 +202,38 @@ inline void im2col_span(const T *src, index_t begin, index_t end, ColumnRange in
 }
 
 } // namespace qnn_rt
+
+#ifdef QNN_RT_PROFILE
+#include <cstdio>
+// The harness's view of the profile (model_main.c is C). Not inline: the
+// model's one translation unit defines them.
+extern "C" {
+/// After run `run` (0 = the first): the cold first run's times are set
+/// aside, used only when it is the only run.
+void qnn_rt_profile_end_run(long run) {
+  if (run != 0)
+    return;
+  for (int i = 0; i < qnn_rt::profiled_ops; ++i) {
+    qnn_rt::first_run_seconds[i] = qnn_rt::op_times[i].seconds;
+    qnn_rt::op_times[i].seconds = 0;
+  }
+}
+/// Each op's mean time over `runs` runs and share, on stderr:
+/// "op_profile INDEX MS SHARE% KERNEL LOCATION".
+void qnn_rt_profile_print(long runs) {
+  const long timed = runs > 1 ? runs - 1 : 1;
+  if (runs == 1)
+    for (int i = 0; i < qnn_rt::profiled_ops; ++i)
+      qnn_rt::op_times[i].seconds = qnn_rt::first_run_seconds[i];
+  double total = 0;
+  for (int i = 0; i < qnn_rt::profiled_ops; ++i)
+    total += qnn_rt::op_times[i].seconds;
+  for (int i = 0; i < qnn_rt::profiled_ops; ++i)
+    if (qnn_rt::op_times[i].name)
+      std::fprintf(stderr, "op_profile %d %.4f %.1f%% %s\n", i, 1e3 * qnn_rt::op_times[i].seconds / timed,
+                   total > 0 ? 100 * qnn_rt::op_times[i].seconds / total : 0.0, qnn_rt::op_times[i].name);
+}
+}
+#endif
 
 #endif

@@ -3,6 +3,7 @@
 #include "compiler/Calibrate.h"
 #include "compiler/ClusterSearch.h"
 #include "compiler/Evaluator.h"
+#include "compiler/LlvmEmitter.h"
 #include "compiler/OutputWriter.h"
 #include "compiler/Report.h"
 #include "compiler/Pipeline.h"
@@ -32,15 +33,23 @@ namespace {
 cl::OptionCategory qnncCategory("qnnc options");
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("MODEL.onnx (or .pbtxt: protobuf text format)"),
                                cl::cat(qnncCategory));
-cl::opt<std::string> outputDir("o", cl::desc("output directory for the generated C++ project"),
+cl::opt<std::string> outputDir("o",
+                               cl::desc("output directory for the generated project (--emit=llvm: the .ll file, "
+                                        "default stdout)"),
                                cl::value_desc("OUTDIR"), cl::cat(qnncCategory));
-enum class Emit { Dir, Import, Mlir, EmitC, Cpp };
+enum class Emit { Dir, Obj, Import, Mlir, EmitC, Cpp, Llvm };
 cl::opt<Emit> emit("emit", cl::desc("what to produce"), cl::init(Emit::Dir),
                    cl::values(clEnumValN(Emit::Dir, "dir", "the C++ project in OUTDIR (default)"),
+                              clEnumValN(Emit::Obj, "obj",
+                                         "the project in OUTDIR with the model as an object file LLVM made for "
+                                         "the target (a C compiler and linker build it)"),
                               clEnumValN(Emit::Import, "import", "print the qnn IR as imported, before any pass"),
                               clEnumValN(Emit::Mlir, "mlir", "print the qnn IR after the pipeline"),
                               clEnumValN(Emit::EmitC, "emitc", "print the EmitC IR"),
-                              clEnumValN(Emit::Cpp, "cpp", "print the model's C++ source")),
+                              clEnumValN(Emit::Cpp, "cpp", "print the model's C++ source"),
+                              clEnumValN(Emit::Llvm, "llvm",
+                                         "the model and every kernel it calls as one LLVM IR module for the "
+                                         "target (textual)")),
                    cl::cat(qnncCategory));
 cl::opt<std::string> entryName("name", cl::desc("C name of the model: <name>_run, <name>.h (default: model)"),
                                cl::init("model"), cl::cat(qnncCategory));
@@ -433,8 +442,9 @@ int main(int argc, char **argv) {
     argPointers.push_back(a.c_str());
   cl::ParseCommandLineOptions(argPointers.size(), argPointers.data(),
                               "qnnc: ahead-of-time compiler for binary and low-bit neural networks\n\n"
-                              "  qnnc MODEL.onnx -o OUTDIR   writes OUTDIR/{<name>.h,<name>.cpp,model_main.cpp,\n"
+                              "  qnnc MODEL.onnx -o OUTDIR   writes OUTDIR/{<name>.h,<name>.cpp,model_main.c,\n"
                               "                              CMakeLists.txt,qnn_runtime/}; build it with cmake.\n"
+                              "  --emit=obj -o OUTDIR        the same with <name>.o in place of the C++.\n"
                               "  --threads N                 same as --kernel-threads N\n");
   if (!printTarget.empty()) {
     auto t = qnnc::lookupTarget(printTarget);
@@ -449,8 +459,9 @@ int main(int argc, char **argv) {
     llvm::errs() << "qnnc: error: no input model (see --help)\n";
     return 1;
   }
-  if (emit == Emit::Dir && outputDir.empty()) {
-    llvm::errs() << (evaluatePath.empty() ? "qnnc: error: -o OUTDIR is required (or --emit=mlir|emitc|cpp)\n"
+  const bool writesDir = emit == Emit::Dir || emit == Emit::Obj;
+  if (writesDir && outputDir.empty()) {
+    llvm::errs() << (evaluatePath.empty() ? "qnnc: error: -o OUTDIR is required (or --emit=mlir|emitc|cpp|llvm)\n"
                                           : "qnnc: error: --evaluate needs -o OUTPUT.bin\n");
     return 1;
   }
@@ -469,6 +480,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   target->threads = threads;
+  if ((emit == Emit::Obj || emit == Emit::Llvm) && threads > 1) {
+    llvm::errs() << "qnnc: error: --emit=obj|llvm code runs on one thread (--threads needs the C++ output)\n";
+    return 1;
+  }
   if (clusterKeep < 1) {
     llvm::errs() << "qnnc: error: --cluster-keep must be at least 1\n";
     return 1;
@@ -519,15 +534,22 @@ int main(int argc, char **argv) {
     qnnc::buildPlanPipeline(lower, /*threads=*/1, compress);
     return failed(lower.run(*module)) || failed(evaluateFile(*module, evaluatePath, outputDir)) ? 1 : 0;
   }
-  const std::string reportTo = !reportDir.empty() ? reportDir.getValue() : emit == Emit::Dir ? outputDir.getValue() : "";
+  const std::string reportTo = !reportDir.empty() ? reportDir.getValue() : writesDir ? outputDir.getValue() : "";
+  // The binary layers as they are before packing; the report is written
+  // after the output directory, with what the target needs.
+  std::optional<std::vector<qnnc::BinaryLayerReport>> binaryLayers;
   if (!reportTo.empty()) {
-    std::vector<qnnc::BinaryLayerReport> binaryLayers = qnnc::binaryLayerReports(*module, compress);
-    if (timeLayers && compress != qnnc::Compression::None && failed(addDecodeTimes(*module, binaryLayers)))
-      return 1;
-    if (failed(qnnc::writeReport(searched ? &*searched : nullptr, clustered ? &*clustered : nullptr, binaryLayers,
-                                 reportTo)))
+    binaryLayers = qnnc::binaryLayerReports(*module, compress);
+    if (timeLayers && compress != qnnc::Compression::None && failed(addDecodeTimes(*module, *binaryLayers)))
       return 1;
   }
+  auto writeReport = [&](const qnnc::TargetReport *targetReport) {
+    return !binaryLayers || succeeded(qnnc::writeReport(searched ? &*searched : nullptr,
+                                                        clustered ? &*clustered : nullptr, *binaryLayers,
+                                                        targetReport, reportTo));
+  };
+  if (!writesDir && !writeReport(nullptr))
+    return 1;
   if (emit != Emit::Mlir) {
     qnnc::buildEmitCPipeline(lower, entryName, threads, compress);
     if (failed(lower.run(*module)))
@@ -543,7 +565,29 @@ int main(int argc, char **argv) {
   case Emit::Cpp:
     return failed(qnnc::emitModelSource(*module, llvm::outs())) ? 1 : 0;
   case Emit::Dir:
-    return failed(qnnc::writeOutputDirectory(*module, outputDir, entryName, *target)) ? 1 : 0;
+  case Emit::Obj:
+  case Emit::Llvm: {
+    auto model = qnnc::generateModel(*module, entryName);
+    if (failed(model))
+      return 1;
+    if (emit == Emit::Llvm)
+      return failed(qnnc::compileWithLLVM(entryName, model->source, model->header, *target, qnnc::LlvmOutput::IR,
+                                          outputDir.empty() ? "-" : outputDir.getValue()))
+                 ? 1
+                 : 0;
+    const auto form = emit == Emit::Obj ? qnnc::ModelForm::Object : qnnc::ModelForm::Source;
+    if (failed(qnnc::writeOutputDirectory(*model, outputDir, *target, form)))
+      return 1;
+    qnnc::TargetReport targetReport{target->name, target->archFlags, qnnc::targetTriple(*target),
+                                    model->arenaBytes};
+    if (form == qnnc::ModelForm::Object) {
+      auto sections = qnnc::objectSections(outputDir + "/" + entryName + ".o");
+      if (failed(sections))
+        return 1;
+      targetReport.object = *sections;
+    }
+    return writeReport(&targetReport) ? 0 : 1;
+  }
   }
   return 0;
 }
