@@ -24,14 +24,20 @@ def run(cmd, **kw):
 
 def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror", extra=(), ldflags="",
                   cmake_args=()):
-    """qnnc MODEL -o OUTDIR, then builds OUTDIR alone; returns model_main's path."""
+    """qnnc MODEL -o OUTDIR, then builds OUTDIR alone; returns model_main's path.
+    `cxx` (and the C compiler of its family, for the harness) builds it;
+    None: the target's toolchain file or CMake's default. `flags` go to both
+    languages."""
     shutil.rmtree(outdir, ignore_errors=True)
     run([qnnc, model, "-o", outdir, *extra])
     build = os.path.join(outdir, "build")
-    compiler = [f"-DCMAKE_CXX_COMPILER={cxx}"] if cxx else []  # None: the target's toolchain file
-    run(["cmake", "-S", outdir, "-B", build, "-G", "Ninja", *compiler,
-         f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={ldflags}", "-DCMAKE_BUILD_TYPE=Release",
-         *cmake_args])
+    compilers = []
+    if cxx:
+        cc = cxx.replace("clang++", "clang").replace("g++", "gcc")
+        compilers = [f"-DCMAKE_CXX_COMPILER={cxx}", f"-DCMAKE_C_COMPILER={cc}"]
+    run(["cmake", "-S", outdir, "-B", build, "-G", "Ninja", *compilers,
+         f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_C_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={ldflags}",
+         "-DCMAKE_BUILD_TYPE=Release", *cmake_args])
     run(["cmake", "--build", build])
     return os.path.join(build, "model_main")
 
@@ -46,15 +52,24 @@ def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=()
     return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
 
 
+def bare_metal_command(model_main, src, dst, icount=False):
+    """qemu-system-arm running a Cortex-M4 harness (--target=cortex-m4, built
+    with its toolchain file) on the MPS2 AN386 board, files over
+    semihosting; with `icount`, virtual time advances 1 ns per instruction
+    (-icount shift=0), so the harness's times count instructions."""
+    return ["qemu-system-arm", "-M", "mps2-an386", *(["-icount", "shift=0"] if icount else []), "-nographic",
+            "-monitor", "none", "-serial", "none", "-semihosting-config",
+            f"enable=on,target=native,arg=model_main,arg={os.path.abspath(src)},arg={os.path.abspath(dst)}",
+            "-kernel", model_main]
+
+
 def run_bare_metal(model_main, inputs, workdir, tag):
-    """Runs a Cortex-M4 bare-metal harness (--target=cortex-m4, built with
-    its toolchain file) on qemu's MPS2 AN386 board, files over semihosting;
-    returns outputs [count, -1]."""
-    src = os.path.abspath(os.path.join(workdir, f"{tag}_in.bin"))
-    dst = os.path.abspath(os.path.join(workdir, f"{tag}_out.bin"))
+    """Runs a Cortex-M4 harness on qemu's MPS2 AN386 board; returns outputs
+    [count, -1]."""
+    src = os.path.join(workdir, f"{tag}_in.bin")
+    dst = os.path.join(workdir, f"{tag}_out.bin")
     np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
-    run(["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
-         "-semihosting-config", f"enable=on,target=native,arg=model_main,arg={src},arg={dst}", "-kernel", model_main])
+    run(bare_metal_command(model_main, src, dst))
     return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
 
 

@@ -505,12 +505,14 @@ def targets_bit_identical(qnnc, work):
 
 
 def device_targets(qnnc, work):
-    """The shipped binary models built for each device target with the
-    toolchain file qnnc writes (OUTDIR's default build) give outputs
-    bit-identical to the portable build on this host: AArch64 (NEON) and
-    RV64GC Linux under qemu-user, and a Cortex-M4F without an OS (startup
-    code, linker script, newlib over semihosting) on qemu-system-arm's MPS2
-    AN386 board."""
+    """The shipped binary models give outputs bit-identical to the portable
+    build on this host on every device target, both as C++ built by the
+    target's GCC and as an object LLVM made for the target (--emit=obj),
+    each with the toolchain file qnnc writes (OUTDIR's default build):
+    AArch64 (NEON) and RV64GC Linux under qemu-user, a Cortex-M4F without an
+    OS (startup code, linker script, newlib over semihosting) on
+    qemu-system-arm's MPS2 AN386 board, and this host's best instruction set
+    (its C++ build is targets_bit_identical's)."""
     images, _ = e2e_lib.fashion_test_set()
     images = images[:300]
     for name in ("fashion_bnn", "fashion_n2uq"):
@@ -519,15 +521,76 @@ def device_targets(qnnc, work):
         os.makedirs(d, exist_ok=True)
         host = e2e_lib.compile_model(qnnc, model, os.path.join(d, "generic"), extra=["--target=generic"])
         expected = e2e_lib.run_qnnc_output(host, images, d, "generic")
-        for target in ("aarch64", "riscv64", "cortex-m4"):
-            exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, target), cxx=None, extra=[f"--target={target}"])
-            if target == "cortex-m4":
-                got = e2e_lib.run_bare_metal(exe, images, d, target)
-            else:
-                got = e2e_lib.run_qnnc_output(exe, images, d, target, runner=[f"qemu-{target}"])
-            where = "qemu mps2-an386, no OS" if target == "cortex-m4" else f"qemu-{target}"
-            check(f"{name} on {target} ({where}) bit-identical to generic",
-                  bool(np.array_equal(got.view(np.uint32), expected.view(np.uint32))), f"{len(images)} images")
+        for target in ("native", "aarch64", "riscv64", "cortex-m4"):
+            for emit in ("dir", "obj") if target != "native" else ("obj",):
+                tag = f"{target}_{emit}"
+                exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, tag), cxx=None,
+                                            extra=[f"--target={target}", f"--emit={emit}"])
+                if target == "cortex-m4":
+                    got = e2e_lib.run_bare_metal(exe, images, d, tag)
+                else:
+                    runner = [] if target == "native" else [f"qemu-{target}"]
+                    got = e2e_lib.run_qnnc_output(exe, images, d, tag, runner=runner)
+                where = {"cortex-m4": "qemu mps2-an386, no OS", "native": "this host"}.get(target, f"qemu-{target}")
+                path = "LLVM object" if emit == "obj" else "C++"
+                check(f"{name} on {target} ({where}), {path}, bit-identical to generic",
+                      bool(np.array_equal(got.view(np.uint32), expected.view(np.uint32))), f"{len(images)} images")
+
+
+def object_links_with_c_alone(qnnc, work):
+    """--emit=obj needs no C++ compiler: the object references no C++
+    runtime, and the C harness with a C compiler's link alone runs it to the
+    C++ build's outputs."""
+    d = os.path.join(work, "object_c_only")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    images, _ = e2e_lib.fashion_test_set()
+    images = images[:200]
+    model = os.path.join(HERE, "..", "..", "models", "fashion_bnn", "fashion_bnn.onnx")
+    expected = e2e_lib.run_qnnc_output(
+        e2e_lib.compile_model(qnnc, model, os.path.join(d, "cpp"), extra=["--target=native"]), images, d, "cpp")
+    out = os.path.join(d, "obj")
+    e2e_lib.run([qnnc, model, "--emit=obj", "--target=native", "-o", out])
+    undefined = subprocess.run(["nm", "-u", os.path.join(out, "model.o")], capture_output=True, text=True,
+                               check=True).stdout.split()
+    cxx_symbols = [s for s in undefined if s.startswith("_Z") or "cxa" in s or "gxx" in s]
+    check("--emit=obj object references no C++ runtime", not cxx_symbols, f"undefined: {' '.join(undefined)}")
+    exe = os.path.join(out, "model_main_c")
+    e2e_lib.run(["gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", os.path.join(out, "model_main.c"),
+                 os.path.join(out, "model.o"), "-lm", "-o", exe])
+    got = e2e_lib.run_qnnc_output(exe, images, d, "c_only")
+    check("--emit=obj + C harness linked by gcc alone bit-identical to the C++ build",
+          bool(np.array_equal(got.view(np.uint32), expected.view(np.uint32))), f"{len(images)} images")
+
+
+def microcontroller_fit(qnnc, work):
+    """The Fashion-MNIST binary model for microcontrollers (fashion_bnn_m4)
+    on a Cortex-M4 linked for 256 KiB of flash and 64 KiB of RAM, on both
+    paths: it links (the linker script checks flash, .data + .bss and the
+    room left for stack and heap), runs under qemu bit-identically to the
+    host, and the RAM it measured (static data, heap and stack high-water
+    marks of the whole program) fits; tools/device_report.py writes the
+    figures into report.json."""
+    import device_report
+    images, _ = e2e_lib.fashion_test_set()
+    images = images[:100]
+    model = os.path.join(HERE, "..", "..", "models", "fashion_bnn_m4", "fashion_bnn_m4.onnx")
+    d = os.path.join(work, "microcontroller")
+    os.makedirs(d, exist_ok=True)
+    host = e2e_lib.compile_model(qnnc, model, os.path.join(d, "generic"), extra=["--target=generic"])
+    expected = e2e_lib.run_qnnc_output(host, images, d, "generic")
+    for emit in ("dir", "obj"):
+        measured, got = device_report.measure(qnnc, model, "cortex-m4", emit, images.reshape(len(images), -1), d,
+                                              flash_bytes=256 * 1024, ram_bytes=64 * 1024)
+        report = json.load(open(os.path.join(d, f"cortex-m4_{emit}", "report.json")))
+        check(f"fashion_bnn_m4 on a 256 KiB / 64 KiB Cortex-M4 ({measured['path']}): bit-identical, fits",
+              bool(np.array_equal(got.view(np.uint32), expected.view(np.uint32)))
+              and measured["program_flash_bytes"] <= 256 * 1024 and measured["program_ram_bytes"] <= 64 * 1024
+              and report["target"]["measured"] == measured,
+              f"flash {measured['program_flash_bytes']} B, RAM {measured['program_ram_bytes']} B (arena "
+              f"{measured['arena_bytes']}, stack {measured['program_stack_high_water_bytes']}, heap "
+              f"{measured['program_heap_bytes']}), {measured['instructions_per_inference']:,} instructions per "
+              f"inference, {len(images)} images")
 
 
 def main():
@@ -543,6 +606,8 @@ def main():
         shipped_model(args.qnnc, args.work)
         targets_bit_identical(args.qnnc, args.work)
         device_targets(args.qnnc, args.work)
+        object_links_with_c_alone(args.qnnc, args.work)
+        microcontroller_fit(args.qnnc, args.work)
         no_heap(args.qnnc, args.work)
         shipped_n2uq(args.qnnc, args.work)
         ptq_fashion_models(args.qnnc, args.work)
