@@ -84,20 +84,21 @@ def op_profile(qnnc, onnx_path, shape, target, work, repeats):
     return sorted(by_kernel.items(), key=lambda kv: -kv[1])
 
 
-def thread_scaling(qnnc, onnx_path, shape, target, work, repeats, threads=2, rounds=5):
-    """model_run time on 1 and `threads` threads (same run, alternating, best
-    of `rounds` each: the second vCPU's speed here changes from minute to
-    minute) and whether the outputs are bit-identical."""
+def alternate_builds(qnnc, onnx_path, shape, work, repeats, builds, rounds=5):
+    """model_run time of each build of one model ({name: qnnc flags}; same
+    run, alternating, best of `rounds` each: this machine's speed changes
+    from minute to minute) and whether all outputs are bit-identical."""
     x = np.random.default_rng(0).standard_normal((1, *shape)).astype(np.float32)
     times, outputs = {}, {}
-    exes = {n: e2e_lib.compile_model(qnnc, onnx_path, os.path.join(work, f"threads{n}"), flags="-O3",
-                                     extra=[f"--target={target}", f"--threads={n}"]) for n in (1, threads)}
+    exes = {name: e2e_lib.compile_model(qnnc, onnx_path, os.path.join(work, name), flags="-O3", extra=extra)
+            for name, extra in builds.items()}
     for _ in range(rounds):
-        for n, exe in exes.items():
-            ms, out = time_qnnc(exe, x, os.path.join(work, f"threads{n}"), repeats)
-            times[n] = min(times.get(n, ms), ms)
-            outputs[n] = out
-    return times[1], times[threads], np.array_equal(outputs[1].view(np.uint32), outputs[threads].view(np.uint32))
+        for name, exe in exes.items():
+            ms, out = time_qnnc(exe, x, os.path.join(work, name), repeats)
+            times[name] = min(times.get(name, ms), ms)
+            outputs[name] = out
+    first = next(iter(outputs.values()))
+    return times, all(np.array_equal(first.view(np.uint32), o.view(np.uint32)) for o in outputs.values())
 
 
 def shipped_module(name, cls):
@@ -223,10 +224,23 @@ def main():
     print(f"\nbireal18_224 time by kernel (QNNC_PROFILE build, {total:.3f} ms per run):")
     for kernel, ms in shares:
         print(f"  {kernel:32} {ms:8.3f} ms {ms / total:6.1%}")
+    # The LLVM path (--emit=obj: the object LLVM makes for the target, linked
+    # by the C compiler) against the C++ path built by g++.
+    for name, shape in (("bireal18", (3, 224, 224)), ("fashion_bnn", (1, 28, 28)), ("fashion_n2uq", (1, 28, 28))):
+        path = bireal if name == "bireal18" else os.path.join(HERE, "..", "models", name, name + ".onnx")
+        times, identical = alternate_builds(args.qnnc, path, shape, os.path.join(args.work, name + "_paths"),
+                                            20 if name == "bireal18" else 200,
+                                            {"cpp": [f"--target={target}"],
+                                             "llvm_obj": [f"--target={target}", "--emit=obj"]})
+        print(f"{name} LLVM path (--emit=obj) {times['llvm_obj']:.3f} ms vs C++ path (g++) {times['cpp']:.3f} ms: "
+              f"{times['llvm_obj'] / times['cpp']:.2f}x the C++ time, outputs "
+              f"{'bit-identical' if identical else 'DIFFERENT'}")
     before = probe_cores(args.work)
-    t1, t2, identical = thread_scaling(args.qnnc, bireal, (3, 224, 224), target,
-                                       os.path.join(args.work, "bireal18_224"), 20)
+    times, identical = alternate_builds(args.qnnc, bireal, (3, 224, 224), os.path.join(args.work, "bireal18_224"),
+                                        20, {"threads1": [f"--target={target}"],
+                                             "threads2": [f"--target={target}", "--threads=2"]})
     after = probe_cores(args.work)
+    t1, t2 = times["threads1"], times["threads2"]
     speedup = t1 / t2
     # Amdahl on 2 threads: S = 1 / (f + (1 - f) / 2), so f = 2 / S - 1; only
     # meaningful for 1 <= S <= 2.
