@@ -51,6 +51,8 @@ std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
   if (!values || !values.getElementType().isF32())
     return std::nullopt;
   SmallVector<int64_t> shape(values.getType().getShape());
+  if (values.empty() || shape.size() < 2) // no channels to scale (qnnc-opt takes any IR)
+    return std::nullopt;
   SmallVector<float> w(values.getValues<float>());
   if (transpose) {
     SmallVector<float> t(w.size());
@@ -131,6 +133,8 @@ std::optional<BinaryWeights> multiBitWeights(Value weight, int maxPlanes) {
   if (!values || !values.getElementType().isF32() || values.getType().getRank() != 4)
     return std::nullopt;
   SmallVector<int64_t> shape(values.getType().getShape());
+  if (values.empty() || shape.size() < 2) // no channels to scale (qnnc-opt takes any IR)
+    return std::nullopt;
   SmallVector<float> w(values.getValues<float>());
   const int64_t channels = shape[0], perChannel = w.size() / channels;
   SmallVector<int64_t> q(w.size()), levels(w.size());

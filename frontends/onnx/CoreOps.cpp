@@ -290,6 +290,8 @@ LogicalResult Importer::pad() {
       return error() << "constant_value must be a float scalar";
     value = *v->getValues<float>().begin();
   }
+  if (!pads->getElementType().isInteger(64))
+    return error() << "pads must be an int64 tensor";
   auto xs = typeOf(*x).getShape();
   int64_t rank = xs.size();
   Ints p(pads->getValues<int64_t>());

@@ -150,6 +150,15 @@ FailureOr<DenseElementsAttr> Importer::constantInput(int i) {
 LogicalResult Importer::setOutput(Value v, int i) {
   if (i >= node->output_size())
     return error() << "has no output " << i;
+  // Every tensor a node makes is held to the limits the inputs are (the
+  // arena and every kernel's index arithmetic rely on them).
+  if (auto shaped = dyn_cast<ShapedType>(v.getType()); shaped && shaped.hasStaticShape()) {
+    if (failed(checkShape(shaped.getShape())))
+      return failure();
+    if (shaped.getNumElements() == 0)
+      return error() << "output '" << node->output(i) << "' of shape " << shapeStr(shaped.getShape())
+                     << " has no elements (empty tensors are not supported)";
+  }
   values[node->output(i)] = v;
   return success();
 }

@@ -69,22 +69,30 @@ LogicalResult Importer::quant(bool bipolar) {
       return failure();
     params.push_back(*c);
   }
-  auto asFloats = [](DenseElementsAttr a) {
-    SmallVector<float> v;
-    if (a.getElementType().isF32())
-      v.assign(a.getValues<float>().begin(), a.getValues<float>().end());
+  // Scale, zero point and bit width: float32 (the QONNX spec) or integers
+  // of any width, each read as its own type; at least one value.
+  const char *names[] = {"scale", "zeropt", "bitwidth"};
+  SmallVector<SmallVector<float>> values;
+  for (auto [index, param] : llvm::enumerate(params)) {
+    SmallVector<float> &v = values.emplace_back();
+    Type type = param.getElementType();
+    if (type.isF32())
+      v.assign(param.getValues<float>().begin(), param.getValues<float>().end());
+    else if (auto integer = dyn_cast<IntegerType>(type))
+      for (const APInt &i : param.getValues<APInt>())
+        v.push_back(static_cast<float>(integer.isUnsigned() ? i.getZExtValue() : i.getSExtValue()));
     else
-      for (int64_t i : a.getValues<int64_t>())
-        v.push_back(static_cast<float>(i));
-    return v;
-  };
-  SmallVector<float> scale = asFloats(params[0]), zeropt = bipolar ? SmallVector<float>{0.0f} : asFloats(params[1]);
+      return error() << names[index] << " must be a float32 or integer tensor";
+    if (v.empty())
+      return error() << names[index] << " has no values";
+  }
+  SmallVector<float> scale = values[0], zeropt = bipolar ? SmallVector<float>{0.0f} : values[1];
   for (float s : scale)
     if (!(s > 0.0f) || !std::isfinite(s))
       return error() << "scale must be positive and finite";
   qonnx::IntQuant q{scale[0], zeropt[0], -1, 1, qonnx::Rounding::HalfEven};
   if (!bipolar) {
-    auto bits = asFloats(params[2]);
+    const SmallVector<float> &bits = values[2];
     auto isSigned = intAttr("signed", 1), narrow = intAttr("narrow", 0);
     auto mode = stringAttr("rounding_mode", "ROUND");
     if (failed(isSigned) || failed(narrow) || failed(mode))

@@ -201,3 +201,20 @@ func.func @no_integer_grid(%x: tensor<1x2x3x3xf32>) -> (tensor<1x1x3x3xf32>, ten
       : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x3x3xf32>
   return %y, %z : tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// A weight with no elements (qnnc-opt takes any IR; the importer rejects
+// empty tensors) stays a float convolution instead of dividing by zero.
+// CHECK-LABEL: func @empty_weight
+// CHECK: qnn.conv2d
+// CHECK-NOT: qnn.binary_conv2d
+func.func @empty_weight(%x: tensor<1x2x3x3xf32>) -> tensor<1x0x3x3xf32> {
+  %s = qnn.sign %x : tensor<1x2x3x3xf32>
+  %w = arith.constant dense<> : tensor<0x2x1x1xf32>
+  %b = arith.constant dense<> : tensor<0xf32>
+  %y = qnn.conv2d %s, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xf32>, tensor<0x2x1x1xf32>, tensor<0xf32>) -> tensor<1x0x3x3xf32>
+  return %y : tensor<1x0x3x3xf32>
+}
