@@ -561,6 +561,17 @@ def object_links_with_c_alone(qnnc, work):
     got = e2e_lib.run_qnnc_output(exe, images, d, "c_only")
     check("--emit=obj + C harness linked by gcc alone bit-identical to the C++ build",
           bool(np.array_equal(got.view(np.uint32), expected.view(np.uint32))), f"{len(images)} images")
+    # The harness's input and output errors: a message and exit status 1.
+    src = os.path.join(d, "c_only_in.bin")
+    trailing = os.path.join(d, "trailing.bin")
+    with open(trailing, "wb") as f:
+        f.write(open(src, "rb").read() + b"\0\0\0")
+    for what, args, message in (("trailing bytes", [trailing, os.path.join(d, "o.bin")], "ends inside a tensor"),
+                                ("a directory as input", [d, os.path.join(d, "o.bin")], "cannot read"),
+                                ("a full disk", [src, "/dev/full"], "cannot write")):
+        p = subprocess.run([exe, *args], capture_output=True, text=True)
+        check(f"model_main reports {what}", p.returncode == 1 and message in p.stderr,
+              f"exit {p.returncode}: {p.stderr.strip()}")
 
 
 def microcontroller_fit(qnnc, work):
