@@ -7,6 +7,8 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <onnx/version_converter/convert.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -398,6 +400,33 @@ bool isTextFormat(StringRef path) {
 using namespace mlir;
 using namespace qnnc::onnx_import;
 
+namespace {
+
+/// A model below opset kMinOpset (e.g. PyTorch exports at opsets 6-10),
+/// brought to kMinOpset by libonnx's version converter, whose adapters
+/// rewrite each node that changed (BatchNormalization's spatial, Pad's pads
+/// moving to an input, ...).
+LogicalResult convertOldOpset(onnx::ModelProto &model, Location fileLoc) {
+  int64_t opset = 0;
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset < 1 || opset >= kMinOpset)
+    return success(); // nothing to convert, or Importer::run's diagnostic
+  try {
+    model = onnx::version_conversion::ConvertVersion(model, kMinOpset);
+  } catch (const std::exception &e) {
+    // The converter's messages run over lines; the first says what.
+    std::string what = e.what();
+    emitError(fileLoc) << "ONNX opset " << opset << " could not be converted to opset " << kMinOpset << ": "
+                       << what.substr(0, what.find('\n'));
+    return failure();
+  }
+  return success();
+}
+
+} // namespace
+
 OwningOpRef<ModuleOp> qnnc::importOnnxFile(MLIRContext &context, const std::string &path,
                                            const OnnxImportOptions &options) {
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
@@ -423,5 +452,7 @@ OwningOpRef<ModuleOp> qnnc::importOnnxFile(MLIRContext &context, const std::stri
     emitError(fileLoc) << "the model has no graph nodes (truncated or empty file?)";
     return nullptr;
   }
+  if (failed(convertOldOpset(model, fileLoc)))
+    return nullptr;
   return Importer(context, path, model, options).run();
 }
