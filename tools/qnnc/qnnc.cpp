@@ -14,12 +14,15 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <onnx/common/version.h>
 
 #include <cstring>
 #include <optional>
@@ -436,6 +439,10 @@ int main(int argc, char **argv) {
     it->second->setHiddenFlag(cl::ReallyHidden);
   // --help lists qnnc's own options; MLIR's stay accepted.
   cl::HideUnrelatedOptions(qnncCategory);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "qnnc " << QNNC_VERSION << " (LLVM and MLIR " << LLVM_VERSION_STRING << ", ONNX "
+       << onnx::LAST_RELEASE_VERSION << ")\n";
+  });
   std::vector<std::string> args = renameThreadsFlag(argc, argv);
   std::vector<const char *> argPointers;
   for (const std::string &a : args)
