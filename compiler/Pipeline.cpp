@@ -5,9 +5,9 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-void qnnc::buildQnnPipeline(mlir::OpPassManager &pm, int64_t clusterKeep) {
+void qnnc::buildQnnPipeline(mlir::OpPassManager &pm, int64_t clusterKeep, llvm::StringRef floatLayers) {
   auto &fn = pm.nest<mlir::func::FuncOp>();
-  fn.addPass(createRecognizeBinary());
+  fn.addPass(createRecognizeBinary(RecognizeBinaryOptions{floatLayers.str()}));
   fn.addPass(createClusterKernels(ClusterKernelsOptions{clusterKeep}));
   fn.addPass(createRecognizeInt8());
   fn.addPass(createFoldThresholds());

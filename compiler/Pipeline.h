@@ -9,7 +9,9 @@ namespace qnnc {
 /// Recognition and folding on the imported qnn IR; binary convolutions
 /// keep `clusterKeep` kernel sequences each where it is > 0, or as many as
 /// their qnn.cluster_keep says (before thresholds are folded from them).
-void buildQnnPipeline(mlir::OpPassManager &pm, int64_t clusterKeep = 0);
+/// `floatLayers`: what becomes of binary- or levels-fed layers that stay
+/// float (qnn-recognize-binary's float-layers: record, warn or error).
+void buildQnnPipeline(mlir::OpPassManager &pm, int64_t clusterKeep = 0, llvm::StringRef floatLayers = "record");
 
 /// How binary weights are stored in the generated code (cluster: after
 /// qnn-cluster-kernels, Huffman-coded).

@@ -1,5 +1,7 @@
 #include "compiler/Report.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 #include "dialects/qnn/QnnDialect.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -329,8 +331,9 @@ LogicalResult writeFile(StringRef path, llvm::function_ref<void(llvm::raw_ostrea
 
 } // namespace
 
-std::string nodeName(Operation *op) {
-  Location loc = op->getLoc();
+std::string nodeName(Operation *op) { return nodeName(op->getLoc(), op->getName().getStringRef()); }
+
+std::string nodeName(Location loc, StringRef fallback) {
   if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
     loc = fused.getLocations().front();
   if (auto named = dyn_cast<NameLoc>(loc)) {
@@ -340,7 +343,7 @@ std::string nodeName(Operation *op) {
       return name.take_front(name.rfind('\'')).str();
     return named.getName().str();
   }
-  return op->getName().getStringRef().str();
+  return fallback.str();
 }
 
 std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module, Compression compression) {
@@ -375,19 +378,35 @@ std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module, Compression c
   return reports;
 }
 
+std::vector<FloatLayerReport> floatLayerReports(ModuleOp module) {
+  std::vector<FloatLayerReport> reports;
+  module.walk([&](func::FuncOp func) {
+    if (auto layers = func->getAttrOfType<ArrayAttr>("qnn.float_layers"))
+      for (auto layer : layers.getAsRange<DictionaryAttr>())
+        reports.push_back({nodeName(cast<LocationAttr>(layer.get("loc")), "?"),
+                           cast<StringAttr>(layer.get("reason")).str()});
+  });
+  return reports;
+}
+
 LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult *clustering,
-                          ArrayRef<BinaryLayerReport> binaryLayers, const TargetReport *target, StringRef directory) {
+                          ArrayRef<BinaryLayerReport> binaryLayers, ArrayRef<FloatLayerReport> floatLayerReports,
+                          const TargetReport *target, StringRef directory) {
   if (std::error_code error = llvm::sys::fs::create_directories(directory)) {
     llvm::errs() << "qnnc: error: cannot create " << directory << ": " << error.message() << "\n";
     return failure();
   }
   auto json = [&](llvm::raw_ostream &os) {
+    llvm::json::Array floatLayers;
+    for (const FloatLayerReport &l : floatLayerReports)
+      floatLayers.push_back(llvm::json::Object{{"name", l.name}, {"reason", l.reason}});
     llvm::json::Object root;
     if (bits)
       addBitsJson(root, *bits);
     if (clustering)
       root["clustering"] = clusteringJson(*clustering);
     root["binary_layers"] = binaryLayersJson(binaryLayers, clustering);
+    root["float_layers"] = std::move(floatLayers);
     if (target) {
       llvm::json::Object t{{"name", target->name},
                            {"flags", target->flags},

@@ -20,6 +20,15 @@ namespace qnnc {
 
 /// The ONNX node an op came from (its location's name), else the op's name.
 std::string nodeName(mlir::Operation *op);
+/// The ONNX node of a location, else `fallback`.
+std::string nodeName(mlir::Location loc, llvm::StringRef fallback);
+
+/// A convolution or GEMM whose input is binary or low-bit but which stays
+/// float, and why (qnn-recognize-binary's qnn.float_layers).
+struct FloatLayerReport {
+  std::string name, reason;
+};
+std::vector<FloatLayerReport> floatLayerReports(mlir::ModuleOp module);
 
 struct BinaryLayerReport {
   std::string name, op;
@@ -52,10 +61,11 @@ struct TargetReport {
 
 /// report.json and report.html (one self-contained page, SVG charts) in
 /// `directory`; `bits` is the --bits=auto result and `clustering` the
-/// --compress=cluster search's, if any; `target` that of an output
-/// directory.
+/// --compress=cluster search's, if any; `floatLayers` the layers that
+/// stayed float with binary input; `target` that of an output directory.
 mlir::LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult *clustering,
-                                llvm::ArrayRef<BinaryLayerReport> binaryLayers, const TargetReport *target,
+                                llvm::ArrayRef<BinaryLayerReport> binaryLayers,
+                                llvm::ArrayRef<FloatLayerReport> floatLayers, const TargetReport *target,
                                 llvm::StringRef directory);
 
 } // namespace qnnc

@@ -111,7 +111,16 @@ def RecognizeBinary : Pass<"qnn-recognize-binary", "mlir::func::FuncOp"> {
     `qnn.quantize_levels` (k-bit levels in bit planes), and a convolution of
     such levels (out_bias 0) with +-alpha weights becomes
     `qnn.bitserial_conv2d` scaled by out_scale * alpha.
+
+    A convolution or GEMM whose input is binary or levels but which stays
+    float (its weights are not +-alpha per output channel, e.g. Sign of a
+    weight that is exactly 0 makes them ternary) gets an entry in the
+    function's `qnn.float_layers` ({loc, reason}; the compile report lists
+    them) and, with `float-layers=warn` or `error`, a diagnostic saying why.
   }];
+  let options = [Option<"floatLayers", "float-layers", "std::string", "\"record\"",
+                        "binary- or levels-fed layers that stay float: record (in qnn.float_layers), "
+                        "warn, or error">];
   let dependentDialects = ["::qnnc::qnn::QnnDialect", "::mlir::arith::ArithDialect"];
 }
 

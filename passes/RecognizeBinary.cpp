@@ -11,6 +11,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Iterators.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
@@ -332,7 +333,78 @@ struct SignGemmToBinary : OpRewritePattern<GemmOp> {
   }
 };
 
+/// Why `weight` is not +-alpha per output channel (outer dimension after an
+/// optional transpose), as binaryWeights requires: the first failure.
+std::string whyNotBinary(Value weight, bool transpose) {
+  bool viaSign = false;
+  if (auto sign = weight.getDefiningOp<SignOp>()) {
+    weight = sign.getInput();
+    viaSign = true;
+  }
+  DenseElementsAttr values;
+  if (!matchPattern(weight, m_Constant(&values)))
+    return "its weights are not a constant";
+  if (!values.getElementType().isF32())
+    return "its weights are not float32";
+  auto shape = values.getType().getShape();
+  if (values.empty() || shape.size() < 2)
+    return "its weights are empty";
+  SmallVector<float> w(values.getValues<float>());
+  if (viaSign)
+    for (float &v : w)
+      v = v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v); // NaN stays NaN
+  const int64_t channels = transpose ? shape[1] : shape[0], perChannel = values.getNumElements() / channels;
+  auto at = [&](int64_t o, int64_t i) { return transpose ? w[i * channels + o] : w[o * perChannel + i]; };
+  for (int64_t o = 0; o < channels; ++o)
+    for (int64_t i = 0; i < perChannel; ++i) {
+      const float v = at(o, i), first = at(o, 0);
+      if (!std::isfinite(v))
+        return llvm::formatv("output channel {0} has a non-finite weight", o).str();
+      if (v == 0.0f)
+        return llvm::formatv("output channel {0} has a weight of exactly 0{1}", o,
+                             viaSign ? ", so Sign(W) is ternary there (-1, 0, +1)" : "")
+            .str();
+      if (std::fabs(v) != std::fabs(first))
+        return llvm::formatv("output channel {0} has weights of magnitudes {1} and {2} (binary needs one)", o,
+                             std::fabs(first), std::fabs(v))
+            .str();
+    }
+  return "";
+}
+
+/// Why a convolution or GEMM whose input is binary (Sign, or a Flatten of
+/// it) or k-bit levels stays float; "" for any other op.
+std::string floatReason(Operation *op) {
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (conv.getInput().getDefiningOp<SignOp>())
+      return whyNotBinary(conv.getWeight(), /*transpose=*/false);
+    if (auto levels = conv.getInput().getDefiningOp<LevelsToFloatOp>()) {
+      const bool bipolar = levels.getInput().getType().getBits() == 1 &&
+                           levels.getBias().convertToFloat() == -0.5f * levels.getScale().convertToFloat();
+      if (levels.getBias().convertToFloat() != 0.0f && !bipolar)
+        return "its input levels have a nonzero offset (out_bias), so zero padding would not be level 0";
+      return bipolar ? whyNotBinary(conv.getWeight(), /*transpose=*/false)
+                     : "its weights are not integers times one scale per output channel within 8 bit planes";
+    }
+    return "";
+  }
+  if (auto gemm = dyn_cast<GemmOp>(op)) {
+    Value a = gemm.getA();
+    if (auto reshape = a.getDefiningOp<ReshapeOp>())
+      a = reshape.getInput();
+    if (!a.getDefiningOp<SignOp>())
+      return "";
+    if (gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
+        (gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f))
+      return "transA, alpha or beta would add float rounding of their own";
+    return whyNotBinary(gemm.getB(), /*transpose=*/!gemm.getTransB());
+  }
+  return "";
+}
+
 struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass> {
+  using RecognizeBinaryBase::RecognizeBinaryBase;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // Levels first: a convolution of levels is bit-serial, not float.
@@ -341,6 +413,30 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
     // Signs (and flattens of them) and level conversions whose every
     // consumer went binary are dead.
     applyPatternsOnce<SignOp, ReshapeOp, LevelsToFloatOp>(getOperation(), FrozenRewritePatternSet(std::move(patterns)));
+
+    // What stayed float although its input is binary, and why.
+    if (floatLayers != "record" && floatLayers != "warn" && floatLayers != "error") {
+      getOperation()->emitError() << "float-layers must be record, warn or error, not '" << floatLayers << "'";
+      return signalPassFailure();
+    }
+    Builder b(&getContext());
+    SmallVector<Attribute> stayedFloat;
+    getOperation().walk([&](Operation *op) {
+      const std::string reason = floatReason(op);
+      if (reason.empty())
+        return;
+      if (floatLayers != "record")
+        (floatLayers == "error" ? op->emitError() : op->emitWarning())
+            << "the input is binary or low-bit, but the layer stays float: " << reason;
+      stayedFloat.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("loc", op->getLoc()), b.getNamedAttr("reason", b.getStringAttr(reason))}));
+    });
+    if (stayedFloat.empty())
+      getOperation()->removeAttr("qnn.float_layers");
+    else
+      getOperation()->setAttr("qnn.float_layers", b.getArrayAttr(stayedFloat));
+    if (floatLayers == "error" && !stayedFloat.empty())
+      signalPassFailure();
   }
 };
 

@@ -207,6 +207,7 @@ func.func @no_integer_grid(%x: tensor<1x2x3x3xf32>) -> (tensor<1x1x3x3xf32>, ten
 // A weight with no elements (qnnc-opt takes any IR; the importer rejects
 // empty tensors) stays a float convolution instead of dividing by zero.
 // CHECK-LABEL: func @empty_weight
+// CHECK-SAME: qnn.float_layers = [{loc = {{.*}}, reason = "its weights are empty"}]
 // CHECK: qnn.conv2d
 // CHECK-NOT: qnn.binary_conv2d
 func.func @empty_weight(%x: tensor<1x2x3x3xf32>) -> tensor<1x0x3x3xf32> {

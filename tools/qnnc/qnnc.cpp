@@ -157,6 +157,10 @@ cl::opt<int64_t> clusterKeep("cluster-keep",
                              cl::desc("--compress=cluster: kernel sequences each binary convolution keeps "
                                       "(default 64)"),
                              cl::value_desc("N"), cl::init(64), cl::cat(qnncCategory));
+cl::opt<bool> requireBinary("require-binary",
+                            cl::desc("a convolution or GEMM whose input is binary or low-bit (Sign, Quant) but which "
+                                     "stays float is an error (else a warning says why, and the report lists it)"),
+                            cl::cat(qnncCategory));
 cl::opt<int64_t> batch("batch", cl::desc("value of a dynamic batch dimension (default: 1)"), cl::init(1),
                        cl::cat(qnncCategory));
 
@@ -534,7 +538,8 @@ int main(int argc, char **argv) {
   std::optional<qnnc::ClusterSearchResult> clustered;
   if (failed(prepare.run(*module)) || (measuredClustering && failed(clusterMeasured(*module, clustered))))
     return 1;
-  qnnc::buildQnnPipeline(pm, compress == qnnc::Compression::Cluster && !clustered ? clusterKeep.getValue() : 0);
+  qnnc::buildQnnPipeline(pm, compress == qnnc::Compression::Cluster && !clustered ? clusterKeep.getValue() : 0,
+                         requireBinary ? "error" : "warn");
   if (failed(pm.run(*module)))
     return 1;
   if (!evaluatePath.empty()) {
@@ -545,15 +550,17 @@ int main(int argc, char **argv) {
   // The binary layers as they are before packing; the report is written
   // after the output directory, with what the target needs.
   std::optional<std::vector<qnnc::BinaryLayerReport>> binaryLayers;
+  std::vector<qnnc::FloatLayerReport> floatLayers;
   if (!reportTo.empty()) {
     binaryLayers = qnnc::binaryLayerReports(*module, compress);
+    floatLayers = qnnc::floatLayerReports(*module);
     if (timeLayers && compress != qnnc::Compression::None && failed(addDecodeTimes(*module, *binaryLayers)))
       return 1;
   }
   auto writeReport = [&](const qnnc::TargetReport *targetReport) {
     return !binaryLayers || succeeded(qnnc::writeReport(searched ? &*searched : nullptr,
                                                         clustered ? &*clustered : nullptr, *binaryLayers,
-                                                        targetReport, reportTo));
+                                                        floatLayers, targetReport, reportTo));
   };
   if (!writesDir && !writeReport(nullptr))
     return 1;
