@@ -7,17 +7,24 @@
 #include "qnn_runtime/common.h"
 
 #include <cmath>
+#include <limits>
 
 namespace qnn_rt {
 
 /// saturate(round_half_even(x / scale) + zero_point) into T (int8_t or
-/// uint8_t).
+/// uint8_t). NaN, which no integer represents, gives T's lowest value, as
+/// ONNX Runtime's x86 kernels do (and converting NaN to an integer would
+/// be undefined behaviour).
 template <class T>
 inline void quantize_linear(const float *x, T *y, index_t n, float scale, std::int32_t zeroPoint, std::int32_t lo,
                             std::int32_t hi) {
   QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i) {
     float v = std::nearbyint(x[i] / scale) + static_cast<float>(zeroPoint);
+    if (v != v) {
+      y[i] = std::numeric_limits<T>::lowest();
+      continue;
+    }
     v = v < static_cast<float>(lo) ? static_cast<float>(lo) : v;
     v = v > static_cast<float>(hi) ? static_cast<float>(hi) : v;
     y[i] = static_cast<T>(v);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -20,6 +21,18 @@ TEST(Int8, QuantizeLinearRoundsHalfToEvenAndSaturates) {
   std::vector<int8_t> s(x.size());
   qnn_rt::quantize_linear(x.data(), s.data(), (int64_t)x.size(), 0.5f, 0, -128, 127);
   EXPECT_EQ(s, (std::vector<int8_t>{0, 2, 0, 127, -128, 1}));
+}
+
+TEST(Int8, QuantizeLinearOfNaNIsTheLowestValue) {
+  // ONNX Runtime: int8 -128 and uint8 0 whatever the zero point; +-inf saturate.
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> x = {nan, -nan, inf, -inf};
+  std::vector<int8_t> s(x.size());
+  qnn_rt::quantize_linear(x.data(), s.data(), (int64_t)x.size(), 1.0f, 5, -128, 127);
+  EXPECT_EQ(s, (std::vector<int8_t>{-128, -128, 127, -128}));
+  std::vector<uint8_t> u(x.size());
+  qnn_rt::quantize_linear(x.data(), u.data(), (int64_t)x.size(), 1.0f, 128, 0, 255);
+  EXPECT_EQ(u, (std::vector<uint8_t>{0, 0, 255, 0}));
 }
 
 TEST(Int8, DequantizeLinearPerAxis) {
