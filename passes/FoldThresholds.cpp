@@ -47,7 +47,7 @@ struct ChainStep {
     case PRelu: // as prelu_f32 computes it
       return x < 0.0f ? x * a[ch] : x;
     case Relu: // as relu_f32 computes it
-      return x > 0.0f ? x : 0.0f;
+      return x < 0.0f ? 0.0f : x;
     }
     return x;
   }

@@ -45,7 +45,7 @@ typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
 /// The kGemmRows x kGemmCols register block: y[r][p..) = bias + sum_k
 /// w[r][k] * panel[k][p..), k in order (the same sum order on every
 /// instruction set, so results are bit-identical across targets), with
-/// `relu` then v > 0 ? v : 0 as relu_f32; panel rows `pstride` floats
+/// `relu` then v < 0 ? 0 : v as relu_f32; panel rows `pstride` floats
 /// apart, kGemmCols of each readable. The bias is bias[r], or bias[p] with
 /// `columnBias` (kGemmCols readable). Edge blocks store only `rows` x `cols`
 /// results (rows past the last repeat it), so no column or row falls back
@@ -83,7 +83,7 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
   if (relu)
     for (index_t r = 0; r < kGemmRows; ++r)
       for (floatv &v : a[r])
-        v = v > 0.0f ? v : floatv{};
+        v = v < 0.0f ? floatv{} : v;
   if (rows == kGemmRows && cols == kGemmCols) {
     for (index_t r = 0; r < kGemmRows; ++r)
       __builtin_memcpy(y + r * ystride, a[r], sizeof(a[r]));
@@ -110,7 +110,7 @@ inline void gemm_panel(const float *w, const float *bias, const float *panel, in
       float acc = bias ? bias[columnBias ? q : r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
         acc += w[r * K + k] * panel[k * pstride + q];
-      y[r * ystride + q] = relu ? (acc > 0.0f ? acc : 0.0f) : acc;
+      y[r * ystride + q] = relu ? (acc < 0.0f ? 0.0f : acc) : acc;
     }
 #endif
 }
@@ -291,10 +291,11 @@ inline void batch_norm_f32(const float *x, const float *scale, const float *bias
   }
 }
 
+/// max(0, x) as ONNX Runtime computes it: NaN and -0 pass through.
 inline void relu_f32(const float *x, float *y, index_t n) {
   QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i)
-    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    y[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 
 inline void sign_f32(const float *x, float *y, index_t n) {

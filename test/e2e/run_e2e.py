@@ -644,6 +644,43 @@ def old_opset_conformance(qnnc, work):
           f"{len(unclean)} otherwise {unclean}")
 
 
+def nan_semantics(qnnc, work):
+    """Relu and QuantizeLinear of NaN, -0 and +-inf give ONNX Runtime's bits
+    (Relu passes NaN and -0; QuantizeLinear of NaN is the type's lowest
+    value): single-node graphs through the evaluator, which runs the
+    generated code's kernels."""
+    from onnx import helper, TensorProto
+    import onnx
+    d = os.path.join(work, "nan")
+    os.makedirs(d, exist_ok=True)
+    x = np.array([[np.nan, -np.nan, -0.0, 0.0, -1.5, 2.5, np.inf, -np.inf]], dtype=np.float32)
+    info = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 8]) for n in ("x", "y")]
+    graphs = {
+        "relu": ([helper.make_node("Relu", ["x"], ["y"])], []),
+        "qdq_int8": ([helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+                      helper.make_node("DequantizeLinear", ["q", "s", "z"], ["y"])],
+                     [helper.make_tensor("s", TensorProto.FLOAT, [], [0.5]),
+                      helper.make_tensor("z", TensorProto.INT8, [], [3])]),
+        "qdq_uint8": ([helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+                       helper.make_node("DequantizeLinear", ["q", "s", "z"], ["y"])],
+                      [helper.make_tensor("s", TensorProto.FLOAT, [], [0.5]),
+                       helper.make_tensor("z", TensorProto.UINT8, [], [128])]),
+    }
+    for name, (nodes, inits) in graphs.items():
+        m = helper.make_model(helper.make_graph(nodes, name, info[:1], info[1:], inits),
+                              opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 8
+        path = os.path.join(d, name + ".onnx")
+        onnx.save(m, path)
+        ref, _ = e2e_lib.run_ort(path, x[None], d)
+        x.tofile(os.path.join(d, "in.bin"))
+        e2e_lib.run([qnnc, path, "--evaluate", os.path.join(d, "in.bin"), "-o", os.path.join(d, "out.bin")])
+        got = np.fromfile(os.path.join(d, "out.bin"), dtype=np.float32)
+        check(f"{name} of NaN, -0 and +-inf bit-identical to ORT",
+              bool(np.array_equal(got.view(np.uint32), ref.ravel().view(np.uint32))),
+              f"qnnc {got.tolist()} ORT {ref.ravel().tolist()}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qnnc", required=True)
@@ -654,6 +691,7 @@ def main():
     qonnx_networks(args.qnnc, args.work)
     qdq_int8(args.qnnc, args.work)
     old_opset_conformance(args.qnnc, args.work)
+    nan_semantics(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
         targets_bit_identical(args.qnnc, args.work)

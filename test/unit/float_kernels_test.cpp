@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -49,6 +52,19 @@ void checkConv(const ConvCase &k, unsigned seed) {
               }
           ASSERT_NEAR(got[((n * k.o + o) * oh + y) * ow + z], sum, 1e-4) << o << " " << y << " " << z;
         }
+}
+
+
+TEST(Float, ReluPassesNaNAndNegativeZeroAsOnnxRuntime) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> x = {-1.0f, -0.0f, 0.0f, 2.0f, nan};
+  std::vector<float> y(x.size());
+  qnn_rt::relu_f32(x.data(), y.data(), static_cast<int64_t>(x.size()));
+  EXPECT_EQ(y[0], 0.0f);
+  EXPECT_TRUE(std::signbit(y[1]) && y[1] == 0.0f);
+  EXPECT_FALSE(std::signbit(y[2]));
+  EXPECT_EQ(y[3], 2.0f);
+  EXPECT_TRUE(std::isnan(y[4]));
 }
 
 TEST(Conv2D, PaddedStride1) { checkConv({1, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 1); }
