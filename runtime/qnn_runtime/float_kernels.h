@@ -301,7 +301,7 @@ inline void relu_f32(const float *x, float *y, index_t n) {
 inline void sign_f32(const float *x, float *y, index_t n) {
   QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i)
-    y[i] = x[i] > 0.0f ? 1.0f : (x[i] < 0.0f ? -1.0f : 0.0f);
+    y[i] = x[i] > 0.0f ? 1.0f : (x[i] < 0.0f ? -1.0f : (x[i] == 0.0f ? 0.0f : x[i])); // ORT: NaN stays, -0 is +0
 }
 
 inline void clip_f32(const float *x, float *y, index_t n, float lo, float hi) {

@@ -645,10 +645,11 @@ def old_opset_conformance(qnnc, work):
 
 
 def nan_semantics(qnnc, work):
-    """Relu and QuantizeLinear of NaN, -0 and +-inf give ONNX Runtime's bits
-    (Relu passes NaN and -0; QuantizeLinear of NaN is the type's lowest
-    value): single-node graphs through the evaluator, which runs the
-    generated code's kernels."""
+    """Relu, float Sign and QuantizeLinear of NaN, -0 and +-inf give ONNX
+    Runtime's bits (Relu passes NaN and -0; Sign passes NaN and gives +0
+    for -0; QuantizeLinear of NaN is the type's lowest value): single-node
+    graphs through the evaluator, which runs the generated code's
+    kernels."""
     from onnx import helper, TensorProto
     import onnx
     d = os.path.join(work, "nan")
@@ -657,6 +658,7 @@ def nan_semantics(qnnc, work):
     info = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 8]) for n in ("x", "y")]
     graphs = {
         "relu": ([helper.make_node("Relu", ["x"], ["y"])], []),
+        "sign": ([helper.make_node("Sign", ["x"], ["y"])], []),
         "qdq_int8": ([helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
                       helper.make_node("DequantizeLinear", ["q", "s", "z"], ["y"])],
                      [helper.make_tensor("s", TensorProto.FLOAT, [], [0.5]),
