@@ -207,11 +207,24 @@ LogicalResult Importer::pool(bool isMax) {
   auto cip = isMax ? FailureOr<int64_t>(0) : intAttr("count_include_pad");
   if (failed(kernel) || failed(ceil) || failed(cip))
     return failure();
-  if (*ceil)
-    return error() << "ceil_mode = 1 is not supported";
+  if (*ceil && *cip)
+    return error() << "ceil_mode = 1 with count_include_pad = 1 is not supported";
   auto win = window(xs.drop_front(2), *kernel, isMax);
   if (failed(win))
     return failure();
+  // ceil_mode: the windows that overhang the bottom / right edge are kept,
+  // as more padding there (which max and an average over the input's own
+  // elements both ignore), except a last window that would start past the
+  // input and its top / left padding (ONNX Runtime and PyTorch drop it).
+  for (int i = 0; *ceil && i < 2; ++i) {
+    const int64_t in = xs[2 + i], stride = win->strides[i];
+    const int64_t span = (win->kernel[i] - 1) * win->dilations[i] + 1;
+    const int64_t padded = in + win->pads[i] + win->pads[i + 2];
+    int64_t out = (padded - span + stride - 1) / stride + 1;
+    if ((out - 1) * stride >= in + win->pads[i])
+      --out;
+    win->pads[i + 2] += std::max<int64_t>(0, (out - 1) * stride + span - padded);
+  }
   if (isMax)
     return setOutput(create<MaxPoolOp>(*x, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
                                        b.getDenseI64ArrayAttr(win->pads), b.getDenseI64ArrayAttr(win->dilations)));

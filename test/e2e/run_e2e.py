@@ -683,6 +683,38 @@ def nan_semantics(qnnc, work):
               f"qnnc {got.tolist()} ORT {ref.ravel().tolist()}")
 
 
+def ceil_mode_pooling(qnnc, work):
+    """MaxPool and AveragePool (count_include_pad 0) with ceil_mode = 1 match
+    ONNX Runtime over sizes, windows, strides and pads, including the cases
+    where the last window is dropped (evaluator, the generated code's
+    kernels)."""
+    import itertools
+    import onnx
+    from onnx import helper, TensorProto
+    d = os.path.join(work, "ceil_mode")
+    os.makedirs(d, exist_ok=True)
+    rng = np.random.default_rng(0)
+    wrong, cases = [], 0
+    for op, size, k, stride, pad in itertools.product(("MaxPool", "AveragePool"), (5, 6, 13), (2, 3), (2, 3), (0, 1)):
+        node = helper.make_node(op, ["x"], ["y"], kernel_shape=[k, k], strides=[stride, stride],
+                                pads=[pad] * 4, ceil_mode=1)
+        g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, size, size])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 8
+        path, src, dst = (os.path.join(d, f) for f in ("m.onnx", "in.bin", "out.bin"))
+        onnx.save(m, path)
+        x = rng.standard_normal((1, 2, size, size)).astype(np.float32)
+        ref, _ = e2e_lib.run_ort(path, x[None], d)
+        x.tofile(src)
+        e2e_lib.run([qnnc, path, "--evaluate", src, "-o", dst])
+        got = np.fromfile(dst, dtype=np.float32)
+        cases += 1
+        if got.size != ref.size or not np.allclose(got, ref.ravel(), rtol=1e-6, atol=1e-6):
+            wrong.append(f"{op} {size} k{k} s{stride} p{pad}")
+    check("ceil_mode pooling matches ORT", not wrong, f"{cases} cases, wrong: {wrong}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qnnc", required=True)
@@ -694,6 +726,7 @@ def main():
     qdq_int8(args.qnnc, args.work)
     old_opset_conformance(args.qnnc, args.work)
     nan_semantics(args.qnnc, args.work)
+    ceil_mode_pooling(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
         targets_bit_identical(args.qnnc, args.work)
