@@ -37,13 +37,25 @@ ArrayRef<OpHandler> Importer::coreOps() {
 
 FailureOr<Importer::Window> Importer::window(ArrayRef<int64_t> in, Ints kernel, bool allowDilations) {
   Window w;
+  // A 1-D window (input [N, C, L]) is the 2-D one of height 1 over [N, C, 1, L].
+  const bool oneD = in.size() == 1 && kernel.size() == 1;
+  Ints lifted = {1, in.empty() ? 0 : in.back()};
+  if (oneD) {
+    in = lifted;
+    kernel = {1, kernel[0]};
+  }
   w.kernel = kernel;
-  auto strides = intsAttr("strides", Ints{1, 1});
-  auto dilations = intsAttr("dilations", Ints{1, 1});
-  auto pads = intsAttr("pads", Ints{0, 0, 0, 0});
+  auto strides = intsAttr("strides", oneD ? Ints{1} : Ints{1, 1});
+  auto dilations = intsAttr("dilations", oneD ? Ints{1} : Ints{1, 1});
+  auto pads = intsAttr("pads", oneD ? Ints{0, 0} : Ints{0, 0, 0, 0});
   auto autoPad = stringAttr("auto_pad");
   if (failed(strides) || failed(dilations) || failed(pads) || failed(autoPad))
     return failure();
+  if (oneD && strides->size() == 1 && dilations->size() == 1 && pads->size() == 2) {
+    strides = Ints{1, (*strides)[0]};
+    dilations = Ints{1, (*dilations)[0]};
+    pads = Ints{0, (*pads)[0], 0, (*pads)[1]};
+  }
   if (kernel.size() != 2 || strides->size() != 2 || dilations->size() != 2 || pads->size() != 4)
     return error() << "expects 2-D kernel_shape, strides and dilations and 4 pads (only 2-D windows are supported)";
   for (int i = 0; i < 2; ++i) {
@@ -97,9 +109,26 @@ LogicalResult Importer::conv() {
 /// The convolution of x by w (+ bias) with this node's attributes.
 FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
   auto xs = typeOf(x).getShape(), ws = typeOf(w).getShape();
+  if (xs.size() == 3 && ws.size() == 3) { // 1-D: the 2-D convolution of height 1
+    auto kernel = intsAttr("kernel_shape", Ints{ws[2]});
+    if (failed(kernel))
+      return failure();
+    if (*kernel != Ints{ws[2]})
+      return error() << "kernel_shape " << shapeStr(*kernel) << " differs from the weights' " << shapeStr(ws);
+    auto win = window(xs.drop_front(2), *kernel, true);
+    auto group = intAttr("group");
+    if (failed(win) || failed(group))
+      return failure();
+    Value x4 = reshapeTo(x, {xs[0], xs[1], 1, xs[2]}), w4 = reshapeTo(w, {ws[0], ws[1], 1, ws[2]});
+    auto y = create<Conv2DOp>(x4, w4, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+                              b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group), UnitAttr());
+    if (failed(y))
+      return failure();
+    return reshapeTo(*y, {xs[0], ws[0], win->out[1]});
+  }
   if (xs.size() != 4 || ws.size() != 4)
-    return error() << "only 2-D convolution is supported: input " << shapeStr(xs) << " and weights "
-                   << shapeStr(ws) << " must be rank 4";
+    return error() << "only 1-D and 2-D convolution is supported: input " << shapeStr(xs) << " and weights "
+                   << shapeStr(ws) << " must both be rank 3 or rank 4";
   auto kernel = intsAttr("kernel_shape", Ints{ws[2], ws[3]});
   auto group = intAttr("group");
   if (failed(kernel) || failed(group))
@@ -200,8 +229,8 @@ LogicalResult Importer::pool(bool isMax) {
   if (failed(x))
     return failure();
   auto xs = typeOf(*x).getShape();
-  if (xs.size() != 4)
-    return error() << "only 2-D pooling is supported: input " << shapeStr(xs) << " must be rank 4";
+  if (xs.size() != 4 && xs.size() != 3)
+    return error() << "only 1-D and 2-D pooling is supported: input " << shapeStr(xs) << " must be rank 3 or 4";
   auto kernel = intsAttr("kernel_shape");
   auto ceil = intAttr("ceil_mode");
   auto cip = isMax ? FailureOr<int64_t>(0) : intAttr("count_include_pad");
@@ -216,8 +245,9 @@ LogicalResult Importer::pool(bool isMax) {
   // as more padding there (which max and an average over the input's own
   // elements both ignore), except a last window that would start past the
   // input and its top / left padding (ONNX Runtime and PyTorch drop it).
+  const Ints spatial = xs.size() == 3 ? Ints{1, xs[2]} : Ints{xs[2], xs[3]};
   for (int i = 0; *ceil && i < 2; ++i) {
-    const int64_t in = xs[2 + i], stride = win->strides[i];
+    const int64_t in = spatial[i], stride = win->strides[i];
     const int64_t span = (win->kernel[i] - 1) * win->dilations[i] + 1;
     const int64_t padded = in + win->pads[i] + win->pads[i + 2];
     int64_t out = (padded - span + stride - 1) / stride + 1;
@@ -225,11 +255,15 @@ LogicalResult Importer::pool(bool isMax) {
       --out;
     win->pads[i + 2] += std::max<int64_t>(0, (out - 1) * stride + span - padded);
   }
-  if (isMax)
-    return setOutput(create<MaxPoolOp>(*x, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
-                                       b.getDenseI64ArrayAttr(win->pads), b.getDenseI64ArrayAttr(win->dilations)));
-  return setOutput(create<AvgPoolOp>(*x, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
-                                     b.getDenseI64ArrayAttr(win->pads), b.getBoolAttr(*cip)));
+  // 1-D: the 2-D pooling of height 1.
+  Value x4 = xs.size() == 3 ? reshapeTo(*x, {xs[0], xs[1], 1, xs[2]}) : *x;
+  auto y = isMax ? create<MaxPoolOp>(x4, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
+                                     b.getDenseI64ArrayAttr(win->pads), b.getDenseI64ArrayAttr(win->dilations))
+                 : create<AvgPoolOp>(x4, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
+                                     b.getDenseI64ArrayAttr(win->pads), b.getBoolAttr(*cip));
+  if (failed(y) || xs.size() == 4)
+    return setOutput(y);
+  return setOutput(reshapeTo(*y, {xs[0], xs[1], typeOf(*y).getShape()[3]}));
 }
 
 LogicalResult Importer::globalAvgPool() {
