@@ -106,40 +106,33 @@ LogicalResult Importer::conv() {
   return failed(out) ? failure() : setOutput(*out);
 }
 
-/// The convolution of x by w (+ bias) with this node's attributes.
+/// The convolution of x by w (+ bias) with this node's attributes; a 1-D one
+/// ([N, C, L]) as the 2-D one of height 1.
 FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
   auto xs = typeOf(x).getShape(), ws = typeOf(w).getShape();
-  if (xs.size() == 3 && ws.size() == 3) { // 1-D: the 2-D convolution of height 1
-    auto kernel = intsAttr("kernel_shape", Ints{ws[2]});
-    if (failed(kernel))
-      return failure();
-    if (*kernel != Ints{ws[2]})
-      return error() << "kernel_shape " << shapeStr(*kernel) << " differs from the weights' " << shapeStr(ws);
-    auto win = window(xs.drop_front(2), *kernel, true);
-    auto group = intAttr("group");
-    if (failed(win) || failed(group))
-      return failure();
-    Value x4 = reshapeTo(x, {xs[0], xs[1], 1, xs[2]}), w4 = reshapeTo(w, {ws[0], ws[1], 1, ws[2]});
-    auto y = create<Conv2DOp>(x4, w4, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                              b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group), UnitAttr());
-    if (failed(y))
-      return failure();
-    return reshapeTo(*y, {xs[0], ws[0], win->out[1]});
-  }
-  if (xs.size() != 4 || ws.size() != 4)
+  const bool oneD = xs.size() == 3 && ws.size() == 3;
+  if (!oneD && (xs.size() != 4 || ws.size() != 4))
     return error() << "only 1-D and 2-D convolution is supported: input " << shapeStr(xs) << " and weights "
                    << shapeStr(ws) << " must both be rank 3 or rank 4";
-  auto kernel = intsAttr("kernel_shape", Ints{ws[2], ws[3]});
+  const Ints kernelDims(ws.begin() + 2, ws.end());
+  auto kernel = intsAttr("kernel_shape", kernelDims);
   auto group = intAttr("group");
   if (failed(kernel) || failed(group))
     return failure();
-  if (*kernel != Ints{ws[2], ws[3]})
+  if (*kernel != kernelDims)
     return error() << "kernel_shape " << shapeStr(*kernel) << " differs from the weights' " << shapeStr(ws);
   auto win = window(xs.drop_front(2), *kernel, true);
   if (failed(win))
     return failure();
-  return create<Conv2DOp>(x, w, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                          b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group), UnitAttr());
+  if (oneD) {
+    x = reshapeTo(x, {xs[0], xs[1], 1, xs[2]});
+    w = reshapeTo(w, {ws[0], ws[1], 1, ws[2]});
+  }
+  auto y = create<Conv2DOp>(x, w, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+                            b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group), UnitAttr());
+  if (failed(y) || !oneD)
+    return y;
+  return reshapeTo(*y, {xs[0], ws[0], win->out[1]});
 }
 
 LogicalResult Importer::gemm(bool isMatMul) {
