@@ -13,12 +13,15 @@
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cassert>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +50,9 @@ std::string libstdcxxMultilibDir(const std::string &sysroot, const std::string &
 } // namespace
 
 LogicalResult qnnc::compileWithLLVM(llvm::StringRef name, llvm::StringRef source, llvm::StringRef header,
-                                    const Target &target, LlvmOutput output, llvm::StringRef outputPath) {
+                                    llvm::StringRef weights, const Target &target, LlvmOutput output,
+                                    llvm::StringRef outputPath) {
+  assert((weights.empty() || output == LlvmOutput::Object) && "IR cannot hold .incbin's bytes");
   llvm::InitializeAllTargetInfos();
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
@@ -92,6 +97,26 @@ LogicalResult qnnc::compileWithLLVM(llvm::StringRef name, llvm::StringRef source
     // -fshort-enums: the ABI GCC uses there, so the object links with its C.
     args.insert(args.end(),
                 {"--sysroot=" + target.bareMetalSysroot, "-stdlib=libstdc++", "-isystem", config, "-fshort-enums"});
+  }
+  // The assembler reads the weights from a file (.incbin): a temporary one
+  // the object takes them from.
+  llvm::SmallString<128> weightsPath;
+  std::optional<llvm::FileRemover> removeWeights;
+  if (!weights.empty()) {
+    int fd;
+    if (auto ec = llvm::sys::fs::createTemporaryFile("qnnc", "weights", fd, weightsPath)) {
+      llvm::errs() << "qnnc: error: cannot create a temporary file for the weights: " << ec.message() << "\n";
+      return failure();
+    }
+    removeWeights.emplace(weightsPath);
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << weights;
+    os.close();
+    if (os.has_error()) {
+      llvm::errs() << "qnnc: error: cannot write " << weightsPath << ": " << os.error().message() << "\n";
+      return failure();
+    }
+    args.push_back(("-DQNNC_WEIGHTS_FILE=\"" + weightsPath + "\"").str());
   }
   args.push_back(output == LlvmOutput::IR ? "-S" : "-c");
   args.push_back(sourcePath);

@@ -16,10 +16,13 @@ enum class LlvmOutput { IR, Object };
 
 /// Compiles `source` (which includes "<name>.h", given as `header`) to
 /// `outputPath` ("-": stdout) for `target`: textual LLVM IR of one module
-/// holding the model and every kernel it calls, or an object file. Clang's
+/// holding the model and every kernel it calls, or an object file. `weights`
+/// are the bytes the source's .incbin directives include (WeightsBlob.h);
+/// an object holds them, IR cannot (it must be empty then). Clang's
 /// diagnostics go to stderr.
 mlir::LogicalResult compileWithLLVM(llvm::StringRef name, llvm::StringRef source, llvm::StringRef header,
-                                    const Target &target, LlvmOutput output, llvm::StringRef outputPath);
+                                    llvm::StringRef weights, const Target &target, LlvmOutput output,
+                                    llvm::StringRef outputPath);
 
 /// Bytes of an object file's allocated sections by kind: code, read-only
 /// data, initialized data, zero-initialized data.

@@ -2,6 +2,7 @@
 
 #include "compiler/LlvmEmitter.h"
 #include "compiler/RuntimeFiles.h"
+#include "compiler/WeightsBlob.h"
 #include "dialects/qnn/QnnDialect.h"
 
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
@@ -28,6 +29,15 @@ LogicalResult writeFile(const std::string &path, StringRef contents) {
   return success();
 }
 
+/// A file an earlier run left that this output does not have.
+LogicalResult removeStale(const std::string &path) {
+  if (auto ec = llvm::sys::fs::remove(path)) {
+    llvm::errs() << "qnnc: error: cannot remove " << path << ": " << ec.message() << "\n";
+    return failure();
+  }
+  return success();
+}
+
 std::string replaceAll(std::string text, StringRef from, StringRef to) {
   for (size_t at = text.find(from.str()); at != std::string::npos; at = text.find(from.str(), at + to.size()))
     text.replace(at, from.size(), to.str());
@@ -41,7 +51,8 @@ LogicalResult qnnc::emitModelSource(ModuleOp module, llvm::raw_ostream &os) {
   return emitc::translateToCpp(module, os);
 }
 
-FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string &name) {
+FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string &name,
+                                              WeightsForm weightsForm) {
   auto *dialect = module.getContext()->getLoadedDialect<qnn::QnnDialect>();
   qnn::MemoryPlanAttr plan = dialect ? dialect->getMemoryPlanAttrHelper().getAttr(module) : nullptr;
   TypeAttr modelType;
@@ -55,6 +66,8 @@ FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string
 
   GeneratedModel model;
   model.name = name;
+  if (weightsForm == WeightsForm::Binary)
+    model.weights = moveWeightsToBlob(module, name + ".weights");
   llvm::raw_string_ostream sourceStream(model.source);
   sourceStream << "#include \"" << name << ".h\"\n";
   if (failed(emitModelSource(module, sourceStream)))
@@ -80,6 +93,8 @@ LogicalResult qnnc::writeOutputDirectory(const GeneratedModel &model, const std:
     return failure();
   }
   const bool source = form == ModelForm::Source;
+  // An object holds its weights; a source includes them from this file.
+  const std::string weightsFile = source && !model.weights.empty() ? name + ".weights" : "";
   auto substitutions = model.substitutions;
   substitutions.insert(substitutions.end(),
                        {{"@TARGET@", target.name},
@@ -88,7 +103,8 @@ LogicalResult qnnc::writeOutputDirectory(const GeneratedModel &model, const std:
                         {"@THREADS@", std::to_string(target.threads)},
                         {"@LANGUAGES@", source ? "C CXX" : "C"},
                         {"@MODEL_FILE@", name + (source ? ".cpp" : ".o")},
-                        {"@MODEL_LINKER_LANGUAGE@", source ? "CXX" : "C"}});
+                        {"@MODEL_LINKER_LANGUAGE@", source ? "CXX" : "C"},
+                        {"@WEIGHTS_FILE@", weightsFile}});
   auto substitute = [&](StringRef text) {
     std::string s = text.str();
     for (const auto &[from, to] : substitutions)
@@ -96,9 +112,11 @@ LogicalResult qnnc::writeOutputDirectory(const GeneratedModel &model, const std:
     return s;
   };
   if (failed(source ? writeFile(outDir + "/" + name + ".cpp", model.source)
-                    : compileWithLLVM(name, model.source, model.header, target, LlvmOutput::Object,
+                    : compileWithLLVM(name, model.source, model.header, model.weights, target, LlvmOutput::Object,
                                       outDir + "/" + name + ".o")) ||
       failed(writeFile(outDir + "/" + name + ".h", model.header)) ||
+      failed(weightsFile.empty() ? removeStale(outDir + "/" + name + ".weights")
+                                 : writeFile(outDir + "/" + weightsFile, model.weights)) ||
       failed(writeFile(outDir + "/model_main.c", substitute(runtime_files::harness))) ||
       failed(writeFile(outDir + "/CMakeLists.txt", substitute(runtime_files::cmakeLists))))
     return failure();

@@ -23,12 +23,19 @@ struct GeneratedModel {
   std::string name; // the entry prefix used for the lowering
   std::string source;
   std::string header;
+  std::string weights; // the bytes <name>.weights holds; empty: all in `source`
   int64_t arenaBytes = 0, arenaLowerBound = 0;
   std::vector<std::pair<std::string, std::string>> substitutions; // @NAME@ etc. in the templates
 };
 
-/// The source and header of a module lowered by qnn-lower-to-emitc.
-mlir::FailureOr<GeneratedModel> generateModel(mlir::ModuleOp module, const std::string &name);
+enum class WeightsForm {
+  Binary, // <name>.weights, included by the assembler (.incbin): ELF toolchains
+  Text,   // decimal literals in the source: any C++ compiler
+};
+
+/// The source, header and weights of a module lowered by qnn-lower-to-emitc.
+mlir::FailureOr<GeneratedModel> generateModel(mlir::ModuleOp module, const std::string &name,
+                                              WeightsForm weightsForm);
 
 enum class ModelForm {
   Source, // <name>.cpp and qnn_runtime/, built by a C++ compiler

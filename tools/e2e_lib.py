@@ -82,7 +82,7 @@ def weight_array_bytes(cpp_path):
     emitter names *_bits, *_weights and *_weight_offsets."""
     with open(cpp_path) as f:
         source = f.read()
-    return sum(C_SIZES[t] * int(n) for t, name, n in re.findall(r"static const (\w+) (\w+)\[(\d+)\]", source)
+    return sum(C_SIZES[t] * int(n) for t, name, n in re.findall(r"(?:static|extern) const (\w+) (\w+)\[(\d+)\]", source)
                if re.search(r"_(bits|weights|weight_offsets)(_\d+)?$", name))
 
 
@@ -93,16 +93,18 @@ def binary_weight_bytes(cpp_path):
     with open(cpp_path) as f:
         source = f.read()
     return sum(C_SIZES[t] * int(n) for t, n in
-               re.findall(r"static const (\w+) \w+_(?:bits|huffman_counts|huffman_symbols)\[(\d+)\]", source))
+               re.findall(r"(?:static|extern) const (\w+) \w+_(?:bits|huffman_counts|huffman_symbols)\[(\d+)\]", source))
 
 
-def run_ort(model, inputs, workdir):
-    """ONNX Runtime, single thread; returns (outputs [count, -1], ms per run)."""
+def run_ort(model, inputs, workdir, optimization="all"):
+    """ONNX Runtime, single thread, at graph `optimization` level (disabled:
+    the graph as written); returns (outputs [count, -1], ms per run)."""
     src = os.path.join(workdir, "ort_in.bin")
     dst = os.path.join(workdir, "ort_out.bin")
     np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
     shape = ",".join(str(d) for d in inputs.shape[1:])
-    out = run(["node", os.path.join(ROOT, "tools", "ort_run.js"), model, src, dst, shape])
+    out = run(["node", os.path.join(ROOT, "tools", "ort_run.js"), model, src, dst, shape],
+              env=dict(os.environ, ORT_GRAPH_OPTIMIZATION=optimization))
     ms = float(re.search(r"ort_ms_per_run ([0-9.]+)", out).group(1))
     return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1), ms
 

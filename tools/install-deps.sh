@@ -11,7 +11,7 @@ pkgs=(
   libgtest-dev
   g++-aarch64-linux-gnu qemu-user valgrind
   g++-riscv64-linux-gnu gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
-  python3-onnx python3-numpy python3-torch
+  python3-onnx python3-numpy python3-torch python3-torchvision zlib1g-dev
   dataset-fashion-mnist
   chromium
 )

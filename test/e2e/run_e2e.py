@@ -441,12 +441,14 @@ def compressed_rodata(qnnc, work):
         obj = os.path.join(out, "model.o")
         e2e_lib.run(["aarch64-linux-gnu-g++", "-O2", "-std=c++17", "-c", f"-I{out}", os.path.join(out, "model.cpp"),
                      "-o", obj])
-        sections = dict(re.findall(r"^(\.rodata)\s+(\d+)", e2e_lib.run(["aarch64-linux-gnu-size", "-A", obj]), re.M))
+        # The compiler's constants and the weights' own section.
+        rodata = sum(int(n) for n in re.findall(r"^\.rodata\S*\s+(\d+)", e2e_lib.run(["aarch64-linux-gnu-size", "-A", obj]),
+                                                 re.M))
         symbols = re.findall(r"^[0-9a-f]+ ([0-9a-f]+) \w (\S+)$", e2e_lib.run(["aarch64-linux-gnu-nm", "-S", obj]), re.M)
         weights = [int(size, 16) for size, name in symbols if re.search(r"_(bits|huffman_counts|huffman_symbols)$", name)]
         with open(os.path.join(out, "report.json")) as f:
             layers = json.load(f)["binary_layers"]
-        sizes[tag] = (int(sections[".rodata"]), sum(weights), len(weights), sum(l["stored_bytes"] for l in layers))
+        sizes[tag] = (rodata, sum(weights), len(weights), sum(l["stored_bytes"] for l in layers))
     (rodata_p, weights_p, _, report_p), (rodata_c, weights_c, arrays_c, report_c) = sizes["packed"], sizes["coded"]
     check("aarch64 object: binary weight symbols hold the bytes report.json states",
           weights_p == report_p and weights_c == report_c,
@@ -478,20 +480,23 @@ def cpu_has(flag):
 
 def targets_bit_identical(qnnc, work):
     """The shipped model built for each x86 target gives bit-identical
-    outputs: generic and AVX2 (and AVX-512 where the CPU has it), and
-    kernels on 2 threads (device targets: device_targets)."""
+    outputs: generic and AVX2 (and AVX-512 where the CPU has it), kernels
+    on 2 threads, and its weights as source text in place of the binary
+    file (device targets: device_targets)."""
     model = os.path.join(HERE, "..", "..", "models", "fashion_bnn", "fashion_bnn.onnx")
     d = os.path.join(work, "targets")
     os.makedirs(d, exist_ok=True)
     images, _ = e2e_lib.fashion_test_set()
     images = images[:300]
     outputs = {}
-    builds = [("generic", "generic", 1), ("x86-64-v3", "x86-64-v3", 1), ("x86-64-v4", "x86-64-v4", 1),
-              ("x86-64-v3 on 2 threads", "x86-64-v3", 2)]
-    for name, target, threads in builds:
+    builds = [("generic", "generic", 1, []), ("x86-64-v3", "x86-64-v3", 1, []), ("x86-64-v4", "x86-64-v4", 1, []),
+              ("x86-64-v3 on 2 threads", "x86-64-v3", 2, []),
+              ("generic with weights as text", "generic", 1, ["--weights=text"])]
+    for name, target, threads, extra in builds:
         # Every target builds warning-free; it runs where the CPU can.
         exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, name.replace(" ", "_")),
-                                    flags="-Wall -Wextra -Werror", extra=[f"--target={target}", f"--threads={threads}"])
+                                    flags="-Wall -Wextra -Werror",
+                                    extra=[f"--target={target}", f"--threads={threads}", *extra])
         # /proc/cpuinfo's spellings of what x86-64-v4 + VPOPCNTDQ needs.
         if target == "x86-64-v4" and not all(
                 cpu_has(f) for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vpopcntdq")):

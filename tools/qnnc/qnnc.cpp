@@ -54,12 +54,29 @@ cl::opt<Emit> emit("emit", cl::desc("what to produce"), cl::init(Emit::Dir),
                                          "the model and every kernel it calls as one LLVM IR module for the "
                                          "target (textual)")),
                    cl::cat(qnncCategory));
+cl::opt<qnnc::WeightsForm> weightsForm(
+    "weights", cl::desc("how the generated C++ holds the constant arrays (--emit=dir)"),
+    cl::init(qnnc::WeightsForm::Binary),
+    cl::values(clEnumValN(qnnc::WeightsForm::Binary, "binary",
+                          "in <name>.weights beside the source, included by the assembler (.incbin): GCC and "
+                          "Clang for ELF targets (default)"),
+               clEnumValN(qnnc::WeightsForm::Text, "text", "as decimal literals in the source: any C++ compiler")),
+    cl::cat(qnncCategory));
 cl::opt<std::string> entryName("name", cl::desc("C name of the model: <name>_run, <name>.h (default: model)"),
                                cl::init("model"), cl::cat(qnncCategory));
 cl::opt<std::string> targetName("target",
                                 cl::desc("instruction set of the generated code: generic (default), x86-64-v3, "
                                          "x86-64-v4, aarch64, cortex-m4, riscv64, native (the host's)"),
                                 cl::init("generic"), cl::cat(qnncCategory));
+cl::opt<bool> listOps("list-ops",
+                      cl::desc("print the ONNX operators qnnc reads, one per line (domain:OpType outside "
+                               "the default domain), and exit"),
+                      cl::cat(qnncCategory));
+cl::opt<bool> printBuildFlags(
+    "print-build-flags",
+    cl::desc("print what a build of the generated C++ needs for --target and --threads as KEY=VALUE lines "
+             "(QNNC_ARCH_FLAGS, QNNC_CLANG_FLAGS, QNNC_THREADS) and exit; qnnc_add_model uses it"),
+    cl::cat(qnncCategory));
 cl::opt<std::string> printTarget("print-target", cl::desc("print the target NAME resolves to (e.g. native) and exit"),
                                  cl::value_desc("NAME"), cl::cat(qnncCategory));
 // Spelled --threads on the command line; LLVM's shared library already owns
@@ -466,6 +483,22 @@ int main(int argc, char **argv) {
     llvm::outs() << t->name << "\n";
     return 0;
   }
+  auto target = qnnc::lookupTarget(targetName);
+  if (!target) {
+    llvm::errs() << "qnnc: error: unknown --target '" << targetName << "' (one of " << qnnc::targetNames()
+                 << ")\n";
+    return 1;
+  }
+  if (threads < 1 || threads > 256) {
+    llvm::errs() << "qnnc: error: --threads must be between 1 and 256\n";
+    return 1;
+  }
+  target->threads = threads;
+  if (printBuildFlags) {
+    llvm::outs() << "QNNC_ARCH_FLAGS=" << target->archFlags << "\nQNNC_CLANG_FLAGS=" << qnnc::clangCodegenFlags(*target)
+                 << "\nQNNC_THREADS=" << target->threads << "\n";
+    return 0;
+  }
   if (inputPath.empty()) {
     llvm::errs() << "qnnc: error: no input model (see --help)\n";
     return 1;
@@ -480,17 +513,6 @@ int main(int argc, char **argv) {
     llvm::errs() << "qnnc: error: --name '" << entryName << "' is not a C identifier\n";
     return 1;
   }
-  auto target = qnnc::lookupTarget(targetName);
-  if (!target) {
-    llvm::errs() << "qnnc: error: unknown --target '" << targetName << "' (one of " << qnnc::targetNames()
-                 << ")\n";
-    return 1;
-  }
-  if (threads < 1 || threads > 256) {
-    llvm::errs() << "qnnc: error: --threads must be between 1 and 256\n";
-    return 1;
-  }
-  target->threads = threads;
   if ((emit == Emit::Obj || emit == Emit::Llvm) && threads > 1) {
     llvm::errs() << "qnnc: error: --emit=obj|llvm code runs on one thread (--threads needs the C++ output)\n";
     return 1;
@@ -581,11 +603,13 @@ int main(int argc, char **argv) {
   case Emit::Dir:
   case Emit::Obj:
   case Emit::Llvm: {
-    auto model = qnnc::generateModel(*module, entryName);
+    // IR has no assembler to include the weights' bytes: they stay in it.
+    auto model = qnnc::generateModel(*module, entryName, emit == Emit::Llvm ? qnnc::WeightsForm::Text
+                                                                            : weightsForm.getValue());
     if (failed(model))
       return 1;
     if (emit == Emit::Llvm)
-      return failed(qnnc::compileWithLLVM(entryName, model->source, model->header, *target, qnnc::LlvmOutput::IR,
+      return failed(qnnc::compileWithLLVM(entryName, model->source, model->header, "", *target, qnnc::LlvmOutput::IR,
                                           outputDir.empty() ? "-" : outputDir.getValue()))
                  ? 1
                  : 0;
