@@ -378,35 +378,41 @@ std::vector<BinaryLayerReport> binaryLayerReports(ModuleOp module, Compression c
   return reports;
 }
 
-std::vector<FloatLayerReport> floatLayerReports(ModuleOp module) {
-  std::vector<FloatLayerReport> reports;
+LayerNotes layerNotes(ModuleOp module) {
+  LayerNotes notes;
   module.walk([&](func::FuncOp func) {
-    if (auto layers = func->getAttrOfType<ArrayAttr>("qnn.float_layers"))
-      for (auto layer : layers.getAsRange<DictionaryAttr>())
-        reports.push_back({nodeName(cast<LocationAttr>(layer.get("loc")), "?"),
+    for (auto [attrName, list] : {std::pair{"qnn.float_layers", &notes.stayedFloat},
+                                  std::pair{"qnn.ternary_layers", &notes.ternary}})
+      if (auto layers = func->getAttrOfType<ArrayAttr>(attrName))
+        for (auto layer : layers.getAsRange<DictionaryAttr>())
+          list->push_back({nodeName(cast<LocationAttr>(layer.get("loc")), "?"),
                            cast<StringAttr>(layer.get("reason")).str()});
   });
-  return reports;
+  return notes;
 }
 
 LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult *clustering,
-                          ArrayRef<BinaryLayerReport> binaryLayers, ArrayRef<FloatLayerReport> floatLayerReports,
+                          ArrayRef<BinaryLayerReport> binaryLayers, const LayerNotes &notes,
                           const TargetReport *target, StringRef directory) {
   if (std::error_code error = llvm::sys::fs::create_directories(directory)) {
     llvm::errs() << "qnnc: error: cannot create " << directory << ": " << error.message() << "\n";
     return failure();
   }
   auto json = [&](llvm::raw_ostream &os) {
-    llvm::json::Array floatLayers;
-    for (const FloatLayerReport &l : floatLayerReports)
-      floatLayers.push_back(llvm::json::Object{{"name", l.name}, {"reason", l.reason}});
+    auto notesJson = [](ArrayRef<LayerNote> list) {
+      llvm::json::Array array;
+      for (const LayerNote &l : list)
+        array.push_back(llvm::json::Object{{"name", l.name}, {"reason", l.reason}});
+      return array;
+    };
     llvm::json::Object root;
     if (bits)
       addBitsJson(root, *bits);
     if (clustering)
       root["clustering"] = clusteringJson(*clustering);
     root["binary_layers"] = binaryLayersJson(binaryLayers, clustering);
-    root["float_layers"] = std::move(floatLayers);
+    root["float_layers"] = notesJson(notes.stayedFloat);
+    root["ternary_layers"] = notesJson(notes.ternary);
     if (target) {
       llvm::json::Object t{{"name", target->name},
                            {"flags", target->flags},

@@ -23,12 +23,17 @@ std::string nodeName(mlir::Operation *op);
 /// The ONNX node of a location, else `fallback`.
 std::string nodeName(mlir::Location loc, llvm::StringRef fallback);
 
-/// A convolution or GEMM whose input is binary or low-bit but which stays
-/// float, and why (qnn-recognize-binary's qnn.float_layers).
-struct FloatLayerReport {
+/// A layer the report explains: its node and why.
+struct LayerNote {
   std::string name, reason;
 };
-std::vector<FloatLayerReport> floatLayerReports(mlir::ModuleOp module);
+/// What qnn-recognize-binary recorded: convolutions and GEMMs whose input is
+/// binary or low-bit but which stay float (qnn.float_layers), and ternary
+/// ones that run as two binary convolutions (qnn.ternary_layers).
+struct LayerNotes {
+  std::vector<LayerNote> stayedFloat, ternary;
+};
+LayerNotes layerNotes(mlir::ModuleOp module);
 
 struct BinaryLayerReport {
   std::string name, op;
@@ -61,12 +66,12 @@ struct TargetReport {
 
 /// report.json and report.html (one self-contained page, SVG charts) in
 /// `directory`; `bits` is the --bits=auto result and `clustering` the
-/// --compress=cluster search's, if any; `floatLayers` the layers that
-/// stayed float with binary input; `target` that of an output directory.
+/// --compress=cluster search's, if any; `notes` the layers that stayed
+/// float with binary input and the ternary ones; `target` that of an output
+/// directory.
 mlir::LogicalResult writeReport(const BitSearchResult *bits, const ClusterSearchResult *clustering,
-                                llvm::ArrayRef<BinaryLayerReport> binaryLayers,
-                                llvm::ArrayRef<FloatLayerReport> floatLayers, const TargetReport *target,
-                                llvm::StringRef directory);
+                                llvm::ArrayRef<BinaryLayerReport> binaryLayers, const LayerNotes &notes,
+                                const TargetReport *target, llvm::StringRef directory);
 
 } // namespace qnnc
 

@@ -12,13 +12,18 @@ namespace qnnc {
 
 /// to_float(acc) * scale + bias replaces `op`'s float result; the scale
 /// (empty: 1) broadcasts along the output channels (`channelShape`), and so
-/// does a conv's [O] bias.
-inline void replaceWithAccumulator(mlir::RewriterBase &b, mlir::Operation *op, mlir::Value acc,
+/// does a conv's [O] bias. Given several accumulators, their float sum (exact
+/// while it stays below 2^24) takes the place of to_float(acc).
+inline void replaceWithAccumulator(mlir::RewriterBase &b, mlir::Operation *op, mlir::ValueRange accs,
                                    llvm::ArrayRef<float> scale, llvm::ArrayRef<int64_t> channelShape,
                                    mlir::Value bias) {
   using namespace mlir;
   auto floatType = cast<RankedTensorType>(op->getResult(0).getType());
-  Value result = b.create<qnn::ToFloatOp>(op->getLoc(), floatType, acc);
+  Value result;
+  for (Value acc : accs) {
+    Value term = b.create<qnn::ToFloatOp>(op->getLoc(), floatType, acc);
+    result = result ? b.create<qnn::AddOp>(op->getLoc(), floatType, result, term) : term;
+  }
   if (!scale.empty()) {
     auto scaleType = RankedTensorType::get(channelShape, b.getF32Type());
     Value s = b.create<arith::ConstantOp>(op->getLoc(), DenseElementsAttr::get(scaleType, scale));

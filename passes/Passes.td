@@ -112,11 +112,18 @@ def RecognizeBinary : Pass<"qnn-recognize-binary", "mlir::func::FuncOp"> {
     such levels (out_bias 0) with +-alpha weights becomes
     `qnn.bitserial_conv2d` scaled by out_scale * alpha.
 
+    A convolution of `qnn.sign(x)` whose weights are ternary (-alpha, 0 or
+    +alpha per output channel, e.g. Sign of a weight that is exactly 0)
+    becomes two `qnn.binary_conv2d` of +-1 kernels whose mean the weights
+    are (0 as +1 in one, -1 in the other), their float sum scaled by
+    alpha / 2: exact, as the float convolution is. It gets an entry in the
+    function's `qnn.ternary_layers` ({loc, reason}; the report lists them).
+
     A convolution or GEMM whose input is binary or levels but which stays
-    float (its weights are not +-alpha per output channel, e.g. Sign of a
-    weight that is exactly 0 makes them ternary) gets an entry in the
-    function's `qnn.float_layers` ({loc, reason}; the compile report lists
-    them) and, with `float-layers=warn` or `error`, a diagnostic saying why.
+    float (its weights are not +-alpha per output channel) gets an entry in
+    the function's `qnn.float_layers` ({loc, reason}; the compile report
+    lists them) and, with `float-layers=warn` or `error`, a diagnostic
+    saying why.
   }];
   let options = [Option<"floatLayers", "float-layers", "std::string", "\"record\"",
                         "binary- or levels-fed layers that stay float: record (in qnn.float_layers), "

@@ -1,6 +1,7 @@
-// qnn-recognize-binary: Sign-fed conv/GEMM with +-1 weights -> binary ops;
-// multi-thresholds -> k-bit levels, and convolutions of levels with +-1
-// weights -> bit-serial convolutions.
+// qnn-recognize-binary: Sign-fed conv/GEMM with +-1 weights -> binary ops
+// (ternary conv weights -> two binary convolutions); multi-thresholds ->
+// k-bit levels, and convolutions of levels with +-1 weights -> bit-serial
+// convolutions.
 #include "passes/Accumulator.h"
 #include "passes/ApplyOnce.h"
 #include "passes/Passes.h"
@@ -11,6 +12,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Iterators.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -36,10 +38,16 @@ struct BinaryWeights {
   SmallVector<int32_t> offsets; // bit-serial: per-channel odd d, weights (n + d) / 2
 };
 
-/// Matches a constant whose values, per output channel (outer dimension after
-/// an optional transpose), are all -alpha or +alpha: plain +-1 weights,
-/// Sign of a constant, or XNOR-Net style / exporter-folded BatchNorm scales.
-std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
+/// A constant weight (or Sign of one) as floats, per output channel (the
+/// outer dimension after an optional transpose) contiguous, with its shape.
+struct ConstantWeights {
+  SmallVector<float> values;
+  SmallVector<int64_t> shape;
+  int64_t channels() const { return shape[0]; }
+  int64_t perChannel() const { return values.size() / shape[0]; }
+};
+
+std::optional<ConstantWeights> constantWeights(Value weight, bool transpose) {
   bool viaSign = false;
   if (auto sign = weight.getDefiningOp<SignOp>()) {
     weight = sign.getInput();
@@ -51,10 +59,12 @@ std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
   auto values = dyn_cast<DenseElementsAttr>(constant.getValue());
   if (!values || !values.getElementType().isF32())
     return std::nullopt;
-  SmallVector<int64_t> shape(values.getType().getShape());
-  if (values.empty() || shape.size() < 2) // no channels to scale (qnnc-opt takes any IR)
+  ConstantWeights result{SmallVector<float>(values.getValues<float>()),
+                         SmallVector<int64_t>(values.getType().getShape())};
+  if (values.empty() || result.shape.size() < 2) // no channels to scale (qnnc-opt takes any IR)
     return std::nullopt;
-  SmallVector<float> w(values.getValues<float>());
+  SmallVector<float> &w = result.values;
+  SmallVector<int64_t> &shape = result.shape;
   if (transpose) {
     SmallVector<float> t(w.size());
     for (int64_t i = 0; i < shape[0]; ++i)
@@ -66,16 +76,30 @@ std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
   if (viaSign)
     for (float &v : w)
       v = v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f);
-  int64_t channels = shape[0], perChannel = w.size() / channels;
+  return result;
+}
+
+/// +-1 kernels as i1 (true = -1) in `shape`.
+DenseElementsAttr signBits(MLIRContext *ctx, ArrayRef<int64_t> shape, ArrayRef<bool> negative) {
+  return DenseElementsAttr::get(RankedTensorType::get(shape, IntegerType::get(ctx, 1)), negative);
+}
+
+/// Matches a constant whose values, per output channel (outer dimension after
+/// an optional transpose), are all -alpha or +alpha: plain +-1 weights,
+/// Sign of a constant, or XNOR-Net style / exporter-folded BatchNorm scales.
+std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
+  auto w = constantWeights(weight, transpose);
+  if (!w)
+    return std::nullopt;
   BinaryWeights result;
   SmallVector<bool> negative;
   bool scaled = false;
-  for (int64_t o = 0; o < channels; ++o) {
-    float alpha = std::fabs(w[o * perChannel]);
+  for (int64_t o = 0; o < w->channels(); ++o) {
+    ArrayRef<float> row = ArrayRef<float>(w->values).slice(o * w->perChannel(), w->perChannel());
+    float alpha = std::fabs(row[0]);
     if (alpha == 0.0f || !std::isfinite(alpha))
       return std::nullopt;
-    for (int64_t i = 0; i < perChannel; ++i) {
-      float v = w[o * perChannel + i];
+    for (float v : row) {
       if (std::fabs(v) != alpha)
         return std::nullopt;
       negative.push_back(v < 0.0f);
@@ -85,9 +109,40 @@ std::optional<BinaryWeights> binaryWeights(Value weight, bool transpose) {
   }
   if (!scaled)
     result.scale.clear();
-  auto type = RankedTensorType::get(shape, IntegerType::get(weight.getContext(), 1));
-  result.bits = DenseElementsAttr::get(type, negative);
+  result.bits = signBits(weight.getContext(), w->shape, negative);
   return result;
+}
+
+/// Ternary weights, -alpha, 0 or +alpha per output channel with at least one
+/// 0 (Sign of a weight that is exactly 0), as the mean of two +-1 kernels:
+/// w = alpha * (a + b) / 2 with a = b = sign(w) where w != 0, and a = +1,
+/// b = -1 where w = 0. Returns a and b, each scaled by alpha / 2.
+std::optional<std::pair<BinaryWeights, BinaryWeights>> ternaryWeights(Value weight) {
+  auto w = constantWeights(weight, /*transpose=*/false);
+  if (!w || llvm::none_of(w->values, [](float v) { return v == 0.0f; }))
+    return std::nullopt;
+  std::pair<BinaryWeights, BinaryWeights> halves;
+  SmallVector<bool> negativeA, negativeB;
+  for (int64_t o = 0; o < w->channels(); ++o) {
+    ArrayRef<float> row = ArrayRef<float>(w->values).slice(o * w->perChannel(), w->perChannel());
+    float alpha = 0.0f;
+    for (float v : row)
+      alpha = std::max(alpha, std::fabs(v));
+    if (!std::isfinite(alpha))
+      return std::nullopt;
+    for (float v : row) {
+      if (v != 0.0f && std::fabs(v) != alpha)
+        return std::nullopt;
+      negativeA.push_back(v < 0.0f);
+      negativeB.push_back(v <= 0.0f);
+    }
+    // alpha / 2 is exact (alpha 0: an all-zero channel, both halves cancel).
+    halves.first.scale.push_back(alpha / 2.0f);
+  }
+  halves.second.scale = halves.first.scale;
+  halves.first.bits = signBits(weight.getContext(), w->shape, negativeA);
+  halves.second.bits = signBits(weight.getContext(), w->shape, negativeB);
+  return halves;
 }
 
 /// The integers q with w = alpha * q exactly for one output channel's
@@ -366,7 +421,7 @@ std::string whyNotBinary(Value weight, bool transpose) {
             .str();
       if (std::fabs(v) != std::fabs(first))
         return llvm::formatv("output channel {0} has weights of magnitudes {1} and {2} (binary needs one)", o,
-                             std::fabs(first), std::fabs(v))
+                             llvm::format("%g", std::fabs(first)), llvm::format("%g", std::fabs(v)))
             .str();
     }
   return "";
@@ -402,6 +457,38 @@ std::string floatReason(Operation *op) {
   return "";
 }
 
+/// conv(Sign(x), ternary W) -> alpha / 2 * (binary_conv2d(binarize(x), A) +
+/// binary_conv2d(binarize(x), B)), W = alpha * (A + B) / 2 (ternaryWeights):
+/// two binary convolutions in place of a float one, exact as it is. Each
+/// such layer goes into `ternaryLayers` ({loc, reason}).
+struct SignConvTernary : OpRewritePattern<Conv2DOp> {
+  SignConvTernary(MLIRContext *ctx, SmallVectorImpl<Attribute> &ternaryLayers)
+      : OpRewritePattern(ctx), ternaryLayers(ternaryLayers) {}
+
+  LogicalResult matchAndRewrite(Conv2DOp conv, PatternRewriter &rewriter) const override {
+    auto sign = conv.getInput().getDefiningOp<SignOp>();
+    auto weights = sign ? ternaryWeights(conv.getWeight()) : std::nullopt;
+    if (!weights)
+      return failure();
+    ternaryLayers.push_back(rewriter.getDictionaryAttr(
+        {rewriter.getNamedAttr("loc", conv.getLoc()),
+         rewriter.getNamedAttr(
+             "reason", rewriter.getStringAttr(whyNotBinary(conv.getWeight(), /*transpose=*/false) +
+                                              "; it runs as two binary convolutions whose mean it is"))}));
+    Value input = binarize(rewriter, sign);
+    SmallVector<Value> accs;
+    for (const BinaryWeights *half : {&weights->first, &weights->second})
+      accs.push_back(rewriter.create<BinaryConv2DOp>(conv.getLoc(), input, half->bits, conv.getStridesAttr(),
+                                                     conv.getPadsAttr(), conv.getDilationsAttr(),
+                                                     conv.getGroupAttr()));
+    auto outShape = conv.getOutput().getType().getShape();
+    replaceWithAccumulator(rewriter, conv, accs, weights->first.scale, {outShape[1], 1, 1}, conv.getBias());
+    return success();
+  }
+
+  SmallVectorImpl<Attribute> &ternaryLayers;
+};
+
 struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass> {
   using RecognizeBinaryBase::RecognizeBinaryBase;
 
@@ -410,6 +497,8 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
     // Levels first: a convolution of levels is bit-serial, not float.
     patterns.add<LevelsConvToBitserial>(&getContext(), /*benefit=*/2);
     patterns.add<MultiThresholdToLevels, SignConvToBinary, SignGemmToBinary>(&getContext());
+    SmallVector<Attribute> ternaryLayers;
+    patterns.add<SignConvTernary>(&getContext(), ternaryLayers);
     // Signs (and flattens of them) and level conversions whose every
     // consumer went binary are dead.
     applyPatternsOnce<SignOp, ReshapeOp, LevelsToFloatOp>(getOperation(), FrozenRewritePatternSet(std::move(patterns)));
@@ -431,10 +520,11 @@ struct RecognizeBinaryPass : qnnc::impl::RecognizeBinaryBase<RecognizeBinaryPass
       stayedFloat.push_back(b.getDictionaryAttr(
           {b.getNamedAttr("loc", op->getLoc()), b.getNamedAttr("reason", b.getStringAttr(reason))}));
     });
-    if (stayedFloat.empty())
-      getOperation()->removeAttr("qnn.float_layers");
-    else
-      getOperation()->setAttr("qnn.float_layers", b.getArrayAttr(stayedFloat));
+    for (auto [name, list] : {std::pair{"qnn.float_layers", &stayedFloat}, std::pair{"qnn.ternary_layers", &ternaryLayers}})
+      if (list->empty())
+        getOperation()->removeAttr(name);
+      else
+        getOperation()->setAttr(name, b.getArrayAttr(*list));
     if (floatLayers == "error" && !stayedFloat.empty())
       signalPassFailure();
   }

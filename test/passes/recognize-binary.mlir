@@ -219,3 +219,31 @@ func.func @empty_weight(%x: tensor<1x2x3x3xf32>) -> tensor<1x0x3x3xf32> {
       : (tensor<1x2x3x3xf32>, tensor<0x2x1x1xf32>, tensor<0xf32>) -> tensor<1x0x3x3xf32>
   return %y : tensor<1x0x3x3xf32>
 }
+
+// -----
+
+// Sign of a weight that is exactly 0 makes it ternary: the mean of two +-1
+// kernels, A (0 as +1) and B (0 as -1), each a binary convolution of the
+// one binarized input; their float sum (exact integers) times 1/2. The
+// function records the layer and why.
+// CHECK-LABEL: func @ternary_conv
+// CHECK-SAME: qnn.ternary_layers = [{loc = {{.*}}, reason = "output channel 1 has a weight of exactly 0, so Sign(W) is ternary there (-1, 0, +1); it runs as two binary convolutions whose mean it is"}]
+// CHECK: %[[B:.*]] = qnn.binarize %arg0
+// CHECK: %[[A1:.*]] = qnn.binary_conv2d %[[B]] {{.*}}weight = dense<{{\[\[\[\[}}false]], {{\[\[}}true]]], {{\[\[\[}}false]], {{\[\[}}false]]]]> : tensor<2x2x1x1xi1>
+// CHECK: %[[A2:.*]] = qnn.binary_conv2d %[[B]] {{.*}}weight = dense<{{\[\[\[\[}}false]], {{\[\[}}true]]], {{\[\[\[}}false]], {{\[\[}}true]]]]> : tensor<2x2x1x1xi1>
+// CHECK: %[[F1:.*]] = qnn.to_float %[[A1]]
+// CHECK: %[[F2:.*]] = qnn.to_float %[[A2]]
+// CHECK: %[[SUM:.*]] = qnn.add %[[F1]], %[[F2]]
+// CHECK: %[[HALF:.*]] = arith.constant dense<5.000000e-01> : tensor<2x1x1xf32>
+// CHECK: qnn.mul %[[SUM]], %[[HALF]]
+// CHECK-NOT: qnn.conv2d
+func.func @ternary_conv(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %s = qnn.sign %x : tensor<1x2x3x3xf32>
+  %w = arith.constant dense<[[[[0.5]], [[-0.25]]], [[[0.75]], [[0.0]]]]> : tensor<2x2x1x1xf32>
+  %ws = qnn.sign %w : tensor<2x2x1x1xf32>
+  %b = arith.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %y = qnn.conv2d %s, %ws, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}

@@ -572,17 +572,17 @@ int main(int argc, char **argv) {
   // The binary layers as they are before packing; the report is written
   // after the output directory, with what the target needs.
   std::optional<std::vector<qnnc::BinaryLayerReport>> binaryLayers;
-  std::vector<qnnc::FloatLayerReport> floatLayers;
+  qnnc::LayerNotes layerNotes;
   if (!reportTo.empty()) {
     binaryLayers = qnnc::binaryLayerReports(*module, compress);
-    floatLayers = qnnc::floatLayerReports(*module);
+    layerNotes = qnnc::layerNotes(*module);
     if (timeLayers && compress != qnnc::Compression::None && failed(addDecodeTimes(*module, *binaryLayers)))
       return 1;
   }
   auto writeReport = [&](const qnnc::TargetReport *targetReport) {
     return !binaryLayers || succeeded(qnnc::writeReport(searched ? &*searched : nullptr,
                                                         clustered ? &*clustered : nullptr, *binaryLayers,
-                                                        floatLayers, targetReport, reportTo));
+                                                        layerNotes, targetReport, reportTo));
   };
   if (!writesDir && !writeReport(nullptr))
     return 1;
