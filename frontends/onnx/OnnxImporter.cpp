@@ -340,15 +340,20 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (const auto &in : graph.input())
     if (!constants.count(in.name()))
       inputs.push_back(&in);
+  loc = NameLoc::get(b.getStringAttr("graph '" + graph.name() + "'"), fileLoc);
   if (inputs.size() != 1 || graph.output_size() != 1) {
-    emitError(fileLoc) << "the graph has " << inputs.size() << " inputs and " << graph.output_size()
-                       << " outputs; exactly one of each is supported";
+    error() << inputs.size() << " inputs and " << graph.output_size()
+            << " outputs; exactly one of each is supported";
     return nullptr;
   }
   const auto &in = *inputs.front();
   loc = NameLoc::get(b.getStringAttr("input '" + in.name() + "'"), fileLoc);
   if (!in.type().has_tensor_type() || in.type().tensor_type().elem_type() != onnx::TensorProto::FLOAT) {
-    error() << "must be a float32 tensor";
+    const std::string type =
+        in.type().has_tensor_type()
+            ? StringRef(onnx::TensorProto::DataType_Name(in.type().tensor_type().elem_type())).lower()
+            : "not a";
+    error() << type << " tensor, but the generated code reads one float32 tensor";
     return nullptr;
   }
   Ints inShape;
@@ -381,6 +386,10 @@ OwningOpRef<ModuleOp> Importer::run() {
   Value result = materialize(out.name());
   if (!result) {
     error() << "is not produced by any node";
+    return nullptr;
+  }
+  if (!cast<RankedTensorType>(result.getType()).getElementType().isF32()) {
+    error() << result.getType() << ", but the generated code writes one float32 tensor";
     return nullptr;
   }
   b.setInsertionPointToEnd(body);
@@ -455,4 +464,12 @@ OwningOpRef<ModuleOp> qnnc::importOnnxFile(MLIRContext &context, const std::stri
   if (failed(convertOldOpset(model, fileLoc)))
     return nullptr;
   return Importer(context, path, model, options).run();
+}
+
+std::vector<std::string> qnnc::supportedOnnxOps() {
+  std::vector<std::string> names;
+  for (ArrayRef<OpHandler> section : {Importer::coreOps(), Importer::qonnxOps(), Importer::qdqOps()})
+    for (const OpHandler &h : section)
+      names.push_back(h.domain.empty() ? h.opType.str() : (h.domain + ":" + h.opType).str());
+  return names;
 }

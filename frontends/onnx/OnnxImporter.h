@@ -6,6 +6,7 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <string>
+#include <vector>
 
 namespace qnnc {
 
@@ -21,6 +22,10 @@ struct OnnxImportOptions {
 /// on error.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context, const std::string &path,
                                                  const OnnxImportOptions &options);
+
+/// The operators the importer reads, as "OpType" (default domain) or
+/// "domain:OpType", in its dispatch table's order.
+std::vector<std::string> supportedOnnxOps();
 
 } // namespace qnnc
 

@@ -609,46 +609,6 @@ def microcontroller_fit(qnnc, work):
               f"inference, {len(images)} images")
 
 
-def old_opset_conformance(qnnc, work):
-    """The ONNX backend suite's PyTorch-converted tests (opsets 6-9, brought
-    to 11 by libonnx's version converter) with one float input: every model
-    qnnc compiles matches the test's expected output (in the evaluator,
-    byte-identical to the generated code), and every other one gets one
-    diagnostic line and exit 1."""
-    import onnx
-    from onnx import numpy_helper
-    base = "/usr/include/onnx/backend/test/data/pytorch-converted"
-    d = os.path.join(work, "old_opsets")
-    os.makedirs(d, exist_ok=True)
-    passed, wrong, rejected, unclean = [], [], [], []
-    for name in sorted(os.listdir(base)):
-        data = os.path.join(base, name, "test_data_set_0")
-        inputs = sorted(f for f in os.listdir(data) if f.startswith("input"))
-        outputs = sorted(f for f in os.listdir(data) if f.startswith("output"))
-        if len(inputs) != 1 or len(outputs) != 1:
-            continue
-        x = numpy_helper.to_array(onnx.load_tensor(os.path.join(data, inputs[0])))
-        expected = numpy_helper.to_array(onnx.load_tensor(os.path.join(data, outputs[0]))).ravel()
-        if x.dtype != np.float32:
-            continue
-        src, dst = os.path.join(d, "in.bin"), os.path.join(d, "out.bin")
-        x.tofile(src)
-        p = subprocess.run([qnnc, os.path.join(base, name, "model.onnx"), "--evaluate", src, "-o", dst],
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            lines = p.stderr.strip().splitlines()
-            (rejected if p.returncode == 1 and len(lines) == 1 and lines[0].startswith("qnnc: error: ")
-             else unclean).append(name)
-            continue
-        got = np.fromfile(dst, dtype=np.float32)
-        ok = got.size == expected.size and np.allclose(got, expected, rtol=1e-4, atol=1e-5)
-        (passed if ok else wrong).append(name)
-    check("PyTorch-converted backend tests (old opsets): every compiled one right, every other one diagnosed",
-          not wrong and not unclean and len(passed) >= 41,
-          f"{len(passed)} pass, {len(wrong)} wrong {wrong}, {len(rejected)} rejected with one diagnostic, "
-          f"{len(unclean)} otherwise {unclean}")
-
-
 def nan_semantics(qnnc, work):
     """Relu, float Sign and QuantizeLinear of NaN, -0 and +-inf give ONNX
     Runtime's bits (Relu passes NaN and -0; Sign passes NaN and gives +0

@@ -474,6 +474,11 @@ int main(int argc, char **argv) {
                               "                              CMakeLists.txt,qnn_runtime/}; build it with cmake.\n"
                               "  --emit=obj -o OUTDIR        the same with <name>.o in place of the C++.\n"
                               "  --threads N                 same as --kernel-threads N\n");
+  if (listOps) {
+    for (const std::string &op : qnnc::supportedOnnxOps())
+      llvm::outs() << op << "\n";
+    return 0;
+  }
   if (!printTarget.empty()) {
     auto t = qnnc::lookupTarget(printTarget);
     if (!t) {
