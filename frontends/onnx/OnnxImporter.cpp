@@ -4,13 +4,22 @@
 #include "frontends/onnx/Importer.h"
 
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <google/protobuf/text_format.h>
 
 #include <onnx/version_converter/convert.h>
 
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <optional>
+
+#include <csignal>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace qnnc::onnx_import {
 
@@ -292,12 +301,20 @@ const OpHandler *Importer::lookupHandler(StringRef domain, StringRef opType) {
   return table.lookup((domain + "/" + opType).str());
 }
 
+/// Where a diagnostic about graph node `index` points: "node 'NAME' (Op)"
+/// ("#index" for an unnamed node) in the file.
+Location nodeLoc(const onnx::NodeProto &n, int index, Location fileLoc) {
+  return NameLoc::get(StringAttr::get(fileLoc.getContext(), "node '" +
+                                                               (n.name().empty() ? "#" + std::to_string(index)
+                                                                                 : n.name()) +
+                                                               "' (" + n.op_type() + ")"),
+                      fileLoc);
+}
+
 LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
   node = &n;
   schema = nullptr;
-  std::string label = "node '" + (n.name().empty() ? "#" + std::to_string(index) : n.name()) + "' (" +
-                      n.op_type() + ")";
-  loc = NameLoc::get(b.getStringAttr(label), fileLoc);
+  loc = nodeLoc(n, index, fileLoc);
   StringRef domain = n.domain();
   if (domain == "ai.onnx")
     domain = "";
@@ -411,6 +428,76 @@ using namespace qnnc::onnx_import;
 
 namespace {
 
+/// libonnx's version converter on `model`, run in a child process: on some
+/// malformed models it dereferences what is not there (SEGV) or aborts,
+/// which must not take qnnc down. The converted model comes back over a
+/// pipe; a failure as the converter's message or the signal that ended it.
+struct ConvertResult {
+  std::optional<onnx::ModelProto> model;
+  std::string message;
+  explicit operator bool() const { return model.has_value(); }
+  onnx::ModelProto &operator*() { return *model; }
+  const std::string &error() const { return message; }
+};
+
+ConvertResult convertInChild(const onnx::ModelProto &model) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return {std::nullopt, std::string("cannot create a pipe: ") + std::strerror(errno)};
+  const pid_t child = fork();
+  if (child < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return {std::nullopt, std::string("cannot start the converter: ") + std::strerror(errno)};
+  }
+  if (child == 0) {
+    close(fds[0]);
+    // A crash ends the child quietly (not through qnnc's handlers, which
+    // print a stack dump), and the parent says what happened.
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT})
+      signal(sig, SIG_DFL);
+    if (int devNull = open("/dev/null", O_WRONLY); devNull >= 0)
+      dup2(devNull, STDERR_FILENO);
+    std::string out;
+    int status = 0;
+    try {
+      onnx::version_conversion::ConvertVersion(model, kMinOpset).SerializeToString(&out);
+    } catch (const std::exception &e) {
+      out = e.what();
+      status = 2;
+    }
+    for (size_t done = 0; done < out.size();) {
+      const ssize_t n = write(fds[1], out.data() + done, out.size() - done);
+      if (n <= 0)
+        _exit(3);
+      done += static_cast<size_t>(n);
+    }
+    _exit(status);
+  }
+  close(fds[1]);
+  std::string in;
+  char buffer[65536];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
+    in.append(buffer, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status))
+    return {std::nullopt, std::string("the converter crashed (") + strsignal(WTERMSIG(status)) + ")"};
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return {std::nullopt, WIFEXITED(status) && WEXITSTATUS(status) == 2 ? in : "the converter failed"};
+  onnx::ModelProto converted;
+  if (!converted.ParseFromString(in))
+    return {std::nullopt, "the converter's output cannot be read"};
+  return {std::move(converted), ""};
+}
+
 /// A model below opset kMinOpset (e.g. PyTorch exports at opsets 6-10),
 /// brought to kMinOpset by libonnx's version converter, whose adapters
 /// rewrite each node that changed (BatchNormalization's spatial, Pad's pads
@@ -422,15 +509,40 @@ LogicalResult convertOldOpset(onnx::ModelProto &model, Location fileLoc) {
       opset = o.version();
   if (opset < 1 || opset >= kMinOpset)
     return success(); // nothing to convert, or Importer::run's diagnostic
-  try {
-    model = onnx::version_conversion::ConvertVersion(model, kMinOpset);
-  } catch (const std::exception &e) {
+  // The converter's graph builder dereferences every name a node reads and
+  // the graph outputs: each must be defined before (Importer::run checks
+  // the same of models it reads directly).
+  llvm::StringSet<> defined;
+  for (const auto &in : model.graph().input())
+    defined.insert(in.name());
+  for (const auto &t : model.graph().initializer())
+    defined.insert(t.name());
+  auto undefined = [&](const std::string &name) { return !name.empty() && !defined.contains(name); };
+  for (int i = 0; i < model.graph().node_size(); ++i) {
+    const onnx::NodeProto &n = model.graph().node(i);
+    for (const std::string &in : n.input())
+      if (undefined(in)) {
+        emitError(nodeLoc(n, i, fileLoc)) << "input '" << in << "' is not defined before the node";
+        return failure();
+      }
+    for (const std::string &out : n.output())
+      defined.insert(out);
+  }
+  for (const auto &out : model.graph().output())
+    if (undefined(out.name())) {
+      emitError(NameLoc::get(StringAttr::get(fileLoc.getContext(), "output '" + out.name() + "'"), fileLoc))
+          << "is not produced by any node";
+      return failure();
+    }
+  auto converted = convertInChild(model);
+  if (!converted) {
     // The converter's messages run over lines; the first says what.
-    std::string what = e.what();
+    const std::string &what = converted.error();
     emitError(fileLoc) << "ONNX opset " << opset << " could not be converted to opset " << kMinOpset << ": "
                        << what.substr(0, what.find('\n'));
     return failure();
   }
+  model = std::move(*converted);
   return success();
 }
 
@@ -438,21 +550,23 @@ LogicalResult convertOldOpset(onnx::ModelProto &model, Location fileLoc) {
 
 OwningOpRef<ModuleOp> qnnc::importOnnxFile(MLIRContext &context, const std::string &path,
                                            const OnnxImportOptions &options) {
-  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
-  std::ifstream file(path, std::ios::binary);
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!file) {
-    emitError(fileLoc) << "cannot open the file";
+    emitError(FileLineColLoc::get(&context, path, 0, 0)) << "cannot open the file";
     return nullptr;
   }
+  return importOnnxBuffer(context, (*file)->getBuffer(), path, options);
+}
+
+OwningOpRef<ModuleOp> qnnc::importOnnxBuffer(MLIRContext &context, llvm::StringRef bytes, const std::string &path,
+                                             const OnnxImportOptions &options) {
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
   onnx::ModelProto model;
-  bool parsed;
-  if (isTextFormat(path)) {
-    std::stringstream text;
-    text << file.rdbuf();
-    parsed = google::protobuf::TextFormat::ParseFromString(text.str(), &model);
-  } else {
-    parsed = model.ParseFromIstream(&file);
-  }
+  const bool parsed =
+      isTextFormat(path)
+          ? google::protobuf::TextFormat::ParseFromString(std::string(bytes), &model)
+          : bytes.size() <= static_cast<size_t>(std::numeric_limits<int>::max()) &&
+                model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
   if (!parsed) {
     emitError(fileLoc) << "not a valid ONNX model: the protobuf cannot be parsed (truncated or corrupt file?)";
     return nullptr;

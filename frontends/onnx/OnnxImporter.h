@@ -23,6 +23,11 @@ struct OnnxImportOptions {
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context, const std::string &path,
                                                  const OnnxImportOptions &options);
 
+/// The same for a model already in memory; `path` names it in diagnostics
+/// and decides the format as above.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxBuffer(mlir::MLIRContext &context, llvm::StringRef bytes,
+                                                   const std::string &path, const OnnxImportOptions &options);
+
 /// The operators the importer reads, as "OpType" (default domain) or
 /// "domain:OpType", in its dispatch table's order.
 std::vector<std::string> supportedOnnxOps();
