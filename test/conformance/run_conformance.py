@@ -15,7 +15,12 @@ say more than one line.
 The README's operator table is this runner's output (--update-readme
 rewrites it, --check-readme fails when it differs), never written by hand.
 
-  run_conformance.py --qnnc build/tools/qnnc --work DIR [--check-readme README.md | --update-readme README.md]
+With --sanitize, the generated code of every passing test's model and of
+the shipped models is built once with ASan and UBSan and run on NaN,
++-Inf, +-FLT_MAX, denormal and mixed inputs (sanitized_extremes.py).
+
+  run_conformance.py --qnnc build/tools/qnnc --work DIR [--sanitize]
+                     [--check-readme README.md | --update-readme README.md]
 """
 import argparse
 import collections
@@ -29,7 +34,10 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+import sanitized_extremes
+
 DATA = "/usr/include/onnx/backend/test/data"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SUITES = ("node", "simple", "pytorch-converted", "pytorch-operator")
 BEGIN = "<!-- conformance table: test/conformance/run_conformance.py --update-readme writes it -->"
 END = "<!-- end of conformance table -->"
@@ -93,8 +101,9 @@ def matches(got, expected):
                 np.allclose(got[~nan], expected[~nan], rtol=1e-4, atol=1e-5))
 
 
-def run_test(qnnc, test_dir, model, work):
-    """(outcome, detail): outcome is pass, wrong, rejected or unclean."""
+def run_test(qnnc, test_dir, model, work, keep_as):
+    """(outcome, detail): outcome is pass, wrong, rejected or unclean. A
+    passing test's model (its first data set's) is kept at `keep_as`."""
     sets = data_sets(test_dir, model)
     # The first float input, else the first input (qnnc says what it makes
     # of its type).
@@ -117,6 +126,7 @@ def run_test(qnnc, test_dir, model, work):
         got = np.fromfile(dst, dtype=np.float32)
         if len(expected) != 1 or not matches(got, expected[0]):
             return "wrong", f"{len(expected)} expected outputs" if len(expected) != 1 else "output differs"
+    onnx.save(freeze(model, keep, sets[0][0]), keep_as)
     return "pass", ""
 
 
@@ -153,9 +163,11 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--check-readme")
     ap.add_argument("--update-readme")
+    ap.add_argument("--sanitize", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
+    passing = os.path.join(args.work, "passing")
+    os.makedirs(passing, exist_ok=True)
     supported = set(subprocess.run([args.qnnc, "--list-ops"], capture_output=True, text=True,
                                    check=True).stdout.split())
     results = []
@@ -171,8 +183,9 @@ def main():
             # Tests of sequences or optionals: no tensors for the harness.
             if not data_sets(test_dir, model):
                 continue
-            outcome, detail = run_test(args.qnnc, test_dir, model, args.work)
             name = f"{suite}/{os.path.basename(test_dir)}"
+            keep_as = os.path.join(passing, name.replace("/", "__") + ".onnx")
+            outcome, detail = run_test(args.qnnc, test_dir, model, args.work, keep_as)
             results.append({"name": name, "ops": ops, "opset": default_opset(model), "outcome": outcome,
                             "detail": detail})
             if args.verbose or outcome in ("wrong", "unclean"):
@@ -203,6 +216,13 @@ def main():
             status = 1
     counts = collections.Counter(r["outcome"] for r in results)
     bad = counts["wrong"] + counts["unclean"]
+    if args.sanitize:
+        models = [(r["name"], os.path.join(passing, r["name"].replace("/", "__") + ".onnx"))
+                  for r in results if r["outcome"] == "pass"]
+        models += [(os.path.basename(p), p) for p in sorted(glob.glob(os.path.join(ROOT, "models", "*", "*.onnx")))]
+        ok, detail = sanitized_extremes.run(args.qnnc, models, os.path.join(args.work, "sanitized"))
+        print(f"{'PASS' if ok else 'FAIL'}: generated code under ASan+UBSan on extreme inputs: {detail}")
+        bad += not ok
     print(f"{counts['pass']} passed, {bad} failed, {counts['rejected']} rejected with a diagnostic")
     return 1 if bad else status
 
