@@ -389,6 +389,8 @@ inline typename Lanes<T>::type load_strided(const T *src, Stride stride) {
 #endif
 
 /// Max pooling for float or int32 tensors; padded positions never win.
+/// Taps in row-major window order, best = best > tap ? best : tap, as ONNX
+/// Runtime computes it: a NaN tap wins unless a later tap is a number.
 template <class T>
 inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t OH, index_t OW,
                      index_t KH, index_t KW, index_t SH, index_t SW, index_t PT, index_t PL,
@@ -415,7 +417,7 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
           if (iw < 0 || iw >= W)
             continue;
           const T v = x[(p * H + ih) * W + iw];
-          if (!any || v > best)
+          if (!any || !(best > v))
             best = v;
           any = true;
         }
@@ -454,7 +456,7 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
         bool first = true;
         forTaps([&](const T *tap) {
           const auto v = load_strided(tap + ow0 * stride, stride);
-          best = first ? v : v > best ? v : best;
+          best = first ? v : best > v ? best : v;
           first = false;
         });
         std::memcpy(yrow + ow0, &best, sizeof best);
@@ -478,7 +480,7 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
               best[j] = src[j * stride];
           else
             for (index_t j = 0; j < count; ++j)
-              best[j] = src[j * stride] > best[j] ? src[j * stride] : best[j];
+              best[j] = best[j] > src[j * stride] ? best[j] : src[j * stride];
         });
         first = false;
       });

@@ -610,11 +610,11 @@ def microcontroller_fit(qnnc, work):
 
 
 def nan_semantics(qnnc, work):
-    """Relu, float Sign and QuantizeLinear of NaN, -0 and +-inf give ONNX
-    Runtime's bits (Relu passes NaN and -0; Sign passes NaN and gives +0
-    for -0; QuantizeLinear of NaN is the type's lowest value): single-node
-    graphs through the evaluator, which runs the generated code's
-    kernels."""
+    """Relu, float Sign, QuantizeLinear and MaxPool of NaN, -0 and +-inf
+    give ONNX Runtime's bits (Relu passes NaN and -0; Sign passes NaN and
+    gives +0 for -0; QuantizeLinear of NaN is the type's lowest value;
+    MaxPool's NaN wins unless a later tap is a number): single-node graphs
+    through the evaluator, which runs the generated code's kernels."""
     from onnx import helper, TensorProto
     import onnx
     d = os.path.join(work, "nan")
@@ -646,6 +646,27 @@ def nan_semantics(qnnc, work):
         check(f"{name} of NaN, -0 and +-inf bit-identical to ORT",
               bool(np.array_equal(got.view(np.uint32), ref.ravel().view(np.uint32))),
               f"qnnc {got.tolist()} ORT {ref.ravel().tolist()}")
+    # MaxPool: windows of NaNs among numbers in every order, over the
+    # kernel's border (checked) and interior (vector) paths. ORT's own order
+    # of the taps differs in padded 2-D windows (not compared).
+    rng = np.random.default_rng(1)
+    px = rng.standard_normal((1, 1, 1, 40)).astype(np.float32)
+    px[rng.random(px.shape) < 0.3] = np.nan
+    px[0, 0, 0, :8] = [np.nan, 1, 1, np.nan, np.nan, np.nan, -np.inf, np.nan]
+    pool = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[1, 2], strides=[1, 2])
+    m = helper.make_model(helper.make_graph([pool], "maxpool", [helper.make_tensor_value_info(
+        "x", TensorProto.FLOAT, list(px.shape))], [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)]),
+        opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    path = os.path.join(d, "maxpool.onnx")
+    onnx.save(m, path)
+    ref, _ = e2e_lib.run_ort(path, px[None], d)
+    px.tofile(os.path.join(d, "in.bin"))
+    e2e_lib.run([qnnc, path, "--evaluate", os.path.join(d, "in.bin"), "-o", os.path.join(d, "out.bin")])
+    got = np.fromfile(os.path.join(d, "out.bin"), dtype=np.float32)
+    check("MaxPool of NaNs among numbers bit-identical to ORT",
+          bool(np.array_equal(got.view(np.uint32), ref.ravel().view(np.uint32))),
+          f"{int(np.isnan(ref).sum())} NaN of {ref.size} outputs")
 
 
 def ceil_mode_pooling(qnnc, work):
