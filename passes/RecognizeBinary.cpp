@@ -167,7 +167,7 @@ std::optional<float> integerGrid(ArrayRef<float> w, int maxPlanes, MutableArrayR
     for (size_t i = 0; exact && i < w.size(); ++i) {
       const float n = std::nearbyint(w[i] / alpha);
       exact = std::fabs(n) < static_cast<float>(limit) && alpha * n == w[i];
-      q[i] = static_cast<int64_t>(n);
+      q[i] = exact ? static_cast<int64_t>(n) : 0;
     }
     if (exact)
       return alpha;
@@ -208,7 +208,8 @@ std::optional<BinaryWeights> multiBitWeights(Value weight, int maxPlanes) {
       const float n = std::nearbyint(row[i] / alpha);
       odd = std::fmod(n, 2.0f) != 0.0f && std::fabs(n) <= static_cast<float>((int64_t(1) << maxPlanes) - 1) &&
             alpha * n == row[i];
-      levels[o * perChannel + i] = static_cast<int64_t>(n);
+      // Only in range is the conversion defined (a huge ratio is not a level).
+      levels[o * perChannel + i] = odd ? static_cast<int64_t>(n) : 0;
     }
     result.scale.push_back(alpha);
   }

@@ -28,7 +28,7 @@ using namespace qnnc::qnn;
 // Anything larger is an absurd attribute or shape, not a model.
 constexpr int64_t kMaxDim = int64_t(1) << 24;
 constexpr int64_t kMaxElements = int64_t(1) << 31;
-constexpr int kMinOpset = 11, kMaxOpset = 19;
+constexpr int kMinOpset = kMinOnnxOpset, kMaxOpset = kMaxOnnxOpset;
 
 using Ints = SmallVector<int64_t>;
 

@@ -10,6 +10,10 @@
 
 namespace qnnc {
 
+/// The ONNX opsets the importer reads; an older model goes through
+/// libonnx's version converter (to kMinOnnxOpset) first, in a child process.
+inline constexpr int kMinOnnxOpset = 11, kMaxOnnxOpset = 19;
+
 struct OnnxImportOptions {
   /// Value for dynamic (symbolic) batch dimensions.
   int64_t batch = 1;

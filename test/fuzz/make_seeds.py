@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Seed corpora for the fuzzers: make_seeds.py SOURCE_DIR OUT_DIR writes
 OUT_DIR/importer (binary ONNX: the shipped models, the lit tests' .pbtxt
-models, and the ONNX backend suite's models under 64 KiB) and
-OUT_DIR/ir_parser (each split-input-file case of the lit tests' .mlir)."""
+models, the ONNX backend suite's models under 64 KiB, and every input the
+fuzzers found failing, test/fuzz/regressions/importer-*) and
+OUT_DIR/ir_parser (each split-input-file case of the lit tests' .mlir, and
+test/fuzz/regressions/ir_parser-*). Every fuzz run starts by running them
+all, so a fixed finding stays fixed."""
 import glob
 import os
 import re
@@ -34,6 +37,9 @@ for path in glob.glob(os.path.join(src, "test", "**", "*.pbtxt"), recursive=True
 for path in glob.glob("/usr/include/onnx/backend/test/data/*/*/model.onnx"):
     if os.path.getsize(path) < 65536:
         write(importer, os.path.relpath(path, "/usr/include/onnx/backend/test/data"), open(path, "rb").read())
+for fuzzer, directory in (("importer", importer), ("ir_parser", parser)):
+    for path in glob.glob(os.path.join(src, "test", "fuzz", "regressions", fuzzer + "-*")):
+        write(directory, os.path.basename(path), open(path, "rb").read())
 for path in glob.glob(os.path.join(src, "test", "**", "*.mlir"), recursive=True):
     for i, case in enumerate(open(path).read().split("// -----")):
         write(parser, f"{os.path.relpath(path, src)}.{i}", case.encode())

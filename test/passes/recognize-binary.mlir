@@ -247,3 +247,25 @@ func.func @ternary_conv(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
       : (tensor<1x2x3x3xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
   return %y : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// A weight 1e32 times another in one channel of a levels-fed convolution
+// is no integer grid: the layer stays float. (The fuzzer found the ratio
+// converted to int64 before the range check: undefined behaviour;
+// test/fuzz/regressions/importer-quant-weight-ratio-overflow.onnx.)
+// CHECK-LABEL: func @huge_weight_ratio
+// CHECK-SAME: qnn.float_layers = [{loc = {{.*}}, reason = "its weights are not integers times one scale per output channel within 8 bit planes"}]
+// CHECK: qnn.conv2d
+// CHECK-NOT: qnn.bitserial_conv2d
+func.func @huge_weight_ratio(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %t = arith.constant dense<[[0.0, 1.0, 2.0]]> : tensor<1x3xf32>
+  %q = qnn.multi_threshold %x, %t {out_scale = 1.0 : f32, out_bias = 0.0 : f32}
+      : (tensor<1x1x3x3xf32>, tensor<1x3xf32>) -> tensor<1x1x3x3xf32>
+  %w = arith.constant dense<[[[[1.0, 3.0e32, 1.0]]]]> : tensor<1x1x1x3xf32>
+  %b = arith.constant dense<[0.0]> : tensor<1xf32>
+  %y = qnn.conv2d %q, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 0, 1>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x1x3x3xf32>, tensor<1x1x1x3xf32>, tensor<1xf32>) -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}
