@@ -10,3 +10,4 @@ config.excludes = ["e2e", "unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.
 config.environment["PATH"] = os.pathsep.join(
     [config.qnnc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
 config.substitutions.append(("%models", os.path.join(config.qnnc_src_root, "models")))
+config.substitutions.append(("%python", "/usr/bin/python3"))

@@ -140,9 +140,20 @@ LogicalResult Importer::gemm(bool isMatMul) {
   if (failed(a) || failed(bm) || failed(c))
     return failure();
   auto as = typeOf(*a).getShape(), bs = typeOf(*bm).getShape();
+  // A MatMul of a stack of matrices by one matrix (a linear layer over a
+  // sequence): the stack's rows as one matrix, the result reshaped back.
+  if (isMatMul && as.size() > 2 && bs.size() == 2) {
+    if (as.back() != bs[0])
+      return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs) << " do not multiply";
+    SmallVector<int64_t> outShape(as.drop_back());
+    outShape.push_back(bs[1]);
+    auto product = create<GemmOp>(flattenAt(*a, as.size() - 1), *bm, Value(), b.getBoolAttr(false),
+                                  b.getBoolAttr(false), b.getF32FloatAttr(1.0f), b.getF32FloatAttr(1.0f));
+    return failed(product) ? failure() : setOutput(reshapeTo(*product, outShape));
+  }
   if (as.size() != 2 || bs.size() != 2)
     return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
-                   << " are not supported (rank 2 only)";
+                   << " are not supported (rank 2, or a stack of matrices by one matrix)";
   auto transA = isMatMul ? FailureOr<int64_t>(0) : intAttr("transA");
   auto transB = isMatMul ? FailureOr<int64_t>(0) : intAttr("transB");
   auto alpha = isMatMul ? FailureOr<float>(1.0f) : floatAttr("alpha");
