@@ -110,6 +110,28 @@ def shipped_module(name, cls):
     return getattr(script, cls)()
 
 
+def torchvision_macs(model, tv):
+    """(binary MACs, fp32 MACs) of one inference of a torchvision model:
+    SignConv's convolutions binary (they call F.conv2d, not their module),
+    every other Conv2d / Linear float."""
+    import torch
+    counts = {"binary": 0, "float": 0}
+    hooks = []
+    for m in model.modules():
+        kind = ("binary" if isinstance(m, tv.SignConv) else
+                "float" if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)) else None)
+        if kind:
+            weight = m.conv.weight if kind == "binary" else m.weight
+            hooks.append(m.register_forward_hook(
+                lambda mod, inp, out, kind=kind, per_out=weight[0].numel(): counts.__setitem__(
+                    kind, counts[kind] + out.numel() * per_out)))
+    with torch.no_grad():
+        model.eval()(torch.zeros(*tv.SHAPE))
+    for h in hooks:
+        h.remove()
+    return counts["binary"], counts["float"]
+
+
 def bench_model(name, onnx_path, shape, qnnc, target, work, repeats, macs, ort_model=None):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
@@ -198,6 +220,19 @@ def main():
                     if planes > 1 else None)
         results.append(bench_model(name + "_28", path, (1, 28, 28), args.qnnc, target, args.work, 200,
                                    (planes * bmacs, fmacs), ort_model=ref_path))
+
+    # torchvision's models as users export them (random weights; the e2e
+    # test's exports): float, and resnet18 binarized Bi-Real style, whose
+    # ORT reference is ORT's optimized graph (BatchNorm folding moves its
+    # outputs: see test/e2e/run_e2e.py torchvision_models).
+    sys.path.insert(0, os.path.join(HERE, "..", "test", "e2e"))
+    import torchvision_models as tv
+    for name in (*tv.FLOAT_MODELS, tv.BINARIZED):
+        path = os.path.join(args.work, f"tv_{name}.onnx")
+        tv.export(name, path)
+        module = tv.bireal_resnet18() if name == tv.BINARIZED else getattr(torchvision.models, name)()
+        results.append(bench_model(f"tv_{name}", path, tv.SHAPE[1:], args.qnnc, target, args.work, 5,
+                                   torchvision_macs(module, tv)))
 
     counted_isa = "x86-64-v3" if target == "x86-64-v4" else target
     print(f"instr: callgrind instructions of one inference, {counted_isa} build")
