@@ -146,6 +146,42 @@ inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, ind
   return Cg * KH * KW * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
 }
 
+/// Depthwise convolution (one input channel per output channel: G = C =
+/// O), NCHW, without im2col or GEMM: each output row starts at the bias and
+/// adds its KH x KW taps in window order (the GEMM's order), a tap at a
+/// time over the row's columns whose tap lies in the image (padding adds
+/// nothing), so the loop runs along the row with stride-SW loads.
+inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b, float *y, const Conv2DParams &p,
+                                 bool relu) {
+  const index_t C = p.C, H = p.H, W = p.W, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
+  const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW;
+  QNN_RT_PARALLEL_FOR
+  for (index_t row = 0; row < p.N * C * OH; ++row) {
+    const index_t plane = row / OH, oh = row % OH, c = plane % C;
+    float *out = y + row * OW;
+    const float bias = b ? b[c] : 0.0f;
+    for (index_t ow = 0; ow < OW; ++ow)
+      out[ow] = bias;
+    for (index_t kh = 0; kh < KH; ++kh) {
+      const index_t ih = oh * SH - PT + kh * DH;
+      if (ih < 0 || ih >= H)
+        continue;
+      for (index_t kw = 0; kw < KW; ++kw) {
+        const float tap = w[(c * KH + kh) * KW + kw];
+        const float *in = x + (plane * H + ih) * W - PL + kw * DW;
+        const ColumnRange cols = im2col_columns(W, OW, kw, SW, PL, DW);
+        with_stride(SW, [&](auto stride) {
+          for (index_t ow = cols.lo; ow < cols.hi; ++ow)
+            out[ow] += tap * in[ow * stride];
+        });
+      }
+    }
+    if (relu)
+      for (index_t ow = 0; ow < OW; ++ow)
+        out[ow] = out[ow] < 0.0f ? 0.0f : out[ow];
+  }
+}
+
 /// Convolution as im2col + GEMM over chunks of output rows. The chunk's
 /// column matrix [Cg*KH*KW][columns] (zero where the window hits padding)
 /// is written row by row, contiguously, and multiplied by the weights
@@ -156,12 +192,15 @@ inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, ind
 /// its own scratch: a layer with fewer chunks than threads splits its
 /// output channels instead (its columns are then built once per part: a
 /// copy of K x P floats against Og / parts x K x P multiply-adds). With
-/// `relu`, ONNX Relu of the result, applied as it is stored.
+/// `relu`, ONNX Relu of the result, applied as it is stored. A depthwise
+/// convolution goes to depthwise_conv2d_f32.
 inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
                        const Conv2DParams &p, bool relu) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
+  if (Cg == 1 && Og == 1)
+    return depthwise_conv2d_f32(x, w, b, y, p, relu);
   const index_t chunk = conv2d_chunk_rows(Cg, KH, KW, OH, OW), chunks = (OH + chunk - 1) / chunk;
   const index_t rowBlocks = (Og + kGemmRows - 1) / kGemmRows;
   const index_t wanted = chunks >= QNN_RT_THREADS ? 1 : (QNN_RT_THREADS + chunks - 1) / chunks;

@@ -78,6 +78,11 @@ TEST(Conv2D, PointwisePartialPanel) { checkConv({1, 24, 9, 7, 10, 1, 1, 1, 1, 0,
 // Panels spanning several narrow output rows, and one wide row.
 TEST(Conv2D, NarrowRows) { checkConv({1, 5, 5, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 9); }
 TEST(Conv2D, WideRow) { checkConv({1, 2, 2, 97, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 10); }
+// Depthwise (groups = channels = outputs): the direct kernel, strides 1 and
+// 2 (MobileNet's), asymmetric pads, dilation, rows wider than a vector.
+TEST(Conv2D, Depthwise3x3) { checkConv({2, 8, 13, 37, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8}, 11); }
+TEST(Conv2D, DepthwiseStride2) { checkConv({1, 6, 14, 41, 6, 3, 3, 2, 2, 0, 1, 1, 0, 1, 1, 6}, 12); }
+TEST(Conv2D, DepthwiseDilated5x5) { checkConv({1, 4, 12, 12, 4, 5, 5, 1, 2, 4, 3, 4, 3, 2, 1, 4}, 13); }
 // The stem's shape: 7x7, stride 2, pads 3, rows wide enough for vector copies.
 TEST(Conv2D, StemStride2WideRows) { checkConv({1, 3, 9, 70, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1}, 11); }
 TEST(Conv2D, ManyRowChunks) { checkConv({1, 64, 12, 32, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 5); }
