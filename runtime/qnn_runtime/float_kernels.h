@@ -146,41 +146,29 @@ inline index_t conv2d_f32_scratch_floats(index_t Cg, index_t KH, index_t KW, ind
   return Cg * KH * KW * conv2d_chunk_columns(Cg, KH, KW, OH, OW);
 }
 
-/// Depthwise convolution (one input channel per output channel: G = C =
-/// O), NCHW, without im2col or GEMM: each output row starts at the bias and
-/// adds its KH x KW taps in window order (the GEMM's order), a tap at a
-/// time over the row's columns whose tap lies in the image (padding adds
-/// nothing), so the loop runs along the row with stride-SW loads.
-inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b, float *y, const Conv2DParams &p,
-                                 bool relu) {
-  const index_t C = p.C, H = p.H, W = p.W, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
-  const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW;
-  QNN_RT_PARALLEL_FOR
-  for (index_t row = 0; row < p.N * C * OH; ++row) {
-    const index_t plane = row / OH, oh = row % OH, c = plane % C;
-    float *out = y + row * OW;
-    const float bias = b ? b[c] : 0.0f;
-    for (index_t ow = 0; ow < OW; ++ow)
-      out[ow] = bias;
-    for (index_t kh = 0; kh < KH; ++kh) {
-      const index_t ih = oh * SH - PT + kh * DH;
-      if (ih < 0 || ih >= H)
-        continue;
-      for (index_t kw = 0; kw < KW; ++kw) {
-        const float tap = w[(c * KH + kh) * KW + kw];
-        const float *in = x + (plane * H + ih) * W - PL + kw * DW;
-        const ColumnRange cols = im2col_columns(W, OW, kw, SW, PL, DW);
-        with_stride(SW, [&](auto stride) {
-          for (index_t ow = cols.lo; ow < cols.hi; ++ow)
-            out[ow] += tap * in[ow * stride];
-        });
-      }
-    }
-    if (relu)
-      for (index_t ow = 0; ow < OW; ++ow)
-        out[ow] = out[ow] < 0.0f ? 0.0f : out[ow];
+/// Output columns [lo, hi) of a convolution whose every kernel column
+/// reads inside the image.
+inline ColumnRange depthwise_inside_columns(const Conv2DParams &p) {
+  ColumnRange inside{0, p.OW};
+  for (index_t kw = 0; kw < p.KW; ++kw) {
+    const ColumnRange cols = im2col_columns(p.W, p.OW, kw, p.SW, p.PL, p.DW);
+    inside = {cols.lo > inside.lo ? cols.lo : inside.lo, cols.hi < inside.hi ? cols.hi : inside.hi};
   }
+  return inside;
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+/// Depthwise convolution (below, after the vector loads it uses), for
+/// rows with at least a vector of inside columns; narrower ones (7x7 and,
+/// with AVX-512, 14x14 images) run faster through the GEMM, measured.
+inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b, float *y, const Conv2DParams &p,
+                                 bool relu);
+inline bool depthwise_runs_direct(const Conv2DParams &p) {
+  const ColumnRange inside = depthwise_inside_columns(p);
+  return p.C == p.G && p.O == p.G && inside.hi - inside.lo >= kLanes;
+}
+#endif
+
 
 /// Convolution as im2col + GEMM over chunks of output rows. The chunk's
 /// column matrix [Cg*KH*KW][columns] (zero where the window hits padding)
@@ -199,8 +187,10 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
-  if (Cg == 1 && Og == 1)
+#if defined(__GNUC__) || defined(__clang__)
+  if (depthwise_runs_direct(p))
     return depthwise_conv2d_f32(x, w, b, y, p, relu);
+#endif
   const index_t chunk = conv2d_chunk_rows(Cg, KH, KW, OH, OW), chunks = (OH + chunk - 1) / chunk;
   const index_t rowBlocks = (Og + kGemmRows - 1) / kGemmRows;
   const index_t wanted = chunks >= QNN_RT_THREADS ? 1 : (QNN_RT_THREADS + chunks - 1) / chunks;
@@ -424,6 +414,64 @@ inline typename Lanes<T>::type load_strided(const T *src, Stride stride) {
       v[i] = src[i * stride];
   }
   return v;
+}
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+/// Depthwise convolution (one input channel per output channel: G = C =
+/// O), NCHW, without im2col or GEMM: each output is the bias plus its
+/// KH x KW taps in window order (the GEMM's order), padding adding nothing.
+/// The columns whose every tap lies in the image go kLanes at a time with
+/// the sums in registers (stride-SW loads), the border columns one at a
+/// time, each output summed in the same order: the same bits.
+inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b, float *y, const Conv2DParams &p,
+                                 bool relu) {
+  const index_t C = p.C, H = p.H, W = p.W, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
+  const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW;
+  const ColumnRange inside = depthwise_inside_columns(p);
+  const index_t inLo = inside.lo, inHi = inside.hi;
+  QNN_RT_PARALLEL_FOR
+  for (index_t row = 0; row < p.N * C * OH; ++row) {
+    const index_t plane = row / OH, oh = row % OH, c = plane % C;
+    const float *taps = w + c * KH * KW, *image = x + plane * H * W;
+    float *out = y + row * OW;
+    const float bias = b ? b[c] : 0.0f;
+    // A border column: its taps in the image, one at a time.
+    auto checked = [&](index_t begin, index_t end) {
+      for (index_t ow = begin; ow < end; ++ow) {
+        float acc = bias;
+        for (index_t kh = 0; kh < KH; ++kh) {
+          const index_t ih = oh * SH - PT + kh * DH;
+          for (index_t kw = 0; ih >= 0 && ih < H && kw < KW; ++kw) {
+            const index_t iw = ow * SW - PL + kw * DW;
+            if (iw >= 0 && iw < W)
+              acc += taps[kh * KW + kw] * image[ih * W + iw];
+          }
+        }
+        out[ow] = relu && acc < 0.0f ? 0.0f : acc;
+      }
+    };
+    checked(0, inLo);
+    with_stride(SW, [&](auto stride) {
+      // The row's last vector overlaps the one before it: the same values.
+      for (index_t j = inLo; j < inHi; j += kLanes) {
+        const index_t ow0 = inHi - j < kLanes ? inHi - kLanes : j;
+        Lanes<float>::type acc = bias - Lanes<float>::type{};
+        for (index_t kh = 0; kh < KH; ++kh) {
+          const index_t ih = oh * SH - PT + kh * DH;
+          if (ih < 0 || ih >= H)
+            continue;
+          const float *in = image + ih * W - PL + ow0 * stride;
+          for (index_t kw = 0; kw < KW; ++kw)
+            acc += taps[kh * KW + kw] * load_strided(in + kw * DW, stride);
+        }
+        if (relu)
+          acc = acc < 0.0f ? Lanes<float>::type{} : acc;
+        __builtin_memcpy(out + ow0, &acc, sizeof acc);
+      }
+    });
+    checked(inHi, OW);
+  }
 }
 #endif
 
