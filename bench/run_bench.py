@@ -226,6 +226,7 @@ def main():
     # ORT reference is ORT's optimized graph (BatchNorm folding moves its
     # outputs: see test/e2e/run_e2e.py torchvision_models).
     sys.path.insert(0, os.path.join(HERE, "..", "test", "e2e"))
+    import torchvision
     import torchvision_models as tv
     for name in (*tv.FLOAT_MODELS, tv.BINARIZED):
         path = os.path.join(args.work, f"tv_{name}.onnx")
