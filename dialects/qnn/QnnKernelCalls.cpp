@@ -63,28 +63,37 @@ void affineLayouts(KernelCall &call, AffineOp op) {
     call.boolean(output).boolean(residual);
 }
 
-/// The qnn_rt::Conv2DParams of a convolution, fields in the struct's order.
+/// The qnn_rt::Conv2DParams of a convolution.
 template <class ConvOp>
-KernelCall &conv2dParams(KernelCall &call, ConvOp conv) {
+qnn_rt::Conv2DParams runtimeConv2DParams(ConvOp conv) {
   auto in = shapeOf(conv.getInput()), o = shapeOf(conv.getOutput());
   auto w = kernelShape(conv.getWeight());
   auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
-  return call.params("qnn_rt::Conv2DParams", {{"N", in[0]},
-                                              {"C", in[1]},
-                                              {"H", in[2]},
-                                              {"W", in[3]},
-                                              {"O", w[0]},
-                                              {"KH", w[2]},
-                                              {"KW", w[3]},
-                                              {"OH", o[2]},
-                                              {"OW", o[3]},
-                                              {"SH", s[0]},
-                                              {"SW", s[1]},
-                                              {"PT", p[0]},
-                                              {"PL", p[1]},
-                                              {"DH", d[0]},
-                                              {"DW", d[1]},
-                                              {"G", static_cast<int64_t>(conv.getGroup())}});
+  return {in[0], in[1], in[2], in[3], w[0], w[2], w[3], o[2], o[3], s[0], s[1], p[0], p[1], d[0], d[1],
+          static_cast<int64_t>(conv.getGroup())};
+}
+
+/// A convolution's qnn_rt::Conv2DParams as the kernel call's argument,
+/// fields in the struct's order.
+template <class ConvOp>
+KernelCall &conv2dParams(KernelCall &call, ConvOp conv) {
+  const qnn_rt::Conv2DParams p = runtimeConv2DParams(conv);
+  return call.params("qnn_rt::Conv2DParams", {{"N", p.N},
+                                              {"C", p.C},
+                                              {"H", p.H},
+                                              {"W", p.W},
+                                              {"O", p.O},
+                                              {"KH", p.KH},
+                                              {"KW", p.KW},
+                                              {"OH", p.OH},
+                                              {"OW", p.OW},
+                                              {"SH", p.SH},
+                                              {"SW", p.SW},
+                                              {"PT", p.PT},
+                                              {"PL", p.PL},
+                                              {"DH", p.DH},
+                                              {"DW", p.DW},
+                                              {"G", p.G}});
 }
 
 /// The packed words of binary weights; fails before qnn-pack-weights.
@@ -215,8 +224,7 @@ bool PointwiseConvOp::producesChannelsLast() { return true; }
 std::optional<unsigned> PointwiseConvOp::channelsLastTiedOperand() { return 0; }
 
 int64_t Conv2DOp::getScratchBytes(int64_t threads) {
-  auto w = getWeight().getType().getShape(), o = getOutput().getType().getShape();
-  return qnn_rt::conv2d_f32_scratch_floats(w[1], w[2], w[3], o[2], o[3]) * 4 * threads;
+  return qnn_rt::conv2d_f32_scratch_floats(runtimeConv2DParams(*this)) * 4 * threads;
 }
 
 LogicalResult GemmOp::buildKernelCall(KernelCall &call) {

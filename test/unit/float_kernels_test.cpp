@@ -30,8 +30,8 @@ void checkConv(const ConvCase &k, unsigned seed) {
     for (float &e : *v)
       e = uni(rng);
   std::vector<float> got(k.n * k.o * oh * ow), fused(got.size()), relu(got.size());
-  std::vector<float> scratch(qnn_rt::conv2d_f32_scratch_floats(cg, k.kh, k.kw, oh, ow));
   const qnn_rt::Conv2DParams params{k.n, k.c, k.h, k.w, k.o, k.kh, k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g};
+  std::vector<float> scratch(qnn_rt::conv2d_f32_scratch_floats(params));
   qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(), params, false);
   // The fused ReLU gives relu_f32's bits.
   qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), fused.data(), params, true);
@@ -78,11 +78,19 @@ TEST(Conv2D, PointwisePartialPanel) { checkConv({1, 24, 9, 7, 10, 1, 1, 1, 1, 0,
 // Panels spanning several narrow output rows, and one wide row.
 TEST(Conv2D, NarrowRows) { checkConv({1, 5, 5, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 9); }
 TEST(Conv2D, WideRow) { checkConv({1, 2, 2, 97, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 10); }
-// Depthwise (groups = channels = outputs): the direct kernel, strides 1 and
-// 2 (MobileNet's), asymmetric pads, dilation, rows wider than a vector.
+// Depthwise (one input channel per group): the stride-phase kernel, on
+// rows wider and narrower than a vector (MobileNet's 14x14 and 7x7),
+// strides 1, 2 and 3, asymmetric pads, dilation, two images, a plane of a
+// single output, two outputs per channel, and a one-channel input.
 TEST(Conv2D, Depthwise3x3) { checkConv({2, 8, 13, 37, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8}, 11); }
 TEST(Conv2D, DepthwiseStride2) { checkConv({1, 6, 14, 41, 6, 3, 3, 2, 2, 0, 1, 1, 0, 1, 1, 6}, 12); }
 TEST(Conv2D, DepthwiseDilated5x5) { checkConv({1, 4, 12, 12, 4, 5, 5, 1, 2, 4, 3, 4, 3, 2, 1, 4}, 13); }
+TEST(Conv2D, DepthwiseNarrow7x7) { checkConv({1, 5, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5}, 14); }
+TEST(Conv2D, DepthwiseNarrowStride2) { checkConv({2, 3, 14, 14, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3}, 15); }
+TEST(Conv2D, DepthwiseDilatedStride3) { checkConv({1, 4, 11, 9, 4, 3, 5, 3, 2, 2, 0, 1, 3, 2, 1, 4}, 16); }
+TEST(Conv2D, DepthwiseSingleOutput) { checkConv({1, 2, 3, 3, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 2}, 17); }
+TEST(Conv2D, DepthwiseTwoOutputsPerChannel) { checkConv({1, 3, 10, 9, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3}, 18); }
+TEST(Conv2D, OneInputChannel) { checkConv({1, 1, 12, 12, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 19); }
 // The stem's shape: 7x7, stride 2, pads 3, rows wide enough for vector copies.
 TEST(Conv2D, StemStride2WideRows) { checkConv({1, 3, 9, 70, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1}, 11); }
 TEST(Conv2D, ManyRowChunks) { checkConv({1, 64, 12, 32, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 5); }
@@ -261,7 +269,7 @@ TEST(Conv2D, PointwiseChannelsLastGivesTheSameBits) {
           for (float &e : *v)
             e = uni(rng);
         const qnn_rt::Conv2DParams params{k.n, k.c, k.h, k.w, k.o, 1, 1, k.h, k.w, 1, 1, 0, 0, 1, 1, 1};
-        std::vector<float> nchw(k.n * k.o * k.h * k.w), scratch(qnn_rt::conv2d_f32_scratch_floats(k.c, 1, 1, k.h, k.w));
+        std::vector<float> nchw(k.n * k.o * k.h * k.w), scratch(qnn_rt::conv2d_f32_scratch_floats(params));
         qnn_rt::conv2d_f32(x.data(), w.data(), withBias ? b.data() : nullptr, scratch.data(), nchw.data(), params, relu);
         // Transposed weights and bias, padded to whole panels.
         const int64_t op = qnn_rt::pointwise_padded_channels(k.o);
