@@ -197,9 +197,15 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
   const index_t multiplier = p.O / C;
   const DepthwisePlanes planes = depthwise_planes(p);
   const index_t columns = planes.columns;
+  // The phases' padding is the same zeros for every channel: each thread
+  // writes them once (on its first channel), then only the image parts.
+  float *phases = scratch + thread_index() * conv2d_f32_scratch_floats(p), *out = phases + SH * SW * planes.phase;
+  bool zeroed = false;
   QNN_RT_PARALLEL_FOR
   for (index_t plane = 0; plane < p.N * C; ++plane) {
-    float *phases = scratch + thread_index() * conv2d_f32_scratch_floats(p), *out = phases + SH * SW * planes.phase;
+    if (!zeroed)
+      std::memset(phases, 0, SH * SW * planes.phase * sizeof(float));
+    zeroed = true;
     const float *image = x + plane * H * W;
     for (index_t a = 0; a < SH; ++a)
       for (index_t c = 0; c < SW; ++c) {
@@ -207,23 +213,13 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
         float *phase = phases + (a * SW + c) * planes.phase;
         const index_t lo = clamp_index(ceil_div(p.PL - c, SW), 0, columns);
         const index_t hi = clamp_index(ceil_div(W + p.PL - c, SW), lo, columns);
-        for (index_t i = 0; i < planes.rows; ++i) {
-          const index_t ih = i * SH + a - p.PT;
-          float *row = phase + i * columns;
-          const bool inside = ih >= 0 && ih < H;
-          for (index_t j = 0; j < (inside ? lo : columns); ++j)
-            row[j] = 0.0f;
-          if (!inside)
-            continue;
-          with_stride(SW, [&](auto stride) {
+        const index_t first = clamp_index(ceil_div(p.PT - a, SH), 0, planes.rows);
+        const index_t last = clamp_index(ceil_div(H + p.PT - a, SH), first, planes.rows);
+        with_stride(SW, [&](auto stride) {
+          for (index_t i = first; i < last; ++i)
             for (index_t j = lo; j < hi; ++j)
-              row[j] = image[ih * W + j * stride + c - p.PL];
-          });
-          for (index_t j = hi; j < columns; ++j)
-            row[j] = 0.0f;
-        }
-        for (index_t q = planes.rows * columns; q < planes.phase; ++q)
-          phase[q] = 0.0f;
+              phase[i * columns + j] = image[(i * SH + a - p.PT) * W + j * stride + c - p.PL];
+        });
       }
     // Output channel o = c * multiplier + m: plane * multiplier + m of y.
     for (index_t m = 0; m < multiplier; ++m) {
