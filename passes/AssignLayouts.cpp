@@ -60,7 +60,7 @@ PointwiseConvOp makePointwise(Conv2DOp conv) {
     bias = constant({OP}, padded);
   }
   return b.create<PointwiseConvOp>(conv.getLoc(), conv.getOutput().getType(), conv.getInput(), weightT, bias,
-                                   conv.getReluAttr());
+                                   conv.getClampMinAttr(), conv.getClampMaxAttr());
 }
 
 struct AssignLayoutsPass : qnnc::impl::AssignLayoutsBase<AssignLayoutsPass> {

@@ -154,16 +154,26 @@ struct FuseResidualAdd : OpRewritePattern<AddOp> {
   }
 };
 
-/// relu(conv2d(x)) -> conv2d(x) {relu}: each output is clamped as the GEMM
-/// stores it, with relu_f32's comparison, so the values are the same.
-struct FuseConvRelu : OpRewritePattern<ReluOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ReluOp relu, PatternRewriter &rewriter) const override {
-    auto conv = relu.getInput().getDefiningOp<Conv2DOp>();
-    if (!conv || conv.getRelu() || !conv->hasOneUse())
+/// relu(conv2d(x)) -> conv2d(x) {clamp_min = 0} and clip(conv2d(x)) ->
+/// conv2d(x) {clamp_min, clamp_max}: each output is clamped as the GEMM
+/// stores it, with clip_f32's comparison (Relu's bits at [0, +inf)), so
+/// the values are the same.
+template <class ClampOp>
+struct FuseConvClamp : OpRewritePattern<ClampOp> {
+  using OpRewritePattern<ClampOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ClampOp clamp, PatternRewriter &rewriter) const override {
+    auto conv = clamp.getInput().template getDefiningOp<Conv2DOp>();
+    if (!conv || conv.getClampMin() || conv.getClampMax() || !conv->hasOneUse())
       return failure();
-    rewriter.modifyOpInPlace(conv, [&] { conv.setRelu(true); });
-    rewriter.replaceOp(relu, conv.getOutput());
+    rewriter.modifyOpInPlace(conv, [&] {
+      if constexpr (std::is_same_v<ClampOp, ClipOp>) {
+        conv.setClampMinAttr(clamp.getMinAttr());
+        conv.setClampMaxAttr(clamp.getMaxAttr());
+      } else {
+        conv.setClampMinAttr(rewriter.getF32FloatAttr(0.0f));
+      }
+    });
+    rewriter.replaceOp(clamp, conv.getOutput());
     return success();
   }
 };
@@ -176,7 +186,8 @@ struct FuseEpiloguesPass : qnnc::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
     patterns.add<FuseScaleBias<MulOp>>(&getContext(), /*benefit=*/1);
     patterns.add<FuseConvSign, FuseConvAffine<BinaryConv2DOp, BinaryConv2DAffineOp>,
                  FuseConvAffine<BitserialConv2DOp, BitserialConv2DAffineOp>, FuseResidualAdd<BinaryConv2DAffineOp>,
-                 FuseResidualAdd<BitserialConv2DAffineOp>, FuseConvRelu>(&getContext());
+                 FuseResidualAdd<BitserialConv2DAffineOp>, FuseConvClamp<ReluOp>,
+                 FuseConvClamp<ClipOp>>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // Then the convolutions whose float output took no scale or bias.

@@ -8,6 +8,8 @@
 
 #include "qnn_runtime/kernels.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace qnnc::qnn;
 
@@ -94,6 +96,15 @@ KernelCall &conv2dParams(KernelCall &call, ConvOp conv) {
                                               {"DH", p.DH},
                                               {"DW", p.DW},
                                               {"G", p.G}});
+}
+
+/// A float convolution's output clamp as the kernel's lo and hi: its
+/// clamp_min and clamp_max, infinite where absent (no bound).
+template <class ConvOp>
+KernelCall &outputClamp(KernelCall &call, ConvOp conv) {
+  const float inf = std::numeric_limits<float>::infinity();
+  auto lo = conv.getClampMin(), hi = conv.getClampMax();
+  return call.f32(lo ? lo->convertToFloat() : -inf).f32(hi ? hi->convertToFloat() : inf);
 }
 
 /// The packed words of binary weights; fails before qnn-pack-weights.
@@ -205,7 +216,7 @@ LogicalResult Conv2DOp::buildKernelCall(KernelCall &call) {
   call.call("qnn_rt::conv2d_f32").operand(0).operand(1);
   getBias() ? call.operand(2) : call.null();
   call.scratch(Builder(getContext()).getF32Type()).result();
-  conv2dParams(call, *this).boolean(getRelu());
+  outputClamp(conv2dParams(call, *this), *this);
   return success();
 }
 
@@ -215,7 +226,7 @@ LogicalResult PointwiseConvOp::buildKernelCall(KernelCall &call) {
   auto in = getInput().getType().getShape(), out = getOutput().getType().getShape();
   call.call("qnn_rt::pointwise_conv_f32_channels_last").operand(0).operand(1);
   getBias() ? call.operand(2) : call.null();
-  call.result().integers({in[0] * in[2] * in[3], in[1], out[1]}).boolean(getRelu());
+  outputClamp(call.result().integers({in[0] * in[2] * in[3], in[1], out[1]}), *this);
   return success();
 }
 

@@ -20,6 +20,9 @@ defvar ConvAttrs = (ins DenseI64ArrayAttr:$strides,
                         DenseI64ArrayAttr:$pads,       // top, left, bottom, right
                         DenseI64ArrayAttr:$dilations,
                         I64Attr:$group);
+// The clamp a float convolution applies to each output as it stores it
+// (qnn_rt::clamp_output): none, a lower bound (Relu) or both (Clip).
+defvar OutputClamp = (ins OptionalAttr<F32Attr>:$clamp_min, OptionalAttr<F32Attr>:$clamp_max);
 
 //===----------------------------------------------------------------------===//
 // Float operations
@@ -29,13 +32,14 @@ def Qnn_Conv2DOp
     : Qnn_KernelOp<"conv2d", [Pure, InferTypeOpAdaptor], !listconcat(["getScratchBytes"], ChannelsLastTied)> {
   let summary = "2-D float convolution (ONNX Conv, NCHW, OIHW weights)";
   let description = [{
-    With `relu`, the result is ONNX Relu of the convolution, applied as each
-    output is stored (qnn-fuse-epilogues joins a following qnn.relu). A 1x1,
+    With `clamp_min` / `clamp_max`, each output is clamped as it is stored,
+    with qnn.clip's comparison (qnn-fuse-epilogues joins a following
+    qnn.relu as clamp_min = 0, a qnn.clip as both). A 1x1,
     stride-1, unpadded, ungrouped one with constant weights can run on
     channels-last tensors: qnn-assign-layouts makes it a qnn.pointwise_conv.
   }];
   let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight,
-                            Optional<Qnn_F32Tensor>:$bias), ConvAttrs, (ins UnitAttr:$relu));
+                            Optional<Qnn_F32Tensor>:$bias), ConvAttrs, OutputClamp);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -50,11 +54,11 @@ def Qnn_PointwiseConvOp : Qnn_KernelOp<"pointwise_conv", [Pure], ChannelsLastTie
     its weights transposed, [C][OP] with OP the output channels rounded up
     to whole GEMM panels (qnn_rt::pointwise_padded_channels), zero-filled,
     `bias` (optional) padded likewise. Each output is the same sum in the
-    same order as qnn.conv2d's, so the values are bit-identical; with `relu`,
-    ONNX Relu as each output is stored.
+    same order as qnn.conv2d's, so the values are bit-identical; clamped as
+    qnn.conv2d's.
   }];
-  let arguments = (ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight_t, Optional<Qnn_F32Tensor>:$bias,
-                       UnitAttr:$relu);
+  let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight_t, Optional<Qnn_F32Tensor>:$bias),
+                       OutputClamp);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight_t (`,` $bias^)? attr-dict `:` functional-type(operands, results)

@@ -129,7 +129,8 @@ FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
     w = reshapeTo(w, {ws[0], ws[1], 1, ws[2]});
   }
   auto y = create<Conv2DOp>(x, w, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                            b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group), UnitAttr());
+                            b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group), FloatAttr(),
+                            FloatAttr());
   if (failed(y) || !oneD)
     return y;
   return reshapeTo(*y, {xs[0], ws[0], win->out[1]});

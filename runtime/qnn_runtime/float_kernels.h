@@ -19,6 +19,15 @@ inline float batch_norm_value(float x, float scale, float bias, float mean, floa
   return (x - mean) / std::sqrt(var + eps) * scale + bias;
 }
 
+/// The clamp a float convolution applies to each output as it stores it,
+/// with clip_f32's comparison: v < lo ? lo : (v > hi ? hi : v). ONNX Relu
+/// is [0, +inf), which gives relu_f32's bits (NaN and -0 pass through);
+/// ReLU6 is [0, 6]; no clamp is (-inf, +inf), which changes no value.
+template <class V>
+inline V clamp_output(V v, float lo, float hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
 #if defined(__AVX512F__)
 constexpr index_t kLanes = 16; // one AVX-512 register of floats
 #elif defined(__AVX__)
@@ -45,13 +54,14 @@ typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
 /// The kGemmRows x kGemmCols register block: y[r][p..) = bias + sum_k
 /// w[r][k] * panel[k][p..), k in order (the same sum order on every
 /// instruction set, so results are bit-identical across targets), with
-/// `relu` then v < 0 ? 0 : v as relu_f32; panel rows `pstride` floats
+/// each output clamped to [lo, hi] (clamp_output); panel rows `pstride` floats
 /// apart, kGemmCols of each readable. The bias is bias[r], or bias[p] with
 /// `columnBias` (kGemmCols readable). Edge blocks store only `rows` x `cols`
 /// results (rows past the last repeat it), so no column or row falls back
 /// to a slow scalar loop.
 inline void gemm_block(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
-                       index_t ystride, index_t K, index_t rows, index_t cols, bool relu, bool columnBias = false) {
+                       index_t ystride, index_t K, index_t rows, index_t cols, float lo, float hi,
+                       bool columnBias = false) {
   const float *wr[kGemmRows];
   floatv a[kGemmRows][2];
   floatv columns[2] = {};
@@ -85,10 +95,9 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
       a[r][1] += wr[r][k] * c1;
     }
   }
-  if (relu)
-    for (index_t r = 0; r < kGemmRows; ++r)
-      for (floatv &v : a[r])
-        v = v < 0.0f ? floatv{} : v;
+  for (index_t r = 0; r < kGemmRows; ++r)
+    for (floatv &v : a[r])
+      v = v < lo ? lo - floatv{} : (v > hi ? hi - floatv{} : v);
   if (rows == kGemmRows && cols == kGemmCols) {
     for (index_t r = 0; r < kGemmRows; ++r)
       __builtin_memcpy(y + r * ystride, a[r], sizeof(a[r]));
@@ -101,12 +110,13 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
 
 /// y[r][q] = bias[r] (bias[q] with `columnBias`) + sum_k w[r][k] *
 /// panel[k][q] for `rows` (<= kGemmRows) rows of w [rows][K] and the first
-/// `cols` columns of one panel (rows `pstride` apart), then ReLU if `relu`;
+/// `cols` columns of one panel (rows `pstride` apart), clamped to [lo, hi];
 /// y rows `ystride` apart.
 inline void gemm_panel(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
-                       index_t ystride, index_t rows, index_t K, index_t cols, bool relu, bool columnBias = false) {
+                       index_t ystride, index_t rows, index_t K, index_t cols, float lo, float hi,
+                       bool columnBias = false) {
 #if defined(__GNUC__) || defined(__clang__)
-  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols, relu, columnBias);
+  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols, lo, hi, columnBias);
 #else
   // Compilers without vector extensions: column by column, k in the same
   // order.
@@ -115,7 +125,7 @@ inline void gemm_panel(const float *w, const float *bias, const float *panel, in
       float acc = bias ? bias[columnBias ? q : r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
         acc += w[r * K + k] * panel[k * pstride + q];
-      y[r * ystride + q] = relu ? (acc < 0.0f ? 0.0f : acc) : acc;
+      y[r * ystride + q] = clamp_output(acc, lo, hi);
     }
 #endif
 }
@@ -192,7 +202,7 @@ inline index_t conv2d_f32_scratch_floats(const Conv2DParams &p) {
 /// and 6x the GEMM on 14x14 and 7x7 planes (one output channel per block
 /// of kGemmRows), measured.
 inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
-                                 const Conv2DParams &p, bool relu) {
+                                 const Conv2DParams &p, float lo, float hi) {
   const index_t C = p.C, H = p.H, W = p.W, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW, SH = p.SH, SW = p.SW;
   const index_t multiplier = p.O / C;
   const DepthwisePlanes planes = depthwise_planes(p);
@@ -263,7 +273,7 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
         }
         for (index_t v = 0; v < kDepthwiseVectors; ++v)
           for (index_t l = 0; l < kLanes; ++l)
-            out[q0 + v * kLanes + l] = relu && acc[v][l] < 0.0f ? 0.0f : acc[v][l];
+            out[q0 + v * kLanes + l] = clamp_output(acc[v][l], lo, hi);
       }
       for (index_t oh = 0; oh < OH; ++oh)
         std::memcpy(y + ((plane * multiplier + m) * OH + oh) * OW, out + oh * columns, OW * sizeof(float));
@@ -281,15 +291,15 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
 /// its own scratch: a layer with fewer chunks than threads splits its
 /// output channels instead (its columns are then built once per part: a
 /// copy of K x P floats against Og / parts x K x P multiply-adds). With
-/// `relu`, ONNX Relu of the result, applied as it is stored. A depthwise
+/// each output clamped to [lo, hi] as it is stored (clamp_output). A depthwise
 /// convolution goes to depthwise_conv2d_f32.
 inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
-                       const Conv2DParams &p, bool relu) {
+                       const Conv2DParams &p, float lo, float hi) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
   const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
   if (Cg == 1)
-    return depthwise_conv2d_f32(x, w, b, scratch, y, p, relu);
+    return depthwise_conv2d_f32(x, w, b, scratch, y, p, lo, hi);
   const index_t chunk = conv2d_chunk_rows(Cg, KH, KW, OH, OW), chunks = (OH + chunk - 1) / chunk;
   const index_t rowBlocks = (Og + kGemmRows - 1) / kGemmRows;
   const index_t wanted = chunks >= QNN_RT_THREADS ? 1 : (QNN_RT_THREADS + chunks - 1) / chunks;
@@ -333,7 +343,7 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
             const bool inPlace = pi < inPlacePanels;
             gemm_panel(w + o * K, b ? b + o : nullptr, inPlace ? xg + r0 * OW + q0 : cols + q0,
                        inPlace ? H * W : stride, y + (n * O + o) * OH * OW + r0 * OW + q0, OH * OW, block, K,
-                       P - q0 < kGemmCols ? P - q0 : kGemmCols, relu);
+                       P - q0 < kGemmCols ? P - q0 : kGemmCols, lo, hi);
           }
         }
       }
@@ -346,7 +356,7 @@ constexpr index_t pointwise_padded_channels(index_t O) { return (O + kMaxGemmCol
 
 /// 1x1, stride-1, unpadded, ungrouped convolution of a channels-last float
 /// tensor into a channels-last one: y[p][o] = b[o] + sum_c x[p][c] * w[o][c]
-/// (c in order, as conv2d_f32 sums), then ReLU if `relu`. `wt` holds the
+/// (c in order, as conv2d_f32 sums), clamped to [lo, hi]. `wt` holds the
 /// weights transposed, [C][pointwise_padded_channels(O)], `b` (or null)
 /// that many floats. It is the NCHW GEMM with the roles of weights and
 /// pixels exchanged: a block of kGemmRows pixels' rows (each pixel's
@@ -354,14 +364,14 @@ constexpr index_t pointwise_padded_channels(index_t O) { return (O + kMaxGemmCol
 /// each output is the same sum in the same order. Threads take whole blocks
 /// of pixels: the rows the convolutions around it write and read.
 inline void pointwise_conv_f32_channels_last(const float *x, const float *wt, const float *b, float *y, index_t P,
-                                             index_t C, index_t O, bool relu) {
+                                             index_t C, index_t O, float lo, float hi) {
   const index_t OP = pointwise_padded_channels(O), rowBlocks = (P + kGemmRows - 1) / kGemmRows;
   QNN_RT_PARALLEL_FOR
   for (index_t rb = 0; rb < rowBlocks; ++rb) {
     const index_t p0 = rb * kGemmRows, rows = P - p0 < kGemmRows ? P - p0 : kGemmRows;
     for (index_t q0 = 0; q0 < O; q0 += kGemmCols)
       gemm_panel(x + p0 * C, b ? b + q0 : nullptr, wt + q0, OP, y + p0 * O + q0, O, rows, C,
-                 O - q0 < kGemmCols ? O - q0 : kGemmCols, relu, /*columnBias=*/true);
+                 O - q0 < kGemmCols ? O - q0 : kGemmCols, lo, hi, /*columnBias=*/true);
   }
 }
 
@@ -435,7 +445,7 @@ inline void sign_f32(const float *x, float *y, index_t n) {
 inline void clip_f32(const float *x, float *y, index_t n, float lo, float hi) {
   QNN_RT_PARALLEL_FOR
   for (index_t i = 0; i < n; ++i)
-    y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
+    y[i] = clamp_output(x[i], lo, hi);
 }
 
 /// Elementwise op on 4-D broadcast views: dims D0..D3 of the result, element

@@ -128,9 +128,10 @@ func.func @residual_not_fusable(%x: !qnn.binary<1x2x3x3>, %r: tensor<1x2x1x1xf32
 
 // -----
 
-// A ReLU after a float convolution becomes its relu flag.
+// A ReLU after a float convolution becomes its clamp's lower bound, a
+// Clip (ReLU6) both bounds.
 // CHECK-LABEL: func @conv_relu
-// CHECK: %[[C:.*]] = qnn.conv2d %arg0, %arg1 {{{.*}} relu, strides
+// CHECK: %[[C:.*]] = qnn.conv2d %arg0, %arg1 {clamp_min = 0.000000e+00 : f32, dilations
 // CHECK-NOT: qnn.relu
 // CHECK: return %[[C]]
 func.func @conv_relu(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32> {
@@ -140,18 +141,41 @@ func.func @conv_relu(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) -> tensor
   return %r : tensor<1x2x2x2xf32>
 }
 
+// CHECK-LABEL: func @conv_clip
+// CHECK: %[[C:.*]] = qnn.conv2d %arg0, %arg1 {clamp_max = 6.000000e+00 : f32, clamp_min = 0.000000e+00 : f32, dilations
+// CHECK-NOT: qnn.clip
+// CHECK: return %[[C]]
+func.func @conv_clip(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32> {
+  %c = qnn.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32>
+  %r = qnn.clip %c {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x2x2x2xf32>
+  return %r : tensor<1x2x2x2xf32>
+}
+
 // -----
 
-// Not when the convolution's own output is read too.
+// Not when the convolution's own output is read too, nor a second clamp
+// over a fused one (a ReLU after a ReLU6).
 // CHECK-LABEL: func @conv_relu_shared
 // CHECK: %[[C:.*]] = qnn.conv2d
-// CHECK-NOT: relu,
+// CHECK-NOT: clamp_min
 // CHECK: qnn.relu %[[C]]
 func.func @conv_relu_shared(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) {
   %c = qnn.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
       dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32>
   %r = qnn.relu %c : tensor<1x2x2x2xf32>
   return %c, %r : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
+}
+
+// CHECK-LABEL: func @relu_after_clip
+// CHECK: %[[C:.*]] = qnn.conv2d %arg0, %arg1 {clamp_max = 6.000000e+00 : f32, clamp_min = -1.000000e+00 : f32
+// CHECK: qnn.relu %[[C]]
+func.func @relu_after_clip(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32> {
+  %c = qnn.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x2x2xf32>
+  %k = qnn.clip %c {min = -1.0 : f32, max = 6.0 : f32} : tensor<1x2x2x2xf32>
+  %r = qnn.relu %k : tensor<1x2x2x2xf32>
+  return %r : tensor<1x2x2x2xf32>
 }
 
 // -----

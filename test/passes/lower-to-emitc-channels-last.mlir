@@ -29,9 +29,9 @@ func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x1x1xf32> {
 
 // The shortcut's pool takes the flag and the channel count; the pointwise
 // convolution its transposed weights, padded bias, pixels, channels in and
-// out, relu.
+// out, and its clamp (ReLU6 here; none is -inf, +inf).
 // CHECK: emitc.call_opaque "qnn_rt::avg_pool_f32"{{.*}}, false, true, 2]}
-// CHECK: emitc.call_opaque "qnn_rt::pointwise_conv_f32_channels_last"{{.*}} {args = [0 : index, 1 : index, 2 : index, 3 : index, 1, 2, 2, false]}
+// CHECK: emitc.call_opaque "qnn_rt::pointwise_conv_f32_channels_last"{{.*}} {args = [0 : index, 1 : index, 2 : index, 3 : index, 1, 2, 2, 0.000000e+00 : f32, 6.000000e+00 : f32]}
 func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x1x1xf32> {
   %b = qnn.binarize %x : (tensor<1x2x2x2xf32>) -> !qnn.binary<1x2x2x2>
   %y = qnn.binary_conv2d_affine %b {weight = dense<true> : tensor<2x2x1x1xi1>, strides = array<i64: 1, 1>,
@@ -43,7 +43,8 @@ func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x1x1xf32> {
   %w = arith.constant dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]]> : tensor<2x2x1x1xf32>
   %k = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
   %s = qnn.conv2d %p, %w, %k {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
-                              group = 1 : i64} : (tensor<1x2x1x1xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
+                              group = 1 : i64, clamp_min = 0.0 : f32, clamp_max = 6.0 : f32}
+       : (tensor<1x2x1x1xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
   %b2 = qnn.binarize %y : (tensor<1x2x2x2xf32>) -> !qnn.binary<1x2x2x2>
   %z = qnn.binary_conv2d_affine %b2, %s {weight = dense<true> : tensor<2x2x2x2xi1>, strides = array<i64: 2, 2>,
                                          pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1,

@@ -32,10 +32,14 @@ void checkConv(const ConvCase &k, unsigned seed) {
   std::vector<float> got(k.n * k.o * oh * ow), fused(got.size()), relu(got.size());
   const qnn_rt::Conv2DParams params{k.n, k.c, k.h, k.w, k.o, k.kh, k.kw, oh, ow, k.sh, k.sw, k.pt, k.pl, k.dh, k.dw, k.g};
   std::vector<float> scratch(qnn_rt::conv2d_f32_scratch_floats(params));
-  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(), params, false);
-  // The fused ReLU gives relu_f32's bits.
-  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), fused.data(), params, true);
+  const float inf = std::numeric_limits<float>::infinity();
+  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(), params, -inf, inf);
+  // The fused clamps give relu_f32's and clip_f32's bits.
+  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), fused.data(), params, 0.0f, inf);
   qnn_rt::relu_f32(got.data(), relu.data(), static_cast<int64_t>(got.size()));
+  ASSERT_EQ(0, std::memcmp(fused.data(), relu.data(), got.size() * sizeof(float)));
+  qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), fused.data(), params, -0.25f, 0.5f);
+  qnn_rt::clip_f32(got.data(), relu.data(), static_cast<int64_t>(got.size()), -0.25f, 0.5f);
   ASSERT_EQ(0, std::memcmp(fused.data(), relu.data(), got.size() * sizeof(float)));
   for (int64_t n = 0; n < k.n; ++n)
     for (int64_t o = 0; o < k.o; ++o)
@@ -255,7 +259,7 @@ TEST(GlobalAveragePool, ChannelsLastGivesTheSameBits) {
 TEST(Conv2D, PointwiseChannelsLastGivesTheSameBits) {
   // 1x1 convolutions as the channels-last GEMM: pixel counts that leave a
   // partial block of rows, output channels that leave a partial panel,
-  // with and without bias, with and without ReLU, against conv2d_f32.
+  // with and without bias, with no clamp, ReLU's and ReLU6's, against conv2d_f32.
   struct Case {
     int64_t n, c, h, w, o;
   };
@@ -263,14 +267,17 @@ TEST(Conv2D, PointwiseChannelsLastGivesTheSameBits) {
   std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
   for (const Case &k : {Case{1, 16, 5, 7, 40}, Case{2, 33, 3, 3, 64}, Case{1, 128, 7, 7, 256}})
     for (bool withBias : {false, true})
-      for (bool relu : {false, true}) {
+      for (float hi : {-1.0f, std::numeric_limits<float>::infinity(), 6.0f}) {
+        // hi = -1: no clamp at all; else [0, hi].
+        const float lo = hi < 0.0f ? -std::numeric_limits<float>::infinity() : 0.0f;
+        hi = hi < 0.0f ? std::numeric_limits<float>::infinity() : hi;
         std::vector<float> x(k.n * k.c * k.h * k.w), w(k.o * k.c), b(k.o);
         for (auto *v : {&x, &w, &b})
           for (float &e : *v)
             e = uni(rng);
         const qnn_rt::Conv2DParams params{k.n, k.c, k.h, k.w, k.o, 1, 1, k.h, k.w, 1, 1, 0, 0, 1, 1, 1};
         std::vector<float> nchw(k.n * k.o * k.h * k.w), scratch(qnn_rt::conv2d_f32_scratch_floats(params));
-        qnn_rt::conv2d_f32(x.data(), w.data(), withBias ? b.data() : nullptr, scratch.data(), nchw.data(), params, relu);
+        qnn_rt::conv2d_f32(x.data(), w.data(), withBias ? b.data() : nullptr, scratch.data(), nchw.data(), params, lo, hi);
         // Transposed weights and bias, padded to whole panels.
         const int64_t op = qnn_rt::pointwise_padded_channels(k.o);
         std::vector<float> wt(k.c * op, 0.0f), bp(op, 0.0f);
@@ -282,10 +289,10 @@ TEST(Conv2D, PointwiseChannelsLastGivesTheSameBits) {
         std::vector<float> last(nchw.size());
         qnn_rt::pointwise_conv_f32_channels_last(toChannelsLast(x, k.n, k.c, k.h * k.w).data(), wt.data(),
                                                  withBias ? bp.data() : nullptr, last.data(), k.n * k.h * k.w, k.c,
-                                                 k.o, relu);
+                                                 k.o, lo, hi);
         const auto want = toChannelsLast(nchw, k.n, k.o, k.h * k.w);
         ASSERT_EQ(0, std::memcmp(last.data(), want.data(), last.size() * sizeof(float)))
-            << k.c << "->" << k.o << " bias " << withBias << " relu " << relu;
+            << k.c << "->" << k.o << " bias " << withBias << " clamp " << lo << " " << hi;
       }
 }
 
