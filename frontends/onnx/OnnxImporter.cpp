@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <google/protobuf/text_format.h>
@@ -365,12 +366,13 @@ OwningOpRef<ModuleOp> Importer::run() {
   }
   const auto &in = *inputs.front();
   loc = NameLoc::get(b.getStringAttr("input '" + in.name() + "'"), fileLoc);
-  if (!in.type().has_tensor_type() || in.type().tensor_type().elem_type() != onnx::TensorProto::FLOAT) {
-    const std::string type =
-        in.type().has_tensor_type()
-            ? StringRef(onnx::TensorProto::DataType_Name(in.type().tensor_type().elem_type())).lower()
-            : "not a";
-    error() << type << " tensor, but the generated code reads one float32 tensor";
+  if (!in.type().has_tensor_type()) {
+    error() << "not a tensor, but the generated code reads one float32 tensor";
+    return nullptr;
+  }
+  if (in.type().tensor_type().elem_type() != onnx::TensorProto::FLOAT) {
+    error() << StringRef(onnx::TensorProto::DataType_Name(in.type().tensor_type().elem_type())).lower()
+            << " tensor, but the generated code reads one float32 tensor";
     return nullptr;
   }
   Ints inShape;
@@ -432,23 +434,18 @@ namespace {
 /// malformed models it dereferences what is not there (SEGV) or aborts,
 /// which must not take qnnc down. The converted model comes back over a
 /// pipe; a failure as the converter's message or the signal that ended it.
-struct ConvertResult {
-  std::optional<onnx::ModelProto> model;
-  std::string message;
-  explicit operator bool() const { return model.has_value(); }
-  onnx::ModelProto &operator*() { return *model; }
-  const std::string &error() const { return message; }
-};
-
-ConvertResult convertInChild(const onnx::ModelProto &model) {
+llvm::Expected<onnx::ModelProto> convertInChild(const onnx::ModelProto &model) {
+  auto failed = [](const std::string &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
   int fds[2];
   if (pipe(fds) != 0)
-    return {std::nullopt, std::string("cannot create a pipe: ") + std::strerror(errno)};
+    return failed(std::string("cannot create a pipe: ") + std::strerror(errno));
   const pid_t child = fork();
   if (child < 0) {
     close(fds[0]);
     close(fds[1]);
-    return {std::nullopt, std::string("cannot start the converter: ") + std::strerror(errno)};
+    return failed(std::string("cannot start the converter: ") + std::strerror(errno));
   }
   if (child == 0) {
     close(fds[0]);
@@ -489,13 +486,13 @@ ConvertResult convertInChild(const onnx::ModelProto &model) {
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
   if (WIFSIGNALED(status))
-    return {std::nullopt, std::string("the converter crashed (") + strsignal(WTERMSIG(status)) + ")"};
+    return failed(std::string("the converter crashed (") + strsignal(WTERMSIG(status)) + ")");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return {std::nullopt, WIFEXITED(status) && WEXITSTATUS(status) == 2 ? in : "the converter failed"};
+    return failed(WIFEXITED(status) && WEXITSTATUS(status) == 2 ? in : "the converter failed");
   onnx::ModelProto converted;
   if (!converted.ParseFromString(in))
-    return {std::nullopt, "the converter's output cannot be read"};
-  return {std::move(converted), ""};
+    return failed("the converter's output cannot be read");
+  return converted;
 }
 
 /// A model below opset kMinOpset (e.g. PyTorch exports at opsets 6-10),
@@ -537,7 +534,7 @@ LogicalResult convertOldOpset(onnx::ModelProto &model, Location fileLoc) {
   auto converted = convertInChild(model);
   if (!converted) {
     // The converter's messages run over lines; the first says what.
-    const std::string &what = converted.error();
+    const std::string what = llvm::toString(converted.takeError());
     emitError(fileLoc) << "ONNX opset " << opset << " could not be converted to opset " << kMinOpset << ": "
                        << what.substr(0, what.find('\n'));
     return failure();

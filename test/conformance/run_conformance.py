@@ -110,7 +110,8 @@ def run_test(qnnc, test_dir, model, work, keep_as):
     floats = [n for n, v in sets[0][0].items() if v.dtype == np.float32]
     keep = (floats or list(sets[0][0]) or [None])[0]
     path = os.path.join(work, "model.onnx")
-    onnx.save(freeze(model, keep, sets[0][0]), path)
+    first = freeze(model, keep, sets[0][0])
+    onnx.save(first, path)
     src, dst = os.path.join(work, "in.bin"), os.path.join(work, "out.bin")
     for values, expected in sets:
         # A second data set of other frozen values needs its own model.
@@ -126,7 +127,7 @@ def run_test(qnnc, test_dir, model, work, keep_as):
         got = np.fromfile(dst, dtype=np.float32)
         if len(expected) != 1 or not matches(got, expected[0]):
             return "wrong", f"{len(expected)} expected outputs" if len(expected) != 1 else "output differs"
-    onnx.save(freeze(model, keep, sets[0][0]), keep_as)
+    onnx.save(first, keep_as)
     return "pass", ""
 
 

@@ -80,10 +80,9 @@ def run(qnnc, models, work, target="native"):
     with open(os.path.join(work, "driver.c"), "w") as f:
         f.write(DRIVER % {"includes": "\n".join(includes), "models": "\n".join(entries),
                           "patterns": "\n".join(patterns)})
+    # Each model finds its weights (.incbin) and headers in its own folder.
     with open(os.path.join(work, "CMakeLists.txt"), "w") as f:
         f.write(CMAKE % {"arch": arch, "sources": " ".join(sources)})
-    # Each model finds its weights (.incbin) and headers in its own folder.
-    with open(os.path.join(work, "CMakeLists.txt"), "a") as f:
         for c in (f"m{i}" for i in range(len(models))):
             f.write(f"set_source_files_properties({c}/{c}.cpp PROPERTIES INCLUDE_DIRECTORIES "
                     f"${{CMAKE_CURRENT_SOURCE_DIR}}/{c})\n")
