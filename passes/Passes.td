@@ -173,8 +173,10 @@ def FuseEpilogues : Pass<"qnn-fuse-epilogues", "mlir::func::FuncOp"> {
     of one, as scale 1 and bias -0 (exact for every accumulator), once no
     scale or bias is left to fuse. A `qnn.threshold` of a
     `qnn.binary_conv2d` becomes `qnn.binary_conv2d_sign`, which writes packed
-    bits directly. A `qnn.relu` of a float `qnn.conv2d` becomes its `relu`
-    flag: clamped as stored, same values, one pass over the tensor less.
+    bits directly. A `qnn.relu` of a float `qnn.conv2d` becomes its
+    `clamp_min = 0`, a `qnn.clip` (ReLU6) its `clamp_min` and `clamp_max`:
+    clamped as stored with qnn.clip's comparison, same values, one pass
+    over the tensor less.
   }];
   let dependentDialects = ["::qnnc::qnn::QnnDialect"];
 }
