@@ -164,9 +164,9 @@ inline index_t conv2d_chunk_columns(index_t Cg, index_t KH, index_t KW, index_t 
 /// (kw * DW / SW) columns for every output at once. The output plane is
 /// taken as OH flat rows of `columns` (OW wanted; the rest are computed
 /// and dropped), `outputs` floats rounded up to whole blocks of
-/// kDepthwiseVectors vectors of the widest target; each phase holds
-/// `phase` floats, zeros past its rows, so the shifted reads of the last
-/// block stay inside it.
+/// kDepthwiseVectors vectors of the widest target (16 floats); each phase
+/// holds `phase` floats, zeros past its rows, so the shifted reads of the
+/// last block stay inside it.
 constexpr index_t kDepthwiseVectors = 4, kDepthwiseBlock = kDepthwiseVectors * 16;
 struct DepthwisePlanes {
   index_t rows, columns, outputs, phase;
@@ -219,22 +219,25 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
     const float *image = x + plane * H * W;
     for (index_t a = 0; a < SH; ++a)
       for (index_t c = 0; c < SW; ++c) {
-        // Phase columns [lo, hi) read input columns lo * SW + c - PL, ...
+        // Phase rows [firstRow, endRow) and columns [firstColumn,
+        // endColumn) read the image (row i * SH + a - PT, column j * SW +
+        // c - PL); the rest is padding.
         float *phase = phases + (a * SW + c) * planes.phase;
-        const index_t lo = clamp_index(ceil_div(p.PL - c, SW), 0, columns);
-        const index_t hi = clamp_index(ceil_div(W + p.PL - c, SW), lo, columns);
-        const index_t first = clamp_index(ceil_div(p.PT - a, SH), 0, planes.rows);
-        const index_t last = clamp_index(ceil_div(H + p.PT - a, SH), first, planes.rows);
+        const index_t firstColumn = clamp_index(ceil_div(p.PL - c, SW), 0, columns);
+        const index_t endColumn = clamp_index(ceil_div(W + p.PL - c, SW), firstColumn, columns);
+        const index_t firstRow = clamp_index(ceil_div(p.PT - a, SH), 0, planes.rows);
+        const index_t endRow = clamp_index(ceil_div(H + p.PT - a, SH), firstRow, planes.rows);
         with_stride(SW, [&](auto stride) {
-          for (index_t i = first; i < last; ++i)
-            for (index_t j = lo; j < hi; ++j)
+          for (index_t i = firstRow; i < endRow; ++i)
+            for (index_t j = firstColumn; j < endColumn; ++j)
               phase[i * columns + j] = image[(i * SH + a - p.PT) * W + j * stride + c - p.PL];
         });
       }
     // Output channel o = c * multiplier + m: plane * multiplier + m of y.
     for (index_t m = 0; m < multiplier; ++m) {
       const index_t o = plane % C * multiplier + m;
-      const float *taps = w + o * KH * KW, bias = b ? b[o] : 0.0f;
+      const float *taps = w + o * KH * KW;
+      const float bias = b ? b[o] : 0.0f;
       // kDepthwiseVectors independent sums in registers at a time (one
       // would wait on each add); tap (kh, kw) reads phase (rowPhase,
       // colPhase) = (kh * DH % SH, kw * DW % SW) at shift (rowShift,
@@ -242,13 +245,13 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
       for (index_t q0 = 0; q0 < OH * columns; q0 += kDepthwiseVectors * kLanes) {
 #if defined(__GNUC__) || defined(__clang__)
         floatv acc[kDepthwiseVectors];
-        for (floatv &a : acc)
-          a = bias - floatv{}; // b - (+0) is b, -0 included
+        for (floatv &sum : acc)
+          sum = bias - floatv{}; // b - (+0) is b, -0 included
 #else
         float acc[kDepthwiseVectors][kLanes];
-        for (auto &a : acc)
-          for (float &l : a)
-            l = bias;
+        for (auto &sums : acc)
+          for (float &sum : sums)
+            sum = bias;
 #endif
         for (index_t kh = 0, rowPhase = 0, rowShift = 0; kh < KH; ++kh) {
           for (index_t kw = 0, colPhase = 0, colShift = 0; kw < KW; ++kw) {
