@@ -1,6 +1,8 @@
 // Float32 kernels with ONNX semantics on NCHW tensors. Portable C++17 (the
 // convolution GEMM uses GCC/Clang vector extensions where available); every
-// kernel sums in a fixed order, so all targets give bit-identical results.
+// kernel sums in a fixed order, each product added with one rounding (a
+// fused multiply-add, exact on every target), so all targets give
+// bit-identical results.
 #ifndef QNN_RUNTIME_FLOAT_KERNELS_H
 #define QNN_RUNTIME_FLOAT_KERNELS_H
 
@@ -9,8 +11,45 @@
 #include <cmath>
 #include <cstring>
 #include <utility>
+#if defined(__AVX512F__) || defined(__FMA__) || defined(__SSE2__)
+#include <immintrin.h>
+#elif defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+#include <arm_neon.h>
+#endif
+
+// Targets with a fused multiply-add instruction for floats (GCC says so with
+// __FP_FAST_FMAF; Clang only with the ISA's own macros).
+#if defined(__FP_FAST_FMAF) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || \
+    (defined(__riscv_flen) && __riscv_flen >= 32)
+#define QNN_RT_HARDWARE_FMA 1
+#endif
 
 namespace qnn_rt {
+
+/// a * b + c rounded once (IEEE fusedMultiplyAdd): the sums of products of
+/// every float convolution and GEMM accumulate this way, one instruction
+/// where the target has one.
+inline float multiply_add(float a, float b, float c) {
+#ifdef QNN_RT_HARDWARE_FMA
+  return std::fma(a, b, c);
+#else
+  // The product of two floats is exact in double, and the double sum is
+  // p + c = s + e exactly (Knuth's two-sum). Rounding to odd (s, or its
+  // neighbour towards e when e != 0 and s's last bit is even) and then to
+  // float rounds the exact value once, float having fewer than 52 bits.
+  // The C library's fmaf is no substitute: without hardware, newlib's
+  // rounds twice.
+  const double p = double(a) * double(b), q = c, s = p + q;
+  const double qPart = s - p, e = (p - (s - qPart)) + (q - qPart);
+  std::uint64_t bits;
+  std::memcpy(&bits, &s, sizeof bits);
+  if (e != 0 && s - s == 0 && !(bits & 1)) // finite s, inexact, even
+    bits = (e > 0) == (s > 0) ? bits + 1 : bits - 1;
+  double odd;
+  std::memcpy(&odd, &bits, sizeof odd);
+  return float(odd);
+#endif
+}
 
 /// One element of inference batch normalization. The compiler folds
 /// BatchNormalization -> Sign into integer thresholds by evaluating this very
@@ -51,6 +90,69 @@ constexpr index_t kGemmCols = 2 * kLanes, kMaxGemmCols = 32;
 /// SSE, NEON or scalar code, whatever the target has.
 typedef float floatv __attribute__((vector_size(kLanes * sizeof(float))));
 
+/// a * b + c per lane, rounded once, as the scalar multiply_add: one
+/// instruction wherever the target has one, so every target gives the same
+/// bits.
+inline floatv multiply_add(floatv a, floatv b, floatv c) {
+#if defined(__AVX512F__)
+  return (floatv)_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c);
+#elif defined(__FMA__) && defined(__AVX__)
+  return (floatv)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
+#elif defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+  return vfmaq_f32(c, a, b);
+#elif defined(__SSE2__) && !defined(QNN_RT_HARDWARE_FMA) && !defined(__AVX__)
+  // x86-64's baseline (with_multiply_add uses the instruction where the CPU
+  // has it), four lanes as two pairs of doubles. The double sum
+  // of the exact double product rounded to float is already the fused
+  // result, unless the sum lies exactly halfway between two floats (the 29
+  // bits below float's last in a double's low word are 0x10000000) or below
+  // float's normal range, where a second rounding can go the wrong way;
+  // then (rarely) the exact scalar path.
+  const __m128 av = (__m128)a, bv = (__m128)b, cv = (__m128)c;
+  const __m128d low = _mm_add_pd(_mm_mul_pd(_mm_cvtps_pd(av), _mm_cvtps_pd(bv)), _mm_cvtps_pd(cv));
+  const __m128d high = _mm_add_pd(_mm_mul_pd(_mm_cvtps_pd(_mm_movehl_ps(av, av)), _mm_cvtps_pd(_mm_movehl_ps(bv, bv))),
+                                  _mm_cvtps_pd(_mm_movehl_ps(cv, cv)));
+  auto suspect = [](__m128d sum) {
+    const __m128i lowWords = _mm_set1_epi64x(0xffffffff);
+    const __m128i halfway = _mm_and_si128(
+        _mm_cmpeq_epi32(_mm_and_si128(_mm_castpd_si128(sum), _mm_set1_epi64x(0x1fffffff)), _mm_set1_epi64x(0x10000000)),
+        lowWords);
+    const __m128d magnitude = _mm_andnot_pd(_mm_set1_pd(-0.0), sum);
+    const __m128d tiny = _mm_and_pd(_mm_cmpneq_pd(sum, _mm_setzero_pd()), _mm_cmplt_pd(magnitude, _mm_set1_pd(0x1p-126)));
+    return _mm_or_si128(halfway, _mm_castpd_si128(tiny));
+  };
+  if (_mm_movemask_epi8(_mm_or_si128(suspect(low), suspect(high)))) {
+    for (index_t l = 0; l < kLanes; ++l)
+      c[l] = multiply_add(a[l], b[l], c[l]);
+    return c;
+  }
+  return (floatv)_mm_movelh_ps(_mm_cvtpd_ps(low), _mm_cvtpd_ps(high));
+#else
+  for (index_t l = 0; l < kLanes; ++l)
+    c[l] = multiply_add(a[l], b[l], c[l]);
+  return c;
+#endif
+}
+
+/// Runs `loop(fma)` with fma(a, b, c) = multiply_add(a, b, c) done the
+/// fastest way. A portable x86-64 build may not assume FMA, which nearly
+/// every x86-64 CPU since 2013 has: it asks the CPU (libgcc's feature bits,
+/// set before main) once per call and runs the loop with the instruction's
+/// 128-bit VEX form (no upper register state to switch) where it has it.
+/// One choice per loop, not per multiply-add, keeps the loop's registers
+/// free.
+template <class Loop>
+inline void with_multiply_add(Loop loop) {
+#if defined(__SSE2__) && !defined(QNN_RT_HARDWARE_FMA) && !defined(__AVX__)
+  if (__builtin_cpu_supports("fma"))
+    return loop([](floatv a, floatv b, floatv c) {
+      __asm__("vfmadd231ps %2, %1, %0" : "+x"(c) : "x"(a), "x"(b));
+      return c;
+    });
+#endif
+  loop([](floatv a, floatv b, floatv c) { return multiply_add(a, b, c); });
+}
+
 /// The kGemmRows x kGemmCols register block: y[r][p..) = bias + sum_k
 /// w[r][k] * panel[k][p..), k in order (the same sum order on every
 /// instruction set, so results are bit-identical across targets), with
@@ -81,20 +183,23 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
       a[r][0] = a[r][1] = (bias ? bias[row] : 0.0f) - floatv{};
     }
   }
-  for (index_t k = 0; k < K; ++k) {
-    // The next block's weights (the kGemmRows * K floats after this
-    // block's), a cache line every other k: streamed from memory, they
-    // would otherwise stall eight interleaved rows (1.7x on a 160 -> 960
-    // 1x1 layer of 7x7 pixels, measured).
-    __builtin_prefetch(w + kGemmRows * K + k * kGemmRows);
-    floatv c0, c1;
-    __builtin_memcpy(&c0, panel + k * pstride, sizeof(c0));
-    __builtin_memcpy(&c1, panel + k * pstride + kLanes, sizeof(c1));
-    for (index_t r = 0; r < kGemmRows; ++r) {
-      a[r][0] += wr[r][k] * c0;
-      a[r][1] += wr[r][k] * c1;
+  with_multiply_add([&](auto fma) {
+    for (index_t k = 0; k < K; ++k) {
+      // The next block's weights (the kGemmRows * K floats after this
+      // block's), a cache line every other k: streamed from memory, they
+      // would otherwise stall eight interleaved rows (1.7x on a 160 -> 960
+      // 1x1 layer of 7x7 pixels, measured).
+      __builtin_prefetch(w + kGemmRows * K + k * kGemmRows);
+      floatv c0, c1;
+      __builtin_memcpy(&c0, panel + k * pstride, sizeof(c0));
+      __builtin_memcpy(&c1, panel + k * pstride + kLanes, sizeof(c1));
+      for (index_t r = 0; r < kGemmRows; ++r) {
+        const floatv weight = wr[r][k] - floatv{};
+        a[r][0] = fma(weight, c0, a[r][0]);
+        a[r][1] = fma(weight, c1, a[r][1]);
+      }
     }
-  }
+  });
   for (index_t r = 0; r < kGemmRows; ++r)
     for (floatv &v : a[r])
       v = v < lo ? lo - floatv{} : (v > hi ? hi - floatv{} : v);
@@ -105,6 +210,13 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
   }
   for (index_t r = 0; r < rows; ++r)
     __builtin_memcpy(y + r * ystride, a[r], cols * sizeof(float));
+}
+#else
+/// Compilers without vector extensions: `loop(fma)` with the scalar
+/// multiply_add.
+template <class Loop>
+inline void with_multiply_add(Loop loop) {
+  loop([](float a, float b, float c) { return multiply_add(a, b, c); });
 }
 #endif
 
@@ -124,7 +236,7 @@ inline void gemm_panel(const float *w, const float *bias, const float *panel, in
     for (index_t q = 0; q < cols; ++q) {
       float acc = bias ? bias[columnBias ? q : r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
-        acc += w[r * K + k] * panel[k * pstride + q];
+        acc = multiply_add(w[r * K + k], panel[k * pstride + q], acc);
       y[r * ystride + q] = clamp_output(acc, lo, hi);
     }
 #endif
@@ -242,6 +354,7 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
       // would wait on each add); tap (kh, kw) reads phase (rowPhase,
       // colPhase) = (kh * DH % SH, kw * DW % SW) at shift (rowShift,
       // colShift) = (kh * DH / SH, kw * DW / SW), kept without dividing.
+      with_multiply_add([&](auto fma) {
       for (index_t q0 = 0; q0 < OH * columns; q0 += kDepthwiseVectors * kLanes) {
 #if defined(__GNUC__) || defined(__clang__)
         floatv acc[kDepthwiseVectors];
@@ -262,10 +375,10 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
 #if defined(__GNUC__) || defined(__clang__)
               floatv x;
               __builtin_memcpy(&x, in + v * kLanes, sizeof x);
-              acc[v] += tap * x;
+              acc[v] = fma(tap - floatv{}, x, acc[v]);
 #else
               for (index_t l = 0; l < kLanes; ++l)
-                acc[v][l] += tap * in[v * kLanes + l];
+                acc[v][l] = fma(tap, in[v * kLanes + l], acc[v][l]);
 #endif
             }
             for (colPhase += p.DW; colPhase >= SW; colPhase -= SW)
@@ -278,6 +391,7 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
           for (index_t l = 0; l < kLanes; ++l)
             out[q0 + v * kLanes + l] = clamp_output(acc[v][l], lo, hi);
       }
+      });
       for (index_t oh = 0; oh < OH; ++oh)
         std::memcpy(y + ((plane * multiplier + m) * OH + oh) * OW, out + oh * columns, OW * sizeof(float));
     }
@@ -397,17 +511,29 @@ inline void gemm_f32(const float *a, const float *b, const float *c, float *y, i
       if (!trans_b) {
         for (index_t j = j0; j < j1; ++j)
           yi[j] = 0.0f;
-        for (index_t k = 0; k < K; ++k) {
-          const float av = trans_a ? a[k * M + i] : a[i * K + k];
-          const float *bk = b + k * N;
-          for (index_t j = j0; j < j1; ++j)
-            yi[j] += av * bk[j];
-        }
+        with_multiply_add([&](auto fma) {
+          for (index_t k = 0; k < K; ++k) {
+            const float av = trans_a ? a[k * M + i] : a[i * K + k];
+            const float *bk = b + k * N;
+            index_t j = j0;
+#if defined(__GNUC__) || defined(__clang__)
+            for (; j + kLanes <= j1; j += kLanes) {
+              floatv yv, bv;
+              __builtin_memcpy(&yv, yi + j, sizeof yv);
+              __builtin_memcpy(&bv, bk + j, sizeof bv);
+              yv = fma(av - floatv{}, bv, yv);
+              __builtin_memcpy(yi + j, &yv, sizeof yv);
+            }
+#endif
+            for (; j < j1; ++j)
+              yi[j] = multiply_add(av, bk[j], yi[j]);
+          }
+        });
       } else {
         for (index_t j = j0; j < j1; ++j) {
           float acc = 0.0f;
           for (index_t k = 0; k < K; ++k)
-            acc += (trans_a ? a[k * M + i] : a[i * K + k]) * b[j * K + k];
+            acc = multiply_add(trans_a ? a[k * M + i] : a[i * K + k], b[j * K + k], acc);
           yi[j] = acc;
         }
       }

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -45,16 +46,20 @@ void checkConv(const ConvCase &k, unsigned seed) {
     for (int64_t o = 0; o < k.o; ++o)
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t z = 0; z < ow; ++z) {
-          double sum = b[o];
+          // The kernels' sum exactly: from the bias, (c, i, j) in order,
+          // each product fused into it (padding as zeros), rounded as the C
+          // library's exact fmaf rounds.
+          float sum = b[o];
           for (int64_t c = 0; c < cg; ++c)
             for (int64_t i = 0; i < k.kh; ++i)
               for (int64_t j = 0; j < k.kw; ++j) {
                 int64_t iy = y * k.sh - k.pt + i * k.dh, ix = z * k.sw - k.pl + j * k.dw;
-                if (iy >= 0 && iy < k.h && ix >= 0 && ix < k.w)
-                  sum += double(x[((n * k.c + (o / og) * cg + c) * k.h + iy) * k.w + ix]) *
-                         w[((o * cg + c) * k.kh + i) * k.kw + j];
+                const bool inside = iy >= 0 && iy < k.h && ix >= 0 && ix < k.w;
+                sum = std::fma(w[((o * cg + c) * k.kh + i) * k.kw + j],
+                               inside ? x[((n * k.c + (o / og) * cg + c) * k.h + iy) * k.w + ix] : 0.0f, sum);
               }
-          ASSERT_NEAR(got[((n * k.o + o) * oh + y) * ow + z], sum, 1e-4) << o << " " << y << " " << z;
+          const float value = got[((n * k.o + o) * oh + y) * ow + z];
+          ASSERT_EQ(0, std::memcmp(&value, &sum, sizeof sum)) << value << " " << sum << " at " << o << " " << y << " " << z;
         }
 }
 
@@ -70,6 +75,66 @@ TEST(Float, ReluPassesNaNAndNegativeZeroAsOnnxRuntime) {
   EXPECT_EQ(y[3], 2.0f);
   EXPECT_TRUE(std::isnan(y[4]));
 }
+
+// multiply_add against the C library's fmaf (exact in glibc, with or
+// without the instruction) on the inputs where rounding the double sum to
+// float goes wrong: sums a hair off a float midpoint, results below float's
+// normal range; and on random bit patterns of every magnitude.
+std::vector<std::array<float, 3>> multiplyAddCases() {
+  std::mt19937 rng(7);
+  std::vector<std::array<float, 3>> cases;
+  auto fromBits = [](uint32_t bits) {
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    // c odd in its last bit (a tie goes to its even neighbour), a * b =
+    // +-half of c's ulp times (1 - 2^-46): the double sum rounds onto the
+    // midpoint, the exact one lies on c's side of it.
+    const float c = fromBits((rng() % 220) << 23 | (rng() & 0x807fffffu) | 1); // subnormal too
+    const int halfUlp = std::ilogb(std::nextafter(std::fabs(c), INFINITY) - std::fabs(c)) - 1;
+    const int shift = halfUlp / 2 + int(rng() % 20) - 10; // a and b normal
+    cases.push_back({std::ldexp(1.0f + 0x1p-23f, shift),
+                     std::ldexp(1.0f - 0x1p-23f, halfUlp - shift) * (rng() & 1 ? 1 : -1), c});
+    cases.push_back({fromBits(rng()), fromBits(rng()), fromBits(rng())});
+    // Small magnitudes: products and sums near and below 2^-126.
+    cases.push_back({fromBits(rng() % 0x20000000u | (rng() & 0x80000000u)), fromBits(rng() % 0x20000000u + 0x1f000000u),
+                     fromBits(rng() % 0x01000000u | (rng() & 0x80000000u))});
+  }
+  return cases;
+}
+
+void expectSameFloat(float got, float want, const std::array<float, 3> &in) {
+  if (std::isnan(want)) {
+    EXPECT_TRUE(std::isnan(got));
+    return;
+  }
+  EXPECT_EQ(0, std::memcmp(&got, &want, sizeof got))
+      << std::hexfloat << in[0] << " * " << in[1] << " + " << in[2] << ": " << got << " not " << want;
+}
+
+TEST(MultiplyAdd, RoundsOnceAsFmaf) {
+  for (const auto &in : multiplyAddCases())
+    expectSameFloat(qnn_rt::multiply_add(in[0], in[1], in[2]), std::fma(in[0], in[1], in[2]), in);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+TEST(MultiplyAdd, VectorLanesRoundOnceAsFmaf) {
+  const auto cases = multiplyAddCases();
+  for (size_t i = 0; i + qnn_rt::kLanes <= cases.size(); i += qnn_rt::kLanes) {
+    qnn_rt::floatv a, b, c;
+    for (int l = 0; l < qnn_rt::kLanes; ++l) {
+      a[l] = cases[i + l][0];
+      b[l] = cases[i + l][1];
+      c[l] = cases[i + l][2];
+    }
+    const qnn_rt::floatv got = qnn_rt::multiply_add(a, b, c);
+    for (int l = 0; l < qnn_rt::kLanes; ++l)
+      expectSameFloat(got[l], std::fma(a[l], b[l], c[l]), cases[i + l]);
+  }
+}
+#endif
 
 TEST(Conv2D, PaddedStride1) { checkConv({1, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 1); }
 TEST(Conv2D, Stride2AsymmetricPads) { checkConv({2, 4, 11, 10, 6, 7, 7, 2, 2, 3, 2, 3, 1, 1, 1, 1}, 2); }
