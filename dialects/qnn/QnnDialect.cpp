@@ -441,6 +441,14 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, Smal
     return emitOptionalError(loc, "expects a rank-4 input and 4 pads (top, left, bottom, right)");
   if (llvm::any_of(p, [](int64_t v) { return v < 0; }))
     return emitOptionalError(loc, "pads must be >= 0");
+  auto mode = a.getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return emitOptionalError(loc, "mode '", mode, "' is not one of constant, reflect, edge");
+  if (mode == "reflect" && (std::max(p[0], p[2]) >= in[2] || std::max(p[1], p[3]) >= in[3]))
+    return emitOptionalError(loc, "reflect pads must be smaller than the dimension they pad: pads ",
+                             shapeString(p), " on ", in[2], "x", in[3]);
+  if (mode == "edge" && (((p[0] || p[2]) && in[2] == 0) || ((p[1] || p[3]) && in[3] == 0)))
+    return emitOptionalError(loc, "edge padding of an empty dimension");
   types.push_back(RankedTensorType::get({in[0], in[1], in[2] + p[0] + p[2], in[3] + p[1] + p[3]}, f32(ctx)));
   return success();
 }

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include "qnn_runtime/kernels.h"
 
@@ -333,7 +334,10 @@ LogicalResult PadOp::buildKernelCall(KernelCall &call) {
   auto in = getInput().getType().getShape();
   auto p = getPads();
   call.call("qnn_rt::pad_f32").operand(0).result().integers({in[0] * in[1], in[2], in[3], p[0], p[1], p[2], p[3]});
-  call.f32(getValue());
+  call.f32(getValue()).integer(llvm::StringSwitch<int64_t>(getMode())
+                                   .Case("reflect", qnn_rt::kPadReflect)
+                                   .Case("edge", qnn_rt::kPadEdge)
+                                   .Default(qnn_rt::kPadConstant));
   return success();
 }
 

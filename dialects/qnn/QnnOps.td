@@ -157,9 +157,14 @@ def Qnn_ReshapeOp : Qnn_KernelOp<"reshape", [Pure]> {
 }
 
 def Qnn_PadOp : Qnn_KernelOp<"pad", [Pure, InferTypeOpAdaptor]> {
-  let summary = "constant padding of the two spatial dimensions of NCHW";
+  let summary = "padding of the two spatial dimensions of NCHW";
+  let description = [{
+    ONNX Pad's modes: `constant` (`value` outside the input), `reflect`
+    (mirrored about the edge, the edge not repeated: each pad below its
+    dimension), `edge` (the edge repeated).
+  }];
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$pads, // top, left, bottom, right
-                       F32Attr:$value);
+                       F32Attr:$value, DefaultValuedStrAttr<StrAttr, "constant">:$mode);
   let results = (outs Qnn_F32Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }

@@ -331,8 +331,8 @@ LogicalResult Importer::pad() {
   auto mode = stringAttr("mode");
   if (failed(x) || failed(pads) || failed(mode))
     return failure();
-  if (*mode != "constant")
-    return error() << "mode '" << *mode << "' is not supported (constant is)";
+  if (*mode != "constant" && *mode != "reflect" && *mode != "edge")
+    return error() << "mode '" << *mode << "' is not one of constant, reflect, edge";
   float value = 0.0f;
   if (node->input_size() > 2 && !node->input(2).empty()) {
     auto v = constantInput(2);
@@ -356,7 +356,8 @@ LogicalResult Importer::pad() {
       return error() << "pad " << v << " is out of range (cropping is not supported)";
   if (rank != 4 || p[0] || p[1] || p[4] || p[5])
     return error() << "only padding of the spatial dimensions of a rank-4 tensor is supported";
-  return setOutput(create<PadOp>(*x, b.getDenseI64ArrayAttr({p[2], p[3], p[6], p[7]}), b.getF32FloatAttr(value)));
+  return setOutput(create<PadOp>(*x, b.getDenseI64ArrayAttr({p[2], p[3], p[6], p[7]}), b.getF32FloatAttr(value),
+                                 b.getStringAttr(*mode)));
 }
 
 LogicalResult Importer::transpose() {

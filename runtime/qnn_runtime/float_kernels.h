@@ -853,17 +853,35 @@ inline void copy_f32(const float *x, float *y, index_t n) {
     std::memmove(y, x, static_cast<std::size_t>(n) * sizeof(float));
 }
 
-/// Constant padding of H and W: x [NC, H, W] -> y [NC, H + PT + PB, W + PL + PR].
+/// ONNX Pad's modes: `value` outside the input, the input mirrored about
+/// its edge (the edge itself not repeated; pads below the dimension), or
+/// its edge repeated.
+constexpr index_t kPadConstant = 0, kPadReflect = 1, kPadEdge = 2;
+
+/// Padding of H and W: x [NC, H, W] -> y [NC, H + PT + PB, W + PL + PR].
 inline void pad_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t PT, index_t PL,
-                    index_t PB, index_t PR, float value) {
+                    index_t PB, index_t PR, float value, index_t mode) {
   const index_t OH = H + PT + PB, OW = W + PL + PR;
+  // The input index an output index reads along a dimension of size n, or
+  // -1 for `value`.
+  auto source = [mode](index_t i, index_t n) -> index_t {
+    if (i >= 0 && i < n)
+      return i;
+    if (mode == kPadEdge)
+      return i < 0 ? 0 : n - 1;
+    if (mode == kPadReflect)
+      return i < 0 ? -i : 2 * (n - 1) - i;
+    return -1;
+  };
   QNN_RT_PARALLEL_FOR
   for (index_t p = 0; p < NC; ++p)
-    for (index_t oh = 0; oh < OH; ++oh)
+    for (index_t oh = 0; oh < OH; ++oh) {
+      const index_t ih = source(oh - PT, H);
       for (index_t ow = 0; ow < OW; ++ow) {
-        const index_t ih = oh - PT, iw = ow - PL;
-        y[(p * OH + oh) * OW + ow] = ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(p * H + ih) * W + iw] : value;
+        const index_t iw = source(ow - PL, W);
+        y[(p * OH + oh) * OW + ow] = ih >= 0 && iw >= 0 ? x[(p * H + ih) * W + iw] : value;
       }
+    }
 }
 
 /// 4-D transpose: input dims D0..D3, output dim i is input dim P_i.

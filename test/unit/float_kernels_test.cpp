@@ -136,6 +136,34 @@ TEST(MultiplyAdd, VectorLanesRoundOnceAsFmaf) {
 }
 #endif
 
+// Pad's three modes on a 3x4 plane padded (2, 3) before and (2, 1) after,
+// against the definitions written out: reflect mirrors about the edge
+// without repeating it, edge repeats it.
+TEST(Pad, ReflectAndEdgeAsOnnx) {
+  const int64_t H = 3, W = 4, PT = 2, PL = 3, PB = 2, PR = 1, OH = H + PT + PB, OW = W + PL + PR;
+  std::vector<float> x(2 * H * W), y(2 * OH * OW);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(i);
+  auto reflect = [](int64_t i, int64_t n) { return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i); };
+  auto edge = [](int64_t i, int64_t n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); };
+  for (int64_t mode : {qnn_rt::kPadConstant, qnn_rt::kPadReflect, qnn_rt::kPadEdge}) {
+    qnn_rt::pad_f32(x.data(), y.data(), 2, H, W, PT, PL, PB, PR, -7.0f, mode);
+    for (int64_t p = 0; p < 2; ++p)
+      for (int64_t i = 0; i < OH; ++i)
+        for (int64_t j = 0; j < OW; ++j) {
+          const int64_t ih = i - PT, iw = j - PL;
+          float want = -7.0f;
+          if (mode == qnn_rt::kPadReflect)
+            want = x[(p * H + reflect(ih, H)) * W + reflect(iw, W)];
+          else if (mode == qnn_rt::kPadEdge)
+            want = x[(p * H + edge(ih, H)) * W + edge(iw, W)];
+          else if (ih >= 0 && ih < H && iw >= 0 && iw < W)
+            want = x[(p * H + ih) * W + iw];
+          ASSERT_EQ(y[(p * OH + i) * OW + j], want) << "mode " << mode << " at " << p << " " << i << " " << j;
+        }
+  }
+}
+
 TEST(Conv2D, PaddedStride1) { checkConv({1, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 1); }
 TEST(Conv2D, Stride2AsymmetricPads) { checkConv({2, 4, 11, 10, 6, 7, 7, 2, 2, 3, 2, 3, 1, 1, 1, 1}, 2); }
 TEST(Conv2D, GroupsAndDilation) { checkConv({1, 6, 9, 9, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 3}, 3); }
