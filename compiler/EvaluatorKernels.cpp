@@ -80,6 +80,7 @@ constexpr Kernel kKernels[] = {
     QNNC_KERNEL("qnn_rt::dequantize_linear<int8_t>", qnn_rt::dequantize_linear<std::int8_t>),
     QNNC_KERNEL("qnn_rt::dequantize_linear<uint8_t>", qnn_rt::dequantize_linear<std::uint8_t>),
     QNNC_KERNEL("qnn_rt::gemm_f32", qnn_rt::gemm_f32),
+    QNNC_KERNEL("qnn_rt::batch_matmul_f32", qnn_rt::batch_matmul_f32),
     QNNC_KERNEL("qnn_rt::global_avg_pool_f32", qnn_rt::global_avg_pool_f32),
     QNNC_KERNEL("qnn_rt::levels_to_binary", qnn_rt::levels_to_binary),
     QNNC_KERNEL("qnn_rt::levels_to_float", qnn_rt::levels_to_float),

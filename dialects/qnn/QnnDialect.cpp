@@ -327,6 +327,18 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, Sma
   return success();
 }
 
+LogicalResult BatchMatMulOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto as = shapeOf(a.getA()), bs = shapeOf(a.getB());
+  if (as.size() != 3 || bs.size() != 3)
+    return emitOptionalError(loc, "expects rank-3 A and B");
+  if (as[2] != bs[1])
+    return emitOptionalError(loc, "inner dimensions differ: ", as[2], " vs ", bs[1]);
+  if (as[0] != bs[0] && as[0] != 1 && bs[0] != 1)
+    return emitOptionalError(loc, "stacks of ", as[0], " and ", bs[0], " matrices");
+  types.push_back(RankedTensorType::get({std::max(as[0], bs[0]), as[1], bs[2]}, f32(ctx)));
+  return success();
+}
+
 namespace {
 /// gemm(A, constant B, transB) -> gemm(A, constant B^T): the kernel streams
 /// rows of an untransposed B (same products, same order).

@@ -256,6 +256,13 @@ LogicalResult GemmOp::buildKernelCall(KernelCall &call) {
   return success();
 }
 
+LogicalResult BatchMatMulOp::buildKernelCall(KernelCall &call) {
+  auto a = getA().getType().getShape(), b = getB().getType().getShape();
+  call.call("qnn_rt::batch_matmul_f32").operand(0).operand(1).result();
+  call.integers({std::max(a[0], b[0]), a[1], b[2], a[2]}).boolean(a[0] > 1).boolean(b[0] > 1);
+  return success();
+}
+
 LogicalResult BatchNormOp::buildKernelCall(KernelCall &call) {
   call.call("qnn_rt::batch_norm_f32").operand(0).operand(1).operand(2).operand(3).operand(4).f32(getEpsilon()).result();
   ncs(call, getInput());

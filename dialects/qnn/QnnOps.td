@@ -81,6 +81,18 @@ def Qnn_GemmOp : Qnn_KernelOp<"gemm", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
+def Qnn_BatchMatMulOp : Qnn_KernelOp<"batch_matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "a stack of matrix products: Y[i] = A[i or 0] * B[i or 0]";
+  let description = [{
+    A [Ba, M, K] and B [Bb, K, N] with Ba and Bb the stack's size or 1 (one
+    matrix for every product); Y [max(Ba, Bb), M, N]. ONNX MatMul of rank
+    > 2 operands, their batch dimensions flattened.
+  }];
+  let arguments = (ins Qnn_F32Tensor:$a, Qnn_F32Tensor:$b);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = "$a `,` $b attr-dict `:` functional-type(operands, results)";
+}
+
 def Qnn_BatchNormOp : Qnn_ElementwiseOp<"batch_norm", [Pure, InferTypeOpAdaptor]> {
   let summary = "inference batch normalization over axis 1";
   let arguments = (ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$scale, Qnn_F32Tensor:$bias,

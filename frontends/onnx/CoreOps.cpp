@@ -152,9 +152,27 @@ LogicalResult Importer::gemm(bool isMatMul) {
                                   b.getBoolAttr(false), b.getF32FloatAttr(1.0f), b.getF32FloatAttr(1.0f));
     return failed(product) ? failure() : setOutput(reshapeTo(*product, outShape));
   }
+  // Stacks on both sides: their batch dimensions (numpy-broadcast, where
+  // one side's are all 1 or both are equal) flattened into one.
+  if (isMatMul && as.size() > 2 && bs.size() > 2) {
+    const ArrayRef<int64_t> aBatch = as.drop_back(2), bBatch = bs.drop_back(2);
+    auto single = [](ArrayRef<int64_t> batch) { return llvm::all_of(batch, [](int64_t d) { return d == 1; }); };
+    if (as.size() != bs.size() || (aBatch != bBatch && !single(aBatch) && !single(bBatch)))
+      return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
+                     << " are not supported (batch dimensions equal, or all 1 on one side)";
+    if (as.back() != bs[bs.size() - 2])
+      return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs) << " do not multiply";
+    SmallVector<int64_t> outShape(single(aBatch) ? bBatch : aBatch);
+    outShape.append({as[as.size() - 2], bs.back()});
+    auto stack = [&](Value v, ArrayRef<int64_t> s) {
+      return reshapeTo(v, {ShapedType::getNumElements(s.drop_back(2)), s[s.size() - 2], s.back()});
+    };
+    auto y = create<BatchMatMulOp>(stack(*a, as), stack(*bm, bs));
+    return failed(y) ? failure() : setOutput(reshapeTo(*y, outShape));
+  }
   if (as.size() != 2 || bs.size() != 2)
     return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
-                   << " are not supported (rank 2, or a stack of matrices by one matrix)";
+                   << " are not supported (rank 2, stacks of matrices by one matrix or by a stack)";
   auto transA = isMatMul ? FailureOr<int64_t>(0) : intAttr("transA");
   auto transB = isMatMul ? FailureOr<int64_t>(0) : intAttr("transB");
   auto alpha = isMatMul ? FailureOr<float>(1.0f) : floatAttr("alpha");

@@ -547,6 +547,15 @@ inline void gemm_f32(const float *a, const float *b, const float *c, float *y, i
   }
 }
 
+/// Y[i] = A[i] * B[i] for a stack of `batch` products, A [M, K], B [K, N]
+/// each; an operand that is not `batched` is one matrix for every product.
+inline void batch_matmul_f32(const float *a, const float *b, float *y, index_t batch, index_t M, index_t N,
+                             index_t K, bool aBatched, bool bBatched) {
+  for (index_t i = 0; i < batch; ++i)
+    gemm_f32(a + (aBatched ? i * M * K : 0), b + (bBatched ? i * K * N : 0), nullptr, y + i * M * N, M, N, K,
+             false, false, 1.0f, 0.0f, 1, 1);
+}
+
 inline void batch_norm_f32(const float *x, const float *scale, const float *bias,
                            const float *mean, const float *var, float eps, float *y, index_t N,
                            index_t C, index_t HW) {

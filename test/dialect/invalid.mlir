@@ -256,3 +256,21 @@ func.func @bitserial_offsets_absurd(%x: !qnn.levels<1x1x2x2, 2>) {
                                        weight_offsets = array<i32: 1, 1025>} : (!qnn.levels<1x1x2x2, 2>) -> tensor<1x2x2x2xf32>
   return
 }
+
+// -----
+
+func.func @batch_matmul_stacks(%a: tensor<2x3x4xf32>, %b: tensor<3x4x5xf32>) {
+  // expected-error @+2 {{stacks of 2 and 3 matrices}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = qnn.batch_matmul %a, %b : (tensor<2x3x4xf32>, tensor<3x4x5xf32>) -> tensor<3x3x5xf32>
+  return
+}
+
+// -----
+
+func.func @pad_mode(%x: tensor<1x1x4x4xf32>) {
+  // expected-error @+2 {{mode 'wrap' is not one of constant, reflect, edge}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = qnn.pad %x {pads = array<i64: 1, 1, 1, 1>, value = 0.0 : f32, mode = "wrap"} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
+  return
+}
