@@ -202,7 +202,7 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
   });
   for (index_t r = 0; r < kGemmRows; ++r)
     for (floatv &v : a[r])
-      v = v < lo ? lo - floatv{} : (v > hi ? hi - floatv{} : v);
+      v = clamp_output(v, lo, hi);
   if (rows == kGemmRows && cols == kGemmCols) {
     for (index_t r = 0; r < kGemmRows; ++r)
       __builtin_memcpy(y + r * ystride, a[r], sizeof(a[r]));
