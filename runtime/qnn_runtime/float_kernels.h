@@ -22,6 +22,9 @@
 #if defined(__FP_FAST_FMAF) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || \
     (defined(__riscv_flen) && __riscv_flen >= 32)
 #define QNN_RT_HARDWARE_FMA 1
+#elif defined(__SSE2__) && !defined(__AVX__)
+// x86-64's baseline: the portable build, whose CPU may have FMA or not.
+#define QNN_RT_X86_BASELINE 1
 #endif
 
 namespace qnn_rt {
@@ -100,7 +103,7 @@ inline floatv multiply_add(floatv a, floatv b, floatv c) {
   return (floatv)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
 #elif defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
   return vfmaq_f32(c, a, b);
-#elif defined(__SSE2__) && !defined(QNN_RT_HARDWARE_FMA) && !defined(__AVX__)
+#elif defined(QNN_RT_X86_BASELINE)
   // x86-64's baseline (with_multiply_add uses the instruction where the CPU
   // has it), four lanes as two pairs of doubles. The double sum
   // of the exact double product rounded to float is already the fused
@@ -140,10 +143,11 @@ inline floatv multiply_add(floatv a, floatv b, floatv c) {
 /// set before main) once per call and runs the loop with the instruction's
 /// 128-bit VEX form (no upper register state to switch) where it has it.
 /// One choice per loop, not per multiply-add, keeps the loop's registers
-/// free.
+/// free. Defining QNN_RT_NO_FMA_INSTRUCTION runs what a CPU without FMA
+/// runs (the kernel tests check its bits on CPUs that have it).
 template <class Loop>
 inline void with_multiply_add(Loop loop) {
-#if defined(__SSE2__) && !defined(QNN_RT_HARDWARE_FMA) && !defined(__AVX__)
+#if defined(QNN_RT_X86_BASELINE) && !defined(QNN_RT_NO_FMA_INSTRUCTION)
   if (__builtin_cpu_supports("fma"))
     return loop([](floatv a, floatv b, floatv c) {
       __asm__("vfmadd231ps %2, %1, %0" : "+x"(c) : "x"(a), "x"(b));
