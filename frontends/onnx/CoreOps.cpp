@@ -157,12 +157,15 @@ LogicalResult Importer::gemm(bool isMatMul) {
   if (isMatMul && as.size() > 2 && bs.size() > 2) {
     const ArrayRef<int64_t> aBatch = as.drop_back(2), bBatch = bs.drop_back(2);
     auto single = [](ArrayRef<int64_t> batch) { return llvm::all_of(batch, [](int64_t d) { return d == 1; }); };
-    if (as.size() != bs.size() || (aBatch != bBatch && !single(aBatch) && !single(bBatch)))
+    if (aBatch != bBatch && !single(aBatch) && !single(bBatch))
       return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
                      << " are not supported (batch dimensions equal, or all 1 on one side)";
     if (as.back() != bs[bs.size() - 2])
       return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs) << " do not multiply";
-    SmallVector<int64_t> outShape(single(aBatch) ? bBatch : aBatch);
+    // The other side's batch dimensions, 1s in front up to the longer rank.
+    const ArrayRef<int64_t> batch = single(aBatch) ? bBatch : aBatch;
+    SmallVector<int64_t> outShape(std::max(aBatch.size(), bBatch.size()) - batch.size(), 1);
+    outShape.append(batch.begin(), batch.end());
     outShape.append({as[as.size() - 2], bs.back()});
     auto stack = [&](Value v, ArrayRef<int64_t> s) {
       return reshapeTo(v, {ShapedType::getNumElements(s.drop_back(2)), s[s.size() - 2], s.back()});
