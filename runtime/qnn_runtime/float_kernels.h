@@ -39,7 +39,8 @@ inline float multiply_add(float a, float b, float c) {
   // The product of two floats is exact in double, and the double sum is
   // p + c = s + e exactly (Knuth's two-sum). Rounding to odd (s, or its
   // neighbour towards e when e != 0 and s's last bit is even) and then to
-  // float rounds the exact value once, float having fewer than 52 bits.
+  // float rounds the exact value once: double's 53 bits are at least
+  // float's 24 + 2.
   // The C library's fmaf is no substitute: without hardware, newlib's
   // rounds twice.
   const double p = double(a) * double(b), q = c, s = p + q;
@@ -359,42 +360,42 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
       // colPhase) = (kh * DH % SH, kw * DW % SW) at shift (rowShift,
       // colShift) = (kh * DH / SH, kw * DW / SW), kept without dividing.
       with_multiply_add([&](auto fma) {
-      for (index_t q0 = 0; q0 < OH * columns; q0 += kDepthwiseVectors * kLanes) {
+        for (index_t q0 = 0; q0 < OH * columns; q0 += kDepthwiseVectors * kLanes) {
 #if defined(__GNUC__) || defined(__clang__)
-        floatv acc[kDepthwiseVectors];
-        for (floatv &sum : acc)
-          sum = bias - floatv{}; // b - (+0) is b, -0 included
+          floatv acc[kDepthwiseVectors];
+          for (floatv &sum : acc)
+            sum = bias - floatv{}; // b - (+0) is b, -0 included
 #else
-        float acc[kDepthwiseVectors][kLanes];
-        for (auto &sums : acc)
-          for (float &sum : sums)
-            sum = bias;
+          float acc[kDepthwiseVectors][kLanes];
+          for (auto &sums : acc)
+            for (float &sum : sums)
+              sum = bias;
 #endif
-        for (index_t kh = 0, rowPhase = 0, rowShift = 0; kh < KH; ++kh) {
-          for (index_t kw = 0, colPhase = 0, colShift = 0; kw < KW; ++kw) {
-            const float tap = taps[kh * KW + kw];
-            const float *in =
-                phases + (rowPhase * SW + colPhase) * planes.phase + rowShift * columns + colShift + q0;
-            for (index_t v = 0; v < kDepthwiseVectors; ++v) {
+          for (index_t kh = 0, rowPhase = 0, rowShift = 0; kh < KH; ++kh) {
+            for (index_t kw = 0, colPhase = 0, colShift = 0; kw < KW; ++kw) {
+              const float tap = taps[kh * KW + kw];
+              const float *in =
+                  phases + (rowPhase * SW + colPhase) * planes.phase + rowShift * columns + colShift + q0;
+              for (index_t v = 0; v < kDepthwiseVectors; ++v) {
 #if defined(__GNUC__) || defined(__clang__)
-              floatv x;
-              __builtin_memcpy(&x, in + v * kLanes, sizeof x);
-              acc[v] = fma(tap - floatv{}, x, acc[v]);
+                floatv x;
+                __builtin_memcpy(&x, in + v * kLanes, sizeof x);
+                acc[v] = fma(tap - floatv{}, x, acc[v]);
 #else
-              for (index_t l = 0; l < kLanes; ++l)
-                acc[v][l] = fma(tap, in[v * kLanes + l], acc[v][l]);
+                for (index_t l = 0; l < kLanes; ++l)
+                  acc[v][l] = fma(tap, in[v * kLanes + l], acc[v][l]);
 #endif
+              }
+              for (colPhase += p.DW; colPhase >= SW; colPhase -= SW)
+                ++colShift;
             }
-            for (colPhase += p.DW; colPhase >= SW; colPhase -= SW)
-              ++colShift;
+            for (rowPhase += p.DH; rowPhase >= SH; rowPhase -= SH)
+              ++rowShift;
           }
-          for (rowPhase += p.DH; rowPhase >= SH; rowPhase -= SH)
-            ++rowShift;
+          for (index_t v = 0; v < kDepthwiseVectors; ++v)
+            for (index_t l = 0; l < kLanes; ++l)
+              out[q0 + v * kLanes + l] = clamp_output(acc[v][l], lo, hi);
         }
-        for (index_t v = 0; v < kDepthwiseVectors; ++v)
-          for (index_t l = 0; l < kLanes; ++l)
-            out[q0 + v * kLanes + l] = clamp_output(acc[v][l], lo, hi);
-      }
       });
       for (index_t oh = 0; oh < OH; ++oh)
         std::memcpy(y + ((plane * multiplier + m) * OH + oh) * OW, out + oh * columns, OW * sizeof(float));
