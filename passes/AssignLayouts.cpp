@@ -40,7 +40,7 @@ bool canBeChannelsLast(Value v) {
 PointwiseConvOp makePointwise(Conv2DOp conv) {
   OpBuilder b(conv);
   auto w = conv.getWeight().getType().getShape();
-  const int64_t O = w[0], C = w[1], OP = qnn_rt::pointwise_padded_channels(O);
+  const int64_t O = w[0], C = w[1], OP = qnn_rt::panel_padded_channels(O);
   auto values = [](Value v) {
     return cast<DenseElementsAttr>(v.getDefiningOp<arith::ConstantOp>().getValue()).getValues<float>();
   };

@@ -431,7 +431,7 @@ LogicalResult PointwiseConvOp::verify() {
   auto w = getWeightT().getType().getShape();
   if (in.size() != 4 || out.size() != 4 || in[0] != out[0] || in[2] != out[2] || in[3] != out[3])
     return emitOpError("needs [N, C, H, W] input and [N, O, H, W] output");
-  const int64_t padded = qnn_rt::pointwise_padded_channels(out[1]);
+  const int64_t padded = qnn_rt::panel_padded_channels(out[1]);
   if (w.size() != 2 || w[0] != in[1] || w[1] != padded)
     return emitOpError() << "weight_t must be [" << in[1] << ", " << padded << "] (input channels, padded outputs)";
   if (getBias() && getBias().getType().getShape() != ArrayRef<int64_t>{padded})

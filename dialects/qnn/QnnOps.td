@@ -52,7 +52,7 @@ def Qnn_PointwiseConvOp : Qnn_KernelOp<"pointwise_conv", [Pure], ChannelsLastTie
     The qnn.conv2d (1x1, stride 1, no padding, one group) that
     qnn-assign-layouts gives channels-last input and output: `weight_t` is
     its weights transposed, [C][OP] with OP the output channels rounded up
-    to whole GEMM panels (qnn_rt::pointwise_padded_channels), zero-filled,
+    to whole GEMM panels (qnn_rt::panel_padded_channels), zero-filled,
     `bias` (optional) padded likewise. Each output is the same sum in the
     same order as qnn.conv2d's, so the values are bit-identical; clamped as
     qnn.conv2d's.

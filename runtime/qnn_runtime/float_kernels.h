@@ -158,6 +158,25 @@ inline void with_multiply_add(Loop loop) {
   loop([](floatv a, floatv b, floatv c) { return multiply_add(a, b, c); });
 }
 
+/// Memory a GEMM block brings into the caches for the block after it while
+/// it runs: `step` floats from `next` per k (a cache line every 64 / (4 *
+/// step) k). Weights streamed from memory would otherwise stall the block
+/// that first reads them (1.7x on a 160 -> 960 1x1 layer of 7x7 pixels,
+/// 1.2x on a 512 -> 512 3x3 one, measured).
+struct GemmPrefetch {
+  const float *next;
+  index_t step;
+};
+
+/// A GEMM's row operand, whose elements the block broadcasts: w[r][k] at
+/// data[r * rowStride + k * kStride]. Weights and channels-last pixels are
+/// rows of K contiguous values (kStride 1); a column matrix read as pixel
+/// rows is k-major (rowStride 1).
+struct GemmRows {
+  const float *data;
+  index_t rowStride, kStride;
+};
+
 /// The kGemmRows x kGemmCols register block: y[r][p..) = bias + sum_k
 /// w[r][k] * panel[k][p..), k in order (the same sum order on every
 /// instruction set, so results are bit-identical across targets), with
@@ -165,10 +184,13 @@ inline void with_multiply_add(Loop loop) {
 /// apart, kGemmCols of each readable. The bias is bias[r], or bias[p] with
 /// `columnBias` (kGemmCols readable). Edge blocks store only `rows` x `cols`
 /// results (rows past the last repeat it), so no column or row falls back
-/// to a slow scalar loop.
-inline void gemm_block(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
-                       index_t ystride, index_t K, index_t rows, index_t cols, float lo, float hi,
-                       bool columnBias = false) {
+/// to a slow scalar loop. Never inlined: inside a large caller the compiler
+/// spills the 16 accumulators to the stack in the k loop (1.7x slower,
+/// seen in a convolution kernel inlined into its caller).
+__attribute__((noinline)) inline void gemm_block(GemmRows w, const float *bias, const float *panel,
+                                                 index_t pstride, float *y, index_t ystride, index_t K, index_t rows,
+                                                 index_t cols, float lo, float hi, bool columnBias,
+                                                 GemmPrefetch prefetch) {
   const float *wr[kGemmRows];
   floatv a[kGemmRows][2];
   floatv columns[2] = {};
@@ -178,7 +200,7 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
   }
   for (index_t r = 0; r < kGemmRows; ++r) {
     const index_t row = r < rows ? r : rows - 1;
-    wr[r] = w + row * K;
+    wr[r] = w.data + row * w.rowStride;
     // b - (+0) is b for every b, -0 included: the same start as a scalar
     // sum from bias.
     if (columnBias) {
@@ -190,16 +212,12 @@ inline void gemm_block(const float *w, const float *bias, const float *panel, in
   }
   with_multiply_add([&](auto fma) {
     for (index_t k = 0; k < K; ++k) {
-      // The next block's weights (the kGemmRows * K floats after this
-      // block's), a cache line every other k: streamed from memory, they
-      // would otherwise stall eight interleaved rows (1.7x on a 160 -> 960
-      // 1x1 layer of 7x7 pixels, measured).
-      __builtin_prefetch(w + kGemmRows * K + k * kGemmRows);
+      __builtin_prefetch(prefetch.next + k * prefetch.step);
       floatv c0, c1;
       __builtin_memcpy(&c0, panel + k * pstride, sizeof(c0));
       __builtin_memcpy(&c1, panel + k * pstride + kLanes, sizeof(c1));
       for (index_t r = 0; r < kGemmRows; ++r) {
-        const floatv weight = wr[r][k] - floatv{};
+        const floatv weight = wr[r][k * w.kStride] - floatv{};
         a[r][0] = fma(weight, c0, a[r][0]);
         a[r][1] = fma(weight, c1, a[r][1]);
       }
@@ -226,14 +244,14 @@ inline void with_multiply_add(Loop loop) {
 #endif
 
 /// y[r][q] = bias[r] (bias[q] with `columnBias`) + sum_k w[r][k] *
-/// panel[k][q] for `rows` (<= kGemmRows) rows of w [rows][K] and the first
-/// `cols` columns of one panel (rows `pstride` apart), clamped to [lo, hi];
-/// y rows `ystride` apart.
-inline void gemm_panel(const float *w, const float *bias, const float *panel, index_t pstride, float *y,
-                       index_t ystride, index_t rows, index_t K, index_t cols, float lo, float hi,
-                       bool columnBias = false) {
+/// panel[k][q] for `rows` (<= kGemmRows) rows of w and the first `cols`
+/// columns of one panel (rows `pstride` apart), clamped to [lo, hi]; y rows
+/// `ystride` apart.
+inline void gemm_panel(GemmRows w, const float *bias, const float *panel, index_t pstride, float *y,
+                       index_t ystride, index_t rows, index_t K, index_t cols, float lo, float hi, bool columnBias,
+                       GemmPrefetch prefetch) {
 #if defined(__GNUC__) || defined(__clang__)
-  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols, lo, hi, columnBias);
+  gemm_block(w, bias, panel, pstride, y, ystride, K, rows, cols, lo, hi, columnBias, prefetch);
 #else
   // Compilers without vector extensions: column by column, k in the same
   // order.
@@ -241,7 +259,7 @@ inline void gemm_panel(const float *w, const float *bias, const float *panel, in
     for (index_t q = 0; q < cols; ++q) {
       float acc = bias ? bias[columnBias ? q : r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
-        acc = multiply_add(w[r * K + k], panel[k * pstride + q], acc);
+        acc = multiply_add(w.data[r * w.rowStride + k * w.kStride], panel[k * pstride + q], acc);
       y[r * ystride + q] = clamp_output(acc, lo, hi);
     }
 #endif
@@ -403,6 +421,30 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
   }
 }
 
+/// Rows of input channel c of a chunk's column matrix (its KH * KW rows,
+/// `stride` floats apart): output rows [r0, r0 + rows) of the window values
+/// from `xc` (the channel's plane), zeros where the window hits padding
+/// and past the chunk's rows * OW columns.
+inline void im2col_channel(const float *xc, float *cols, index_t stride, const Conv2DParams &p, index_t c,
+                           index_t r0, index_t rows) {
+  const index_t H = p.H, W = p.W, OW = p.OW;
+  for (index_t kh = 0; kh < p.KH; ++kh)
+    for (index_t kw = 0; kw < p.KW; ++kw) {
+      float *row = cols + ((c * p.KH + kh) * p.KW + kw) * stride;
+      const ColumnRange in = im2col_columns(W, OW, kw, p.SW, p.PL, p.DW);
+      for (index_t r = 0; r < rows; ++r) {
+        const index_t ih = (r0 + r) * p.SH - p.PT + kh * p.DH;
+        float *out = row + r * OW;
+        im2col_span(ih >= 0 && ih < H ? xc + ih * W - p.PL + kw * p.DW : nullptr, 0, OW, in, p.SW,
+                    [&](index_t ow, float v) { out[ow] = v; }, [&](index_t ow) { out[ow] = 0.0f; });
+      }
+      // The last panel's unused columns, read by the GEMM but never
+      // stored.
+      for (index_t q = rows * OW; q < stride; ++q)
+        row[q] = 0.0f;
+    }
+}
+
 /// Convolution as im2col + GEMM over chunks of output rows. The chunk's
 /// column matrix [Cg*KH*KW][columns] (zero where the window hits padding)
 /// is written row by row, contiguously, and multiplied by the weights
@@ -418,7 +460,7 @@ inline void depthwise_conv2d_f32(const float *x, const float *w, const float *b,
 inline void conv2d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
                        const Conv2DParams &p, float lo, float hi) {
   const index_t N = p.N, C = p.C, H = p.H, W = p.W, O = p.O, KH = p.KH, KW = p.KW, OH = p.OH, OW = p.OW;
-  const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, DH = p.DH, DW = p.DW, G = p.G;
+  const index_t SH = p.SH, SW = p.SW, PT = p.PT, PL = p.PL, G = p.G;
   const index_t Cg = C / G, Og = O / G, K = Cg * KH * KW;
   if (Cg == 1)
     return depthwise_conv2d_f32(x, w, b, scratch, y, p, lo, hi);
@@ -440,21 +482,7 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
         // input planes (the others only on the last chunk).
         const index_t inPlacePanels = direct ? (H * W - r0 * OW) / kGemmCols : 0;
         for (index_t c = 0; c < Cg && inPlacePanels < panels; ++c)
-          for (index_t kh = 0; kh < KH; ++kh)
-            for (index_t kw = 0; kw < KW; ++kw) {
-              float *row = cols + ((c * KH + kh) * KW + kw) * stride;
-              const ColumnRange in = im2col_columns(W, OW, kw, SW, PL, DW);
-              for (index_t r = 0; r < rows; ++r) {
-                const index_t ih = (r0 + r) * SH - PT + kh * DH;
-                float *out = row + r * OW;
-                im2col_span(ih >= 0 && ih < H ? xg + (c * H + ih) * W - PL + kw * DW : nullptr, 0, OW, in, SW,
-                            [&](index_t ow, float v) { out[ow] = v; }, [&](index_t ow) { out[ow] = 0.0f; });
-              }
-              // The last panel's unused columns, read by the GEMM but never
-              // stored.
-              for (index_t q = P; q < stride; ++q)
-                row[q] = 0.0f;
-            }
+          im2col_channel(xg + c * H * W, cols, stride, p, c, r0, rows);
         // This part's blocks of kGemmRows output channels.
         const index_t firstBlock = part * rowBlocks / parts, endBlock = (part + 1) * rowBlocks / parts;
         for (index_t blk = firstBlock; blk < endBlock; ++blk) {
@@ -463,23 +491,26 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
           for (index_t pi = 0; pi < panels; ++pi) {
             const index_t q0 = pi * kGemmCols;
             const bool inPlace = pi < inPlacePanels;
-            gemm_panel(w + o * K, b ? b + o : nullptr, inPlace ? xg + r0 * OW + q0 : cols + q0,
+            // Streams the next block's weights (the kGemmRows * K floats
+            // after this block's).
+            gemm_panel({w + o * K, K, 1}, b ? b + o : nullptr, inPlace ? xg + r0 * OW + q0 : cols + q0,
                        inPlace ? H * W : stride, y + (n * O + o) * OH * OW + r0 * OW + q0, OH * OW, block, K,
-                       P - q0 < kGemmCols ? P - q0 : kGemmCols, lo, hi);
+                       P - q0 < kGemmCols ? P - q0 : kGemmCols, lo, hi, false, {w + (o + kGemmRows) * K, kGemmRows});
           }
         }
       }
 }
 
-/// Output channels of a channels-last 1x1 convolution's transposed weights
-/// and bias tables: whole GEMM panels of the widest target, zero-filled, so
-/// every panel's columns are readable.
-constexpr index_t pointwise_padded_channels(index_t O) { return (O + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols; }
+/// Output channels of the weight and bias tables whose output channels are
+/// GEMM panels (channels-last 1x1 and pixel-rows convolutions): whole
+/// panels of the widest target, zero-filled, so every panel's columns are
+/// readable.
+constexpr index_t panel_padded_channels(index_t O) { return (O + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols; }
 
 /// 1x1, stride-1, unpadded, ungrouped convolution of a channels-last float
 /// tensor into a channels-last one: y[p][o] = b[o] + sum_c x[p][c] * w[o][c]
 /// (c in order, as conv2d_f32 sums), clamped to [lo, hi]. `wt` holds the
-/// weights transposed, [C][pointwise_padded_channels(O)], `b` (or null)
+/// weights transposed, [C][panel_padded_channels(O)], `b` (or null)
 /// that many floats. It is the NCHW GEMM with the roles of weights and
 /// pixels exchanged: a block of kGemmRows pixels' rows (each pixel's
 /// channels, contiguous) against panels of kGemmCols output channels, so
@@ -487,14 +518,72 @@ constexpr index_t pointwise_padded_channels(index_t O) { return (O + kMaxGemmCol
 /// of pixels: the rows the convolutions around it write and read.
 inline void pointwise_conv_f32_channels_last(const float *x, const float *wt, const float *b, float *y, index_t P,
                                              index_t C, index_t O, float lo, float hi) {
-  const index_t OP = pointwise_padded_channels(O), rowBlocks = (P + kGemmRows - 1) / kGemmRows;
+  const index_t OP = panel_padded_channels(O), rowBlocks = (P + kGemmRows - 1) / kGemmRows;
   QNN_RT_PARALLEL_FOR
   for (index_t rb = 0; rb < rowBlocks; ++rb) {
     const index_t p0 = rb * kGemmRows, rows = P - p0 < kGemmRows ? P - p0 : kGemmRows;
     for (index_t q0 = 0; q0 < O; q0 += kGemmCols)
-      gemm_panel(x + p0 * C, b ? b + q0 : nullptr, wt + q0, OP, y + p0 * O + q0, O, rows, C,
-                 O - q0 < kGemmCols ? O - q0 : kGemmCols, lo, hi, /*columnBias=*/true);
+      gemm_panel({x + p0 * C, C, 1}, b ? b + q0 : nullptr, wt + q0, OP, y + p0 * O + q0, O, rows, C,
+                 O - q0 < kGemmCols ? O - q0 : kGemmCols, lo, hi, /*columnBias=*/true,
+                 {x + (p0 + kGemmRows) * C, kGemmRows});
   }
+}
+
+/// Index in a pixel-rows convolution's packed weights of w[o][k] (K = Cg *
+/// KH * KW): panels of kMaxGemmCols output channels, each [K][kMaxGemmCols]
+/// contiguous, so a GEMM panel streams one run of memory.
+constexpr index_t pixel_rows_weight_index(index_t o, index_t k, index_t K) {
+  return o / kMaxGemmCols * K * kMaxGemmCols + k * kMaxGemmCols + o % kMaxGemmCols;
+}
+
+/// Scratch floats conv2d_f32_pixel_rows needs, shared by all threads: one
+/// chunk's column matrix (conv2d_f32's chunks).
+inline index_t conv2d_pixel_rows_scratch_floats(const Conv2DParams &p) {
+  return p.C * p.KH * p.KW * conv2d_chunk_columns(p.C, p.KH, p.KW, p.OH, p.OW);
+}
+
+/// An ungrouped convolution with the GEMM's roles exchanged: conv2d_f32's
+/// column matrix, chunk by chunk, read as rows of output pixels (k-major:
+/// GemmRows' rowStride 1), panels of output channels from the packed
+/// weights `wp` (pixel_rows_weight_index, panel_padded_channels(O) of them,
+/// zero-filled) and `b` (that many floats, or null). Each output is
+/// conv2d_f32's sum in the same order, so the values are bit-identical. A
+/// small image fills row blocks of kGemmRows pixels far better than column
+/// panels of kGemmCols (a 7x7 image uses 49 of 56 rows, against 49 of 64
+/// columns), and the weights stream as contiguous panels, the next one
+/// prefetched while the current one's row blocks run. Threads build a
+/// chunk's matrix by input channels, then take whole (panel, row block)
+/// units, each stored transposed through a register-block tile.
+inline void conv2d_f32_pixel_rows(const float *x, const float *wp, const float *b, float *scratch, float *y,
+                                  const Conv2DParams &p, float lo, float hi) {
+  const index_t C = p.C, H = p.H, W = p.W, O = p.O, OH = p.OH, OW = p.OW, K = C * p.KH * p.KW;
+  const index_t chunk = conv2d_chunk_rows(C, p.KH, p.KW, OH, OW), panels = (O + kGemmCols - 1) / kGemmCols;
+  for (index_t n = 0; n < p.N; ++n)
+    for (index_t r0 = 0; r0 < OH; r0 += chunk) {
+      const index_t pixels = (OH - r0 < chunk ? OH - r0 : chunk) * OW, rowBlocks = (pixels + kGemmRows - 1) / kGemmRows;
+      const index_t stride = (pixels + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols;
+      QNN_RT_PARALLEL_FOR
+      for (index_t c = 0; c < C; ++c)
+        im2col_channel(x + (n * C + c) * H * W, scratch, stride, p, c, r0, pixels / OW);
+      QNN_RT_PARALLEL_FOR
+      for (index_t u = 0; u < panels * rowBlocks; ++u) {
+        const index_t q0 = u / rowBlocks * kGemmCols, p0 = u % rowBlocks * kGemmRows;
+        const index_t rows = pixels - p0 < kGemmRows ? pixels - p0 : kGemmRows;
+        const index_t cols = O - q0 < kGemmCols ? O - q0 : kGemmCols;
+        // Each of a panel's row blocks streams its share of the next
+        // panel's K * kMaxGemmCols weights: K * step floats from share * K
+        // on.
+        const index_t step = (kMaxGemmCols + rowBlocks - 1) / rowBlocks;
+        const index_t share = u % rowBlocks * step < kMaxGemmCols ? u % rowBlocks * step : kMaxGemmCols - 1;
+        float tile[kGemmRows * kGemmCols];
+        gemm_panel({scratch + p0, 1, stride}, b ? b + q0 : nullptr, wp + pixel_rows_weight_index(q0, 0, K),
+                   kMaxGemmCols, tile, kGemmCols, rows, K, cols, lo, hi, /*columnBias=*/true,
+                   {wp + pixel_rows_weight_index(q0 + kGemmCols, 0, K) + share * K, step});
+        for (index_t q = 0; q < cols; ++q)
+          for (index_t r = 0; r < rows; ++r)
+            y[(n * O + q0 + q) * OH * OW + r0 * OW + p0 + r] = tile[r * kGemmCols + q];
+      }
+    }
 }
 
 /// Y[M,N] = alpha * op(A) * op(B) + beta * C, C of shape [CR, CC] with CR in

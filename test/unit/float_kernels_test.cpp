@@ -42,6 +42,28 @@ void checkConv(const ConvCase &k, unsigned seed) {
   qnn_rt::conv2d_f32(x.data(), w.data(), b.data(), scratch.data(), fused.data(), params, -0.25f, 0.5f);
   qnn_rt::clip_f32(got.data(), relu.data(), static_cast<int64_t>(got.size()), -0.25f, 0.5f);
   ASSERT_EQ(0, std::memcmp(fused.data(), relu.data(), got.size() * sizeof(float)));
+  if (k.g == 1) {
+    // With pixels as the GEMM's rows and packed weights: the same bits,
+    // with and without bias, clamped or not.
+    const int64_t K = k.c * k.kh * k.kw, padded = qnn_rt::panel_padded_channels(k.o);
+    std::vector<float> packed(padded * K, 0.0f), bias(padded, 0.0f), rows(got.size()), nchw(got.size());
+    for (int64_t o = 0; o < k.o; ++o) {
+      bias[o] = b[o];
+      for (int64_t i = 0; i < K; ++i)
+        packed[qnn_rt::pixel_rows_weight_index(o, i, K)] = w[o * K + i];
+    }
+    std::vector<float> rowsScratch(qnn_rt::conv2d_pixel_rows_scratch_floats(params));
+    qnn_rt::conv2d_f32_pixel_rows(x.data(), packed.data(), bias.data(), rowsScratch.data(), rows.data(), params, -inf,
+                                  inf);
+    ASSERT_EQ(0, std::memcmp(rows.data(), got.data(), got.size() * sizeof(float)));
+    qnn_rt::conv2d_f32_pixel_rows(x.data(), packed.data(), bias.data(), rowsScratch.data(), rows.data(), params,
+                                  -0.25f, 0.5f);
+    ASSERT_EQ(0, std::memcmp(rows.data(), fused.data(), got.size() * sizeof(float)));
+    qnn_rt::conv2d_f32(x.data(), w.data(), nullptr, scratch.data(), nchw.data(), params, 0.0f, inf);
+    qnn_rt::conv2d_f32_pixel_rows(x.data(), packed.data(), nullptr, rowsScratch.data(), rows.data(), params, 0.0f,
+                                  inf);
+    ASSERT_EQ(0, std::memcmp(rows.data(), nchw.data(), got.size() * sizeof(float)));
+  }
   for (int64_t n = 0; n < k.n; ++n)
     for (int64_t o = 0; o < k.o; ++o)
       for (int64_t y = 0; y < oh; ++y)
@@ -192,6 +214,9 @@ TEST(Conv2D, OneInputChannel) { checkConv({1, 1, 12, 12, 4, 3, 3, 1, 1, 1, 1, 1,
 TEST(Conv2D, StemStride2WideRows) { checkConv({1, 3, 9, 70, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1}, 11); }
 TEST(Conv2D, ManyRowChunks) { checkConv({1, 64, 12, 32, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 5); }
 TEST(Conv2D, SeveralGemmRowBlocks) { checkConv({1, 8, 6, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 6); }
+TEST(Conv2D, PartialChannelPanelOfADeepLayer) { checkConv({2, 40, 7, 7, 45, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 20); }
+// Chunks of 14 and 11 output rows (350 and 275 pixels: partial row blocks).
+TEST(Conv2D, ChunksWithPartialRowBlocks) { checkConv({1, 64, 25, 25, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 21); }
 
 TEST(Pooling, AveragePoolCountIncludePad) {
   // 1x1x3x3 ones, 3x3 window, pads 1, stride 2: ONNX divides by 9 with
@@ -372,7 +397,7 @@ TEST(Conv2D, PointwiseChannelsLastGivesTheSameBits) {
         std::vector<float> nchw(k.n * k.o * k.h * k.w), scratch(qnn_rt::conv2d_f32_scratch_floats(params));
         qnn_rt::conv2d_f32(x.data(), w.data(), withBias ? b.data() : nullptr, scratch.data(), nchw.data(), params, lo, hi);
         // Transposed weights and bias, padded to whole panels.
-        const int64_t op = qnn_rt::pointwise_padded_channels(k.o);
+        const int64_t op = qnn_rt::panel_padded_channels(k.o);
         std::vector<float> wt(k.c * op, 0.0f), bp(op, 0.0f);
         for (int64_t o = 0; o < k.o; ++o) {
           bp[o] = b[o];
