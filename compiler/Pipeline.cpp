@@ -21,6 +21,7 @@ void qnnc::buildPlanPipeline(mlir::OpPassManager &pm, int64_t threads, Compressi
     pm.nest<mlir::func::FuncOp>().addPass(createHuffmanCompress());
   pm.nest<mlir::func::FuncOp>().addPass(createPackWeights());
   pm.nest<mlir::func::FuncOp>().addPass(createAssignLayouts());
+  pm.nest<mlir::func::FuncOp>().addPass(createPixelRowsConvs());
   pm.addPass(createPlanMemory(PlanMemoryOptions{threads}));
 }
 

@@ -439,6 +439,26 @@ LogicalResult PointwiseConvOp::verify() {
   return success();
 }
 
+LogicalResult PixelRowsConvOp::verify() {
+  auto in = getInput().getType().getShape(), out = getOutput().getType().getShape();
+  auto kernel = getKernelShape();
+  if (kernel.size() != 2 || in.size() != 4 || out.size() != 4)
+    return emitOpError("needs [N, C, H, W] input and output and kernel_shape [KH, KW]");
+  auto expected = convOutput(getLoc(), in, {out[1], in[1], kernel[0], kernel[1]}, getStrides(), getPads(),
+                             getDilations(), 1);
+  if (failed(expected))
+    return failure();
+  if (out != ArrayRef<int64_t>(*expected))
+    return emitOpError() << "output must be " << shapeString(*expected);
+  const int64_t padded = qnn_rt::panel_padded_channels(out[1]), K = in[1] * kernel[0] * kernel[1];
+  const SmallVector<int64_t> panels{padded / qnn_rt::kMaxGemmCols, K, qnn_rt::kMaxGemmCols};
+  if (getWeightPanels().getType().getShape() != ArrayRef<int64_t>(panels))
+    return emitOpError() << "weight_panels must be " << shapeString(panels) << " (panels, C * KH * KW, channels)";
+  if (getBias() && getBias().getType().getShape() != ArrayRef<int64_t>{padded})
+    return emitOpError() << "bias must hold " << padded << " values (padded outputs)";
+  return success();
+}
+
 LogicalResult ReshapeOp::verify() {
   if (getInput().getType().getNumElements() != getOutput().getType().getNumElements())
     return emitOpError() << "cannot reshape " << getInput().getType().getNumElements() << " elements into "

@@ -76,6 +76,14 @@ qnn_rt::Conv2DParams runtimeConv2DParams(ConvOp conv) {
           static_cast<int64_t>(conv.getGroup())};
 }
 
+/// A pixel-rows convolution's qnn_rt::Conv2DParams: its kernel shape is an
+/// attribute (the packed weights hold the padded output channels).
+qnn_rt::Conv2DParams runtimeConv2DParams(PixelRowsConvOp conv) {
+  auto in = shapeOf(conv.getInput()), o = shapeOf(conv.getOutput()), k = conv.getKernelShape();
+  auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
+  return {in[0], in[1], in[2], in[3], o[1], k[0], k[1], o[2], o[3], s[0], s[1], p[0], p[1], d[0], d[1], 1};
+}
+
 /// A convolution's qnn_rt::Conv2DParams as the kernel call's argument,
 /// fields in the struct's order.
 template <class ConvOp>
@@ -229,6 +237,19 @@ LogicalResult PointwiseConvOp::buildKernelCall(KernelCall &call) {
   getBias() ? call.operand(2) : call.null();
   outputClamp(call.result().integers({in[0] * in[2] * in[3], in[1], out[1]}), *this);
   return success();
+}
+
+LogicalResult PixelRowsConvOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::conv2d_f32_pixel_rows").operand(0).operand(1);
+  getBias() ? call.operand(2) : call.null();
+  call.scratch(Builder(getContext()).getF32Type()).result();
+  outputClamp(conv2dParams(call, *this), *this);
+  return success();
+}
+
+// One column matrix, built and read by all threads together.
+int64_t PixelRowsConvOp::getScratchBytes(int64_t) {
+  return qnn_rt::conv2d_pixel_rows_scratch_floats(runtimeConv2DParams(*this)) * 4;
 }
 
 bool PointwiseConvOp::acceptsChannelsLast(unsigned index) { return index == 0; }

@@ -66,6 +66,27 @@ def Qnn_PointwiseConvOp : Qnn_KernelOp<"pointwise_conv", [Pure], ChannelsLastTie
   let hasVerifier = 1;
 }
 
+def Qnn_PixelRowsConvOp : Qnn_KernelOp<"pixel_rows_conv", [Pure], ["getScratchBytes"]> {
+  let summary = "Ungrouped float convolution with output pixels as the GEMM's rows, weights packed in panels";
+  let description = [{
+    The qnn.conv2d (one group, constant weights) that qnn-pixel-rows-convs
+    runs with the GEMM's roles exchanged (qnn_rt::conv2d_f32_pixel_rows):
+    `weight_panels` is its weights [O][K], K = C * KH * KW, in panels of 32
+    output channels, [ceil(O / 32)][K][32], zero past O; `bias` (optional)
+    O rounded up to whole panels, zero-filled; `kernel_shape` is [KH, KW].
+    Each output is the same sum in the same order as qnn.conv2d's, so the
+    values are bit-identical; clamped as qnn.conv2d's.
+  }];
+  let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight_panels, Optional<Qnn_F32Tensor>:$bias,
+                            DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+                            DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations), OutputClamp);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight_panels (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Qnn_GemmOp : Qnn_KernelOp<"gemm", [Pure, InferTypeOpAdaptor]> {
   let summary = "Y = alpha * op(A) * op(B) + beta * C (ONNX Gemm)";
   let description = [{

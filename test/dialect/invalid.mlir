@@ -274,3 +274,43 @@ func.func @pad_mode(%x: tensor<1x1x4x4xf32>) {
   %y = qnn.pad %x {pads = array<i64: 1, 1, 1, 1>, value = 0.0 : f32, mode = "wrap"} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
   return
 }
+
+// -----
+
+func.func @pixel_rows_panels(%x: tensor<1x2x3x3xf32>, %w: tensor<1x8x16xf32>) {
+  // expected-error @+1 {{'qnn.pixel_rows_conv' op weight_panels must be [1, 8, 32] (panels, C * KH * KW, channels)}}
+  %y = qnn.pixel_rows_conv %x, %w {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x2x3x3xf32>, tensor<1x8x16xf32>) -> tensor<1x3x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @pixel_rows_output(%x: tensor<1x2x3x3xf32>, %w: tensor<1x8x32xf32>) {
+  // expected-error @+1 {{'qnn.pixel_rows_conv' op output must be [1, 3, 2, 2]}}
+  %y = qnn.pixel_rows_conv %x, %w {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x2x3x3xf32>, tensor<1x8x32xf32>) -> tensor<1x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @pixel_rows_bias(%x: tensor<1x2x3x3xf32>, %w: tensor<2x8x32xf32>, %b: tensor<40xf32>) {
+  // expected-error @+1 {{'qnn.pixel_rows_conv' op bias must hold 64 values (padded outputs)}}
+  %y = qnn.pixel_rows_conv %x, %w, %b {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x2x3x3xf32>, tensor<2x8x32xf32>, tensor<40xf32>) -> tensor<1x40x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @pixel_rows_kernel(%x: tensor<1x2x3x3xf32>, %w: tensor<1x8x32xf32>) {
+  // expected-error @+1 {{'qnn.pixel_rows_conv' op needs [N, C, H, W] input and output and kernel_shape [KH, KW]}}
+  %y = qnn.pixel_rows_conv %x, %w {kernel_shape = array<i64: 8>, strides = array<i64: 1, 1>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x2x3x3xf32>, tensor<1x8x32xf32>) -> tensor<1x3x2x2xf32>
+  return
+}
