@@ -478,6 +478,12 @@ def cpu_has(flag):
         return any(flag in line.split() for line in f if line.startswith("flags"))
 
 
+def cpu_runs_x86_64_v4():
+    """Whether this CPU runs qnnc's x86-64-v4 target (/proc/cpuinfo's
+    spellings of what x86-64-v4 + VPOPCNTDQ needs)."""
+    return all(cpu_has(f) for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vpopcntdq"))
+
+
 def targets_bit_identical(qnnc, work):
     """The shipped model built for each x86 target gives bit-identical
     outputs: generic and AVX2 (and AVX-512 where the CPU has it), kernels
@@ -497,9 +503,7 @@ def targets_bit_identical(qnnc, work):
         exe = e2e_lib.compile_model(qnnc, model, os.path.join(d, name.replace(" ", "_")),
                                     flags="-Wall -Wextra -Werror",
                                     extra=[f"--target={target}", f"--threads={threads}", *extra])
-        # /proc/cpuinfo's spellings of what x86-64-v4 + VPOPCNTDQ needs.
-        if target == "x86-64-v4" and not all(
-                cpu_has(f) for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vpopcntdq")):
+        if target == "x86-64-v4" and not cpu_runs_x86_64_v4():
             print("SKIP: running the x86-64-v4 build: this CPU has no AVX-512 VPOPCNTDQ", flush=True)
             continue
         outputs[name] = e2e_lib.run_qnnc_output(exe, images, d, tag=name.replace(" ", "_"))
@@ -701,6 +705,48 @@ def ceil_mode_pooling(qnnc, work):
     check("ceil_mode pooling matches ORT", not wrong, f"{cases} cases, wrong: {wrong}")
 
 
+def pixel_rows_convs(qnnc, work):
+    """Deep float convolutions of small images run as pixel rows
+    (qnn-pixel-rows-convs): one with strides and several chunks of output
+    rows, one dilated with a partial panel of output channels; they match
+    ONNX Runtime and give bit-identical outputs on every x86 target and on
+    2 threads."""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    d = os.path.join(work, "pixel_rows")
+    os.makedirs(d, exist_ok=True)
+    rng = np.random.default_rng(0)
+    weights = [numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32) * 0.05, name)
+               for name, shape in (("w1", (128, 128, 3, 3)), ("b1", (128,)), ("w2", (40, 128, 3, 3)), ("b2", (40,)))]
+    g = helper.make_graph([helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1] * 4, strides=[2, 2]),
+                           helper.make_node("Relu", ["c1"], ["r1"]),
+                           helper.make_node("Conv", ["r1", "w2", "b2"], ["y"], pads=[2] * 4, dilations=[2, 2])],
+                          "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 128, 61, 61])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], weights)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    path = os.path.join(d, "m.onnx")
+    onnx.save(m, path)
+    x = rng.standard_normal((2, 1, 128, 61, 61)).astype(np.float32)
+    ref, _ = e2e_lib.run_ort(path, x, d)
+    outputs = {}
+    for target, threads in (("generic", 1), ("x86-64-v3", 1), ("x86-64-v3", 2), ("x86-64-v4", 1)):
+        name = f"{target}_{threads}"
+        exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name), extra=[f"--target={target}", f"--threads={threads}"])
+        if target == "x86-64-v4" and not cpu_runs_x86_64_v4():
+            continue
+        outputs[name] = e2e_lib.run_qnnc_output(exe, x, d, tag=name)
+    with open(os.path.join(d, "generic_1", "model.cpp")) as f:
+        calls = f.read().count("qnn_rt::conv2d_f32_pixel_rows(")
+    err = e2e_lib.relative_error(outputs["generic_1"], ref)
+    check("pixel-rows convolutions match ORT", calls == 2 and err <= 1e-5,
+          f"{calls} pixel-rows calls, max relative error {err:.1e}, {len(x)} inputs")
+    same = [name for name, out in outputs.items()
+            if np.array_equal(out.view(np.uint32), outputs["generic_1"].view(np.uint32))]
+    check("pixel-rows convolutions bit-identical on every target and on 2 threads", len(same) == len(outputs),
+          f"identical to generic: {same}")
+
+
 def torchvision_models(qnnc, work):
     """torchvision's resnet18, mobilenet_v2 and squeezenet1_1 (float) and a
     Bi-Real-binarized resnet18, exported by torch.onnx as users export them:
@@ -761,6 +807,7 @@ def main():
     qdq_int8(args.qnnc, args.work)
     nan_semantics(args.qnnc, args.work)
     ceil_mode_pooling(args.qnnc, args.work)
+    pixel_rows_convs(args.qnnc, args.work)
     torchvision_models(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
