@@ -709,8 +709,8 @@ def pixel_rows_convs(qnnc, work):
     """Deep float convolutions of small images run as pixel rows
     (qnn-pixel-rows-convs): one with strides and several chunks of output
     rows, one dilated with a partial panel of output channels; they match
-    ONNX Runtime and give bit-identical outputs on every x86 target and on
-    2 threads."""
+    ONNX Runtime and give bit-identical outputs on every x86 target, on 2
+    threads and in the compiler's evaluator."""
     import onnx
     from onnx import helper, numpy_helper, TensorProto
     d = os.path.join(work, "pixel_rows")
@@ -745,6 +745,7 @@ def pixel_rows_convs(qnnc, work):
             if np.array_equal(out.view(np.uint32), outputs["generic_1"].view(np.uint32))]
     check("pixel-rows convolutions bit-identical on every target and on 2 threads", len(same) == len(outputs),
           f"identical to generic: {same}")
+    evaluator_identical(qnnc, path, x, outputs["generic_1"], d, "pixel-rows convolutions")
 
 
 def torchvision_models(qnnc, work):
