@@ -371,13 +371,13 @@ LogicalResult PadOp::buildKernelCall(KernelCall &call) {
 
 LogicalResult TransposeOp::buildKernelCall(KernelCall &call) {
   auto in = getInput().getType().getShape();
-  if (in.size() > 4)
-    return emitOpError("transpose is supported up to rank 4");
-  int64_t pad = 4 - in.size();
+  const int64_t rank = qnn_rt::kTransposeRank, pad = rank - in.size();
+  if (pad < 0)
+    return emitOpError() << "transpose is supported up to rank " << rank;
   call.call("qnn_rt::transpose_f32").operand(0).result();
-  for (int64_t i = 0; i < 4; ++i)
+  for (int64_t i = 0; i < rank; ++i)
     call.integer(i < pad ? 1 : in[i - pad]);
-  for (int64_t i = 0; i < 4; ++i)
+  for (int64_t i = 0; i < rank; ++i)
     call.integer(i < pad ? i : getPerm()[i - pad] + pad);
   return success();
 }

@@ -392,8 +392,8 @@ LogicalResult Importer::transpose() {
   auto perm = intsAttr("perm", reversed);
   if (failed(perm))
     return failure();
-  if (xs.size() > 4)
-    return error() << "transpose beyond rank 4 is not supported";
+  if (xs.size() > 6) // the runtime's transpose_f32 permutes up to 6 axes
+    return error() << "transpose beyond rank 6 is not supported";
   return setOutput(create<TransposeOp>(*x, b.getDenseI64ArrayAttr(*perm)));
 }
 

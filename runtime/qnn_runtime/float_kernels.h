@@ -987,21 +987,32 @@ inline void pad_f32(const float *x, float *y, index_t NC, index_t H, index_t W, 
     }
 }
 
-/// 4-D transpose: input dims D0..D3, output dim i is input dim P_i.
-inline void transpose_f32(const float *x, float *y, index_t D0, index_t D1, index_t D2, index_t D3,
-                          index_t P0, index_t P1, index_t P2, index_t P3) {
-  const index_t dims[4] = {D0, D1, D2, D3};
-  const index_t stride[4] = {D1 * D2 * D3, D2 * D3, D3, 1};
-  const index_t perm[4] = {P0, P1, P2, P3};
-  const index_t od[4] = {dims[perm[0]], dims[perm[1]], dims[perm[2]], dims[perm[3]]};
-  const index_t os[4] = {stride[perm[0]], stride[perm[1]], stride[perm[2]], stride[perm[3]]};
+/// Axes transpose_f32 permutes; a tensor of lower rank is given leading
+/// axes of size 1.
+constexpr index_t kTransposeRank = 6;
+
+/// numpy's transpose: x of dims D0..D5 (row-major), y's axis i is x's axis
+/// P_i. Threads take rows of y's last two axes.
+inline void transpose_f32(const float *x, float *y, index_t D0, index_t D1, index_t D2, index_t D3, index_t D4,
+                          index_t D5, index_t P0, index_t P1, index_t P2, index_t P3, index_t P4, index_t P5) {
+  const index_t dims[kTransposeRank] = {D0, D1, D2, D3, D4, D5}, perm[kTransposeRank] = {P0, P1, P2, P3, P4, P5};
+  index_t stride[kTransposeRank], od[kTransposeRank], os[kTransposeRank];
+  stride[kTransposeRank - 1] = 1;
+  for (index_t a = kTransposeRank - 1; a > 0; --a)
+    stride[a - 1] = stride[a] * dims[a];
+  for (index_t a = 0; a < kTransposeRank; ++a) {
+    od[a] = dims[perm[a]];
+    os[a] = stride[perm[a]];
+  }
   QNN_RT_PARALLEL_FOR
-  for (index_t i0 = 0; i0 < od[0]; ++i0) {
-    float *yi = y + i0 * od[1] * od[2] * od[3];
-    for (index_t i1 = 0; i1 < od[1]; ++i1)
-      for (index_t i2 = 0; i2 < od[2]; ++i2)
-        for (index_t i3 = 0; i3 < od[3]; ++i3)
-          *yi++ = x[i0 * os[0] + i1 * os[1] + i2 * os[2] + i3 * os[3]];
+  for (index_t row = 0; row < od[0] * od[1] * od[2] * od[3]; ++row) {
+    index_t offset = 0;
+    for (index_t a = 3, rest = row; a >= 0; rest /= od[a--])
+      offset += rest % od[a] * os[a];
+    float *out = y + row * od[4] * od[5];
+    for (index_t i4 = 0; i4 < od[4]; ++i4)
+      for (index_t i5 = 0; i5 < od[5]; ++i5)
+        *out++ = x[offset + i4 * os[4] + i5 * os[5]];
   }
 }
 

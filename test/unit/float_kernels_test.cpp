@@ -418,6 +418,42 @@ TEST(Conv2D, PointwiseChannelsLastGivesTheSameBits) {
 
 namespace {
 
+TEST(Transpose, EveryRankUpToSixAsNumpy) {
+  // Ranks 1 to 6 (shapes with leading 1s as the compiler pads them), the
+  // reversed axes and a rotation, against y[i] = x[sum_a i_a * stride of
+  // x's axis perm[a]].
+  const int64_t shape[qnn_rt::kTransposeRank] = {2, 3, 1, 4, 5, 3};
+  for (int64_t rank = 1; rank <= qnn_rt::kTransposeRank; ++rank)
+    for (bool reversed : {true, false}) {
+      std::vector<int64_t> dims(shape, shape + rank), perm(rank);
+      for (int64_t a = 0; a < rank; ++a)
+        perm[a] = reversed ? rank - 1 - a : (a + 1) % rank;
+      std::vector<int64_t> stride(rank, 1);
+      for (int64_t a = rank - 1; a > 0; --a)
+        stride[a - 1] = stride[a] * dims[a];
+      const int64_t n = stride[0] * dims[0];
+      std::vector<float> x(n), y(n);
+      for (int64_t i = 0; i < n; ++i)
+        x[i] = static_cast<float>(i);
+      int64_t d[qnn_rt::kTransposeRank], p[qnn_rt::kTransposeRank];
+      const int64_t pad = qnn_rt::kTransposeRank - rank;
+      for (int64_t a = 0; a < qnn_rt::kTransposeRank; ++a) {
+        d[a] = a < pad ? 1 : dims[a - pad];
+        p[a] = a < pad ? a : perm[a - pad] + pad;
+      }
+      qnn_rt::transpose_f32(x.data(), y.data(), d[0], d[1], d[2], d[3], d[4], d[5], p[0], p[1], p[2], p[3], p[4],
+                            p[5]);
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t source = 0, rest = i;
+        for (int64_t a = rank - 1; a >= 0; --a) {
+          source += rest % dims[perm[a]] * stride[perm[a]];
+          rest /= dims[perm[a]];
+        }
+        ASSERT_EQ(y[i], x[source]) << "rank " << rank << (reversed ? " reversed" : " rotated") << " at " << i;
+      }
+    }
+}
+
 TEST(Gemm, PretransposedWeightsGiveTheSameBits) {
   // Y = A B^T + C with B [N, K] as given (transB) and stored transposed
   // ([K, N], what qnnc's canonicalization emits): the same sums in the
