@@ -77,6 +77,18 @@ int64_t weightPlanes(Weight weight) {
   return shape.size() == 5 ? shape[0] : 1;
 }
 
+/// How an element-wise op with numpy broadcasting walks its operands: the
+/// output's dimensions with each operand's element stride along them (0
+/// where it broadcasts). The kernels take 4: beyond that, adjacent
+/// dimensions that every operand reads alike (contiguously, or broadcast)
+/// are merged, outermost first, until 4 remain or none can merge (fewer
+/// dimensions would leave the kernels fewer rows to share among threads).
+struct BroadcastView {
+  llvm::SmallVector<int64_t> dims;
+  llvm::SmallVector<llvm::SmallVector<int64_t>> strides;
+};
+BroadcastView broadcastView(llvm::ArrayRef<int64_t> out, llvm::ArrayRef<llvm::ArrayRef<int64_t>> operands);
+
 /// Whether qnn-assign-layouts stores this float tensor channels-last (its
 /// producer carries `qnn.channels_last`); function arguments never are.
 bool isChannelsLast(mlir::Value value);

@@ -170,26 +170,20 @@ int64_t binaryWeightScratch(Attribute weight) {
   return qnn_rt::decode_binary_weights_scratch_bytes(k[0], k[1], k[2], k[3]);
 }
 
-/// Element-wise binary kernels with numpy broadcasting: dims and per-operand
-/// strides (0 along broadcast dimensions) over the output padded to rank 4.
+/// Element-wise binary kernels with numpy broadcasting: the broadcast view's
+/// dims and per-operand strides, padded to rank 4.
 LogicalResult broadcastCall(Operation *op, StringRef kernel, KernelCall &call) {
-  auto out = shapeOf(op->getResult(0));
-  if (out.size() > 4)
-    return op->emitOpError("broadcasting is supported up to rank 4");
+  BroadcastView view = broadcastView(shapeOf(op->getResult(0)), {shapeOf(op->getOperand(0)), shapeOf(op->getOperand(1))});
+  if (view.dims.size() > 4)
+    return op->emitOpError("broadcasting is supported up to 4 merged dimensions");
   call.call(kernel).operand(0).operand(1).result();
-  SmallVector<int64_t> dims(4 - out.size(), 1);
-  dims.append(out.begin(), out.end());
+  SmallVector<int64_t> dims(4 - view.dims.size(), 1);
+  dims.append(view.dims);
   call.integers(dims);
-  for (Value operand : op->getOperands()) {
-    auto shape = shapeOf(operand);
-    SmallVector<int64_t> padded(4 - shape.size(), 1);
-    padded.append(shape.begin(), shape.end());
-    SmallVector<int64_t> strides(4);
-    for (int64_t i = 3, stride = 1; i >= 0; --i) {
-      strides[i] = padded[i] == 1 ? 0 : stride;
-      stride *= padded[i];
-    }
-    call.integers(strides);
+  for (auto &stride : view.strides) {
+    SmallVector<int64_t> padded(4 - stride.size(), 0);
+    padded.append(stride);
+    call.integers(padded);
   }
   return success();
 }
@@ -593,4 +587,37 @@ int64_t QConv2DOp::getScratchBytes(int64_t) {
   auto w = cast<ShapedType>(getWeight().getType()).getShape();
   auto o = getOutput().getType().getShape();
   return qnn_rt::qconv2d_scratch_elements(w[1], w[2], w[3], o[2], o[3]) * 2;
+}
+
+BroadcastView qnnc::qnn::broadcastView(ArrayRef<int64_t> out, ArrayRef<ArrayRef<int64_t>> operands) {
+  const int64_t rank = out.size();
+  SmallVector<SmallVector<int64_t>> strides;
+  for (ArrayRef<int64_t> shape : operands) {
+    SmallVector<int64_t> padded(rank - shape.size(), 1), stride(rank);
+    padded.append(shape.begin(), shape.end());
+    for (int64_t i = rank - 1, next = 1; i >= 0; --i) {
+      stride[i] = padded[i] == 1 ? 0 : next;
+      next *= padded[i];
+    }
+    strides.push_back(stride);
+  }
+  BroadcastView view{{}, SmallVector<SmallVector<int64_t>>(operands.size())};
+  for (int64_t i = 0; i < rank; ++i) {
+    // Dimension i joins the one before while more than 4 would remain and
+    // each operand's stride there is its stride here times this length: a
+    // contiguous run, or 0 and 0.
+    const bool needed = static_cast<int64_t>(view.dims.size()) + rank - i > 4;
+    const bool joins = needed && !view.dims.empty() && llvm::all_of(llvm::seq<size_t>(0, operands.size()), [&](size_t k) {
+      return view.strides[k].back() == strides[k][i] * out[i];
+    });
+    if (!joins)
+      view.dims.push_back(1);
+    view.dims.back() *= out[i];
+    for (size_t k = 0; k < operands.size(); ++k) {
+      if (!joins)
+        view.strides[k].push_back(0);
+      view.strides[k].back() = strides[k][i];
+    }
+  }
+  return view;
 }

@@ -220,8 +220,9 @@ template <class Op> LogicalResult Importer::broadcast(bool unidirectional) {
   auto ls = typeOf(*l).getShape(), rs = typeOf(*r).getShape(), shape = typeOf(*out).getShape();
   if (unidirectional && shape != ls)
     return error() << "shapes " << shapeStr(ls) << " and " << shapeStr(rs) << " do not broadcast unidirectionally";
-  if (shape.size() > 4)
-    return error() << "broadcasting beyond rank 4 is not supported";
+  if (qnn::broadcastView(shape, {ls, rs}).dims.size() > 4)
+    return error() << "broadcasting " << shapeStr(ls) << " and " << shapeStr(rs)
+                   << " is not supported: more than 4 dimensions after merging those both operands read alike";
   return setOutput(*out);
 }
 
