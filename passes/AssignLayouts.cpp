@@ -1,5 +1,6 @@
 // qnn-assign-layouts: the float tensors that only channels-last-capable
 // kernels write and read are stored channels-last (NHWC).
+#include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
 
 #include "qnn_runtime/float_kernels.h"
@@ -41,24 +42,14 @@ PointwiseConvOp makePointwise(Conv2DOp conv) {
   OpBuilder b(conv);
   auto w = conv.getWeight().getType().getShape();
   const int64_t O = w[0], C = w[1], OP = qnn_rt::panel_padded_channels(O);
-  auto values = [](Value v) {
-    return cast<DenseElementsAttr>(v.getDefiningOp<arith::ConstantOp>().getValue()).getValues<float>();
-  };
   SmallVector<float> transposed(C * OP, 0.0f);
-  auto weights = values(conv.getWeight());
+  auto weights = *constantF32(conv.getWeight());
   for (int64_t o = 0; o < O; ++o)
     for (int64_t c = 0; c < C; ++c)
       transposed[c * OP + o] = weights[o * C + c];
-  auto constant = [&](ArrayRef<int64_t> shape, ArrayRef<float> data) {
-    auto type = RankedTensorType::get(shape, b.getF32Type());
-    return b.create<arith::ConstantOp>(conv.getLoc(), DenseElementsAttr::get(type, data)).getResult();
-  };
-  Value weightT = constant({C, OP}, transposed), bias;
-  if (conv.getBias()) {
-    SmallVector<float> padded(OP, 0.0f);
-    llvm::copy(values(conv.getBias()), padded.begin());
-    bias = constant({OP}, padded);
-  }
+  Value weightT = createF32Constant(b, conv.getLoc(), {C, OP}, transposed), bias;
+  if (conv.getBias())
+    bias = createPaddedBias(b, conv.getLoc(), *constantF32(conv.getBias()), OP);
   return b.create<PointwiseConvOp>(conv.getLoc(), conv.getOutput().getType(), conv.getInput(), weightT, bias,
                                    conv.getClampMinAttr(), conv.getClampMaxAttr());
 }

@@ -1,8 +1,11 @@
 // Reading per-channel float constants off the IR, for the passes that fold
-// or fuse per-channel arithmetic.
+// or fuse per-channel arithmetic, and writing the per-channel tables the
+// layout passes give the GEMM kernels.
 #ifndef QNNC_PASSES_CHANNELCONSTANTS_H
 #define QNNC_PASSES_CHANNELCONSTANTS_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 
@@ -39,6 +42,23 @@ inline std::optional<llvm::SmallVector<float>> perChannel(mlir::Value v, int64_t
   if (values->size() == 1)
     values->assign(channels, (*values)[0]);
   return values;
+}
+
+/// A float32 constant of `shape` holding `data`, created at b's insertion
+/// point.
+inline mlir::Value createF32Constant(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape,
+                                     llvm::ArrayRef<float> data) {
+  auto type = mlir::RankedTensorType::get(shape, b.getF32Type());
+  return b.create<mlir::arith::ConstantOp>(loc, mlir::DenseElementsAttr::get(type, data)).getResult();
+}
+
+/// A bias table zero-padded to `padded` output channels (whole GEMM
+/// panels, which the kernels read whole).
+inline mlir::Value createPaddedBias(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<float> bias,
+                                    int64_t padded) {
+  llvm::SmallVector<float> values(padded, 0.0f);
+  llvm::copy(bias, values.begin());
+  return createF32Constant(b, loc, {padded}, values);
 }
 
 } // namespace qnnc

@@ -1,5 +1,6 @@
 // qnn-pixel-rows-convs: deep float convolutions of small images run with
 // output pixels as the GEMM's rows (qnn.pixel_rows_conv).
+#include "passes/ChannelConstants.h"
 #include "passes/Passes.h"
 
 #include "qnn_runtime/float_kernels.h"
@@ -17,30 +18,17 @@ using namespace qnnc::qnn;
 
 namespace {
 
-DenseElementsAttr constantValues(Value v) {
-  auto constant = v ? v.getDefiningOp<arith::ConstantOp>() : nullptr;
-  return constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
-}
-
 /// conv -> pixel_rows_conv, its weights [O][K] packed into panels of output
 /// channels (qnn_rt::pixel_rows_weight_index) and its bias padded to them.
-void rewrite(Conv2DOp conv, DenseElementsAttr weights, DenseElementsAttr bias) {
+void rewrite(Conv2DOp conv, ArrayRef<float> weights, std::optional<SmallVector<float>> bias) {
   OpBuilder b(conv);
   auto w = conv.getWeight().getType().getShape();
   const int64_t O = w[0], K = w[1] * w[2] * w[3], padded = qnn_rt::panel_padded_channels(O);
   SmallVector<float> packed(padded * K, 0.0f);
-  for (auto [i, value] : llvm::enumerate(weights.getValues<float>()))
+  for (auto [i, value] : llvm::enumerate(weights))
     packed[qnn_rt::pixel_rows_weight_index(i / K, i % K, K)] = value;
-  auto constant = [&](ArrayRef<int64_t> shape, ArrayRef<float> data) {
-    auto type = RankedTensorType::get(shape, b.getF32Type());
-    return b.create<arith::ConstantOp>(conv.getLoc(), DenseElementsAttr::get(type, data)).getResult();
-  };
-  Value panels = constant({padded / qnn_rt::kMaxGemmCols, K, qnn_rt::kMaxGemmCols}, packed), paddedBias;
-  if (bias) {
-    SmallVector<float> values(padded, 0.0f);
-    llvm::copy(bias.getValues<float>(), values.begin());
-    paddedBias = constant({padded}, values);
-  }
+  Value panels = createF32Constant(b, conv.getLoc(), {padded / qnn_rt::kMaxGemmCols, K, qnn_rt::kMaxGemmCols}, packed);
+  Value paddedBias = bias ? createPaddedBias(b, conv.getLoc(), *bias, padded) : Value();
   auto rows = b.create<PixelRowsConvOp>(conv.getLoc(), conv.getOutput().getType(), conv.getInput(), panels, paddedBias,
                                         b.getDenseI64ArrayAttr(w.drop_front(2)), conv.getStridesAttr(),
                                         conv.getPadsAttr(), conv.getDilationsAttr(), conv.getClampMinAttr(),
@@ -57,11 +45,13 @@ struct PixelRowsConvsPass : qnnc::impl::PixelRowsConvsBase<PixelRowsConvsPass> {
     getOperation().walk([&](Conv2DOp conv) { convs.push_back(conv); });
     for (Conv2DOp conv : convs) {
       auto w = conv.getWeight().getType().getShape(), out = conv.getOutput().getType().getShape();
-      DenseElementsAttr weights = constantValues(conv.getWeight()), bias = constantValues(conv.getBias());
-      if (conv.getGroup() != 1 || !weights || (conv.getBias() && !bias) ||
-          w[1] * w[2] * w[3] < minWindow || out[2] * out[3] > maxPixels)
+      if (conv.getGroup() != 1 || w[1] * w[2] * w[3] < minWindow || out[2] * out[3] > maxPixels)
         continue;
-      rewrite(conv, weights, bias);
+      auto weights = constantF32(conv.getWeight());
+      auto bias = conv.getBias() ? constantF32(conv.getBias()) : std::nullopt;
+      if (!weights || (conv.getBias() && !bias))
+        continue;
+      rewrite(conv, *weights, bias);
     }
   }
 };
