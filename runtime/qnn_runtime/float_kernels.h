@@ -1006,9 +1006,11 @@ inline void transpose_f32(const float *x, float *y, index_t D0, index_t D1, inde
   }
   QNN_RT_PARALLEL_FOR
   for (index_t row = 0; row < od[0] * od[1] * od[2] * od[3]; ++row) {
-    index_t offset = 0;
-    for (index_t a = 3, rest = row; a >= 0; rest /= od[a--])
+    index_t offset = 0, rest = row;
+    for (index_t a = 3; a >= 0; --a) {
       offset += rest % od[a] * os[a];
+      rest /= od[a];
+    }
     float *out = y + row * od[4] * od[5];
     for (index_t i4 = 0; i4 < od[4]; ++i4)
       for (index_t i5 = 0; i5 < od[5]; ++i5)
