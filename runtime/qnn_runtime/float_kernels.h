@@ -501,6 +501,62 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
       }
 }
 
+/// Scratch floats conv3d_f32 needs per thread: one chunk's column matrix of
+/// one output depth slice (conv2d_f32's with KD times the rows).
+inline index_t conv3d_f32_scratch_floats(const Conv2DParams &p, index_t KD) {
+  const index_t Cg = p.C / p.G;
+  return Cg * KD * p.KH * p.KW * conv2d_chunk_columns(Cg * KD, p.KH, p.KW, p.OH, p.OW);
+}
+
+/// 3-D convolution (ONNX Conv of [N, C, D, H, W] by [O, C/G, KD, KH, KW])
+/// as conv2d_f32's im2col + GEMM, one output depth slice at a time. `p` is
+/// the convolution of one depth slice (N, C, O, G and the H x W window);
+/// D, KD, OD, SD, PD and DD are the depth axis' input size, kernel size,
+/// output size, stride, front padding and dilation. Slice od's column
+/// matrix holds, for each input channel c and kernel depth j in the
+/// weights' order, the 2-D window rows (im2col_channel) of input slice
+/// od * SD - PD + j * DD, zeros where that slice is padding; so each
+/// output is the bias plus K = C/G * KD * KH * KW products in (c, j, kh,
+/// kw) order, clamped to [lo, hi]. Threads take (slice, chunk) units.
+inline void conv3d_f32(const float *x, const float *w, const float *b, float *scratch, float *y,
+                       const Conv2DParams &p, index_t D, index_t KD, index_t OD, index_t SD, index_t PD, index_t DD,
+                       float lo, float hi) {
+  const index_t C = p.C, HW = p.H * p.W, O = p.O, OW = p.OW, OHW = p.OH * p.OW, G = p.G;
+  const index_t Cg = C / G, Og = O / G, taps = p.KH * p.KW, K = Cg * KD * taps;
+  const index_t chunk = conv2d_chunk_rows(Cg * KD, p.KH, p.KW, p.OH, OW), chunks = (p.OH + chunk - 1) / chunk;
+  const index_t rowBlocks = (Og + kGemmRows - 1) / kGemmRows;
+  for (index_t n = 0; n < p.N; ++n)
+    for (index_t g = 0; g < G; ++g)
+      QNN_RT_PARALLEL_FOR
+      for (index_t u = 0; u < OD * chunks; ++u) {
+        float *cols = scratch + thread_index() * conv3d_f32_scratch_floats(p, KD);
+        const index_t od = u / chunks, r0 = u % chunks * chunk;
+        const index_t rows = p.OH - r0 < chunk ? p.OH - r0 : chunk, P = rows * OW;
+        const index_t panels = (P + kGemmCols - 1) / kGemmCols, stride = panels * kGemmCols;
+        for (index_t c = 0; c < Cg; ++c)
+          for (index_t j = 0; j < KD; ++j) {
+            const index_t id = od * SD - PD + j * DD;
+            if (id >= 0 && id < D) {
+              im2col_channel(x + ((n * C + g * Cg + c) * D + id) * HW, cols, stride, p, c * KD + j, r0, rows);
+            } else {
+              float *slice = cols + (c * KD + j) * taps * stride;
+              for (index_t q = 0; q < taps * stride; ++q)
+                slice[q] = 0.0f;
+            }
+          }
+        for (index_t blk = 0; blk < rowBlocks; ++blk) {
+          const index_t o = g * Og + blk * kGemmRows;
+          const index_t block = (g + 1) * Og - o < kGemmRows ? (g + 1) * Og - o : kGemmRows;
+          for (index_t pi = 0; pi < panels; ++pi) {
+            const index_t q0 = pi * kGemmCols;
+            gemm_panel({w + o * K, K, 1}, b ? b + o : nullptr, cols + q0, stride,
+                       y + ((n * O + o) * OD + od) * OHW + r0 * OW + q0, OD * OHW, block, K,
+                       P - q0 < kGemmCols ? P - q0 : kGemmCols, lo, hi, false, {w + (o + kGemmRows) * K, kGemmRows});
+          }
+        }
+      }
+}
+
 /// Output channels of the weight and bias tables whose output channels are
 /// GEMM panels (channels-last 1x1 and pixel-rows convolutions): whole
 /// panels of the widest target, zero-filled, so every panel's columns are

@@ -218,6 +218,56 @@ TEST(Conv2D, PartialChannelPanelOfADeepLayer) { checkConv({2, 40, 7, 7, 45, 3, 3
 // Chunks of 14 and 11 output rows (350 and 275 pixels: partial row blocks).
 TEST(Conv2D, ChunksWithPartialRowBlocks) { checkConv({1, 64, 25, 25, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 21); }
 
+struct Conv3DCase {
+  int64_t n, c, d, h, w, o, kd, kh, kw, s, pad, dil, g;
+};
+
+// A cube window (the same size, stride, padding and dilation on each axis)
+// against the ONNX definition summed in the kernel's order: bit for bit.
+void checkConv3D(const Conv3DCase &k, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  const int64_t cg = k.c / k.g, og = k.o / k.g;
+  auto outSize = [&](int64_t in, int64_t kernel) { return (in + 2 * k.pad - k.dil * (kernel - 1) - 1) / k.s + 1; };
+  const int64_t od = outSize(k.d, k.kd), oh = outSize(k.h, k.kh), ow = outSize(k.w, k.kw);
+  std::vector<float> x(k.n * k.c * k.d * k.h * k.w), w(k.o * cg * k.kd * k.kh * k.kw), b(k.o);
+  for (auto *v : {&x, &w, &b})
+    for (float &e : *v)
+      e = uni(rng);
+  std::vector<float> got(k.n * k.o * od * oh * ow);
+  const qnn_rt::Conv2DParams plane{k.n, k.c,   k.h,   k.w,   k.o,   k.kh,  k.kw,  oh,
+                                   ow,  k.s,   k.s,   k.pad, k.pad, k.dil, k.dil, k.g};
+  std::vector<float> scratch(qnn_rt::conv3d_f32_scratch_floats(plane, k.kd) * QNN_RT_THREADS);
+  const float inf = std::numeric_limits<float>::infinity();
+  qnn_rt::conv3d_f32(x.data(), w.data(), b.data(), scratch.data(), got.data(), plane, k.d, k.kd, od, k.s, k.pad,
+                     k.dil, -inf, inf);
+  for (int64_t n = 0; n < k.n; ++n)
+    for (int64_t o = 0; o < k.o; ++o)
+      for (int64_t z = 0; z < od; ++z)
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t v = 0; v < ow; ++v) {
+            float sum = b[o];
+            for (int64_t c = 0; c < cg; ++c)
+              for (int64_t i = 0; i < k.kd; ++i)
+                for (int64_t j = 0; j < k.kh; ++j)
+                  for (int64_t l = 0; l < k.kw; ++l) {
+                    const int64_t iz = z * k.s - k.pad + i * k.dil, iy = y * k.s - k.pad + j * k.dil,
+                                  ix = v * k.s - k.pad + l * k.dil;
+                    const bool inside = iz >= 0 && iz < k.d && iy >= 0 && iy < k.h && ix >= 0 && ix < k.w;
+                    const int64_t ic = (o / og) * cg + c;
+                    sum = std::fma(w[(((o * cg + c) * k.kd + i) * k.kh + j) * k.kw + l],
+                                   inside ? x[(((n * k.c + ic) * k.d + iz) * k.h + iy) * k.w + ix] : 0.0f, sum);
+                  }
+            const float value = got[(((n * k.o + o) * od + z) * oh + y) * ow + v];
+            ASSERT_EQ(0, std::memcmp(&value, &sum, sizeof sum)) << value << " " << sum << " at " << o << " " << z;
+          }
+}
+
+TEST(Conv3D, PaddedCube) { checkConv3D({2, 3, 5, 6, 7, 4, 3, 3, 3, 1, 1, 1, 1}, 31); }
+TEST(Conv3D, StridedDilatedPastTheDepth) { checkConv3D({1, 4, 7, 9, 8, 5, 2, 3, 2, 2, 2, 2, 1}, 32); }
+TEST(Conv3D, GroupsAndManyOutputChannels) { checkConv3D({1, 6, 4, 5, 5, 21, 2, 2, 2, 1, 0, 1, 3}, 33); }
+TEST(Conv3D, ManyRowChunks) { checkConv3D({1, 16, 3, 40, 40, 3, 3, 3, 3, 1, 1, 1, 1}, 34); }
+
 TEST(Pooling, AveragePoolCountIncludePad) {
   // 1x1x3x3 ones, 3x3 window, pads 1, stride 2: ONNX divides by 9 with
   // count_include_pad and by the in-bounds count without.
