@@ -76,6 +76,7 @@ constexpr Kernel kKernels[] = {
     QNNC_KERNEL("qnn_rt::concat_slice_f32", qnn_rt::concat_slice_f32),
     QNNC_KERNEL("qnn_rt::conv2d_f32", qnn_rt::conv2d_f32),
     QNNC_KERNEL("qnn_rt::conv2d_f32_pixel_rows", qnn_rt::conv2d_f32_pixel_rows),
+    QNNC_KERNEL("qnn_rt::conv3d_f32", qnn_rt::conv3d_f32),
     QNNC_KERNEL("qnn_rt::copy_f32", qnn_rt::copy_f32),
     QNNC_KERNEL("qnn_rt::decode_binary_weights", qnn_rt::decode_binary_weights),
     QNNC_KERNEL("qnn_rt::dequantize_linear<int8_t>", qnn_rt::dequantize_linear<std::int8_t>),

@@ -150,24 +150,26 @@ ArrayRef<int64_t> shapeOf(Value v) { return cast<ShapedType>(v.getType()).getSha
 
 using Loc = std::optional<Location>;
 
-/// Output size of a 2-D window (convolution or pooling) after checking its
-/// attributes.
-FailureOr<SmallVector<int64_t>> windowOutput(Loc loc, ArrayRef<int64_t> inHW, ArrayRef<int64_t> kernel,
+/// Output sizes of a window (convolution or pooling) over the spatial
+/// dimensions `in` after checking its attributes: a kernel size, stride and
+/// dilation per dimension, then the pads at their starts and at their ends.
+FailureOr<SmallVector<int64_t>> windowOutput(Loc loc, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
                                              ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                                              ArrayRef<int64_t> dilations) {
-  if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
-    return emitOptionalError(loc, "expects 2 kernel sizes, strides and dilations and 4 pads");
-  for (int i = 0; i < 2; ++i)
+  const size_t r = in.size();
+  if (kernel.size() != r || strides.size() != r || dilations.size() != r || pads.size() != 2 * r)
+    return emitOptionalError(loc, "expects ", r, " kernel sizes, strides and dilations and ", 2 * r, " pads");
+  for (size_t i = 0; i < r; ++i)
     if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1)
       return emitOptionalError(loc, "kernel sizes, strides and dilations must be >= 1");
   if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return emitOptionalError(loc, "pads must be >= 0");
   SmallVector<int64_t> out;
-  for (int i = 0; i < 2; ++i) {
+  for (size_t i = 0; i < r; ++i) {
     int64_t span = dilations[i] * (kernel[i] - 1) + 1;
-    if (pads[i] >= span || pads[i + 2] >= span)
+    if (pads[i] >= span || pads[i + r] >= span)
       return emitOptionalError(loc, "pads must be smaller than the dilated kernel");
-    int64_t o = windowOutputSize(inHW[i], kernel[i], strides[i], pads[i], pads[i + 2], dilations[i]);
+    int64_t o = windowOutputSize(in[i], kernel[i], strides[i], pads[i], pads[i + r], dilations[i]);
     if (o < 1)
       return emitOptionalError(loc, "the window does not fit in the padded input");
     out.push_back(o);
@@ -175,21 +177,24 @@ FailureOr<SmallVector<int64_t>> windowOutput(Loc loc, ArrayRef<int64_t> inHW, Ar
   return out;
 }
 
-/// [N, O, OH, OW] of a convolution of NCHW `in` by OIHW `w`.
+/// [N, O, spatial...] of a convolution of `in` [N, C, spatial...] by `w`
+/// [O, C/group, kernel...], each of rank `rank` (4: NCHW, 5: NCDHW).
 FailureOr<SmallVector<int64_t>> convOutput(Loc loc, ArrayRef<int64_t> in, ArrayRef<int64_t> w,
                                            ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                                           ArrayRef<int64_t> dilations, int64_t group) {
-  if (in.size() != 4 || w.size() != 4)
-    return emitOptionalError(loc, "expects a rank-4 input (NCHW) and rank-4 weights (OIHW)");
+                                           ArrayRef<int64_t> dilations, int64_t group, size_t rank = 4) {
+  if (in.size() != rank || w.size() != rank)
+    return emitOptionalError(loc, "expects a rank-", rank, " input and rank-", rank, " weights");
   if (group < 1 || in[1] % group != 0 || w[0] % group != 0)
     return emitOptionalError(loc, "group ", group, " must divide the ", in[1], " input channels and the ", w[0],
                              " output channels");
   if (w[1] * group != in[1])
     return emitOptionalError(loc, "weights have ", w[1], " input channels per group, expected ", in[1] / group);
-  auto hw = windowOutput(loc, in.drop_front(2), w.drop_front(2), strides, pads, dilations);
-  if (failed(hw))
+  auto spatial = windowOutput(loc, in.drop_front(2), w.drop_front(2), strides, pads, dilations);
+  if (failed(spatial))
     return failure();
-  return SmallVector<int64_t>{in[0], w[0], (*hw)[0], (*hw)[1]};
+  SmallVector<int64_t> out{in[0], w[0]};
+  out.append(spatial->begin(), spatial->end());
+  return out;
 }
 
 /// [N, C, OH, OW] of a pooling window over NCHW `in`.
@@ -304,6 +309,15 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, S
     return emitOptionalError(loc, "bias must have one element per output channel");
   return inferTensor(convOutput(loc, shapeOf(a.getInput()), w, a.getStrides(), a.getPads(), a.getDilations(),
                                 static_cast<int64_t>(a.getGroup())),
+                     f32(ctx), types);
+}
+
+LogicalResult Conv3DOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  auto w = shapeOf(a.getWeight());
+  if (a.getBias() && (w.empty() || shapeOf(a.getBias()) != ArrayRef<int64_t>{w[0]}))
+    return emitOptionalError(loc, "bias must have one element per output channel");
+  return inferTensor(convOutput(loc, shapeOf(a.getInput()), w, a.getStrides(), a.getPads(), a.getDilations(),
+                                static_cast<int64_t>(a.getGroup()), /*rank=*/5),
                      f32(ctx), types);
 }
 

@@ -84,6 +84,15 @@ qnn_rt::Conv2DParams runtimeConv2DParams(PixelRowsConvOp conv) {
   return {in[0], in[1], in[2], in[3], o[1], k[0], k[1], o[2], o[3], s[0], s[1], p[0], p[1], d[0], d[1], 1};
 }
 
+/// A 3-D convolution's qnn_rt::Conv2DParams: those of the 2-D convolution
+/// of one depth slice (qnn_rt::conv3d_f32 takes the depth axis apart).
+qnn_rt::Conv2DParams runtimeConv2DParams(Conv3DOp conv) {
+  auto in = shapeOf(conv.getInput()), o = shapeOf(conv.getOutput()), w = shapeOf(conv.getWeight());
+  auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
+  return {in[0], in[1], in[3], in[4], w[0], w[3], w[4], o[3], o[4], s[1], s[2], p[1], p[2], d[1], d[2],
+          static_cast<int64_t>(conv.getGroup())};
+}
+
 /// A convolution's qnn_rt::Conv2DParams as the kernel call's argument,
 /// fields in the struct's order.
 template <class ConvOp>
@@ -221,6 +230,21 @@ LogicalResult Conv2DOp::buildKernelCall(KernelCall &call) {
   call.scratch(Builder(getContext()).getF32Type()).result();
   outputClamp(conv2dParams(call, *this), *this);
   return success();
+}
+
+LogicalResult Conv3DOp::buildKernelCall(KernelCall &call) {
+  const float inf = std::numeric_limits<float>::infinity();
+  auto in = shapeOf(getInput()), w = shapeOf(getWeight()), o = shapeOf(getOutput());
+  call.call("qnn_rt::conv3d_f32").operand(0).operand(1);
+  getBias() ? call.operand(2) : call.null();
+  call.scratch(Builder(getContext()).getF32Type()).result();
+  conv2dParams(call, *this).integers({in[2], w[2], o[2], getStrides()[0], getPads()[0], getDilations()[0]});
+  call.f32(-inf).f32(inf);
+  return success();
+}
+
+int64_t Conv3DOp::getScratchBytes(int64_t threads) {
+  return qnn_rt::conv3d_f32_scratch_floats(runtimeConv2DParams(*this), shapeOf(getWeight())[2]) * 4 * threads;
 }
 
 LogicalResult PointwiseConvOp::buildKernelCall(KernelCall &call) {

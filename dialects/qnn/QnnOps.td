@@ -46,6 +46,22 @@ def Qnn_Conv2DOp
   }];
 }
 
+def Qnn_Conv3DOp : Qnn_KernelOp<"conv3d", [Pure, InferTypeOpAdaptor], ["getScratchBytes"]> {
+  let summary = "3-D float convolution (ONNX Conv, NCDHW, OIDHW weights)";
+  let description = [{
+    `strides` and `dilations` per depth, height and width; `pads` the
+    front, top and left ones, then the back, bottom and right ones (ONNX's
+    order). Runs as qnn.conv2d's im2col + GEMM, one output depth slice at a
+    time (qnn_rt::conv3d_f32).
+  }];
+  let arguments = !con((ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$weight,
+                            Optional<Qnn_F32Tensor>:$bias), ConvAttrs);
+  let results = (outs Qnn_F32Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Qnn_PointwiseConvOp : Qnn_KernelOp<"pointwise_conv", [Pure], ChannelsLastTied> {
   let summary = "1x1 float convolution of channels-last tensors, weights stored transposed";
   let description = [{

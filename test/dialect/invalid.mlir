@@ -314,3 +314,36 @@ func.func @pixel_rows_kernel(%x: tensor<1x2x3x3xf32>, %w: tensor<1x8x32xf32>) {
       : (tensor<1x2x3x3xf32>, tensor<1x8x32xf32>) -> tensor<1x3x2x2xf32>
   return
 }
+
+// -----
+
+func.func @conv3d_pads(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>) {
+  // expected-error @+2 {{expects 3 kernel sizes, strides and dilations and 6 pads}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %a = qnn.conv3d %x, %w {strides = array<i64: 1, 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+      dilations = array<i64: 1, 1, 1>, group = 1 : i64}
+      : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>) -> tensor<1x3x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @conv3d_rank(%x: tensor<1x2x4x4xf32>, %w: tensor<3x2x3x3xf32>) {
+  // expected-error @+2 {{expects a rank-5 input and rank-5 weights}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %a = qnn.conv3d %x, %w {strides = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1, 1>, group = 1 : i64}
+      : (tensor<1x2x4x4xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @conv3d_depth(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>) {
+  // expected-error @+2 {{inferred type(s) 'tensor<1x3x2x4x4xf32>' are incompatible with return type(s) of operation 'tensor<1x3x4x4x4xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %a = qnn.conv3d %x, %w {strides = array<i64: 1, 1, 1>, pads = array<i64: 0, 1, 1, 0, 1, 1>,
+      dilations = array<i64: 1, 1, 1>, group = 1 : i64}
+      : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>) -> tensor<1x3x4x4x4xf32>
+  return
+}
