@@ -444,6 +444,11 @@ std::string floatReason(Operation *op) {
     }
     return "";
   }
+  if (auto conv = dyn_cast<Conv3DOp>(op)) {
+    if (conv.getInput().getDefiningOp<SignOp>() || conv.getInput().getDefiningOp<LevelsToFloatOp>())
+      return "3-D convolutions have no binary or low-bit kernels; it runs as a float qnn.conv3d";
+    return "";
+  }
   if (auto gemm = dyn_cast<GemmOp>(op)) {
     Value a = gemm.getA();
     if (auto reshape = a.getDefiningOp<ReshapeOp>())

@@ -35,30 +35,43 @@ ArrayRef<OpHandler> Importer::coreOps() {
 // Operators
 //===----------------------------------------------------------------------===//
 
+Importer::Window Importer::Window::axes(size_t first, size_t count) const {
+  const size_t rank = kernel.size();
+  auto slice = [&](const Ints &v, size_t from) { return Ints(v.begin() + from, v.begin() + from + count); };
+  Window w{slice(kernel, first), slice(strides, first), slice(pads, first), slice(dilations, first),
+           slice(out, first)};
+  Ints ends = slice(pads, rank + first);
+  w.pads.append(ends.begin(), ends.end());
+  return w;
+}
+
+Importer::Window Importer::Window::then(const Window &inner) const {
+  auto join = [](Ints a, const Ints &b) {
+    a.append(b.begin(), b.end());
+    return a;
+  };
+  const size_t rank = kernel.size(), innerRank = inner.kernel.size();
+  Ints starts = join(Ints(pads.begin(), pads.begin() + rank), Ints(inner.pads.begin(), inner.pads.begin() + innerRank));
+  Ints ends = join(Ints(pads.begin() + rank, pads.end()), Ints(inner.pads.begin() + innerRank, inner.pads.end()));
+  return {join(kernel, inner.kernel), join(strides, inner.strides), join(starts, ends),
+          join(dilations, inner.dilations), join(out, inner.out)};
+}
+
+Importer::Window Importer::Window::unit(int64_t size) { return {{1}, {1}, {0, 0}, {1}, {size}}; }
+
 FailureOr<Importer::Window> Importer::window(ArrayRef<int64_t> in, Ints kernel, bool allowDilations) {
-  Window w;
-  // A 1-D window (input [N, C, L]) is the 2-D one of height 1 over [N, C, 1, L].
-  const bool oneD = in.size() == 1 && kernel.size() == 1;
-  Ints lifted = {1, in.empty() ? 0 : in.back()};
-  if (oneD) {
-    in = lifted;
-    kernel = {1, kernel[0]};
-  }
-  w.kernel = kernel;
-  auto strides = intsAttr("strides", oneD ? Ints{1} : Ints{1, 1});
-  auto dilations = intsAttr("dilations", oneD ? Ints{1} : Ints{1, 1});
-  auto pads = intsAttr("pads", oneD ? Ints{0, 0} : Ints{0, 0, 0, 0});
+  const size_t rank = in.size();
+  auto strides = intsAttr("strides", Ints(rank, 1));
+  auto dilations = intsAttr("dilations", Ints(rank, 1));
+  auto pads = intsAttr("pads", Ints(2 * rank, 0));
   auto autoPad = stringAttr("auto_pad");
   if (failed(strides) || failed(dilations) || failed(pads) || failed(autoPad))
     return failure();
-  if (oneD && strides->size() == 1 && dilations->size() == 1 && pads->size() == 2) {
-    strides = Ints{1, (*strides)[0]};
-    dilations = Ints{1, (*dilations)[0]};
-    pads = Ints{0, (*pads)[0], 0, (*pads)[1]};
-  }
-  if (kernel.size() != 2 || strides->size() != 2 || dilations->size() != 2 || pads->size() != 4)
-    return error() << "expects 2-D kernel_shape, strides and dilations and 4 pads (only 2-D windows are supported)";
-  for (int i = 0; i < 2; ++i) {
+  if (kernel.size() != rank || strides->size() != rank || dilations->size() != rank || pads->size() != 2 * rank)
+    return error() << "expects " << rank << " kernel sizes, strides and dilations and " << 2 * rank << " pads for "
+                   << rank << "-D input of shape " << shapeStr(in) << "; has " << kernel.size() << ", "
+                   << strides->size() << ", " << dilations->size() << " and " << pads->size();
+  for (size_t i = 0; i < rank; ++i) {
     if (kernel[i] < 1 || kernel[i] > kMaxDim)
       return error() << "kernel size " << kernel[i] << " is out of range";
     if ((*strides)[i] < 1 || (*strides)[i] > kMaxDim)
@@ -66,30 +79,28 @@ FailureOr<Importer::Window> Importer::window(ArrayRef<int64_t> in, Ints kernel, 
     if ((*dilations)[i] < 1 || (*dilations)[i] > kMaxDim)
       return error() << "dilation " << (*dilations)[i] << " is out of range (must be >= 1)";
   }
-  if (!allowDilations && (*dilations != Ints{1, 1}))
+  if (!allowDilations && llvm::any_of(*dilations, [](int64_t d) { return d != 1; }))
     return error() << "dilations other than 1 are not supported here";
   for (int64_t p : *pads)
     if (p < 0 || p > kMaxDim)
       return error() << "pad " << p << " is out of range";
-  w.strides = *strides;
-  w.dilations = *dilations;
-  w.pads = *pads;
+  Window w{kernel, *strides, *pads, *dilations, {}};
   if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
-    for (int i = 0; i < 2; ++i) {
+    for (size_t i = 0; i < rank; ++i) {
       int64_t out = (in[i] + w.strides[i] - 1) / w.strides[i];
       int64_t total = std::max<int64_t>(
           (out - 1) * w.strides[i] + (kernel[i] - 1) * w.dilations[i] + 1 - in[i], 0);
       int64_t small = total / 2, large = total - small;
       w.pads[i] = *autoPad == "SAME_UPPER" ? small : large;
-      w.pads[i + 2] = *autoPad == "SAME_UPPER" ? large : small;
+      w.pads[i + rank] = *autoPad == "SAME_UPPER" ? large : small;
     }
   } else if (*autoPad == "VALID") {
-    w.pads = {0, 0, 0, 0};
+    w.pads.assign(2 * rank, 0);
   } else if (*autoPad != "NOTSET") {
     return error() << "auto_pad '" << *autoPad << "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID";
   }
-  for (int i = 0; i < 2; ++i) {
-    int64_t o = windowOutputSize(in[i], kernel[i], w.strides[i], w.pads[i], w.pads[i + 2], w.dilations[i]);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t o = windowOutputSize(in[i], kernel[i], w.strides[i], w.pads[i], w.pads[i + rank], w.dilations[i]);
     if (o < 1)
       return error() << "the " << kernel[i] << "-wide window (dilation " << w.dilations[i]
                      << ") does not fit the input of size " << in[i] << " with its padding";
@@ -110,10 +121,9 @@ LogicalResult Importer::conv() {
 /// ([N, C, L]) as the 2-D one of height 1.
 FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
   auto xs = typeOf(x).getShape(), ws = typeOf(w).getShape();
-  const bool oneD = xs.size() == 3 && ws.size() == 3;
-  if (!oneD && (xs.size() != 4 || ws.size() != 4))
-    return error() << "only 1-D and 2-D convolution is supported: input " << shapeStr(xs) << " and weights "
-                   << shapeStr(ws) << " must both be rank 3 or rank 4";
+  if (xs.size() != ws.size() || xs.size() < 3 || xs.size() > 5)
+    return error() << "only 1-D, 2-D and 3-D convolution is supported: input " << shapeStr(xs) << " and weights "
+                   << shapeStr(ws) << " must have one rank, 3, 4 or 5";
   const Ints kernelDims(ws.begin() + 2, ws.end());
   auto kernel = intsAttr("kernel_shape", kernelDims);
   auto group = intAttr("group");
@@ -124,16 +134,24 @@ FailureOr<Value> Importer::buildConv(Value x, Value w, Value bias) {
   auto win = window(xs.drop_front(2), *kernel, true);
   if (failed(win))
     return failure();
+  auto attrs = [&](const Window &v) {
+    return std::make_tuple(b.getDenseI64ArrayAttr(v.strides), b.getDenseI64ArrayAttr(v.pads),
+                           b.getDenseI64ArrayAttr(v.dilations), b.getI64IntegerAttr(*group));
+  };
+  if (xs.size() == 5) {
+    auto [strides, pads, dilations, groups] = attrs(*win);
+    return create<Conv3DOp>(x, w, bias, strides, pads, dilations, groups);
+  }
+  const bool oneD = xs.size() == 3;
   if (oneD) {
     x = reshapeTo(x, {xs[0], xs[1], 1, xs[2]});
     w = reshapeTo(w, {ws[0], ws[1], 1, ws[2]});
   }
-  auto y = create<Conv2DOp>(x, w, bias, b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
-                            b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group), FloatAttr(),
-                            FloatAttr());
+  auto [strides, pads, dilations, groups] = attrs(oneD ? Window::unit(1).then(*win) : *win);
+  auto y = create<Conv2DOp>(x, w, bias, strides, pads, dilations, groups, FloatAttr(), FloatAttr());
   if (failed(y) || !oneD)
     return y;
-  return reshapeTo(*y, {xs[0], ws[0], win->out[1]});
+  return reshapeTo(*y, {xs[0], ws[0], win->out[0]});
 }
 
 LogicalResult Importer::gemm(bool isMatMul) {
@@ -256,8 +274,8 @@ LogicalResult Importer::pool(bool isMax) {
   if (failed(x))
     return failure();
   auto xs = typeOf(*x).getShape();
-  if (xs.size() != 4 && xs.size() != 3)
-    return error() << "only 1-D and 2-D pooling is supported: input " << shapeStr(xs) << " must be rank 3 or 4";
+  if (xs.size() < 3 || xs.size() > 5)
+    return error() << "only 1-D, 2-D and 3-D pooling is supported: input " << shapeStr(xs) << " must be rank 3, 4 or 5";
   auto kernel = intsAttr("kernel_shape");
   auto ceil = intAttr("ceil_mode");
   auto cip = isMax ? FailureOr<int64_t>(0) : intAttr("count_include_pad");
@@ -265,32 +283,50 @@ LogicalResult Importer::pool(bool isMax) {
     return failure();
   if (*ceil && *cip)
     return error() << "ceil_mode = 1 with count_include_pad = 1 is not supported";
-  auto win = window(xs.drop_front(2), *kernel, isMax);
+  const ArrayRef<int64_t> spatial = xs.drop_front(2);
+  auto win = window(spatial, *kernel, isMax);
   if (failed(win))
     return failure();
-  // ceil_mode: the windows that overhang the bottom / right edge are kept,
-  // as more padding there (which max and an average over the input's own
+  // ceil_mode: the windows that overhang the end of an axis are kept, as
+  // more padding there (which max and an average over the input's own
   // elements both ignore), except a last window that would start past the
-  // input and its top / left padding (ONNX Runtime and PyTorch drop it).
-  const Ints spatial = xs.size() == 3 ? Ints{1, xs[2]} : Ints{xs[2], xs[3]};
-  for (int i = 0; *ceil && i < 2; ++i) {
+  // input and its start padding (ONNX Runtime and PyTorch drop it).
+  const size_t rank = spatial.size();
+  for (size_t i = 0; *ceil && i < rank; ++i) {
     const int64_t in = spatial[i], stride = win->strides[i];
     const int64_t span = (win->kernel[i] - 1) * win->dilations[i] + 1;
-    const int64_t padded = in + win->pads[i] + win->pads[i + 2];
+    const int64_t padded = in + win->pads[i] + win->pads[i + rank];
     int64_t out = (padded - span + stride - 1) / stride + 1;
     if ((out - 1) * stride >= in + win->pads[i])
       --out;
-    win->pads[i + 2] += std::max<int64_t>(0, (out - 1) * stride + span - padded);
+    win->pads[i + rank] += std::max<int64_t>(0, (out - 1) * stride + span - padded);
   }
-  // 1-D: the 2-D pooling of height 1.
-  Value x4 = xs.size() == 3 ? reshapeTo(*x, {xs[0], xs[1], 1, xs[2]}) : *x;
-  auto y = isMax ? create<MaxPoolOp>(x4, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
-                                     b.getDenseI64ArrayAttr(win->pads), b.getDenseI64ArrayAttr(win->dilations))
-                 : create<AvgPoolOp>(x4, b.getDenseI64ArrayAttr(win->kernel), b.getDenseI64ArrayAttr(win->strides),
-                                     b.getDenseI64ArrayAttr(win->pads), b.getBoolAttr(*cip));
-  if (failed(y) || xs.size() == 4)
-    return setOutput(y);
-  return setOutput(reshapeTo(*y, {xs[0], xs[1], typeOf(*y).getShape()[3]}));
+  auto pool2D = [&](Value in, const Window &w) {
+    return isMax ? create<MaxPoolOp>(in, b.getDenseI64ArrayAttr(w.kernel), b.getDenseI64ArrayAttr(w.strides),
+                                     b.getDenseI64ArrayAttr(w.pads), b.getDenseI64ArrayAttr(w.dilations))
+                 : create<AvgPoolOp>(in, b.getDenseI64ArrayAttr(w.kernel), b.getDenseI64ArrayAttr(w.strides),
+                                     b.getDenseI64ArrayAttr(w.pads), b.getBoolAttr(*cip));
+  };
+  if (rank == 2)
+    return setOutput(pool2D(*x, *win));
+  if (rank == 1) {
+    auto y = pool2D(reshapeTo(*x, {xs[0], xs[1], 1, xs[2]}), Window::unit(1).then(*win));
+    return failed(y) ? failure() : setOutput(reshapeTo(*y, {xs[0], xs[1], typeOf(*y).getShape()[3]}));
+  }
+  // 3-D: the window is a box, so its maximum is the maximum over depth of
+  // the maxima over height x width, and its average (of the elements it
+  // counts: a product over the axes either way) the average over depth of
+  // the averages over height x width. Both as 2-D pooling: of the depth
+  // slices as channels, then of depth by 1 over the flattened planes.
+  auto planes = pool2D(reshapeTo(*x, {xs[0], xs[1] * xs[2], xs[3], xs[4]}), win->axes(1, 2));
+  if (failed(planes))
+    return failure();
+  const ArrayRef<int64_t> plane = typeOf(*planes).getShape().drop_front(2);
+  const int64_t pixels = plane[0] * plane[1];
+  auto y = pool2D(reshapeTo(*planes, {xs[0], xs[1], xs[2], pixels}), win->axes(0, 1).then(Window::unit(pixels)));
+  if (failed(y))
+    return failure();
+  return setOutput(reshapeTo(*y, {xs[0], xs[1], typeOf(*y).getShape()[2], plane[0], plane[1]}));
 }
 
 LogicalResult Importer::globalAvgPool() {

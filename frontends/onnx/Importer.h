@@ -108,8 +108,17 @@ private:
   // --- ops ------------------------------------------------------------------
   LogicalResult importNode(const onnx::NodeProto &n, int index);
   const OpHandler *lookupHandler(StringRef domain, StringRef opType);
+  /// A convolution's or pooling's window over the spatial axes: per axis
+  /// kernel size, stride, dilation and output size; pads at every axis'
+  /// start, then at every axis' end (ONNX's order).
   struct Window {
     Ints kernel, strides, pads, dilations, out;
+    /// The window over axes [first, first + count).
+    Window axes(size_t first, size_t count) const;
+    /// This window's axes followed by `inner`'s.
+    Window then(const Window &inner) const;
+    /// An axis of `size` the window leaves as it is (kernel 1, stride 1).
+    static Window unit(int64_t size);
   };
   FailureOr<Window> window(ArrayRef<int64_t> inShape, Ints kernel, bool allowDilations);
   LogicalResult conv();

@@ -748,6 +748,52 @@ def pixel_rows_convs(qnnc, work):
     evaluator_identical(qnnc, path, x, outputs["generic_1"], d, "pixel-rows convolutions")
 
 
+def volumetric_layers(qnnc, work):
+    """3-D convolutions (grouped, strided, dilated, padded; qnn.conv3d) and
+    3-D pooling (max with ceil_mode, average without the padding; separable
+    2-D pooling) match ONNX Runtime, give bit-identical outputs on every x86
+    target and on 2 threads, and in the compiler's evaluator."""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    d = os.path.join(work, "volumetric")
+    os.makedirs(d, exist_ok=True)
+    rng = np.random.default_rng(0)
+    weights = [numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32) * 0.2, name)
+               for name, shape in (("w1", (12, 2, 3, 3, 3)), ("b1", (12,)), ("w2", (10, 12, 2, 3, 3)))]
+    g = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], group=2, pads=[1, 2, 1, 1, 2, 1], strides=[1, 2, 1],
+                          dilations=[1, 2, 1]),
+         helper.make_node("Relu", ["c1"], ["r1"]),
+         helper.make_node("MaxPool", ["r1"], ["p1"], kernel_shape=[2, 2, 3], strides=[2, 2, 2], ceil_mode=1),
+         helper.make_node("Conv", ["p1", "w2"], ["c2"], pads=[0, 1, 1, 1, 1, 1]),
+         helper.make_node("AveragePool", ["c2"], ["y"], kernel_shape=[2, 3, 3], pads=[1, 1, 1, 0, 1, 1])],
+        "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 9, 21, 19])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], weights)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    path = os.path.join(d, "m.onnx")
+    onnx.save(m, path)
+    x = rng.standard_normal((2, 1, 4, 9, 21, 19)).astype(np.float32)
+    ref, _ = e2e_lib.run_ort(path, x, d)
+    outputs = {}
+    for target, threads in (("generic", 1), ("x86-64-v3", 1), ("x86-64-v3", 2), ("x86-64-v4", 1)):
+        name = f"{target}_{threads}"
+        exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name), extra=[f"--target={target}", f"--threads={threads}"])
+        if target == "x86-64-v4" and not cpu_runs_x86_64_v4():
+            continue
+        outputs[name] = e2e_lib.run_qnnc_output(exe, x, d, tag=name)
+    with open(os.path.join(d, "generic_1", "model.cpp")) as f:
+        calls = f.read().count("qnn_rt::conv3d_f32(")
+    err = e2e_lib.relative_error(outputs["generic_1"], ref)
+    check("3-D convolution and pooling match ORT", calls == 2 and err <= 1e-5,
+          f"{calls} conv3d calls, max relative error {err:.1e}, output {ref.shape}, {len(x)} inputs")
+    same = [name for name, out in outputs.items()
+            if np.array_equal(out.view(np.uint32), outputs["generic_1"].view(np.uint32))]
+    check("3-D layers bit-identical on every target and on 2 threads", len(same) == len(outputs),
+          f"identical to generic: {same}")
+    evaluator_identical(qnnc, path, x, outputs["generic_1"], d, "3-D layers")
+
+
 def torchvision_models(qnnc, work):
     """torchvision's resnet18, mobilenet_v2 and squeezenet1_1 (float) and a
     Bi-Real-binarized resnet18, exported by torch.onnx as users export them:
@@ -809,6 +855,7 @@ def main():
     nan_semantics(args.qnnc, args.work)
     ceil_mode_pooling(args.qnnc, args.work)
     pixel_rows_convs(args.qnnc, args.work)
+    volumetric_layers(args.qnnc, args.work)
     torchvision_models(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)

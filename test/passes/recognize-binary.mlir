@@ -269,3 +269,19 @@ func.func @huge_weight_ratio(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
       : (tensor<1x1x3x3xf32>, tensor<1x1x1x3xf32>, tensor<1xf32>) -> tensor<1x1x3x3xf32>
   return %y : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// A 3-D convolution of a binary input stays float (no binary 3-D kernel),
+// and says so.
+// CHECK-LABEL: func @conv3d_of_sign
+// CHECK-SAME: qnn.float_layers = [{loc = {{.*}}, reason = "3-D convolutions have no binary or low-bit kernels; it runs as a float qnn.conv3d"}]
+// CHECK: qnn.conv3d
+func.func @conv3d_of_sign(%x: tensor<1x2x3x3x3xf32>) -> tensor<1x1x3x3x3xf32> {
+  %s = qnn.sign %x : tensor<1x2x3x3x3xf32>
+  %w = arith.constant dense<1.0> : tensor<1x2x1x1x1xf32>
+  %y = qnn.conv3d %s, %w {strides = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1, 1>, group = 1 : i64}
+      : (tensor<1x2x3x3x3xf32>, tensor<1x2x1x1x1xf32>) -> tensor<1x1x3x3x3xf32>
+  return %y : tensor<1x1x3x3x3xf32>
+}
