@@ -35,14 +35,7 @@ const llvm::StringMap<const eval::Kernel *> &kernels() {
 }
 
 /// The C++ name of a kernel element type.
-StringRef cElementType(Type t) {
-  t = getElementTypeOrSelf(t);
-  if (t.isF32())
-    return "float";
-  if (t.isInteger(32))
-    return "int32_t";
-  return t.isUnsignedInteger(8) ? "uint8_t" : "int8_t";
-}
+StringRef cElementType(Type t) { return cElementTypeName(getElementTypeOrSelf(t)); }
 
 /// The registry name of the kernel `call` names for `op`: templates with
 /// the element type they are deduced from (quantize_linear: its result's;
@@ -50,7 +43,8 @@ StringRef cElementType(Type t) {
 std::string kernelName(StringRef call, Operation *op) {
   if (call == "qnn_rt::quantize_linear")
     return (call + "<" + cElementType(op->getResult(0).getType()) + ">").str();
-  if (call == "qnn_rt::max_pool" || call == "qnn_rt::dequantize_linear" || call == "qnn_rt::qconv2d")
+  if (call == "qnn_rt::max_pool" || call == "qnn_rt::dequantize_linear" || call == "qnn_rt::qconv2d" ||
+      call.ends_with("_int"))
     return (call + "<" + cElementType(op->getOperand(0).getType()) + ">").str();
   return call.str();
 }
@@ -99,7 +93,8 @@ struct Evaluator::Plan {
   std::deque<std::vector<uint64_t>> constants; // tables and constant tensors, 8-byte aligned
   std::deque<qnn_rt::Conv2DParams> params;
   std::vector<uint64_t> arena;
-  int64_t inputElements = 0, outputElements = 0;
+  int64_t inputElements = 0, outputElements = 0, inputBytes = 0, outputBytes = 0;
+  bool floatIO = false;
   Slot returned; // the returned tensor, copied out unless it is the output
 };
 
@@ -136,12 +131,17 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
   FunctionType type = main.getFunctionType();
   auto input = type.getNumInputs() == 1 ? dyn_cast<RankedTensorType>(type.getInput(0)) : RankedTensorType();
   auto output = type.getNumResults() == 1 ? dyn_cast<RankedTensorType>(type.getResult(0)) : RankedTensorType();
-  if (!input || !output || !input.getElementType().isF32() || !output.getElementType().isF32())
-    return main.emitOpError("needs one float32 tensor input and output to be evaluated");
+  if (!input || !output || cElementTypeName(input.getElementType()).empty() ||
+      cElementTypeName(output.getElementType()).empty())
+    return main.emitOpError("needs one input and one output tensor of float32, uint8, int8, int32 or int64 to be "
+                            "evaluated");
 
   auto plan = std::make_unique<Plan>();
   plan->inputElements = input.getNumElements();
   plan->outputElements = output.getNumElements();
+  plan->inputBytes = plan->inputElements * input.getElementTypeBitWidth() / 8;
+  plan->outputBytes = plan->outputElements * output.getElementTypeBitWidth() / 8;
+  plan->floatIO = input.getElementType().isF32() && output.getElementType().isF32();
   plan->arena.resize(dialect->getMemoryPlanAttrHelper().getAttr(module).getArenaBytes() / 8 + 1);
 
   DenseMap<Value, Slot> buffers; // where each tensor lives
@@ -244,8 +244,11 @@ Evaluator::~Evaluator() = default;
 
 int64_t Evaluator::inputElements() const { return plan->inputElements; }
 int64_t Evaluator::outputElements() const { return plan->outputElements; }
+int64_t Evaluator::inputBytes() const { return plan->inputBytes; }
+int64_t Evaluator::outputBytes() const { return plan->outputBytes; }
+bool Evaluator::hasFloatIO() const { return plan->floatIO; }
 
-void Evaluator::run(const float *input, float *output, Observer observe) {
+void Evaluator::run(const void *input, void *output, Observer observe) {
   auto *arena = reinterpret_cast<unsigned char *>(plan->arena.data());
   auto resolve = [&](const Slot &slot) {
     eval::Arg v = slot.fixed;
@@ -254,7 +257,7 @@ void Evaluator::run(const float *input, float *output, Observer observe) {
       v.pointer = arena + slot.offset;
       break;
     case Slot::Kind::Input:
-      v.pointer = const_cast<float *>(input); // kernels take it as const float *
+      v.pointer = const_cast<void *>(input); // kernels take it through a const pointer
       break;
     case Slot::Kind::Output:
       v.pointer = output;
@@ -280,7 +283,7 @@ void Evaluator::run(const float *input, float *output, Observer observe) {
     plan->steps[i].kernel->call(args.data(), args.size());
   }
   if (plan->returned.kind != Slot::Kind::Output)
-    std::memcpy(output, resolve(plan->returned).pointer, plan->outputElements * sizeof(float));
+    std::memcpy(output, resolve(plan->returned).pointer, plan->outputBytes);
 }
 
 } // namespace qnnc

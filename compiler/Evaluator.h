@@ -31,14 +31,21 @@ public:
 
   int64_t inputElements() const;
   int64_t outputElements() const;
+  /// Bytes of one input and one output tensor (elements of the model's
+  /// input and output element types).
+  int64_t inputBytes() const;
+  int64_t outputBytes() const;
+  /// Whether the model reads and writes float32 tensors (calibration,
+  /// search and accuracy measurement need that).
+  bool hasFloatIO() const;
 
   /// Sees each tensor of @main as it is computed: the input first, then
   /// every op's results after the op (in the buffer's own layout).
   using Observer = llvm::function_ref<void(mlir::Value, const void *)>;
 
-  /// One inference: `input` and `output` hold inputElements() and
-  /// outputElements() floats, as the generated <name>_run takes them.
-  void run(const float *input, float *output, Observer observe = nullptr);
+  /// One inference: `input` and `output` hold inputBytes() and
+  /// outputBytes() bytes, as the generated <name>_run takes them.
+  void run(const void *input, void *output, Observer observe = nullptr);
 
   struct Plan; // the prepared calls, constants and arena
 

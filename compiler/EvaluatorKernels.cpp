@@ -58,11 +58,20 @@ void call(const Arg *args, size_t count) {
 }
 
 #define QNNC_KERNEL(name, ...) {name, &call<&__VA_ARGS__>, arity(&__VA_ARGS__)}
+/// A kernel template over the integer element types of integer_kernels.h.
+#define QNNC_INTEGER_KERNEL(name)                                                                                   \
+  QNNC_KERNEL(#name "<uint8_t>", name<std::uint8_t>), QNNC_KERNEL(#name "<int8_t>", name<std::int8_t>),             \
+      QNNC_KERNEL(#name "<int32_t>", name<std::int32_t>), QNNC_KERNEL(#name "<int64_t>", name<std::int64_t>)
 
 /// Every kernel a KernelCall names, by that name; the templates the
 /// generated code instantiates by deduction with their element type.
 constexpr Kernel kKernels[] = {
     QNNC_KERNEL("qnn_rt::add_f32", qnn_rt::add_f32),
+    QNNC_INTEGER_KERNEL(qnn_rt::add_int),
+    QNNC_INTEGER_KERNEL(qnn_rt::sub_int),
+    QNNC_INTEGER_KERNEL(qnn_rt::mul_int),
+    QNNC_INTEGER_KERNEL(qnn_rt::clip_int),
+    QNNC_INTEGER_KERNEL(qnn_rt::pad_int),
     QNNC_KERNEL("qnn_rt::avg_pool_f32", qnn_rt::avg_pool_f32),
     QNNC_KERNEL("qnn_rt::batch_norm_f32", qnn_rt::batch_norm_f32),
     QNNC_KERNEL("qnn_rt::binarize_f32", qnn_rt::binarize_f32),
@@ -77,10 +86,11 @@ constexpr Kernel kKernels[] = {
     QNNC_KERNEL("qnn_rt::conv2d_f32", qnn_rt::conv2d_f32),
     QNNC_KERNEL("qnn_rt::conv2d_f32_pixel_rows", qnn_rt::conv2d_f32_pixel_rows),
     QNNC_KERNEL("qnn_rt::conv3d_f32", qnn_rt::conv3d_f32),
-    QNNC_KERNEL("qnn_rt::copy_f32", qnn_rt::copy_f32),
+    QNNC_KERNEL("qnn_rt::copy_bytes", qnn_rt::copy_bytes),
     QNNC_KERNEL("qnn_rt::decode_binary_weights", qnn_rt::decode_binary_weights),
     QNNC_KERNEL("qnn_rt::dequantize_linear<int8_t>", qnn_rt::dequantize_linear<std::int8_t>),
     QNNC_KERNEL("qnn_rt::dequantize_linear<uint8_t>", qnn_rt::dequantize_linear<std::uint8_t>),
+    QNNC_KERNEL("qnn_rt::dequantize_linear<int32_t>", qnn_rt::dequantize_linear<std::int32_t>),
     QNNC_KERNEL("qnn_rt::gemm_f32", qnn_rt::gemm_f32),
     QNNC_KERNEL("qnn_rt::batch_matmul_f32", qnn_rt::batch_matmul_f32),
     QNNC_KERNEL("qnn_rt::global_avg_pool_f32", qnn_rt::global_avg_pool_f32),
@@ -88,6 +98,8 @@ constexpr Kernel kKernels[] = {
     QNNC_KERNEL("qnn_rt::levels_to_float", qnn_rt::levels_to_float),
     QNNC_KERNEL("qnn_rt::max_pool<float>", qnn_rt::max_pool<float>),
     QNNC_KERNEL("qnn_rt::max_pool<int32_t>", qnn_rt::max_pool<std::int32_t>),
+    QNNC_KERNEL("qnn_rt::max_pool<uint8_t>", qnn_rt::max_pool<std::uint8_t>),
+    QNNC_KERNEL("qnn_rt::max_pool<int8_t>", qnn_rt::max_pool<std::int8_t>),
     QNNC_KERNEL("qnn_rt::mul_f32", qnn_rt::mul_f32),
     QNNC_KERNEL("qnn_rt::pad_f32", qnn_rt::pad_f32),
     QNNC_KERNEL("qnn_rt::pointwise_conv_f32_channels_last", qnn_rt::pointwise_conv_f32_channels_last),

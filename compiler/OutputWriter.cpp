@@ -63,6 +63,7 @@ FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string
     return module.emitError("module was not lowered by qnn-lower-to-emitc");
   auto signature = cast<FunctionType>(modelType.getValue());
   auto elements = [](Type t) { return cast<RankedTensorType>(t).getNumElements(); };
+  auto cElement = [](Type t) { return qnn::cElementTypeName(cast<RankedTensorType>(t).getElementType()); };
 
   GeneratedModel model;
   model.name = name;
@@ -78,7 +79,9 @@ FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string
                          {"@UPPER@", llvm::StringRef(name).upper()},
                          {"@ARENA_BYTES@", std::to_string(model.arenaBytes)},
                          {"@INPUT_SIZE@", std::to_string(elements(signature.getInput(0)))},
-                         {"@OUTPUT_SIZE@", std::to_string(elements(signature.getResult(0)))}};
+                         {"@OUTPUT_SIZE@", std::to_string(elements(signature.getResult(0)))},
+                         {"@INPUT_TYPE@", cElement(signature.getInput(0)).str()},
+                         {"@OUTPUT_TYPE@", cElement(signature.getResult(0)).str()}};
   model.header = runtime_files::modelHeader;
   for (const auto &[from, to] : model.substitutions)
     model.header = replaceAll(model.header, from, to);

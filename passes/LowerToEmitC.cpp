@@ -96,19 +96,20 @@ struct EntryLowering : OpConversionPattern<func::FuncOp> {
 
   LogicalResult matchAndRewrite(func::FuncOp func, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
     FunctionType type = func.getFunctionType();
-    auto isF32 = [](Type t) {
+    auto element = [](Type t) {
       auto tensor = dyn_cast<RankedTensorType>(t);
-      return tensor && tensor.getElementType().isF32();
+      return tensor && !cElementTypeName(tensor.getElementType()).empty() ? tensor.getElementType() : Type();
     };
     if (type.getNumInputs() != 1 || type.getNumResults() != 1)
       return func.emitOpError("needs exactly one input and one output");
-    if (!isF32(type.getInput(0)) || !isF32(type.getResult(0)))
-      return func.emitOpError("input and output must be float32 tensors");
+    Type in = element(type.getInput(0)), out = element(type.getResult(0));
+    if (!in || !out)
+      return func.emitOpError("input and output must be tensors of float32, uint8, int8, int32 or int64");
     MLIRContext *ctx = getContext();
     Location loc = func.getLoc();
     auto ptr = [](Type t) { return emitc::PointerType::get(t); };
-    auto fnType = rewriter.getFunctionType({ptr(emitc::OpaqueType::get(ctx, "const float")),
-                                            ptr(rewriter.getF32Type()), ptr(emitc::OpaqueType::get(ctx, "void"))},
+    auto fnType = rewriter.getFunctionType({ptr(emitc::OpaqueType::get(ctx, ("const " + cElementTypeName(in)).str())),
+                                            ptr(out), ptr(emitc::OpaqueType::get(ctx, "void"))},
                                            {});
     SmallVector<Location> argLocs(3, loc);
     auto ops = rewriter.create<emitc::FuncOp>(loc, entryName + "_ops", fnType);
@@ -171,10 +172,11 @@ struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Value output = entryOf(ret).getArgument(1), result = adaptor.getOperands().front();
     if (result != output) {
-      int64_t count = cast<RankedTensorType>(ret.getOperand(0).getType()).getNumElements();
+      auto type = cast<RankedTensorType>(ret.getOperand(0).getType());
+      const int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
       rewriter.create<emitc::CallOpaqueOp>(
-          ret.getLoc(), TypeRange{}, "qnn_rt::copy_f32", ValueRange{result, output},
-          rewriter.getArrayAttr({rewriter.getIndexAttr(0), rewriter.getIndexAttr(1), rewriter.getI64IntegerAttr(count)}),
+          ret.getLoc(), TypeRange{}, "qnn_rt::copy_bytes", ValueRange{result, output},
+          rewriter.getArrayAttr({rewriter.getIndexAttr(0), rewriter.getIndexAttr(1), rewriter.getI64IntegerAttr(bytes)}),
           ArrayAttr{});
     }
     rewriter.replaceOpWithNewOp<emitc::ReturnOp>(ret, Value());

@@ -42,14 +42,22 @@ def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror",
     return os.path.join(build, "model_main")
 
 
-def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=()):
-    """Runs the harness (through `runner`, e.g. qemu) on float32 inputs
-    [count, ...]; returns outputs [count, -1]."""
+def input_array(inputs):
+    """`inputs` as the model reads them: integer arrays in their own type,
+    anything else as float32."""
+    integer = np.issubdtype(inputs.dtype, np.integer)
+    return np.ascontiguousarray(inputs, dtype=inputs.dtype if integer else np.float32)
+
+
+def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=(), output_dtype=np.float32):
+    """Runs the harness (through `runner`, e.g. qemu) on inputs [count, ...]
+    (float32, or the integer type they have); returns outputs [count, -1]
+    of `output_dtype`."""
     src = os.path.join(workdir, f"{tag}_in.bin")
     dst = os.path.join(workdir, f"{tag}_out.bin")
-    np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
+    input_array(inputs).tofile(src)
     run([*runner, model_main, src, dst], env=env)
-    return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1)
+    return np.fromfile(dst, dtype=output_dtype).reshape(len(inputs), -1)
 
 
 def bare_metal_command(model_main, src, dst, icount=False):
@@ -96,17 +104,20 @@ def binary_weight_bytes(cpp_path):
                re.findall(r"(?:static|extern) const (\w+) \w+_(?:bits|huffman_counts|huffman_symbols)\[(\d+)\]", source))
 
 
-def run_ort(model, inputs, workdir, optimization="all"):
+def run_ort(model, inputs, workdir, optimization="all", output_dtype=np.float32):
     """ONNX Runtime, single thread, at graph `optimization` level (disabled:
-    the graph as written); returns (outputs [count, -1], ms per run)."""
+    the graph as written), on inputs [count, ...] (float32, or the integer
+    type they have); returns (outputs [count, -1] of `output_dtype`, ms per
+    run)."""
     src = os.path.join(workdir, "ort_in.bin")
     dst = os.path.join(workdir, "ort_out.bin")
-    np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
+    array = input_array(inputs)
+    array.tofile(src)
     shape = ",".join(str(d) for d in inputs.shape[1:])
     out = run(["node", os.path.join(ROOT, "tools", "ort_run.js"), model, src, dst, shape],
-              env=dict(os.environ, ORT_GRAPH_OPTIMIZATION=optimization))
+              env=dict(os.environ, ORT_GRAPH_OPTIMIZATION=optimization, ORT_INPUT_TYPE=str(array.dtype)))
     ms = float(re.search(r"ort_ms_per_run ([0-9.]+)", out).group(1))
-    return np.fromfile(dst, dtype=np.float32).reshape(len(inputs), -1), ms
+    return np.fromfile(dst, dtype=output_dtype).reshape(len(inputs), -1), ms
 
 
 def relative_error(got, ref):

@@ -3,6 +3,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -401,7 +402,7 @@ static LogicalResult inferBroadcast(MLIRContext *ctx, Loc loc, Adaptor a, SmallV
   auto l = shapeOf(a.getLhs()), r = shapeOf(a.getRhs());
   if (!OpTrait::util::getBroadcastedShape(l, r, out))
     return emitOptionalError(loc, "operand shapes ", shapeString(l), " and ", shapeString(r), " do not broadcast");
-  types.push_back(RankedTensorType::get(out, f32(ctx)));
+  types.push_back(RankedTensorType::get(out, cast<ShapedType>(a.getLhs().getType()).getElementType()));
   return success();
 }
 
@@ -473,7 +474,17 @@ LogicalResult PixelRowsConvOp::verify() {
   return success();
 }
 
+LogicalResult ClipOp::verify() {
+  const float lo = getMin().convertToFloat(), hi = getMax().convertToFloat();
+  if (!getInput().getType().getElementType().isF32() && (lo != std::trunc(lo) || hi != std::trunc(hi)))
+    return emitOpError() << "bounds of an integer tensor must be whole numbers, not " << lo << " and " << hi;
+  return success();
+}
+
 LogicalResult ReshapeOp::verify() {
+  if (getInput().getType().getElementType() != getOutput().getType().getElementType())
+    return emitOpError() << "changes the element type " << getInput().getType().getElementType() << " to "
+                         << getOutput().getType().getElementType();
   if (getInput().getType().getNumElements() != getOutput().getType().getNumElements())
     return emitOpError() << "cannot reshape " << getInput().getType().getNumElements() << " elements into "
                          << getOutput().getType().getNumElements();
@@ -495,7 +506,10 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, Smal
                              shapeString(p), " on ", in[2], "x", in[3]);
   if (mode == "edge" && (((p[0] || p[2]) && in[2] == 0) || ((p[1] || p[3]) && in[3] == 0)))
     return emitOptionalError(loc, "edge padding of an empty dimension");
-  types.push_back(RankedTensorType::get({in[0], in[1], in[2] + p[0] + p[2], in[3] + p[1] + p[3]}, f32(ctx)));
+  Type element = cast<ShapedType>(a.getInput().getType()).getElementType();
+  if (!element.isF32() && a.getValue().convertToFloat() != std::trunc(a.getValue().convertToFloat()))
+    return emitOptionalError(loc, "the pad value of an integer tensor must be a whole number");
+  types.push_back(RankedTensorType::get({in[0], in[1], in[2] + p[0] + p[2], in[3] + p[1] + p[3]}, element));
   return success();
 }
 

@@ -318,14 +318,40 @@ LogicalResult SignOp::buildKernelCall(KernelCall &call) {
   return success();
 }
 
+/// The smallest and largest value of an 8-bit integer element type.
+static std::pair<int64_t, int64_t> integerRange(Type element) {
+  return element.isUnsignedInteger(8) ? std::pair<int64_t, int64_t>{0, 255} : std::pair<int64_t, int64_t>{-128, 127};
+}
+
 LogicalResult ClipOp::buildKernelCall(KernelCall &call) {
-  call.call("qnn_rt::clip_f32").operand(0).result().integer(numElements(getInput())).f32(getMin()).f32(getMax());
+  Type element = getInput().getType().getElementType();
+  if (element.isF32()) {
+    call.call("qnn_rt::clip_f32").operand(0).result().integer(numElements(getInput())).f32(getMin()).f32(getMax());
+    return success();
+  }
+  // Whole-number bounds (verified), those past the type's range at its end.
+  auto [lowest, highest] = integerRange(element);
+  const double lo = std::clamp<double>(getMin().convertToFloat(), lowest, highest);
+  const double hi = std::clamp<double>(getMax().convertToFloat(), lowest, highest);
+  call.call("qnn_rt::clip_int").operand(0).result().integers(
+      {numElements(getInput()), static_cast<int64_t>(lo), static_cast<int64_t>(hi)});
   return success();
 }
 
-LogicalResult AddOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::add_f32", call); }
-LogicalResult SubOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::sub_f32", call); }
-LogicalResult MulOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::mul_f32", call); }
+/// The float kernel of a broadcasting op, or the wrapping integer one.
+static StringRef floatOrInteger(Operation *op, StringRef floatKernel, StringRef integerKernel) {
+  return cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32() ? floatKernel : integerKernel;
+}
+
+LogicalResult AddOp::buildKernelCall(KernelCall &call) {
+  return broadcastCall(*this, floatOrInteger(*this, "qnn_rt::add_f32", "qnn_rt::add_int"), call);
+}
+LogicalResult SubOp::buildKernelCall(KernelCall &call) {
+  return broadcastCall(*this, floatOrInteger(*this, "qnn_rt::sub_f32", "qnn_rt::sub_int"), call);
+}
+LogicalResult MulOp::buildKernelCall(KernelCall &call) {
+  return broadcastCall(*this, floatOrInteger(*this, "qnn_rt::mul_f32", "qnn_rt::mul_int"), call);
+}
 LogicalResult PReluOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::prelu_f32", call); }
 
 // Element-wise kernels read element i before writing element i.
@@ -372,15 +398,21 @@ LogicalResult GlobalAvgPoolOp::buildKernelCall(KernelCall &call) {
 bool GlobalAvgPoolOp::acceptsChannelsLast(unsigned index) { return index == 0; }
 
 LogicalResult ReshapeOp::buildKernelCall(KernelCall &call) {
-  call.call("qnn_rt::copy_f32").operand(0).result().integer(numElements(getInput()));
+  call.call("qnn_rt::copy_bytes").operand(0).result().integer(numElements(getInput()) *
+                                                             getInput().getType().getElementTypeBitWidth() / 8);
   return success();
 }
 
 LogicalResult PadOp::buildKernelCall(KernelCall &call) {
   auto in = getInput().getType().getShape();
   auto p = getPads();
-  call.call("qnn_rt::pad_f32").operand(0).result().integers({in[0] * in[1], in[2], in[3], p[0], p[1], p[2], p[3]});
-  call.f32(getValue()).integer(llvm::StringSwitch<int64_t>(getMode())
+  const bool isFloat = getInput().getType().getElementType().isF32();
+  call.call(isFloat ? "qnn_rt::pad_f32" : "qnn_rt::pad_int").operand(0).result().integers(
+      {in[0] * in[1], in[2], in[3], p[0], p[1], p[2], p[3]});
+  // An integer tensor's value is a whole number within its type (the
+  // importer's check).
+  isFloat ? call.f32(getValue()) : call.integer(static_cast<int64_t>(getValue().convertToFloat()));
+  call.integer(llvm::StringSwitch<int64_t>(getMode())
                                    .Case("reflect", qnn_rt::kPadReflect)
                                    .Case("edge", qnn_rt::kPadEdge)
                                    .Default(qnn_rt::kPadConstant));
@@ -644,4 +676,18 @@ BroadcastView qnnc::qnn::broadcastView(ArrayRef<int64_t> out, ArrayRef<ArrayRef<
     }
   }
   return view;
+}
+
+StringRef qnnc::qnn::cElementTypeName(Type element) {
+  if (element.isF32())
+    return "float";
+  if (element.isUnsignedInteger(8))
+    return "uint8_t";
+  if (element.isSignlessInteger(8))
+    return "int8_t";
+  if (element.isSignlessInteger(32))
+    return "int32_t";
+  if (element.isSignlessInteger(64))
+    return "int64_t";
+  return "";
 }

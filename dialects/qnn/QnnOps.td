@@ -152,23 +152,30 @@ def Qnn_SignOp : Qnn_UnaryF32Op<"sign", "ONNX Sign: -1, 0 or +1 as float">;
 
 def Qnn_ClipOp : Qnn_ElementwiseOp<"clip", [Pure, SameOperandsAndResultType]> {
   let summary = "min(max(x, min), max)";
-  let arguments = (ins Qnn_F32Tensor:$input, F32Attr:$min, F32Attr:$max);
-  let results = (outs Qnn_F32Tensor:$output);
+  let description = [{
+    Of a float32, uint8 or int8 tensor; on integers the bounds are whole
+    numbers (the importer's), each past the type's range meaning none.
+  }];
+  let arguments = (ins Qnn_ClipTensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs Qnn_ClipTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
 }
 
-class Qnn_BroadcastOp<string mnemonic, string desc>
-    : Qnn_ElementwiseOp<mnemonic, [Pure, ResultsBroadcastableShape, InferTypeOpAdaptor]> {
+class Qnn_BroadcastOp<string mnemonic, string desc, Type tensor>
+    : Qnn_ElementwiseOp<mnemonic, [Pure, ResultsBroadcastableShape, InferTypeOpAdaptor,
+                                   AllElementTypesMatch<["lhs", "rhs", "output"]>]> {
   let summary = desc # " with multidirectional (numpy) broadcasting";
-  let arguments = (ins Qnn_F32Tensor:$lhs, Qnn_F32Tensor:$rhs);
-  let results = (outs Qnn_F32Tensor:$output);
+  let arguments = (ins tensor:$lhs, tensor:$rhs);
+  let results = (outs tensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
 }
 
-def Qnn_AddOp : Qnn_BroadcastOp<"add", "lhs + rhs">;
-def Qnn_SubOp : Qnn_BroadcastOp<"sub", "lhs - rhs">;
-def Qnn_MulOp : Qnn_BroadcastOp<"mul", "lhs * rhs">;
-def Qnn_PReluOp : Qnn_BroadcastOp<"prelu", "lhs < 0 ? lhs * rhs : lhs">;
+// On integers Add, Sub and Mul wrap around (qnn_rt::add_int ...).
+def Qnn_AddOp : Qnn_BroadcastOp<"add", "lhs + rhs", Qnn_AnyElementTensor>;
+def Qnn_SubOp : Qnn_BroadcastOp<"sub", "lhs - rhs", Qnn_AnyElementTensor>;
+def Qnn_MulOp : Qnn_BroadcastOp<"mul", "lhs * rhs", Qnn_AnyElementTensor>;
+def Qnn_PReluOp : Qnn_BroadcastOp<"prelu", "lhs < 0 ? lhs * rhs : lhs", Qnn_F32Tensor>;
 
 def Qnn_MaxPoolOp : Qnn_KernelOp<"max_pool", [Pure, InferTypeOpAdaptor]> {
   let summary = "2-D max pooling; padding never wins (ONNX MaxPool)";
@@ -198,8 +205,8 @@ def Qnn_GlobalAvgPoolOp
 
 def Qnn_ReshapeOp : Qnn_KernelOp<"reshape", [Pure]> {
   let summary = "same elements in the same order, new shape";
-  let arguments = (ins Qnn_F32Tensor:$input);
-  let results = (outs Qnn_F32Tensor:$output);
+  let arguments = (ins Qnn_AnyElementTensor:$input);
+  let results = (outs Qnn_AnyElementTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -210,11 +217,12 @@ def Qnn_PadOp : Qnn_KernelOp<"pad", [Pure, InferTypeOpAdaptor]> {
   let description = [{
     ONNX Pad's modes: `constant` (`value` outside the input), `reflect`
     (mirrored about the edge, the edge not repeated: each pad below its
-    dimension), `edge` (the edge repeated).
+    dimension), `edge` (the edge repeated). Of any element type; on
+    integers `value` is a whole number within the type.
   }];
-  let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$pads, // top, left, bottom, right
+  let arguments = (ins Qnn_AnyElementTensor:$input, DenseI64ArrayAttr:$pads, // top, left, bottom, right
                        F32Attr:$value, DefaultValuedStrAttr<StrAttr, "constant">:$mode);
-  let results = (outs Qnn_F32Tensor:$output);
+  let results = (outs Qnn_AnyElementTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 

@@ -229,9 +229,17 @@ template <class Op> LogicalResult Importer::unary() {
 }
 
 template <class Op> LogicalResult Importer::broadcast(bool unidirectional) {
-  auto l = input(0), r = input(1);
-  if (failed(l) || failed(r))
+  // PRelu is float only; Add, Sub and Mul take integers too (wrapping).
+  const Elements elements = std::is_same_v<Op, PReluOp> ? Elements::Float : Elements::Any;
+  auto l = input(0, elements);
+  if (failed(l))
     return failure();
+  auto r = input(1, elements);
+  if (failed(r))
+    return failure();
+  if (typeOf(*l).getElementType() != typeOf(*r).getElementType())
+    return error() << "operands of " << typeOf(*l).getElementType() << " and " << typeOf(*r).getElementType()
+                   << " differ in element type";
   auto out = create<Op>(*l, *r);
   if (failed(out))
     return failure();
@@ -245,9 +253,13 @@ template <class Op> LogicalResult Importer::broadcast(bool unidirectional) {
 }
 
 LogicalResult Importer::clip() {
-  auto x = input(0);
+  auto x = input(0, Elements::Any);
   if (failed(x))
     return failure();
+  Type element = typeOf(*x).getElementType();
+  if (!element.isF32() && !element.isInteger(8))
+    return error() << "input '" << node->input(0) << "' is a tensor of " << element
+                   << "; Clip takes float32, uint8 or int8";
   float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
   if (opset < 11) {
     auto a = floatAttr("min", lo), c = floatAttr("max", hi);
@@ -262,15 +274,19 @@ LogicalResult Importer::clip() {
     auto c = constantInput(i);
     if (failed(c))
       return failure();
-    if (c->getNumElements() != 1 || !c->getElementType().isF32())
-      return error() << (i == 1 ? "min" : "max") << " must be a float scalar";
-    (i == 1 ? lo : hi) = *c->getValues<float>().begin();
+    if (c->getNumElements() != 1 || c->getElementType() != element)
+      return error() << (i == 1 ? "min" : "max") << " must be a scalar of the input's type, " << element;
+    // 8-bit integers are exact as floats.
+    (i == 1 ? lo : hi) = element.isF32() ? *c->getValues<float>().begin()
+                         : element.isUnsignedInteger(8)
+                             ? static_cast<float>((*c->getValues<APInt>().begin()).getZExtValue())
+                             : static_cast<float>((*c->getValues<APInt>().begin()).getSExtValue());
   }
   return setOutput(b.create<ClipOp>(loc, typeOf(*x), *x, b.getF32FloatAttr(lo), b.getF32FloatAttr(hi)));
 }
 
 LogicalResult Importer::pool(bool isMax) {
-  auto x = input(0);
+  auto x = input(0, isMax ? Elements::FloatOrInteger : Elements::Float);
   if (failed(x))
     return failure();
   auto xs = typeOf(*x).getShape();
@@ -337,7 +353,7 @@ LogicalResult Importer::globalAvgPool() {
 }
 
 LogicalResult Importer::flatten() {
-  auto x = input(0);
+  auto x = input(0, Elements::Any);
   if (failed(x))
     return failure();
   auto axis = axisAttr(typeOf(*x).getRank(), /*upToRank=*/true);
@@ -345,10 +361,14 @@ LogicalResult Importer::flatten() {
 }
 
 LogicalResult Importer::reshape() {
-  auto x = input(0);
+  auto x = input(0, Elements::Any);
+  if (failed(x))
+    return failure();
   auto shapeAttr = constantInput(1);
+  if (failed(shapeAttr))
+    return failure();
   auto allowZero = intAttr("allowzero", 0); // opset 14 added it
-  if (failed(x) || failed(shapeAttr) || failed(allowZero))
+  if (failed(allowZero))
     return failure();
   if (!shapeAttr->getElementType().isInteger(64))
     return error() << "shape must be an int64 tensor";
@@ -384,21 +404,36 @@ LogicalResult Importer::reshape() {
 }
 
 LogicalResult Importer::pad() {
-  auto x = input(0);
+  auto x = input(0, Elements::Any);
+  if (failed(x))
+    return failure();
   auto pads = constantInput(1);
+  if (failed(pads))
+    return failure();
   auto mode = stringAttr("mode");
-  if (failed(x) || failed(pads) || failed(mode))
+  if (failed(mode))
     return failure();
   if (*mode != "constant" && *mode != "reflect" && *mode != "edge")
     return error() << "mode '" << *mode << "' is not one of constant, reflect, edge";
   float value = 0.0f;
+  Type element = typeOf(*x).getElementType();
   if (node->input_size() > 2 && !node->input(2).empty()) {
     auto v = constantInput(2);
     if (failed(v))
       return failure();
-    if (v->getNumElements() != 1 || !v->getElementType().isF32())
-      return error() << "constant_value must be a float scalar";
-    value = *v->getValues<float>().begin();
+    if (v->getNumElements() != 1 || v->getElementType() != element)
+      return error() << "constant_value must be a scalar of the input's type, " << element;
+    if (element.isF32()) {
+      value = *v->getValues<float>().begin();
+    } else {
+      // The kernel's value attribute is a float: integers beyond 2^24 would
+      // round.
+      const APInt raw = *v->getValues<APInt>().begin();
+      const int64_t whole = element.isUnsignedInteger(8) ? raw.getZExtValue() : raw.getSExtValue();
+      if (whole < -(int64_t(1) << 24) || whole > (int64_t(1) << 24))
+        return error() << "constant_value " << whole << " is beyond 2^24, which qnnc's pad cannot hold exactly";
+      value = static_cast<float>(whole);
+    }
   }
   if (!pads->getElementType().isInteger(64))
     return error() << "pads must be an int64 tensor";
@@ -467,7 +502,7 @@ LogicalResult Importer::identity() {
     constants[node->output(0)] = c->second;
     return success();
   }
-  auto x = input(0);
+  auto x = input(0, Elements::Any);
   if (failed(x))
     return failure();
   return setOutput(*x);

@@ -94,6 +94,10 @@ FailureOr<DenseElementsAttr> Importer::decodeTensor(const onnx::TensorProto &t) 
     if (failed(t.data_type() == onnx::TensorProto::INT64 ? decode(int64_t(), t.int64_data(), ints)
                                                          : decode(int32_t(), t.int32_data(), ints)))
       return failure();
+    if (t.data_type() == onnx::TensorProto::INT32) {
+      SmallVector<int32_t> narrow(ints.begin(), ints.end());
+      return DenseElementsAttr::get(RankedTensorType::get(dims, b.getI32Type()), ArrayRef<int32_t>(narrow));
+    }
     return DenseElementsAttr::get(RankedTensorType::get(dims, b.getI64Type()), ArrayRef<int64_t>(ints));
   case onnx::TensorProto::INT8:
   case onnx::TensorProto::UINT8: {
@@ -118,6 +122,23 @@ FailureOr<DenseElementsAttr> Importer::decodeTensor(const onnx::TensorProto &t) 
   }
 }
 
+Type Importer::graphElementType(int onnxType) {
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return b.getF32Type();
+  case onnx::TensorProto::UINT8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case onnx::TensorProto::INT8:
+    return b.getI8Type();
+  case onnx::TensorProto::INT32:
+    return b.getI32Type();
+  case onnx::TensorProto::INT64:
+    return b.getI64Type();
+  default:
+    return {};
+  }
+}
+
 Value Importer::materialize(StringRef name) {
   auto it = values.find(name);
   if (it != values.end())
@@ -132,19 +153,27 @@ Value Importer::materialize(StringRef name) {
   return v;
 }
 
-FailureOr<Value> Importer::optionalInput(int i) {
+FailureOr<Value> Importer::optionalInput(int i, Elements elements) {
   if (i >= node->input_size() || node->input(i).empty())
     return Value();
   Value v = materialize(node->input(i));
   if (!v)
     return error() << "input '" << node->input(i) << "' is not produced by any earlier node, initializer or graph input";
-  if (!typeOf(v).getElementType().isF32())
+  Type t = typeOf(v).getElementType();
+  if (elements == Elements::Float && !t.isF32())
     return error() << "input '" << node->input(i) << "' must be a float tensor";
+  const bool integer = t.isUnsignedInteger(8) || t.isSignlessInteger(8) || t.isSignlessInteger(32);
+  if (elements == Elements::FloatOrInteger && !t.isF32() && !integer)
+    return error() << "input '" << node->input(i) << "' is a tensor of " << t
+                   << "; this operator takes float32, uint8, int8 or int32";
+  if (elements == Elements::Any && !t.isF32() && !integer && !t.isSignlessInteger(64))
+    return error() << "input '" << node->input(i) << "' is a tensor of " << t
+                   << "; this operator takes float32, uint8, int8, int32 or int64";
   return v;
 }
 
-FailureOr<Value> Importer::input(int i) {
-  auto v = optionalInput(i);
+FailureOr<Value> Importer::input(int i, Elements elements) {
+  auto v = optionalInput(i, elements);
   if (succeeded(v) && !*v)
     return error() << "input " << i << " is required";
   return v;
@@ -367,12 +396,13 @@ OwningOpRef<ModuleOp> Importer::run() {
   const auto &in = *inputs.front();
   loc = NameLoc::get(b.getStringAttr("input '" + in.name() + "'"), fileLoc);
   if (!in.type().has_tensor_type()) {
-    error() << "not a tensor, but the generated code reads one float32 tensor";
+    error() << "not a tensor, but the generated code reads one tensor";
     return nullptr;
   }
-  if (in.type().tensor_type().elem_type() != onnx::TensorProto::FLOAT) {
+  Type inElement = graphElementType(in.type().tensor_type().elem_type());
+  if (!inElement) {
     error() << StringRef(onnx::TensorProto::DataType_Name(in.type().tensor_type().elem_type())).lower()
-            << " tensor, but the generated code reads one float32 tensor";
+            << " tensor, but the generated code reads float32, uint8, int8, int32 or int64 tensors";
     return nullptr;
   }
   Ints inShape;
@@ -391,7 +421,8 @@ OwningOpRef<ModuleOp> Importer::run() {
     return nullptr;
 
   b.setInsertionPointToEnd(module->getBody());
-  auto func = b.create<func::FuncOp>(fileLoc, "main", b.getFunctionType({f32(inShape)}, {}));
+  const auto inType = RankedTensorType::get(inShape, inElement);
+  auto func = b.create<func::FuncOp>(fileLoc, "main", b.getFunctionType({inType}, {}));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
   values[in.name()] = body->getArgument(0);
@@ -407,13 +438,20 @@ OwningOpRef<ModuleOp> Importer::run() {
     error() << "is not produced by any node";
     return nullptr;
   }
-  if (!cast<RankedTensorType>(result.getType()).getElementType().isF32()) {
-    error() << result.getType() << ", but the generated code writes one float32 tensor";
+  if (qnn::cElementTypeName(cast<RankedTensorType>(result.getType()).getElementType()).empty()) {
+    error() << result.getType() << ", but the generated code writes float32, uint8, int8, int32 or int64 tensors";
+    return nullptr;
+  }
+  if (out.type().has_tensor_type() && out.type().tensor_type().elem_type() != onnx::TensorProto::UNDEFINED &&
+      graphElementType(out.type().tensor_type().elem_type()) !=
+          cast<RankedTensorType>(result.getType()).getElementType()) {
+    error() << "declared " << StringRef(onnx::TensorProto::DataType_Name(out.type().tensor_type().elem_type())).lower()
+            << ", but the graph computes " << result.getType();
     return nullptr;
   }
   b.setInsertionPointToEnd(body);
   b.create<func::ReturnOp>(loc, result);
-  func.setFunctionType(b.getFunctionType({f32(inShape)}, {result.getType()}));
+  func.setFunctionType(b.getFunctionType({inType}, {result.getType()}));
   if (failed(verify(*module)))
     return nullptr;
   return module;

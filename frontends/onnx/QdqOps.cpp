@@ -77,7 +77,7 @@ LogicalResult Importer::dequantizeLinear() {
   if (!x)
     return error() << "input 0 '" << node->input(0) << "' is not defined before this node";
   auto xt = dyn_cast<RankedTensorType>(x.getType());
-  if (!xt || !isa<IntegerType>(xt.getElementType()))
+  if (!xt || !(xt.getElementType().isInteger(8) || xt.getElementType().isSignlessInteger(32)))
     return error() << "input 0 must be an int8, uint8 or int32 tensor";
   int64_t rank = xt.getRank(), a = *axis < 0 ? *axis + rank : *axis;
   if (params->first.size() > 1 && (a < 0 || a >= rank || xt.getShape()[a] != (int64_t)params->first.size()))

@@ -737,16 +737,16 @@ inline void clip_f32(const float *x, float *y, index_t n, float lo, float hi) {
 }
 
 /// Elementwise op on 4-D broadcast views: dims D0..D3 of the result, element
-/// strides of each operand (0 along broadcast dimensions).
-template <class Op>
-inline void broadcast_f32(const float *a, const float *b, float *y, index_t D0, index_t D1,
-                          index_t D2, index_t D3, index_t A0, index_t A1, index_t A2, index_t A3,
-                          index_t B0, index_t B1, index_t B2, index_t B3, Op op) {
+/// strides of each operand (0 along broadcast dimensions). Any element type.
+template <class T, class Op>
+inline void broadcast_elements(const T *a, const T *b, T *y, index_t D0, index_t D1, index_t D2, index_t D3,
+                               index_t A0, index_t A1, index_t A2, index_t A3, index_t B0, index_t B1, index_t B2,
+                               index_t B3, Op op) {
   QNN_RT_PARALLEL_FOR
   for (index_t r = 0; r < D0 * D1 * D2; ++r) {
     const index_t i0 = r / (D1 * D2), i1 = r / D2 % D1, i2 = r % D2;
-    const float *ar = a + i0 * A0 + i1 * A1 + i2 * A2, *br = b + i0 * B0 + i1 * B1 + i2 * B2;
-    float *yr = y + r * D3;
+    const T *ar = a + i0 * A0 + i1 * A1 + i2 * A2, *br = b + i0 * B0 + i1 * B1 + i2 * B2;
+    T *yr = y + r * D3;
     // Contiguous and per-row-constant operands get loops the compiler
     // vectorizes; the operation per element is the same.
     if (A3 == 1 && B3 == 1)
@@ -765,7 +765,7 @@ inline void broadcast_f32(const float *a, const float *b, float *y, index_t D0, 
   inline void NAME(const float *a, const float *b, float *y, index_t D0, index_t D1, index_t D2, \
                    index_t D3, index_t A0, index_t A1, index_t A2, index_t A3, index_t B0,       \
                    index_t B1, index_t B2, index_t B3) {                                        \
-    broadcast_f32(a, b, y, D0, D1, D2, D3, A0, A1, A2, A3, B0, B1, B2, B3,                      \
+    broadcast_elements(a, b, y, D0, D1, D2, D3, A0, A1, A2, A3, B0, B1, B2, B3,                 \
                   [](float l, float r) { return EXPR; });                                       \
   }
 QNN_RT_BROADCAST_OP(add_f32, l + r)
@@ -775,16 +775,11 @@ QNN_RT_BROADCAST_OP(prelu_f32, l < 0.0f ? l * r : l)
 #undef QNN_RT_BROADCAST_OP
 
 #if defined(__GNUC__) || defined(__clang__)
-/// kLanes 4-byte values (the pooling kernels' float or int32) as one vector.
+/// kLanes values of the pooling kernels' element types (float, int32,
+/// uint8, int8) as one vector.
 template <class T>
-struct Lanes;
-template <>
-struct Lanes<float> {
-  typedef float type __attribute__((vector_size(kLanes * sizeof(float))));
-};
-template <>
-struct Lanes<std::int32_t> {
-  typedef std::int32_t type __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+struct Lanes {
+  typedef T type __attribute__((vector_size(kLanes * sizeof(T))));
 };
 
 /// Lanes 0, 2, ... of the 2 * kLanes - 1 values a[0..kLanes) b[0..kLanes -
@@ -814,7 +809,8 @@ inline typename Lanes<T>::type load_strided(const T *src, Stride stride) {
 }
 #endif
 
-/// Max pooling for float or int32 tensors; padded positions never win.
+/// Max pooling for float, int32, uint8 or int8 tensors; padded positions
+/// never win.
 /// Taps in row-major window order, best = best > tap ? best : tap, as ONNX
 /// Runtime computes it: a NaN tap wins unless a later tap is a number.
 template <class T>
@@ -1006,10 +1002,13 @@ inline void global_avg_pool_f32(const float *x, float *y, index_t NC, index_t HW
   }
 }
 
-inline void copy_f32(const float *x, float *y, index_t n) {
+/// A tensor's `n` bytes, of any element type, into another buffer (a
+/// reshape that does not alias its input; the returned tensor when it was
+/// not computed into the output buffer: the input itself, a constant).
+inline void copy_bytes(const void *x, void *y, index_t n) {
   QNN_RT_SERIAL
   if (x != y)
-    std::memmove(y, x, static_cast<std::size_t>(n) * sizeof(float));
+    std::memmove(y, x, static_cast<std::size_t>(n));
 }
 
 /// ONNX Pad's modes: `value` outside the input, the input mirrored about
@@ -1018,8 +1017,9 @@ inline void copy_f32(const float *x, float *y, index_t n) {
 constexpr index_t kPadConstant = 0, kPadReflect = 1, kPadEdge = 2;
 
 /// Padding of H and W: x [NC, H, W] -> y [NC, H + PT + PB, W + PL + PR].
-inline void pad_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t PT, index_t PL,
-                    index_t PB, index_t PR, float value, index_t mode) {
+template <class T>
+inline void pad_elements(const T *x, T *y, index_t NC, index_t H, index_t W, index_t PT, index_t PL, index_t PB,
+                         index_t PR, T value, index_t mode) {
   const index_t OH = H + PT + PB, OW = W + PL + PR;
   // The input index an output index reads along a dimension of size n, or
   // -1 for `value`.
@@ -1041,6 +1041,11 @@ inline void pad_f32(const float *x, float *y, index_t NC, index_t H, index_t W, 
         y[(p * OH + oh) * OW + ow] = ih >= 0 && iw >= 0 ? x[(p * H + ih) * W + iw] : value;
       }
     }
+}
+
+inline void pad_f32(const float *x, float *y, index_t NC, index_t H, index_t W, index_t PT, index_t PL,
+                    index_t PB, index_t PR, float value, index_t mode) {
+  pad_elements(x, y, NC, H, W, PT, PL, PB, PR, value, mode);
 }
 
 /// Axes transpose_f32 permutes; a tensor of lower rank is given leading

@@ -41,7 +41,8 @@ inline void dequantize_linear(const T *x, float *y, index_t outer, index_t C, in
     const index_t c = oc % C;
     for (index_t i = 0; i < inner; ++i) {
       const index_t at = oc * inner + i;
-      y[at] = static_cast<float>(static_cast<std::int32_t>(x[at]) - zeroPoint[c]) * scale[c];
+      // In 64 bits: an int32 input minus its zero point may leave int32.
+      y[at] = static_cast<float>(static_cast<std::int64_t>(x[at]) - zeroPoint[c]) * scale[c];
     }
   }
 }

@@ -5,4 +5,5 @@
 #include "qnn_runtime/lowbit_kernels.h"
 #include "qnn_runtime/float_kernels.h"
 #include "qnn_runtime/int8_kernels.h"
+#include "qnn_runtime/integer_kernels.h"
 #endif

@@ -4,11 +4,12 @@ simple, pytorch-converted, pytorch-operator) against qnnc.
 
 A test is in scope when every node of its model is an operator qnnc reads
 (`qnnc --list-ops`). Its model then runs with the test's own tensors: the
-first float input stays the model's input, every other input becomes an
-initializer holding the test's value, and qnnc's evaluator (byte-identical
-to the generated code, e2e) computes the output of each data set, which
-must match the test's expected output (relative 1e-4, absolute 1e-5, NaN
-where it has NaN). An in-scope model qnnc cannot compile must get one line
+first input stays the model's input, of whatever element type, every other
+input becomes an initializer holding the test's value, and qnnc's
+evaluator (byte-identical to the generated code, e2e) computes the output
+of each data set from the input's own bytes, which must match the test's
+expected output: read as the expected element type, integers exactly,
+floats to relative 1e-4, absolute 1e-5, NaN where it has NaN. An in-scope model qnnc cannot compile must get one line
 `qnnc: error: ...` and exit 1. No test may give a wrong result, crash, or
 say more than one line.
 
@@ -95,7 +96,10 @@ def freeze(model, keep, values):
 def matches(got, expected):
     if got.size != expected.size:
         return False
-    expected = expected.astype(np.float32).ravel()
+    expected = expected.ravel()
+    if not np.issubdtype(expected.dtype, np.floating):
+        return bool(np.array_equal(got, expected))
+    expected = expected.astype(np.float32)
     nan = np.isnan(expected)
     return bool(np.array_equal(nan, np.isnan(got)) and
                 np.allclose(got[~nan], expected[~nan], rtol=1e-4, atol=1e-5))
@@ -105,10 +109,8 @@ def run_test(qnnc, test_dir, model, work, keep_as):
     """(outcome, detail): outcome is pass, wrong, rejected or unclean. A
     passing test's model (its first data set's) is kept at `keep_as`."""
     sets = data_sets(test_dir, model)
-    # The first float input, else the first input (qnnc says what it makes
-    # of its type).
-    floats = [n for n, v in sets[0][0].items() if v.dtype == np.float32]
-    keep = (floats or list(sets[0][0]) or [None])[0]
+    # The first input (qnnc says what it makes of its type).
+    keep = (list(sets[0][0]) or [None])[0]
     path = os.path.join(work, "model.onnx")
     first = freeze(model, keep, sets[0][0])
     onnx.save(first, path)
@@ -124,7 +126,10 @@ def run_test(qnnc, test_dir, model, work, keep_as):
         if p.returncode != 0:
             clean = p.returncode == 1 and len(lines) == 1 and lines[0].startswith("qnnc: error: ")
             return ("rejected" if clean else "unclean"), (lines[0] if clean else f"exit {p.returncode}: {p.stderr[-400:]}")
-        got = np.fromfile(dst, dtype=np.float32)
+        # The output's bytes as the element type the test expects (qnnc's
+        # own type for it when that is float64, which it never writes).
+        dtype = expected[0].dtype if len(expected) == 1 and expected[0].dtype != np.float64 else np.float32
+        got = np.fromfile(dst, dtype=dtype)
         if len(expected) != 1 or not matches(got, expected[0]):
             return "wrong", f"{len(expected)} expected outputs" if len(expected) != 1 else "output differs"
     onnx.save(first, keep_as)

@@ -347,3 +347,36 @@ func.func @conv3d_depth(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>) {
       : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>) -> tensor<1x3x4x4x4xf32>
   return
 }
+
+// -----
+
+func.func @clip_integer_bounds(%x: tensor<4xi8>) {
+  // expected-error @+1 {{bounds of an integer tensor must be whole numbers, not -1.500000e+00 and 3.000000e+00}}
+  %y = qnn.clip %x {min = -1.5 : f32, max = 3.0 : f32} : tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @reshape_element_type(%x: tensor<4xui8>) {
+  // expected-error @+1 {{changes the element type 'ui8' to 'i8'}}
+  %y = qnn.reshape %x : (tensor<4xui8>) -> tensor<2x2xi8>
+  return
+}
+
+// -----
+
+func.func @add_element_types(%x: tensor<4xui8>, %z: tensor<4xi8>) {
+  // expected-error @+1 {{failed to verify that all of {lhs, rhs, output} have same element type}}
+  %y = qnn.add %x, %z : (tensor<4xui8>, tensor<4xi8>) -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @pad_integer_value(%x: tensor<1x1x2x2xi32>) {
+  // expected-error @+2 {{the pad value of an integer tensor must be a whole number}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = qnn.pad %x {pads = array<i64: 1, 1, 1, 1>, value = 0.5 : f32} : (tensor<1x1x2x2xi32>) -> tensor<1x1x4x4xi32>
+  return
+}

@@ -39,10 +39,10 @@ def evaluator_identical(qnnc, model, inputs, got, d, name):
     runtime kernels run inside qnnc) against the generated code's outputs
     `got` on the same inputs: byte for byte."""
     src, dst = os.path.join(d, "evaluate_in.bin"), os.path.join(d, "evaluate_out.bin")
-    np.ascontiguousarray(inputs, dtype=np.float32).tofile(src)
+    e2e_lib.input_array(inputs).tofile(src)
     e2e_lib.run([qnnc, model, f"--evaluate={src}", "-o", dst])
-    evaluated = np.fromfile(dst, dtype=np.float32)
-    same = evaluated.tobytes() == np.ascontiguousarray(got, dtype=np.float32).tobytes()
+    evaluated = np.fromfile(dst, dtype=got.dtype)
+    same = evaluated.tobytes() == np.ascontiguousarray(got).tobytes()
     check(f"{name}: qnnc --evaluate = generated code", same,
           f"{len(inputs)} inputs, outputs byte-identical" if same else
           f"{np.mean(evaluated.reshape(len(inputs), -1).argmax(1) == got.argmax(1)):.4%} same predictions")
@@ -705,6 +705,30 @@ def ceil_mode_pooling(qnnc, work):
     check("ceil_mode pooling matches ORT", not wrong, f"{cases} cases, wrong: {wrong}")
 
 
+def float_model_on_x86_targets(qnnc, path, x, ref, d, what, kernel, calls_expected):
+    """A float model compiled for generic, x86-64-v3 (1 and 2 threads) and
+    x86-64-v4 (where the CPU runs it): the generic build calls `kernel`
+    `calls_expected` times and matches ORT's `ref` to 1e-5, every build
+    gives its bits, and so does the compiler's evaluator."""
+    outputs = {}
+    for target, threads in (("generic", 1), ("x86-64-v3", 1), ("x86-64-v3", 2), ("x86-64-v4", 1)):
+        name = f"{target}_{threads}"
+        exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name), extra=[f"--target={target}", f"--threads={threads}"])
+        if target == "x86-64-v4" and not cpu_runs_x86_64_v4():
+            continue
+        outputs[name] = e2e_lib.run_qnnc_output(exe, x, d, tag=name)
+    with open(os.path.join(d, "generic_1", "model.cpp")) as f:
+        calls = f.read().count(f"{kernel}(")
+    err = e2e_lib.relative_error(outputs["generic_1"], ref)
+    check(f"{what} match ORT", calls == calls_expected and err <= 1e-5,
+          f"{calls} {kernel} calls, max relative error {err:.1e}, output {ref.shape}, {len(x)} inputs")
+    same = [name for name, out in outputs.items()
+            if np.array_equal(out.view(np.uint32), outputs["generic_1"].view(np.uint32))]
+    check(f"{what} bit-identical on every target and on 2 threads", len(same) == len(outputs),
+          f"identical to generic: {same}")
+    evaluator_identical(qnnc, path, x, outputs["generic_1"], d, what)
+
+
 def pixel_rows_convs(qnnc, work):
     """Deep float convolutions of small images run as pixel rows
     (qnn-pixel-rows-convs): one with strides and several chunks of output
@@ -729,23 +753,7 @@ def pixel_rows_convs(qnnc, work):
     onnx.save(m, path)
     x = rng.standard_normal((2, 1, 128, 61, 61)).astype(np.float32)
     ref, _ = e2e_lib.run_ort(path, x, d)
-    outputs = {}
-    for target, threads in (("generic", 1), ("x86-64-v3", 1), ("x86-64-v3", 2), ("x86-64-v4", 1)):
-        name = f"{target}_{threads}"
-        exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name), extra=[f"--target={target}", f"--threads={threads}"])
-        if target == "x86-64-v4" and not cpu_runs_x86_64_v4():
-            continue
-        outputs[name] = e2e_lib.run_qnnc_output(exe, x, d, tag=name)
-    with open(os.path.join(d, "generic_1", "model.cpp")) as f:
-        calls = f.read().count("qnn_rt::conv2d_f32_pixel_rows(")
-    err = e2e_lib.relative_error(outputs["generic_1"], ref)
-    check("pixel-rows convolutions match ORT", calls == 2 and err <= 1e-5,
-          f"{calls} pixel-rows calls, max relative error {err:.1e}, {len(x)} inputs")
-    same = [name for name, out in outputs.items()
-            if np.array_equal(out.view(np.uint32), outputs["generic_1"].view(np.uint32))]
-    check("pixel-rows convolutions bit-identical on every target and on 2 threads", len(same) == len(outputs),
-          f"identical to generic: {same}")
-    evaluator_identical(qnnc, path, x, outputs["generic_1"], d, "pixel-rows convolutions")
+    float_model_on_x86_targets(qnnc, path, x, ref, d, "pixel-rows convolutions", "qnn_rt::conv2d_f32_pixel_rows", 2)
 
 
 def volumetric_layers(qnnc, work):
@@ -775,23 +783,66 @@ def volumetric_layers(qnnc, work):
     onnx.save(m, path)
     x = rng.standard_normal((2, 1, 4, 9, 21, 19)).astype(np.float32)
     ref, _ = e2e_lib.run_ort(path, x, d)
-    outputs = {}
-    for target, threads in (("generic", 1), ("x86-64-v3", 1), ("x86-64-v3", 2), ("x86-64-v4", 1)):
-        name = f"{target}_{threads}"
-        exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name), extra=[f"--target={target}", f"--threads={threads}"])
-        if target == "x86-64-v4" and not cpu_runs_x86_64_v4():
-            continue
-        outputs[name] = e2e_lib.run_qnnc_output(exe, x, d, tag=name)
-    with open(os.path.join(d, "generic_1", "model.cpp")) as f:
-        calls = f.read().count("qnn_rt::conv3d_f32(")
-    err = e2e_lib.relative_error(outputs["generic_1"], ref)
-    check("3-D convolution and pooling match ORT", calls == 2 and err <= 1e-5,
-          f"{calls} conv3d calls, max relative error {err:.1e}, output {ref.shape}, {len(x)} inputs")
-    same = [name for name, out in outputs.items()
-            if np.array_equal(out.view(np.uint32), outputs["generic_1"].view(np.uint32))]
-    check("3-D layers bit-identical on every target and on 2 threads", len(same) == len(outputs),
-          f"identical to generic: {same}")
-    evaluator_identical(qnnc, path, x, outputs["generic_1"], d, "3-D layers")
+    float_model_on_x86_targets(qnnc, path, x, ref, d, "3-D convolution and pooling", "qnn_rt::conv3d_f32", 2)
+
+
+def integer_graphs(qnnc, work):
+    """Graphs whose input and output are integers, through the operators
+    ONNX Runtime also runs on them: uint8 through Clip, MaxPool and Pad;
+    int32 through Add, Sub and Mul (wrapping past 2^31) and an edge Pad;
+    int64 through Mul and Add (wrapping past 2^63); int8 through Clip, a
+    reshape and MaxPool. Each matches ONNX Runtime exactly, from the
+    generated code (its header declaring the types) and from the compiler's
+    evaluator. (uint8 / int8 Add, Sub and Mul, which ONNX Runtime does not
+    implement, are checked against the backend suite's expected outputs in
+    the conformance runner and by the unit tests.)"""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    d = os.path.join(work, "integer_graphs")
+    os.makedirs(d, exist_ok=True)
+    rng = np.random.default_rng(0)
+    const = lambda name, value: numpy_helper.from_array(np.asarray(value), name)
+    cases = {
+        "uint8": (TensorProto.UINT8, np.uint8, (1, 3, 6, 6), [
+            helper.make_node("Clip", ["x", "lo", "hi"], ["c"]),
+            helper.make_node("MaxPool", ["c"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+            helper.make_node("Pad", ["p", "pads"], ["y"], mode="reflect")],
+            [const("lo", np.uint8(9)), const("hi", np.uint8(250)),
+             const("pads", np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64))]),
+        "int32": (TensorProto.INT32, np.int32, (1, 2, 3, 4), [
+            helper.make_node("Add", ["x", "b"], ["a"]),
+            helper.make_node("Mul", ["a", "m"], ["s"]),
+            helper.make_node("Sub", ["s", "x"], ["q"]),
+            helper.make_node("Pad", ["q", "pads"], ["y"], mode="edge")],
+            [const("b", np.array([2 ** 30, -7], np.int32).reshape(1, 2, 1, 1)), const("m", np.int32(3)),
+             const("pads", np.array([0, 0, 2, 1, 0, 0, 0, 1], np.int64))]),
+        "int64": (TensorProto.INT64, np.int64, (2, 5), [
+            helper.make_node("Mul", ["x", "m"], ["a"]),
+            helper.make_node("Add", ["a", "b"], ["y"])],
+            [const("m", np.array([3, -7, 2 ** 40, 1, -1], np.int64)), const("b", np.int64(2 ** 62))]),
+        "int8": (TensorProto.INT8, np.int8, (2, 3, 4, 4), [
+            helper.make_node("Clip", ["x", "lo"], ["c"]),
+            helper.make_node("Reshape", ["c", "shape"], ["r"]),
+            helper.make_node("MaxPool", ["r"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
+            [const("lo", np.int8(-100)), const("shape", np.array([2, 3, 2, 8], np.int64))]),
+    }
+    for name, (onnx_type, dtype, shape, nodes, inits) in cases.items():
+        g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", onnx_type, list(shape))],
+                              [helper.make_tensor_value_info("y", onnx_type, None)], inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 8
+        path = os.path.join(d, f"{name}.onnx")
+        onnx.save(m, path)
+        info = np.iinfo(dtype)
+        x = rng.integers(info.min, info.max, size=(3, *shape), dtype=dtype, endpoint=True)
+        ref, _ = e2e_lib.run_ort(path, x, d, output_dtype=dtype)
+        exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name))
+        got = e2e_lib.run_qnnc_output(exe, x, d, tag=name, output_dtype=dtype)
+        with open(os.path.join(d, name, "model.h")) as f:
+            declared = f"MODEL_INPUT_TYPE {np.dtype(dtype).name}_t" in f.read()
+        check(f"integer graph {name} matches ORT exactly", declared and np.array_equal(got, ref),
+              f"header declares {np.dtype(dtype).name}_t: {declared}, {int(np.sum(got != ref))} of {ref.size} differ")
+        evaluator_identical(qnnc, path, x, got, d, f"integer graph {name}")
 
 
 def torchvision_models(qnnc, work):
@@ -856,6 +907,7 @@ def main():
     ceil_mode_pooling(args.qnnc, args.work)
     pixel_rows_convs(args.qnnc, args.work)
     volumetric_layers(args.qnnc, args.work)
+    integer_graphs(args.qnnc, args.work)
     torchvision_models(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)

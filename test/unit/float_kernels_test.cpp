@@ -342,6 +342,17 @@ TEST(MaxPool, MatchesDefinition) {
       xi[i] = static_cast<int32_t>(rng() % 200) - 100;
     qnn_rt::max_pool(xi.data(), gi.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pad, c.pad, c.d, c.d);
     ASSERT_EQ(gi, referenceMaxPool(xi, nc, c.h, c.w, oh, ow, c.k, c.s, c.pad, c.d));
+    // 8-bit tensors (graph inputs of uint8 or int8): the same kernel.
+    std::vector<uint8_t> xu(x.size()), gu(got.size());
+    std::vector<int8_t> xs(x.size()), gs(got.size());
+    for (size_t i = 0; i < x.size(); ++i) {
+      xu[i] = static_cast<uint8_t>(rng());
+      xs[i] = static_cast<int8_t>(rng());
+    }
+    qnn_rt::max_pool(xu.data(), gu.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pad, c.pad, c.d, c.d);
+    ASSERT_EQ(gu, referenceMaxPool(xu, nc, c.h, c.w, oh, ow, c.k, c.s, c.pad, c.d));
+    qnn_rt::max_pool(xs.data(), gs.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pad, c.pad, c.d, c.d);
+    ASSERT_EQ(gs, referenceMaxPool(xs, nc, c.h, c.w, oh, ow, c.k, c.s, c.pad, c.d));
   }
 }
 

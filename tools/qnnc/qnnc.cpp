@@ -214,19 +214,28 @@ FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readBinaryFile(StringRef path) {
   return std::move(*file);
 }
 
-/// The float32 tensors of `path` (a whole number of `elements`-float
-/// tensors, at least one), as model_main reads them.
-FailureOr<std::vector<float>> readTensors(StringRef path, int64_t elements) {
+/// The file `path` if it holds a whole number of `tensorBytes`-byte input
+/// tensors, at least one, as model_main reads them.
+FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readTensorFile(StringRef path, size_t tensorBytes) {
   auto file = readBinaryFile(path);
   if (failed(file))
     return failure();
-  const size_t tensorBytes = elements * sizeof(float);
-  StringRef data = (*file)->getBuffer();
-  if (data.empty() || data.size() % tensorBytes != 0) {
-    llvm::errs() << "qnnc: error: " << path << " holds " << data.size() << " bytes, not a whole number of "
-                 << tensorBytes << "-byte input tensors\n";
+  const size_t size = (*file)->getBufferSize();
+  if (size == 0 || size % tensorBytes != 0) {
+    llvm::errs() << "qnnc: error: " << path << " holds " << size << " bytes, not a whole number of " << tensorBytes
+                 << "-byte input tensors\n";
     return failure();
   }
+  return std::move(*file);
+}
+
+/// The float32 tensors of `path` (a whole number of `elements`-float
+/// tensors, at least one).
+FailureOr<std::vector<float>> readTensors(StringRef path, int64_t elements) {
+  auto file = readTensorFile(path, elements * sizeof(float));
+  if (failed(file))
+    return failure();
+  StringRef data = (*file)->getBuffer();
   std::vector<float> values(data.size() / sizeof(float));
   std::memcpy(values.data(), data.data(), data.size());
   return values;
@@ -273,6 +282,13 @@ struct Calibration {
 /// read once however many steps use it.
 FailureOr<Calibration> readCalibration(ModuleOp module, StringRef what, bool labelled) {
   static std::optional<std::vector<float>> tensorsRead;
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  auto isF32 = [](Type t) { return isa<RankedTensorType>(t) && cast<RankedTensorType>(t).getElementType().isF32(); };
+  if (main && !(llvm::all_of(main.getFunctionType().getInputs(), isF32) &&
+                llvm::all_of(main.getFunctionType().getResults(), isF32))) {
+    llvm::errs() << "qnnc: error: " << what << " needs a model whose input and output are float32\n";
+    return failure();
+  }
   const int64_t elements = inputElements(module);
   if (elements == 0) {
     llvm::errs() << "qnnc: error: " << what << " needs a static input shape (set a dynamic batch with --batch)\n";
@@ -431,7 +447,7 @@ LogicalResult evaluateFile(ModuleOp module, StringRef inputs, StringRef outputPa
   auto evaluator = qnnc::Evaluator::create(module);
   if (failed(evaluator))
     return failure();
-  auto data = readTensors(inputs, evaluator->inputElements());
+  auto data = readTensorFile(inputs, evaluator->inputBytes());
   if (failed(data))
     return failure();
   std::error_code error;
@@ -440,10 +456,14 @@ LogicalResult evaluateFile(ModuleOp module, StringRef inputs, StringRef outputPa
     llvm::errs() << "qnnc: error: cannot create " << outputPath << ": " << error.message() << "\n";
     return failure();
   }
-  std::vector<float> output(evaluator->outputElements());
-  for (size_t at = 0; at < data->size(); at += evaluator->inputElements()) {
-    evaluator->run(data->data() + at, output.data());
-    out.write(reinterpret_cast<const char *>(output.data()), output.size() * sizeof(float));
+  // 8-byte aligned copies: the kernels read their elements in place.
+  const size_t inBytes = evaluator->inputBytes();
+  std::vector<uint64_t> input((inBytes + 7) / 8), output((evaluator->outputBytes() + 7) / 8);
+  StringRef bytes = (*data)->getBuffer();
+  for (size_t at = 0; at < bytes.size(); at += inBytes) {
+    std::memcpy(input.data(), bytes.data() + at, inBytes);
+    evaluator->run(input.data(), output.data());
+    out.write(reinterpret_cast<const char *>(output.data()), evaluator->outputBytes());
   }
   return success();
 }
