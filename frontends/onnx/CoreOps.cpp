@@ -158,21 +158,44 @@ LogicalResult Importer::gemm(bool isMatMul) {
   auto a = input(0), bm = input(1), c = optionalInput(2);
   if (failed(a) || failed(bm) || failed(c))
     return failure();
+  if (isMatMul) {
+    auto product = buildMatMul(*a, *bm);
+    return failed(product) ? failure() : setOutput(*product);
+  }
   auto as = typeOf(*a).getShape(), bs = typeOf(*bm).getShape();
+  if (as.size() != 2 || bs.size() != 2)
+    return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs) << " are not supported (rank 2)";
+  auto transA = intAttr("transA"), transB = intAttr("transB");
+  auto alpha = floatAttr("alpha"), beta = floatAttr("beta");
+  if (failed(transA) || failed(transB) || failed(alpha) || failed(beta))
+    return failure();
+  return setOutput(create<GemmOp>(*a, *bm, *c, b.getBoolAttr(*transA), b.getBoolAttr(*transB),
+                                  b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta)));
+}
+
+/// ONNX MatMul of float a by b: matrices, a stack of matrices by one
+/// matrix, or stacks on both sides.
+FailureOr<Value> Importer::buildMatMul(Value a, Value bm) {
+  auto as = typeOf(a).getShape(), bs = typeOf(bm).getShape();
+  auto matmul = [&](Value l, Value r) {
+    return create<GemmOp>(l, r, Value(), b.getBoolAttr(false), b.getBoolAttr(false), b.getF32FloatAttr(1.0f),
+                          b.getF32FloatAttr(1.0f));
+  };
   // A MatMul of a stack of matrices by one matrix (a linear layer over a
   // sequence): the stack's rows as one matrix, the result reshaped back.
-  if (isMatMul && as.size() > 2 && bs.size() == 2) {
+  if (as.size() > 2 && bs.size() == 2) {
     if (as.back() != bs[0])
       return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs) << " do not multiply";
     SmallVector<int64_t> outShape(as.drop_back());
     outShape.push_back(bs[1]);
-    auto product = create<GemmOp>(flattenAt(*a, as.size() - 1), *bm, Value(), b.getBoolAttr(false),
-                                  b.getBoolAttr(false), b.getF32FloatAttr(1.0f), b.getF32FloatAttr(1.0f));
-    return failed(product) ? failure() : setOutput(reshapeTo(*product, outShape));
+    auto product = matmul(flattenAt(a, as.size() - 1), bm);
+    if (failed(product))
+      return failure();
+    return reshapeTo(*product, outShape);
   }
   // Stacks on both sides: their batch dimensions (numpy-broadcast, where
   // one side's are all 1 or both are equal) flattened into one.
-  if (isMatMul && as.size() > 2 && bs.size() > 2) {
+  if (as.size() > 2 && bs.size() > 2) {
     const ArrayRef<int64_t> aBatch = as.drop_back(2), bBatch = bs.drop_back(2);
     auto single = [](ArrayRef<int64_t> batch) { return llvm::all_of(batch, [](int64_t d) { return d == 1; }); };
     if (aBatch != bBatch && !single(aBatch) && !single(bBatch))
@@ -188,20 +211,15 @@ LogicalResult Importer::gemm(bool isMatMul) {
     auto stack = [&](Value v, ArrayRef<int64_t> s) {
       return reshapeTo(v, {ShapedType::getNumElements(s.drop_back(2)), s[s.size() - 2], s.back()});
     };
-    auto y = create<BatchMatMulOp>(stack(*a, as), stack(*bm, bs));
-    return failed(y) ? failure() : setOutput(reshapeTo(*y, outShape));
+    auto y = create<BatchMatMulOp>(stack(a, as), stack(bm, bs));
+    if (failed(y))
+      return failure();
+    return reshapeTo(*y, outShape);
   }
   if (as.size() != 2 || bs.size() != 2)
     return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
                    << " are not supported (rank 2, stacks of matrices by one matrix or by a stack)";
-  auto transA = isMatMul ? FailureOr<int64_t>(0) : intAttr("transA");
-  auto transB = isMatMul ? FailureOr<int64_t>(0) : intAttr("transB");
-  auto alpha = isMatMul ? FailureOr<float>(1.0f) : floatAttr("alpha");
-  auto beta = isMatMul ? FailureOr<float>(1.0f) : floatAttr("beta");
-  if (failed(transA) || failed(transB) || failed(alpha) || failed(beta))
-    return failure();
-  return setOutput(create<GemmOp>(*a, *bm, *c, b.getBoolAttr(*transA), b.getBoolAttr(*transB),
-                                  b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta)));
+  return matmul(a, bm);
 }
 
 LogicalResult Importer::batchNorm() {

@@ -130,6 +130,7 @@ private:
   FailureOr<Window> window(ArrayRef<int64_t> inShape, Ints kernel, bool allowDilations);
   LogicalResult conv();
   FailureOr<Value> buildConv(Value x, Value w, Value bias);
+  FailureOr<Value> buildMatMul(Value a, Value b);
   LogicalResult gemm(bool isMatMul);
   LogicalResult batchNorm();
   template <class Op> LogicalResult unary();

@@ -156,12 +156,10 @@ LogicalResult Importer::qlinear(bool isConv) {
       return failure();
     result = *conv;
   } else {
-    auto as = typeOf(*x).getShape(), bs = typeOf(*w).getShape();
-    if (as.size() != 2 || bs.size() != 2 || as[1] != bs[0])
-      return error() << "operands of shape " << shapeStr(as) << " and " << shapeStr(bs)
-                     << " are not supported (rank 2, inner dimensions equal)";
-    result = b.create<GemmOp>(loc, f32({as[0], bs[1]}), *x, *w, Value(), b.getBoolAttr(false), b.getBoolAttr(false),
-                              b.getF32FloatAttr(1.0f), b.getF32FloatAttr(1.0f));
+    auto product = buildMatMul(*x, *w);
+    if (failed(product))
+      return failure();
+    result = *product;
   }
   auto element = IntegerType::get(b.getContext(), 8, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
   return setOutput(b.create<QuantizeLinearOp>(loc, RankedTensorType::get(typeOf(result).getShape(), element), result,
