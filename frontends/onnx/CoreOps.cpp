@@ -68,8 +68,8 @@ FailureOr<Importer::Window> Importer::window(ArrayRef<int64_t> in, Ints kernel, 
   if (failed(strides) || failed(dilations) || failed(pads) || failed(autoPad))
     return failure();
   if (kernel.size() != rank || strides->size() != rank || dilations->size() != rank || pads->size() != 2 * rank)
-    return error() << "expects " << rank << " kernel sizes, strides and dilations and " << 2 * rank << " pads for "
-                   << rank << "-D input of shape " << shapeStr(in) << "; has " << kernel.size() << ", "
+    return error() << "expects " << rank << " kernel sizes, strides and dilations and " << 2 * rank
+                   << " pads for the spatial dimensions " << shapeStr(in) << "; has " << kernel.size() << ", "
                    << strides->size() << ", " << dilations->size() << " and " << pads->size();
   for (size_t i = 0; i < rank; ++i) {
     if (kernel[i] < 1 || kernel[i] > kMaxDim)

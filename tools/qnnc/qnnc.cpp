@@ -97,8 +97,8 @@ std::vector<std::string> renameThreadsFlag(int argc, char **argv) {
 }
 cl::opt<std::string> evaluatePath(
     "evaluate",
-    cl::desc("run the compiled model inside qnnc on every input of FILE (raw float32 tensors, as model_main reads "
-             "them) and write the outputs to -o OUTPUT.bin, bit-identical to the generated code"),
+    cl::desc("run the compiled model inside qnnc on every input of FILE (raw tensors of the input's element type, "
+             "as model_main reads them) and write the outputs to -o OUTPUT.bin, bit-identical to the generated code"),
     cl::value_desc("FILE"), cl::cat(qnncCategory));
 cl::opt<std::string> bitsSpec("bits",
                               cl::desc("post-training quantization of a float model: weights and activations of its "
