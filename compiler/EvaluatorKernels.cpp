@@ -67,6 +67,9 @@ void call(const Arg *args, size_t count) {
 /// generated code instantiates by deduction with their element type.
 constexpr Kernel kKernels[] = {
     QNNC_KERNEL("qnn_rt::add_f32", qnn_rt::add_f32),
+    QNNC_KERNEL("qnn_rt::add_f64", qnn_rt::add_f64),
+    QNNC_KERNEL("qnn_rt::sub_f64", qnn_rt::sub_f64),
+    QNNC_KERNEL("qnn_rt::mul_f64", qnn_rt::mul_f64),
     QNNC_INTEGER_KERNEL(qnn_rt::add_int),
     QNNC_INTEGER_KERNEL(qnn_rt::sub_int),
     QNNC_INTEGER_KERNEL(qnn_rt::mul_int),

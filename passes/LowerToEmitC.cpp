@@ -104,7 +104,7 @@ struct EntryLowering : OpConversionPattern<func::FuncOp> {
       return func.emitOpError("needs exactly one input and one output");
     Type in = element(type.getInput(0)), out = element(type.getResult(0));
     if (!in || !out)
-      return func.emitOpError("input and output must be tensors of float32, uint8, int8, int32 or int64");
+      return func.emitOpError("input and output must be tensors of float32, float64, uint8, int8, int32 or int64");
     MLIRContext *ctx = getContext();
     Location loc = func.getLoc();
     auto ptr = [](Type t) { return emitc::PointerType::get(t); };

@@ -42,20 +42,22 @@ def compile_model(qnnc, model, outdir, cxx="g++", flags="-Wall -Wextra -Werror",
     return os.path.join(build, "model_main")
 
 
-def input_array(inputs):
-    """`inputs` as the model reads them: integer arrays in their own type,
-    anything else as float32."""
-    integer = np.issubdtype(inputs.dtype, np.integer)
-    return np.ascontiguousarray(inputs, dtype=inputs.dtype if integer else np.float32)
+def input_array(inputs, dtype=None):
+    """`inputs` as the model reads them: as `dtype` if given, else integer
+    arrays in their own type and anything else as float32."""
+    if dtype is None:
+        dtype = inputs.dtype if np.issubdtype(inputs.dtype, np.integer) else np.float32
+    return np.ascontiguousarray(inputs, dtype=dtype)
 
 
-def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=(), output_dtype=np.float32):
+def run_qnnc_output(model_main, inputs, workdir, tag="qnnc", env=None, runner=(), output_dtype=np.float32,
+                    input_dtype=None):
     """Runs the harness (through `runner`, e.g. qemu) on inputs [count, ...]
-    (float32, or the integer type they have); returns outputs [count, -1]
-    of `output_dtype`."""
+    (as input_array makes them); returns outputs [count, -1] of
+    `output_dtype`."""
     src = os.path.join(workdir, f"{tag}_in.bin")
     dst = os.path.join(workdir, f"{tag}_out.bin")
-    input_array(inputs).tofile(src)
+    input_array(inputs, input_dtype).tofile(src)
     run([*runner, model_main, src, dst], env=env)
     return np.fromfile(dst, dtype=output_dtype).reshape(len(inputs), -1)
 
@@ -104,14 +106,13 @@ def binary_weight_bytes(cpp_path):
                re.findall(r"(?:static|extern) const (\w+) \w+_(?:bits|huffman_counts|huffman_symbols)\[(\d+)\]", source))
 
 
-def run_ort(model, inputs, workdir, optimization="all", output_dtype=np.float32):
+def run_ort(model, inputs, workdir, optimization="all", output_dtype=np.float32, input_dtype=None):
     """ONNX Runtime, single thread, at graph `optimization` level (disabled:
-    the graph as written), on inputs [count, ...] (float32, or the integer
-    type they have); returns (outputs [count, -1] of `output_dtype`, ms per
-    run)."""
+    the graph as written), on inputs [count, ...] (as input_array makes
+    them); returns (outputs [count, -1] of `output_dtype`, ms per run)."""
     src = os.path.join(workdir, "ort_in.bin")
     dst = os.path.join(workdir, "ort_out.bin")
-    array = input_array(inputs)
+    array = input_array(inputs, input_dtype)
     array.tofile(src)
     shape = ",".join(str(d) for d in inputs.shape[1:])
     out = run(["node", os.path.join(ROOT, "tools", "ort_run.js"), model, src, dst, shape],

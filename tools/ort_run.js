@@ -7,7 +7,7 @@
 // run is not timed (steady state, as qnnc's harness measures).
 // ORT_GRAPH_OPTIMIZATION=disabled|basic|extended|all (default all) sets
 // ONNX Runtime's graph optimization level. ORT_INPUT_TYPE=uint8|int8|int32|
-// int64 reads the input tensors as that type instead (the outputs are
+// int64|float64 reads the input tensors as that type instead (the outputs are
 // written as the model's output type, whatever it is).
 const fs = require('fs');
 const path = require('path');
@@ -25,7 +25,7 @@ async function main() {
     intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
     graphOptimizationLevel: process.env.ORT_GRAPH_OPTIMIZATION || 'all',
   });
-  const arrays = { float32: Float32Array, uint8: Uint8Array, int8: Int8Array, int32: Int32Array,
+  const arrays = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array, int8: Int8Array, int32: Int32Array,
                    int64: BigInt64Array };
   const inputType = process.env.ORT_INPUT_TYPE || 'float32';
   const Elements = arrays[inputType];

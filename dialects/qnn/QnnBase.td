@@ -180,7 +180,8 @@ def Qnn_F32Tensor : RankedTensorOf<[F32]>;
 def Qnn_I32Tensor : RankedTensorOf<[I32]>;
 def Qnn_NumericTensor : RankedTensorOf<[F32, I32, UI8, I8]>;
 // Every element type of the model's input and output tensors.
-def Qnn_AnyElementTensor : RankedTensorOf<[F32, I32, UI8, I8, I64]>;
+def Qnn_AnyElementTensor : RankedTensorOf<[F32, F64, I32, UI8, I8, I64]>;
+def Qnn_PadTensor : RankedTensorOf<[F32, I32, UI8, I8, I64]>;
 def Qnn_ClipTensor : RankedTensorOf<[F32, UI8, I8]>;
 def Qnn_Int8Tensor : RankedTensorOf<[I8, UI8]>;
 def Qnn_IntegerTensor : RankedTensorOf<[I8, UI8, I32, I64]>;

@@ -90,7 +90,7 @@ struct BroadcastView {
 BroadcastView broadcastView(llvm::ArrayRef<int64_t> out, llvm::ArrayRef<llvm::ArrayRef<int64_t>> operands);
 
 /// The C++ name of an element type of the model's input and output tensors
-/// and of the kernels' buffers (float, uint8_t, int8_t, int32_t, int64_t;
+/// and of the kernels' buffers (float, double, uint8_t, int8_t, int32_t, int64_t;
 /// integers signless or unsigned as the importer types them); "" for any
 /// other type.
 llvm::StringRef cElementTypeName(mlir::Type element);

@@ -338,20 +338,16 @@ LogicalResult ClipOp::buildKernelCall(KernelCall &call) {
   return success();
 }
 
-/// The float kernel of a broadcasting op, or the wrapping integer one.
-static StringRef floatOrInteger(Operation *op, StringRef floatKernel, StringRef integerKernel) {
-  return cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32() ? floatKernel : integerKernel;
+/// The kernel of a broadcasting op for its element type: qnn_rt::<op>_f32,
+/// _f64, or the wrapping integer _int.
+static std::string typedKernel(Operation *op, StringRef name) {
+  Type element = cast<ShapedType>(op->getResult(0).getType()).getElementType();
+  return ("qnn_rt::" + name + (element.isF32() ? "_f32" : element.isF64() ? "_f64" : "_int")).str();
 }
 
-LogicalResult AddOp::buildKernelCall(KernelCall &call) {
-  return broadcastCall(*this, floatOrInteger(*this, "qnn_rt::add_f32", "qnn_rt::add_int"), call);
-}
-LogicalResult SubOp::buildKernelCall(KernelCall &call) {
-  return broadcastCall(*this, floatOrInteger(*this, "qnn_rt::sub_f32", "qnn_rt::sub_int"), call);
-}
-LogicalResult MulOp::buildKernelCall(KernelCall &call) {
-  return broadcastCall(*this, floatOrInteger(*this, "qnn_rt::mul_f32", "qnn_rt::mul_int"), call);
-}
+LogicalResult AddOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, typedKernel(*this, "add"), call); }
+LogicalResult SubOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, typedKernel(*this, "sub"), call); }
+LogicalResult MulOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, typedKernel(*this, "mul"), call); }
 LogicalResult PReluOp::buildKernelCall(KernelCall &call) { return broadcastCall(*this, "qnn_rt::prelu_f32", call); }
 
 // Element-wise kernels read element i before writing element i.
@@ -681,6 +677,8 @@ BroadcastView qnnc::qnn::broadcastView(ArrayRef<int64_t> out, ArrayRef<ArrayRef<
 StringRef qnnc::qnn::cElementTypeName(Type element) {
   if (element.isF32())
     return "float";
+  if (element.isF64())
+    return "double";
   if (element.isUnsignedInteger(8))
     return "uint8_t";
   if (element.isSignlessInteger(8))

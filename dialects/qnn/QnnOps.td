@@ -171,7 +171,8 @@ class Qnn_BroadcastOp<string mnemonic, string desc, Type tensor>
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
 }
 
-// On integers Add, Sub and Mul wrap around (qnn_rt::add_int ...).
+// On integers Add, Sub and Mul wrap around (qnn_rt::add_int ...); float64
+// has its own kernels (qnn_rt::add_f64 ...).
 def Qnn_AddOp : Qnn_BroadcastOp<"add", "lhs + rhs", Qnn_AnyElementTensor>;
 def Qnn_SubOp : Qnn_BroadcastOp<"sub", "lhs - rhs", Qnn_AnyElementTensor>;
 def Qnn_MulOp : Qnn_BroadcastOp<"mul", "lhs * rhs", Qnn_AnyElementTensor>;
@@ -220,9 +221,9 @@ def Qnn_PadOp : Qnn_KernelOp<"pad", [Pure, InferTypeOpAdaptor]> {
     dimension), `edge` (the edge repeated). Of any element type; on
     integers `value` is a whole number within the type.
   }];
-  let arguments = (ins Qnn_AnyElementTensor:$input, DenseI64ArrayAttr:$pads, // top, left, bottom, right
+  let arguments = (ins Qnn_PadTensor:$input, DenseI64ArrayAttr:$pads, // top, left, bottom, right
                        F32Attr:$value, DefaultValuedStrAttr<StrAttr, "constant">:$mode);
-  let results = (outs Qnn_AnyElementTensor:$output);
+  let results = (outs Qnn_PadTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 

@@ -425,6 +425,8 @@ LogicalResult Importer::pad() {
   auto x = input(0, Elements::Any);
   if (failed(x))
     return failure();
+  if (typeOf(*x).getElementType().isF64())
+    return error() << "input '" << node->input(0) << "' is a float64 tensor; Pad takes float32 and integers";
   auto pads = constantInput(1);
   if (failed(pads))
     return failure();

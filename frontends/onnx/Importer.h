@@ -79,8 +79,8 @@ private:
   FailureOr<DenseElementsAttr> decodeTensor(const onnx::TensorProto &t);
   Value materialize(StringRef name);
   /// The element types an op's kernels take for an input: float32 only,
-  /// also the 8-bit and 32-bit integers (uint8, int8, int32), or those and
-  /// int64.
+  /// also the 8-bit and 32-bit integers (uint8, int8, int32), or those,
+  /// int64 and float64.
   enum class Elements { Float, FloatOrInteger, Any };
   FailureOr<Value> input(int i, Elements elements = Elements::Float);
   FailureOr<Value> optionalInput(int i, Elements elements = Elements::Float);
@@ -88,7 +88,7 @@ private:
   RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
   RankedTensorType f32(ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, b.getF32Type()); }
   /// The element type of a graph input or output of ONNX type `onnxType`
-  /// (float32, uint8, int8, int32, int64), null for any other.
+  /// (float32, float64, uint8, int8, int32, int64), null for any other.
   Type graphElementType(int onnxType);
   LogicalResult setOutput(Value v, int i = 0);
   LogicalResult checkArity(int minIn, int maxIn);

@@ -84,11 +84,15 @@ FailureOr<DenseElementsAttr> Importer::decodeTensor(const onnx::TensorProto &t) 
   SmallVector<int64_t> ints;
   switch (t.data_type()) {
   case onnx::TensorProto::FLOAT:
-  case onnx::TensorProto::DOUBLE:
-    if (failed(t.data_type() == onnx::TensorProto::FLOAT ? decode(float(), t.float_data(), floats)
-                                                         : decode(double(), t.double_data(), floats)))
+    if (failed(decode(float(), t.float_data(), floats)))
       return failure();
     return DenseElementsAttr::get(f32(dims), ArrayRef<float>(floats));
+  case onnx::TensorProto::DOUBLE: {
+    SmallVector<double> doubles;
+    if (failed(decode(double(), t.double_data(), doubles)))
+      return failure();
+    return DenseElementsAttr::get(RankedTensorType::get(dims, b.getF64Type()), ArrayRef<double>(doubles));
+  }
   case onnx::TensorProto::INT64:
   case onnx::TensorProto::INT32:
     if (failed(t.data_type() == onnx::TensorProto::INT64 ? decode(int64_t(), t.int64_data(), ints)
@@ -134,6 +138,8 @@ Type Importer::graphElementType(int onnxType) {
     return b.getI32Type();
   case onnx::TensorProto::INT64:
     return b.getI64Type();
+  case onnx::TensorProto::DOUBLE:
+    return b.getF64Type();
   default:
     return {};
   }
@@ -166,9 +172,9 @@ FailureOr<Value> Importer::optionalInput(int i, Elements elements) {
   if (elements == Elements::FloatOrInteger && !t.isF32() && !integer)
     return error() << "input '" << node->input(i) << "' is a tensor of " << t
                    << "; this operator takes float32, uint8, int8 or int32";
-  if (elements == Elements::Any && !t.isF32() && !integer && !t.isSignlessInteger(64))
+  if (elements == Elements::Any && !t.isF32() && !integer && !t.isSignlessInteger(64) && !t.isF64())
     return error() << "input '" << node->input(i) << "' is a tensor of " << t
-                   << "; this operator takes float32, uint8, int8, int32 or int64";
+                   << "; this operator takes float32, float64, uint8, int8, int32 or int64";
   return v;
 }
 
@@ -402,7 +408,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   Type inElement = graphElementType(in.type().tensor_type().elem_type());
   if (!inElement) {
     error() << StringRef(onnx::TensorProto::DataType_Name(in.type().tensor_type().elem_type())).lower()
-            << " tensor, but the generated code reads float32, uint8, int8, int32 or int64 tensors";
+            << " tensor, but the generated code reads float32, float64, uint8, int8, int32 or int64 tensors";
     return nullptr;
   }
   Ints inShape;
@@ -439,7 +445,8 @@ OwningOpRef<ModuleOp> Importer::run() {
     return nullptr;
   }
   if (qnn::cElementTypeName(cast<RankedTensorType>(result.getType()).getElementType()).empty()) {
-    error() << result.getType() << ", but the generated code writes float32, uint8, int8, int32 or int64 tensors";
+    error() << result.getType()
+            << ", but the generated code writes float32, float64, uint8, int8, int32 or int64 tensors";
     return nullptr;
   }
   if (out.type().has_tensor_type() && out.type().tensor_type().elem_type() != onnx::TensorProto::UNDEFINED &&

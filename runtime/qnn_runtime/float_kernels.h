@@ -761,17 +761,19 @@ inline void broadcast_elements(const T *a, const T *b, T *y, index_t D0, index_t
   }
 }
 
-#define QNN_RT_BROADCAST_OP(NAME, EXPR)                                                         \
-  inline void NAME(const float *a, const float *b, float *y, index_t D0, index_t D1, index_t D2, \
-                   index_t D3, index_t A0, index_t A1, index_t A2, index_t A3, index_t B0,       \
-                   index_t B1, index_t B2, index_t B3) {                                        \
-    broadcast_elements(a, b, y, D0, D1, D2, D3, A0, A1, A2, A3, B0, B1, B2, B3,                 \
-                  [](float l, float r) { return EXPR; });                                       \
+#define QNN_RT_BROADCAST_OP(NAME, T, EXPR)                                                                     \
+  inline void NAME(const T *a, const T *b, T *y, index_t D0, index_t D1, index_t D2, index_t D3, index_t A0,     \
+                   index_t A1, index_t A2, index_t A3, index_t B0, index_t B1, index_t B2, index_t B3) {         \
+    broadcast_elements(a, b, y, D0, D1, D2, D3, A0, A1, A2, A3, B0, B1, B2, B3, [](T l, T r) { return EXPR; }); \
   }
-QNN_RT_BROADCAST_OP(add_f32, l + r)
-QNN_RT_BROADCAST_OP(sub_f32, l - r)
-QNN_RT_BROADCAST_OP(mul_f32, l * r)
-QNN_RT_BROADCAST_OP(prelu_f32, l < 0.0f ? l * r : l)
+QNN_RT_BROADCAST_OP(add_f32, float, l + r)
+QNN_RT_BROADCAST_OP(sub_f32, float, l - r)
+QNN_RT_BROADCAST_OP(mul_f32, float, l * r)
+QNN_RT_BROADCAST_OP(prelu_f32, float, l < 0.0f ? l * r : l)
+// float64 graphs (ONNX's double tests, PyTorch's float64 exports).
+QNN_RT_BROADCAST_OP(add_f64, double, l + r)
+QNN_RT_BROADCAST_OP(sub_f64, double, l - r)
+QNN_RT_BROADCAST_OP(mul_f64, double, l * r)
 #undef QNN_RT_BROADCAST_OP
 
 #if defined(__GNUC__) || defined(__clang__)

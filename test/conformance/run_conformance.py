@@ -99,7 +99,6 @@ def matches(got, expected):
     expected = expected.ravel()
     if not np.issubdtype(expected.dtype, np.floating):
         return bool(np.array_equal(got, expected))
-    expected = expected.astype(np.float32)
     nan = np.isnan(expected)
     return bool(np.array_equal(nan, np.isnan(got)) and
                 np.allclose(got[~nan], expected[~nan], rtol=1e-4, atol=1e-5))
@@ -126,10 +125,8 @@ def run_test(qnnc, test_dir, model, work, keep_as):
         if p.returncode != 0:
             clean = p.returncode == 1 and len(lines) == 1 and lines[0].startswith("qnnc: error: ")
             return ("rejected" if clean else "unclean"), (lines[0] if clean else f"exit {p.returncode}: {p.stderr[-400:]}")
-        # The output's bytes as the element type the test expects (qnnc's
-        # own type for it when that is float64, which it never writes).
-        dtype = expected[0].dtype if len(expected) == 1 and expected[0].dtype != np.float64 else np.float32
-        got = np.fromfile(dst, dtype=dtype)
+        # The output's bytes as the element type the test expects.
+        got = np.fromfile(dst, dtype=expected[0].dtype if len(expected) == 1 else np.float32)
         if len(expected) != 1 or not matches(got, expected[0]):
             return "wrong", f"{len(expected)} expected outputs" if len(expected) != 1 else "output differs"
     onnx.save(first, keep_as)

@@ -39,7 +39,8 @@ def evaluator_identical(qnnc, model, inputs, got, d, name):
     runtime kernels run inside qnnc) against the generated code's outputs
     `got` on the same inputs: byte for byte."""
     src, dst = os.path.join(d, "evaluate_in.bin"), os.path.join(d, "evaluate_out.bin")
-    e2e_lib.input_array(inputs).tofile(src)
+    # The input as the model reads it: the outputs' type for a float64 one.
+    e2e_lib.input_array(inputs, np.float64 if got.dtype == np.float64 else None).tofile(src)
     e2e_lib.run([qnnc, model, f"--evaluate={src}", "-o", dst])
     evaluated = np.fromfile(dst, dtype=got.dtype)
     same = evaluated.tobytes() == np.ascontiguousarray(got).tobytes()
@@ -786,19 +787,20 @@ def volumetric_layers(qnnc, work):
     float_model_on_x86_targets(qnnc, path, x, ref, d, "3-D convolution and pooling", "qnn_rt::conv3d_f32", 2)
 
 
-def integer_graphs(qnnc, work):
-    """Graphs whose input and output are integers, through the operators
-    ONNX Runtime also runs on them: uint8 through Clip, MaxPool and Pad;
-    int32 through Add, Sub and Mul (wrapping past 2^31) and an edge Pad;
-    int64 through Mul and Add (wrapping past 2^63); int8 through Clip, a
-    reshape and MaxPool. Each matches ONNX Runtime exactly, from the
+def typed_graphs(qnnc, work):
+    """Graphs whose input and output are integers or float64, through the
+    operators ONNX Runtime also runs on them: uint8 through Clip, MaxPool
+    and Pad; int32 through Add, Sub and Mul (wrapping past 2^31) and an edge
+    Pad; int64 through Mul and Add (wrapping past 2^63); int8 through Clip,
+    a reshape and MaxPool; float64 through Mul (to 1e303), Sub and Add (of
+    a denormal). Each matches ONNX Runtime exactly, from the
     generated code (its header declaring the types) and from the compiler's
     evaluator. (uint8 / int8 Add, Sub and Mul, which ONNX Runtime does not
     implement, are checked against the backend suite's expected outputs in
     the conformance runner and by the unit tests.)"""
     import onnx
     from onnx import helper, numpy_helper, TensorProto
-    d = os.path.join(work, "integer_graphs")
+    d = os.path.join(work, "typed_graphs")
     os.makedirs(d, exist_ok=True)
     rng = np.random.default_rng(0)
     const = lambda name, value: numpy_helper.from_array(np.asarray(value), name)
@@ -825,6 +827,11 @@ def integer_graphs(qnnc, work):
             helper.make_node("Reshape", ["c", "shape"], ["r"]),
             helper.make_node("MaxPool", ["r"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
             [const("lo", np.int8(-100)), const("shape", np.array([2, 3, 2, 8], np.int64))]),
+        "float64": (TensorProto.DOUBLE, np.float64, (2, 3, 4), [
+            helper.make_node("Mul", ["x", "m"], ["a"]),
+            helper.make_node("Sub", ["a", "x"], ["s"]),
+            helper.make_node("Add", ["s", "b"], ["y"])],
+            [const("m", np.array([1 / 3, 1e300, -2.5, 7], np.float64)), const("b", np.float64(1e-310))]),
     }
     for name, (onnx_type, dtype, shape, nodes, inits) in cases.items():
         g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", onnx_type, list(shape))],
@@ -833,16 +840,23 @@ def integer_graphs(qnnc, work):
         m.ir_version = 8
         path = os.path.join(d, f"{name}.onnx")
         onnx.save(m, path)
-        info = np.iinfo(dtype)
-        x = rng.integers(info.min, info.max, size=(3, *shape), dtype=dtype, endpoint=True)
-        ref, _ = e2e_lib.run_ort(path, x, d, output_dtype=dtype)
+        if dtype == np.float64:
+            x = rng.standard_normal((3, *shape)) * 1e3
+            c_type = "double"
+        else:
+            info = np.iinfo(dtype)
+            x = rng.integers(info.min, info.max, size=(3, *shape), dtype=dtype, endpoint=True)
+            c_type = f"{np.dtype(dtype).name}_t"
+        ref, _ = e2e_lib.run_ort(path, x, d, output_dtype=dtype, input_dtype=dtype)
         exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name))
-        got = e2e_lib.run_qnnc_output(exe, x, d, tag=name, output_dtype=dtype)
+        got = e2e_lib.run_qnnc_output(exe, x, d, tag=name, output_dtype=dtype, input_dtype=dtype)
         with open(os.path.join(d, name, "model.h")) as f:
-            declared = f"MODEL_INPUT_TYPE {np.dtype(dtype).name}_t" in f.read()
-        check(f"integer graph {name} matches ORT exactly", declared and np.array_equal(got, ref),
-              f"header declares {np.dtype(dtype).name}_t: {declared}, {int(np.sum(got != ref))} of {ref.size} differ")
-        evaluator_identical(qnnc, path, x, got, d, f"integer graph {name}")
+            declared = f"MODEL_INPUT_TYPE {c_type}" in f.read()
+        # Bit for bit, float64 too: one rounding per operation either side.
+        same = np.array_equal(got.view(np.uint8), ref.view(np.uint8))
+        check(f"{name} graph matches ORT exactly", declared and same,
+              f"header declares {c_type}: {declared}, {int(np.sum(got != ref))} of {ref.size} differ")
+        evaluator_identical(qnnc, path, x, got, d, f"{name} graph")
 
 
 def torchvision_models(qnnc, work):
@@ -907,7 +921,7 @@ def main():
     ceil_mode_pooling(args.qnnc, args.work)
     pixel_rows_convs(args.qnnc, args.work)
     volumetric_layers(args.qnnc, args.work)
-    integer_graphs(args.qnnc, args.work)
+    typed_graphs(args.qnnc, args.work)
     torchvision_models(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)
