@@ -10,6 +10,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
 #include <cerrno>
@@ -503,7 +504,16 @@ llvm::Expected<onnx::ModelProto> convertInChild(const onnx::ModelProto &model) {
     std::string out;
     int status = 0;
     try {
-      onnx::version_conversion::ConvertVersion(model, kMinOpset).SerializeToString(&out);
+      // The converter's adapters read the shapes of the tensors they
+      // rewrite (Gemm's and Add's of opset 6, for one): inferred first,
+      // where the model's own schemas allow.
+      onnx::ModelProto shaped = model;
+      try {
+        onnx::shape_inference::InferShapes(shaped);
+      } catch (const std::exception &) {
+        shaped = model;
+      }
+      onnx::version_conversion::ConvertVersion(shaped, kMinOpset).SerializeToString(&out);
     } catch (const std::exception &e) {
       out = e.what();
       status = 2;
