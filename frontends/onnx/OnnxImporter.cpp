@@ -476,6 +476,42 @@ using namespace qnnc::onnx_import;
 
 namespace {
 
+/// Opset 6 PRelu applies a slope of C values per channel (axis 1); from
+/// opset 7 the slope broadcasts numpy-style, which the converter does not
+/// rewrite. A slope initializer of shape [C], read by this node alone, on
+/// an input whose shape (given or inferred) is [N, C, ...] becomes
+/// [C, 1, ...], which means the same under both rules.
+void perChannelLegacyPRelu(onnx::ModelProto &model) {
+  int64_t opset = 0;
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset >= 7)
+    return;
+  onnx::GraphProto &graph = *model.mutable_graph();
+  llvm::StringMap<const onnx::TensorShapeProto *> shapes;
+  for (const auto *infos : {&graph.input(), &graph.value_info(), &graph.output()})
+    for (const auto &info : *infos)
+      if (info.type().has_tensor_type() && info.type().tensor_type().has_shape())
+        shapes[info.name()] = &info.type().tensor_type().shape();
+  llvm::StringMap<int> readers;
+  for (const auto &n : graph.node())
+    for (const std::string &in : n.input())
+      ++readers[in];
+  for (const auto &n : graph.node()) {
+    if (n.op_type() != "PRelu" || n.input_size() != 2 || readers[n.input(1)] != 1)
+      continue;
+    const onnx::TensorShapeProto *x = shapes.lookup(n.input(0));
+    for (auto &slope : *graph.mutable_initializer()) {
+      if (slope.name() != n.input(1) || slope.dims_size() != 1 || !x || x->dim_size() < 3 ||
+          x->dim(1).dim_value() != slope.dims(0))
+        continue;
+      for (int d = 2; d < x->dim_size(); ++d)
+        slope.add_dims(1);
+    }
+  }
+}
+
 /// libonnx's version converter on `model`, run in a child process: on some
 /// malformed models it dereferences what is not there (SEGV) or aborts,
 /// which must not take qnnc down. The converted model comes back over a
@@ -513,6 +549,7 @@ llvm::Expected<onnx::ModelProto> convertInChild(const onnx::ModelProto &model) {
       } catch (const std::exception &) {
         shaped = model;
       }
+      perChannelLegacyPRelu(shaped);
       onnx::version_conversion::ConvertVersion(shaped, kMinOpset).SerializeToString(&out);
     } catch (const std::exception &e) {
       out = e.what();
