@@ -133,8 +133,8 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
   auto output = type.getNumResults() == 1 ? dyn_cast<RankedTensorType>(type.getResult(0)) : RankedTensorType();
   if (!input || !output || cElementTypeName(input.getElementType()).empty() ||
       cElementTypeName(output.getElementType()).empty())
-    return main.emitOpError("needs one input and one output tensor of float32, float64, uint8, int8, int32 or int64 to be "
-                            "evaluated");
+    return main.emitOpError("needs one input and one output tensor of float32, float64, uint8, int8, int32 or "
+                            "int64 to be evaluated");
 
   auto plan = std::make_unique<Plan>();
   plan->inputElements = input.getNumElements();

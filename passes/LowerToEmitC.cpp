@@ -174,10 +174,10 @@ struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
     if (result != output) {
       auto type = cast<RankedTensorType>(ret.getOperand(0).getType());
       const int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
-      rewriter.create<emitc::CallOpaqueOp>(
-          ret.getLoc(), TypeRange{}, "qnn_rt::copy_bytes", ValueRange{result, output},
-          rewriter.getArrayAttr({rewriter.getIndexAttr(0), rewriter.getIndexAttr(1), rewriter.getI64IntegerAttr(bytes)}),
-          ArrayAttr{});
+      auto args = rewriter.getArrayAttr(
+          {rewriter.getIndexAttr(0), rewriter.getIndexAttr(1), rewriter.getI64IntegerAttr(bytes)});
+      rewriter.create<emitc::CallOpaqueOp>(ret.getLoc(), TypeRange{}, "qnn_rt::copy_bytes", ValueRange{result, output},
+                                           args, ArrayAttr{});
     }
     rewriter.replaceOpWithNewOp<emitc::ReturnOp>(ret, Value());
     return success();
