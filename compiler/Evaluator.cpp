@@ -94,7 +94,6 @@ struct Evaluator::Plan {
   std::deque<qnn_rt::Conv2DParams> params;
   std::vector<uint64_t> arena;
   int64_t inputElements = 0, outputElements = 0, inputBytes = 0, outputBytes = 0;
-  bool floatIO = false;
   Slot returned; // the returned tensor, copied out unless it is the output
 };
 
@@ -139,9 +138,8 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
   auto plan = std::make_unique<Plan>();
   plan->inputElements = input.getNumElements();
   plan->outputElements = output.getNumElements();
-  plan->inputBytes = plan->inputElements * input.getElementTypeBitWidth() / 8;
-  plan->outputBytes = plan->outputElements * output.getElementTypeBitWidth() / 8;
-  plan->floatIO = input.getElementType().isF32() && output.getElementType().isF32();
+  plan->inputBytes = tensorBytes(input);
+  plan->outputBytes = tensorBytes(output);
   plan->arena.resize(dialect->getMemoryPlanAttrHelper().getAttr(module).getArenaBytes() / 8 + 1);
 
   DenseMap<Value, Slot> buffers; // where each tensor lives
@@ -246,7 +244,6 @@ int64_t Evaluator::inputElements() const { return plan->inputElements; }
 int64_t Evaluator::outputElements() const { return plan->outputElements; }
 int64_t Evaluator::inputBytes() const { return plan->inputBytes; }
 int64_t Evaluator::outputBytes() const { return plan->outputBytes; }
-bool Evaluator::hasFloatIO() const { return plan->floatIO; }
 
 void Evaluator::run(const void *input, void *output, Observer observe) {
   auto *arena = reinterpret_cast<unsigned char *>(plan->arena.data());

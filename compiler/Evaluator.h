@@ -35,9 +35,6 @@ public:
   /// input and output element types).
   int64_t inputBytes() const;
   int64_t outputBytes() const;
-  /// Whether the model reads and writes float32 tensors (calibration,
-  /// search and accuracy measurement need that).
-  bool hasFloatIO() const;
 
   /// Sees each tensor of @main as it is computed: the input first, then
   /// every op's results after the op (in the buffer's own layout).

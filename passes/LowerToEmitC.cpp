@@ -172,8 +172,7 @@ struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Value output = entryOf(ret).getArgument(1), result = adaptor.getOperands().front();
     if (result != output) {
-      auto type = cast<RankedTensorType>(ret.getOperand(0).getType());
-      const int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
+      const int64_t bytes = tensorBytes(cast<RankedTensorType>(ret.getOperand(0).getType()));
       auto args = rewriter.getArrayAttr(
           {rewriter.getIndexAttr(0), rewriter.getIndexAttr(1), rewriter.getI64IntegerAttr(bytes)});
       rewriter.create<emitc::CallOpaqueOp>(ret.getLoc(), TypeRange{}, "qnn_rt::copy_bytes", ValueRange{result, output},

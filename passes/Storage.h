@@ -25,7 +25,7 @@ inline int64_t storageBytes(mlir::Type type) {
   if (auto levels = llvm::dyn_cast<qnn::LevelsTensorType>(type))
     return levels.getBits() * planeStrideWords(type) * 8;
   auto tensor = llvm::cast<mlir::RankedTensorType>(type);
-  return qnn_rt::align_arena(tensor.getNumElements() * (tensor.getElementTypeBitWidth() / 8));
+  return qnn_rt::align_arena(qnn::tensorBytes(tensor));
 }
 
 } // namespace qnnc::storage

@@ -95,6 +95,11 @@ BroadcastView broadcastView(llvm::ArrayRef<int64_t> out, llvm::ArrayRef<llvm::Ar
 /// other type.
 llvm::StringRef cElementTypeName(mlir::Type element);
 
+/// Bytes of a tensor's elements, unaligned.
+inline int64_t tensorBytes(mlir::RankedTensorType tensor) {
+  return tensor.getNumElements() * (tensor.getElementTypeBitWidth() / 8);
+}
+
 /// Whether qnn-assign-layouts stores this float tensor channels-last (its
 /// producer carries `qnn.channels_last`); function arguments never are.
 bool isChannelsLast(mlir::Value value);

@@ -394,8 +394,7 @@ LogicalResult GlobalAvgPoolOp::buildKernelCall(KernelCall &call) {
 bool GlobalAvgPoolOp::acceptsChannelsLast(unsigned index) { return index == 0; }
 
 LogicalResult ReshapeOp::buildKernelCall(KernelCall &call) {
-  call.call("qnn_rt::copy_bytes").operand(0).result().integer(numElements(getInput()) *
-                                                             getInput().getType().getElementTypeBitWidth() / 8);
+  call.call("qnn_rt::copy_bytes").operand(0).result().integer(tensorBytes(getInput().getType()));
   return success();
 }
 
