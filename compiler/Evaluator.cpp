@@ -50,11 +50,11 @@ std::string kernelName(StringRef call, Operation *op) {
 }
 
 /// Where an argument's value comes from at run time: a buffer of this
-/// inference (arena offset, the input, the output) or a value fixed when
+/// inference (arena offset, input or output `index`) or a value fixed when
 /// the plan was made.
 struct Slot {
   enum class Kind { Arena, Input, Output, Fixed } kind = Kind::Fixed;
-  int64_t offset = 0;
+  int64_t offset = 0; // Arena: bytes; Input, Output: which
   eval::Arg fixed;
 };
 
@@ -87,14 +87,15 @@ eval::KernelTable eval::hostKernels() {
 
 struct Evaluator::Plan {
   SmallVector<Step> steps;
-  Value input;
+  SmallVector<Value> inputs;
   /// Each op's results with the number of steps that compute them.
   SmallVector<std::pair<size_t, SmallVector<std::pair<Value, Slot>>>> computed;
   std::deque<std::vector<uint64_t>> constants; // tables and constant tensors, 8-byte aligned
   std::deque<qnn_rt::Conv2DParams> params;
   std::vector<uint64_t> arena;
-  int64_t inputElements = 0, outputElements = 0, inputBytes = 0, outputBytes = 0;
-  Slot returned; // the returned tensor, copied out unless it is the output
+  SmallVector<RankedTensorType> inputTypes, outputTypes;
+  SmallVector<int64_t> inputBytes, outputBytes;
+  SmallVector<Slot> returned; // each output's tensor, copied out unless it is that output's buffer
 };
 
 namespace {
@@ -127,24 +128,31 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
   auto *dialect = module.getContext()->getLoadedDialect<QnnDialect>();
   if (!main || !dialect || !dialect->getMemoryPlanAttrHelper().isAttrPresent(module))
     return module.emitError("the evaluator needs a @main planned by qnn-plan-memory");
-  FunctionType type = main.getFunctionType();
-  auto input = type.getNumInputs() == 1 ? dyn_cast<RankedTensorType>(type.getInput(0)) : RankedTensorType();
-  auto output = type.getNumResults() == 1 ? dyn_cast<RankedTensorType>(type.getResult(0)) : RankedTensorType();
-  if (!input || !output || cElementTypeName(input.getElementType()).empty() ||
-      cElementTypeName(output.getElementType()).empty())
-    return main.emitOpError("needs one input and one output tensor of float32, float64, uint8, int8, int32 or "
-                            "int64 to be evaluated");
-
   auto plan = std::make_unique<Plan>();
-  plan->inputElements = input.getNumElements();
-  plan->outputElements = output.getNumElements();
-  plan->inputBytes = tensorBytes(input);
-  plan->outputBytes = tensorBytes(output);
+  auto graphTensor = [](Type t) {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    return tensor && !cElementTypeName(tensor.getElementType()).empty() ? tensor : RankedTensorType();
+  };
+  FunctionType type = main.getFunctionType();
+  for (Type t : type.getInputs())
+    plan->inputTypes.push_back(graphTensor(t));
+  for (Type t : type.getResults())
+    plan->outputTypes.push_back(graphTensor(t));
+  if (llvm::is_contained(plan->inputTypes, RankedTensorType()) ||
+      llvm::is_contained(plan->outputTypes, RankedTensorType()))
+    return main.emitOpError("needs input and output tensors of float32, float64, uint8, int8, int32 or int64 to be "
+                            "evaluated");
+  for (RankedTensorType t : plan->inputTypes)
+    plan->inputBytes.push_back(tensorBytes(t));
+  for (RankedTensorType t : plan->outputTypes)
+    plan->outputBytes.push_back(tensorBytes(t));
   plan->arena.resize(dialect->getMemoryPlanAttrHelper().getAttr(module).getArenaBytes() / 8 + 1);
 
   DenseMap<Value, Slot> buffers; // where each tensor lives
-  buffers[main.getArgument(0)] = {Slot::Kind::Input};
-  plan->input = main.getArgument(0);
+  for (BlockArgument input : main.getArguments()) {
+    buffers[input] = {Slot::Kind::Input, input.getArgNumber()};
+    plan->inputs.push_back(input);
+  }
   for (Operation &op : main.getBody().front()) {
     if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
       auto values = dyn_cast<DenseElementsAttr>(constant.getValue());
@@ -157,7 +165,8 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
       continue;
     }
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      plan->returned = buffers.lookup(ret.getOperand(0));
+      for (Value returned : ret.getOperands())
+        plan->returned.push_back(buffers.lookup(returned));
       continue;
     }
     auto kernelOp = dyn_cast<KernelOpInterface>(op);
@@ -165,7 +174,10 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
     if (!kernelOp || !placement || placement.getOffsets().size() != op.getNumResults())
       return op.emitOpError("cannot be evaluated (not a planned kernel op)");
     for (auto [result, offset] : llvm::zip(op.getResults(), placement.getOffsets()))
-      buffers[result] = offset < 0 ? Slot{Slot::Kind::Output} : Slot{Slot::Kind::Arena, offset};
+      if (std::optional<unsigned> output = placedOutput(offset))
+        buffers[result] = {Slot::Kind::Output, *output};
+      else
+        buffers[result] = {Slot::Kind::Arena, offset};
     KernelCall description;
     if (failed(kernelOp.buildKernelCall(description)))
       return failure();
@@ -240,12 +252,13 @@ Evaluator::Evaluator(std::unique_ptr<Plan> plan) : plan(std::move(plan)) {}
 Evaluator::Evaluator(Evaluator &&) = default;
 Evaluator::~Evaluator() = default;
 
-int64_t Evaluator::inputElements() const { return plan->inputElements; }
-int64_t Evaluator::outputElements() const { return plan->outputElements; }
-int64_t Evaluator::inputBytes() const { return plan->inputBytes; }
-int64_t Evaluator::outputBytes() const { return plan->outputBytes; }
+int64_t Evaluator::inputElements() const { return plan->inputTypes.front().getNumElements(); }
+int64_t Evaluator::outputElements() const { return plan->outputTypes.front().getNumElements(); }
+ArrayRef<int64_t> Evaluator::inputBytes() const { return plan->inputBytes; }
+ArrayRef<int64_t> Evaluator::outputBytes() const { return plan->outputBytes; }
 
-void Evaluator::run(const void *input, void *output, Observer observe) {
+void Evaluator::run(ArrayRef<const void *> inputs, ArrayRef<void *> outputs, Observer observe) {
+  assert(inputs.size() == plan->inputs.size() && outputs.size() == plan->returned.size());
   auto *arena = reinterpret_cast<unsigned char *>(plan->arena.data());
   auto resolve = [&](const Slot &slot) {
     eval::Arg v = slot.fixed;
@@ -254,10 +267,10 @@ void Evaluator::run(const void *input, void *output, Observer observe) {
       v.pointer = arena + slot.offset;
       break;
     case Slot::Kind::Input:
-      v.pointer = const_cast<void *>(input); // kernels take it through a const pointer
+      v.pointer = const_cast<void *>(inputs[slot.offset]); // kernels take it through a const pointer
       break;
     case Slot::Kind::Output:
-      v.pointer = output;
+      v.pointer = outputs[slot.offset];
       break;
     case Slot::Kind::Fixed:
       break;
@@ -265,8 +278,9 @@ void Evaluator::run(const void *input, void *output, Observer observe) {
     return v;
   };
   SmallVector<eval::Arg, 32> args;
-  if (observe)
-    observe(plan->input, input);
+  for (auto [value, data] : llvm::zip(plan->inputs, inputs))
+    if (observe)
+      observe(value, data);
   auto computed = plan->computed.begin();
   for (size_t i = 0; i <= plan->steps.size(); ++i) {
     for (; observe && computed != plan->computed.end() && computed->first == i; ++computed)
@@ -279,8 +293,9 @@ void Evaluator::run(const void *input, void *output, Observer observe) {
       args.push_back(resolve(slot));
     plan->steps[i].kernel->call(args.data(), args.size());
   }
-  if (plan->returned.kind != Slot::Kind::Output)
-    std::memcpy(output, resolve(plan->returned).pointer, plan->outputBytes);
+  for (auto [k, returned] : llvm::enumerate(plan->returned))
+    if (returned.kind != Slot::Kind::Output || returned.offset != static_cast<int64_t>(k))
+      std::memcpy(outputs[k], resolve(returned).pointer, plan->outputBytes[k]);
 }
 
 } // namespace qnnc

@@ -29,20 +29,21 @@ public:
   /// baseline, x86-64-v3 and x86-64-v4.
   static const char *instructionSet();
 
+  /// Elements of the first input and the first output (of a model with one
+  /// of each, as calibration takes it).
   int64_t inputElements() const;
   int64_t outputElements() const;
-  /// Bytes of one input and one output tensor (elements of the model's
-  /// input and output element types).
-  int64_t inputBytes() const;
-  int64_t outputBytes() const;
+  /// Bytes of each input and each output tensor, in the graph's order.
+  llvm::ArrayRef<int64_t> inputBytes() const;
+  llvm::ArrayRef<int64_t> outputBytes() const;
 
-  /// Sees each tensor of @main as it is computed: the input first, then
+  /// Sees each tensor of @main as it is computed: the inputs first, then
   /// every op's results after the op (in the buffer's own layout).
   using Observer = llvm::function_ref<void(mlir::Value, const void *)>;
 
-  /// One inference: `input` and `output` hold inputBytes() and
-  /// outputBytes() bytes, as the generated <name>_run takes them.
-  void run(const void *input, void *output, Observer observe = nullptr);
+  /// One inference: `inputs[i]` and `outputs[k]` hold inputBytes()[i] and
+  /// outputBytes()[k] bytes, as the generated <name>_run takes them.
+  void run(llvm::ArrayRef<const void *> inputs, llvm::ArrayRef<void *> outputs, Observer observe = nullptr);
 
   struct Plan; // the prepared calls, constants and arena
 

@@ -62,9 +62,7 @@ FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string
   if (!plan || !modelType)
     return module.emitError("module was not lowered by qnn-lower-to-emitc");
   auto signature = cast<FunctionType>(modelType.getValue());
-  auto elements = [](Type t) { return cast<RankedTensorType>(t).getNumElements(); };
-  auto cElement = [](Type t) { return qnn::cElementTypeName(cast<RankedTensorType>(t).getElementType()); };
-
+  const std::string upper = StringRef(name).upper();
   GeneratedModel model;
   model.name = name;
   if (weightsForm == WeightsForm::Binary)
@@ -75,13 +73,49 @@ FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string
     return failure();
   model.arenaBytes = plan.getArenaBytes();
   model.arenaLowerBound = plan.getLowerBound();
+
+  // The header's size and type macros, <name>_run's parameters and
+  // model_main's buffers: one tensor per input and output, numbered, except
+  // that a model with one input and one output calls them input and output.
+  const bool single = signature.getNumInputs() == 1 && signature.getNumResults() == 1;
+  std::string macros, parameters, arguments, buffers, tables[4]; // model_main's pointers and bytes
+  llvm::raw_string_ostream m(macros), p(parameters), a(arguments), bufs(buffers);
+  auto io = [&](StringRef role, ArrayRef<Type> types) {
+    const bool input = role == "input";
+    for (auto [i, type] : llvm::enumerate(types)) {
+      auto tensor = cast<RankedTensorType>(type);
+      const std::string macro = upper + "_" + role.upper(), numbered = macro + std::to_string(i);
+      const std::string variable = single ? role.str() : role.str() + std::to_string(i);
+      const StringRef element = qnn::cElementTypeName(tensor.getElementType());
+      m << "#define " << numbered << "_SIZE " << tensor.getNumElements() << " /* [";
+      llvm::interleave(tensor.getShape(), m, ", ");
+      m << "] */\n#define " << numbered << "_TYPE " << element << "\n";
+      if (i == 0)
+        m << "#define " << macro << "_SIZE " << numbered << "_SIZE\n#define " << macro << "_TYPE " << numbered
+          << "_TYPE\n";
+      p << (input ? "const " : "") << element << " *" << variable << ", ";
+      a << variable << ", ";
+      bufs << "static " << numbered << "_TYPE " << variable << "[" << numbered << "_SIZE];\n";
+      tables[input ? 0 : 2] += variable + ", ";
+      tables[input ? 1 : 3] += "sizeof " + variable + ", ";
+    }
+  };
+  io("input", signature.getInputs());
+  io("output", signature.getResults());
+  // A trailing 0 keeps a model without inputs from declaring empty arrays.
+  bufs << "static void *const inputs[] = {" << tables[0] << "0};\n"
+       << "static const size_t input_bytes[] = {" << tables[1] << "0};\n"
+       << "static const void *const outputs[] = {" << tables[2] << "0};\n"
+       << "static const size_t output_bytes[] = {" << tables[3] << "0};";
   model.substitutions = {{"@NAME@", name},
-                         {"@UPPER@", llvm::StringRef(name).upper()},
+                         {"@UPPER@", upper},
                          {"@ARENA_BYTES@", std::to_string(model.arenaBytes)},
-                         {"@INPUT_SIZE@", std::to_string(elements(signature.getInput(0)))},
-                         {"@OUTPUT_SIZE@", std::to_string(elements(signature.getResult(0)))},
-                         {"@INPUT_TYPE@", cElement(signature.getInput(0)).str()},
-                         {"@OUTPUT_TYPE@", cElement(signature.getResult(0)).str()}};
+                         {"@INPUT_COUNT@", std::to_string(signature.getNumInputs())},
+                         {"@OUTPUT_COUNT@", std::to_string(signature.getNumResults())},
+                         {"@IO_MACROS@", macros},
+                         {"@RUN_PARAMETERS@", parameters},
+                         {"@RUN_ARGUMENTS@", arguments},
+                         {"@IO_BUFFERS@", buffers}};
   model.header = runtime_files::modelHeader;
   for (const auto &[from, to] : model.substitutions)
     model.header = replaceAll(model.header, from, to);

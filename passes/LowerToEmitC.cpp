@@ -54,8 +54,18 @@ struct KernelTypeConverter : TypeConverter {
   }
 };
 
-/// The generated entry point that encloses `op`: (input, output, arena).
+/// The generated function that encloses `op`, whose arguments are the
+/// graph's inputs, its outputs, then the arena.
 emitc::FuncOp entryOf(Operation *op) { return op->getParentOfType<emitc::FuncOp>(); }
+
+Value arenaOf(Operation *op) { return entryOf(op).getArguments().back(); }
+
+/// The caller's buffer for graph output `k`.
+Value outputBufferOf(Operation *op, unsigned k) {
+  emitc::FuncOp entry = entryOf(op);
+  auto model = entry->getContext()->getLoadedDialect<QnnDialect>()->getModelTypeAttrHelper().getAttr(entry);
+  return entry.getArgument(cast<FunctionType>(model.getValue()).getNumInputs() + k);
+}
 
 /// A `static const` global before the entry point, named after `loc` and
 /// `role`, unique in the module; returns its use inside the entry point.
@@ -84,50 +94,58 @@ Value createTable(ConversionPatternRewriter &rewriter, Operation *at, StringRef 
   return createGlobal(rewriter, at, role, type, flat, /*aligned=*/true);
 }
 
-/// `func.func @main(tensor) -> tensor` -> `extern "C" void <name>_run(const
-/// float *input, float *output, void *arena)`, which runs the op sequence,
-/// `static void <name>_ops` with the same arguments, through
-/// qnn_rt::run_on_threads: on every thread of one parallel region when the
-/// generated code is built with threads (its kernels share their loops). The
-/// input keeps its const pointer: every kernel reads its operands through
-/// const pointers.
+/// `func.func @main(tensors) -> tensors` -> `extern "C" void
+/// <name>_run(const T0 *input0, ..., U0 *output0, ..., void *arena)`, which
+/// runs the op sequence, `static void <name>_ops` with the same arguments,
+/// through qnn_rt::run_on_threads: on every thread of one parallel region
+/// when the generated code is built with threads (its kernels share their
+/// loops). Inputs keep their const pointers: every kernel reads its
+/// operands through const pointers.
 struct EntryLowering : OpConversionPattern<func::FuncOp> {
   EntryLowering(MLIRContext *ctx, StringRef entryName) : OpConversionPattern(ctx), entryName(entryName.str()) {}
 
   LogicalResult matchAndRewrite(func::FuncOp func, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
     FunctionType type = func.getFunctionType();
+    MLIRContext *ctx = getContext();
     auto element = [](Type t) {
       auto tensor = dyn_cast<RankedTensorType>(t);
       return tensor && !cElementTypeName(tensor.getElementType()).empty() ? tensor.getElementType() : Type();
     };
-    if (type.getNumInputs() != 1 || type.getNumResults() != 1)
-      return func.emitOpError("needs exactly one input and one output");
-    Type in = element(type.getInput(0)), out = element(type.getResult(0));
-    if (!in || !out)
-      return func.emitOpError("input and output must be tensors of float32, float64, uint8, int8, int32 or int64");
-    MLIRContext *ctx = getContext();
-    Location loc = func.getLoc();
     auto ptr = [](Type t) { return emitc::PointerType::get(t); };
-    auto fnType = rewriter.getFunctionType({ptr(emitc::OpaqueType::get(ctx, ("const " + cElementTypeName(in)).str())),
-                                            ptr(out), ptr(emitc::OpaqueType::get(ctx, "void"))},
-                                           {});
-    SmallVector<Location> argLocs(3, loc);
+    SmallVector<Type> arguments;
+    for (Type in : type.getInputs()) {
+      if (!element(in))
+        return func.emitOpError("inputs and outputs must be tensors of float32, float64, uint8, int8, int32 or int64");
+      arguments.push_back(ptr(emitc::OpaqueType::get(ctx, ("const " + cElementTypeName(element(in))).str())));
+    }
+    for (Type out : type.getResults()) {
+      if (!element(out))
+        return func.emitOpError("inputs and outputs must be tensors of float32, float64, uint8, int8, int32 or int64");
+      arguments.push_back(ptr(element(out)));
+    }
+    arguments.push_back(ptr(emitc::OpaqueType::get(ctx, "void")));
+    Location loc = func.getLoc();
+    auto fnType = rewriter.getFunctionType(arguments, {});
+    SmallVector<Location> argLocs(arguments.size(), loc);
+    auto modelType = ctx->getLoadedDialect<QnnDialect>()->getModelTypeAttrHelper();
     auto ops = rewriter.create<emitc::FuncOp>(loc, entryName + "_ops", fnType);
     ops.setSpecifiersAttr(rewriter.getStrArrayAttr({"static"}));
+    modelType.setAttr(ops, TypeAttr::get(type));
     Block *body = rewriter.createBlock(&ops.getBody(), {}, fnType.getInputs(), argLocs);
-    rewriter.inlineBlockBefore(&func.getBody().front(), body, body->end(), {body->getArgument(0)});
+    rewriter.inlineBlockBefore(&func.getBody().front(), body, body->end(),
+                               body->getArguments().take_front(type.getNumInputs()));
 
     rewriter.setInsertionPointAfter(ops);
     auto entry = rewriter.create<emitc::FuncOp>(loc, entryName + "_run", fnType);
     entry.setSpecifiersAttr(rewriter.getStrArrayAttr({"extern \"C\""}));
-    ctx->getLoadedDialect<QnnDialect>()->getModelTypeAttrHelper().setAttr(entry, TypeAttr::get(type));
+    modelType.setAttr(entry, TypeAttr::get(type));
     Block *run = rewriter.createBlock(&entry.getBody(), {}, fnType.getInputs(), argLocs);
     rewriter.setInsertionPointToStart(run);
-    rewriter.create<emitc::CallOpaqueOp>(
-        loc, TypeRange{}, "qnn_rt::run_on_threads", run->getArguments(),
-        rewriter.getArrayAttr({emitc::OpaqueAttr::get(ctx, ops.getName()), rewriter.getIndexAttr(0),
-                               rewriter.getIndexAttr(1), rewriter.getIndexAttr(2)}),
-        ArrayAttr{});
+    SmallVector<Attribute> args{emitc::OpaqueAttr::get(ctx, ops.getName())};
+    for (unsigned i = 0; i < run->getNumArguments(); ++i)
+      args.push_back(rewriter.getIndexAttr(i));
+    rewriter.create<emitc::CallOpaqueOp>(loc, TypeRange{}, "qnn_rt::run_on_threads", run->getArguments(),
+                                         rewriter.getArrayAttr(args), ArrayAttr{});
     rewriter.create<emitc::ReturnOp>(loc, Value{});
     rewriter.eraseOp(func);
     return success();
@@ -163,16 +181,19 @@ struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
   }
 };
 
-/// The returned tensor is normally written straight into the caller's
-/// output buffer (qnn-plan-memory places it there); otherwise it is copied.
+/// A returned tensor is normally written straight into the caller's buffer
+/// for its output (qnn-plan-memory places it there); otherwise (an input,
+/// a constant, a tensor returned twice) it is copied.
 struct ReturnLowering : OpConversionPattern<func::ReturnOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult matchAndRewrite(func::ReturnOp ret, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Value output = entryOf(ret).getArgument(1), result = adaptor.getOperands().front();
-    if (result != output) {
-      const int64_t bytes = tensorBytes(cast<RankedTensorType>(ret.getOperand(0).getType()));
+    for (auto [k, result] : llvm::enumerate(adaptor.getOperands())) {
+      Value output = outputBufferOf(ret, k);
+      if (result == output)
+        continue;
+      const int64_t bytes = tensorBytes(cast<RankedTensorType>(ret.getOperand(k).getType()));
       auto args = rewriter.getArrayAttr(
           {rewriter.getIndexAttr(0), rewriter.getIndexAttr(1), rewriter.getI64IntegerAttr(bytes)});
       rewriter.create<emitc::CallOpaqueOp>(ret.getLoc(), TypeRange{}, "qnn_rt::copy_bytes", ValueRange{result, output},
@@ -224,8 +245,7 @@ struct KernelCallLowering : OpInterfaceConversionPattern<KernelOpInterface> {
     PlacementAttr placement = getContext()->getLoadedDialect<QnnDialect>()->getPlacementAttrHelper().getAttr(op);
     if (!placement || placement.getOffsets().size() != op->getNumResults())
       return op->emitOpError("has no arena placement (run qnn-plan-memory)");
-    emitc::FuncOp entry = entryOf(op);
-    Value arena = entry.getArgument(2);
+    Value arena = arenaOf(op);
     auto arenaAt = [&](Type pointer, int64_t offset) {
       Type element = cast<emitc::PointerType>(pointer).getPointee();
       return rewriter
@@ -236,7 +256,10 @@ struct KernelCallLowering : OpInterfaceConversionPattern<KernelOpInterface> {
     };
     SmallVector<Value> results;
     for (auto [result, offset] : llvm::zip(op->getResults(), placement.getOffsets()))
-      results.push_back(offset < 0 ? entry.getArgument(1) : arenaAt(types.convertType(result.getType()), offset));
+      if (std::optional<unsigned> output = placedOutput(offset))
+        results.push_back(outputBufferOf(op, *output));
+      else
+        results.push_back(arenaAt(types.convertType(result.getType()), offset));
 
     KernelCall description;
     if (failed(kernel.buildKernelCall(description)))
@@ -338,6 +361,15 @@ struct LowerToEmitCPass : qnnc::impl::LowerToEmitCBase<LowerToEmitCPass> {
     target.addIllegalDialect<QnnDialect, func::FuncDialect, arith::ArithDialect>();
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       return signalPassFailure();
+    // An argument nothing reads (the arena of a model without kernels, an
+    // input no node takes) is cast to void: the generated code builds with
+    // -Wunused-parameter -Werror.
+    for (emitc::FuncOp func : module.getOps<emitc::FuncOp>()) {
+      OpBuilder body = OpBuilder::atBlockBegin(&func.getBody().front());
+      for (BlockArgument arg : func.getArguments())
+        if (arg.use_empty())
+          body.create<emitc::CallOpaqueOp>(func.getLoc(), TypeRange{}, "static_cast<void>", ValueRange{arg});
+    }
     OpBuilder top(ctx);
     top.setInsertionPointToStart(module.getBody());
     top.create<emitc::IncludeOp>(module.getLoc(), "qnn_runtime/kernels.h", /*is_standard_include=*/false);

@@ -31,9 +31,12 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
       return signalPassFailure();
     }
     mlir::Block &body = func.getBody().front();
-    Value external = body.getTerminator()->getOperand(0); // written to the caller's output
-    if (isa<BlockArgument>(external) || external.getDefiningOp<arith::ConstantOp>())
-      external = nullptr;
+    // A computed graph output is written straight into the caller's buffer
+    // (the first, where one value is returned twice).
+    DenseMap<Value, int64_t> external;
+    for (OpOperand &returned : body.getTerminator()->getOpOperands())
+      if (!isa<BlockArgument>(returned.get()) && !returned.get().getDefiningOp<arith::ConstantOp>())
+        external.try_emplace(returned.get(), outputPlacement(returned.getOperandNumber()));
 
     DenseMap<Operation *, int64_t> index;
     for (Operation &op : body)
@@ -72,8 +75,8 @@ struct PlanMemoryPass : qnnc::impl::PlanMemoryBase<PlanMemoryPass> {
       llvm::erase_if(live, [&](size_t l) { return blocks[l].end < now; });
       SmallVector<int64_t> offsets;
       for (Value result : op.getResults()) {
-        if (result == external) {
-          offsets.push_back(-1);
+        if (auto it = external.find(result); it != external.end()) {
+          offsets.push_back(it->second);
           continue;
         }
         int64_t size = storage::storageBytes(result.getType()), end = lastUse(result);

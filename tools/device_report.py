@@ -138,7 +138,7 @@ def main():
         inputs = e2e_lib.fashion_test_set()[0][:args.count]
     host = e2e_lib.compile_model(args.qnnc, args.model, os.path.join(args.work, "generic"), extra=["--target=generic"])
     header = open(os.path.join(args.work, "generic", "model.h")).read()
-    inputs = inputs.reshape(-1, int(re.search(r"MODEL_INPUT_SIZE (\d+)", header).group(1)))
+    inputs = inputs.reshape(-1, int(re.search(r"MODEL_INPUT0_SIZE (\d+)", header).group(1)))
     expected = e2e_lib.run_qnnc_output(host, inputs, args.work, "generic")
     for target in args.targets.split(","):
         measured, got = measure(args.qnnc, args.model, target, args.emit, inputs, args.work, args.flash_bytes,

@@ -30,7 +30,7 @@ def Qnn_Dialect : Dialect {
     "::qnnc::qnn::PlacementAttr":$placement,
     // On the module, from qnn-plan-memory: arena size and its lower bound.
     "::qnnc::qnn::MemoryPlanAttr":$memory_plan,
-    // On the lowered entry function: the model's (input) -> (output) type.
+    // On the lowered entry functions: the model's (inputs) -> (outputs) type.
     "::mlir::TypeAttr":$model_type,
     // On an op whose float result qnn-assign-layouts stores channels-last
     // (NHWC): every kernel that writes or reads it takes that layout.
@@ -45,8 +45,9 @@ class Qnn_Attr<string name, string attrMnemonic> : AttrDef<Qnn_Dialect, name> {
 def Qnn_PlacementAttr : Qnn_Attr<"Placement", "placement"> {
   let summary = "arena offsets of an op's results and of its kernel's scratch";
   let description = [{
-    `offsets` holds one byte offset into the arena per result; -1 means the
-    result is written to the caller's output buffer. `scratch` is the byte
+    `offsets` holds one byte offset into the arena per result; a negative
+    one, -1 - k, means the result is written to the caller's buffer for
+    graph output k (`outputPlacement(k)`, `placedOutput(offset)`). `scratch` is the byte
     offset of the kernel's scratch memory, or -1 when it needs none.
     Example: `#qnn.placement<offsets = [0], scratch = 128>`.
   }];

@@ -11,6 +11,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialects/qnn/KernelCall.h"
+#include <optional>
 
 #define GET_ATTRDEF_CLASSES
 #include "dialects/qnn/QnnAttrs.h.inc"
@@ -98,6 +99,13 @@ llvm::StringRef cElementTypeName(mlir::Type element);
 /// Bytes of a tensor's elements, unaligned.
 inline int64_t tensorBytes(mlir::RankedTensorType tensor) {
   return tensor.getNumElements() * (tensor.getElementTypeBitWidth() / 8);
+}
+
+/// A PlacementAttr offset for a result written to graph output `k`'s
+/// buffer, and the output an offset names (none for an arena offset).
+inline int64_t outputPlacement(unsigned k) { return -1 - static_cast<int64_t>(k); }
+inline std::optional<unsigned> placedOutput(int64_t offset) {
+  return offset < 0 ? std::optional<unsigned>(static_cast<unsigned>(-1 - offset)) : std::nullopt;
 }
 
 /// Whether qnn-assign-layouts stores this float tensor channels-last (its

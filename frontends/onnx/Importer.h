@@ -90,6 +90,10 @@ private:
   /// The element type of a graph input or output of ONNX type `onnxType`
   /// (float32, float64, uint8, int8, int32, int64), null for any other.
   Type graphElementType(int onnxType);
+  /// The type of graph input `in` (a dynamic batch dimension set to --batch).
+  FailureOr<RankedTensorType> graphInputType(const onnx::ValueInfoProto &in);
+  /// The value graph output `out` names, of a type the generated code writes.
+  FailureOr<Value> graphOutput(const onnx::ValueInfoProto &out);
   LogicalResult setOutput(Value v, int i = 0);
   LogicalResult checkArity(int minIn, int maxIn);
   LogicalResult checkOutputsUnused();

@@ -370,6 +370,45 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
   return handler->import(*this);
 }
 
+FailureOr<RankedTensorType> Importer::graphInputType(const onnx::ValueInfoProto &in) {
+  loc = NameLoc::get(b.getStringAttr("input '" + in.name() + "'"), fileLoc);
+  if (!in.type().has_tensor_type())
+    return error() << "not a tensor, but the generated code reads tensors";
+  Type element = graphElementType(in.type().tensor_type().elem_type());
+  if (!element)
+    return error() << StringRef(onnx::TensorProto::DataType_Name(in.type().tensor_type().elem_type())).lower()
+                   << " tensor, but the generated code reads float32, float64, uint8, int8, int32 or int64 tensors";
+  Ints shape;
+  const auto &dims = in.type().tensor_type().shape().dim();
+  for (int i = 0; i < dims.size(); ++i) {
+    if (dims[i].has_dim_value() && dims[i].dim_value() > 0)
+      shape.push_back(dims[i].dim_value());
+    else if (i == 0)
+      shape.push_back(options.batch);
+    else
+      return error() << "dimension " << i << " is dynamic; only the batch dimension may be";
+  }
+  if (failed(checkShape(shape)))
+    return failure();
+  return RankedTensorType::get(shape, element);
+}
+
+FailureOr<Value> Importer::graphOutput(const onnx::ValueInfoProto &out) {
+  loc = NameLoc::get(b.getStringAttr("output '" + out.name() + "'"), fileLoc);
+  Value result = materialize(out.name());
+  if (!result)
+    return error() << "is not produced by any node";
+  Type element = typeOf(result).getElementType();
+  if (qnn::cElementTypeName(element).empty())
+    return error() << result.getType()
+                   << ", but the generated code writes float32, float64, uint8, int8, int32 or int64 tensors";
+  const int declared = out.type().has_tensor_type() ? out.type().tensor_type().elem_type() : 0;
+  if (declared != onnx::TensorProto::UNDEFINED && graphElementType(declared) != element)
+    return error() << "declared " << StringRef(onnx::TensorProto::DataType_Name(declared)).lower()
+                   << ", but the graph computes " << result.getType();
+  return result;
+}
+
 OwningOpRef<ModuleOp> Importer::run() {
   ctx.loadDialect<QnnDialect, func::FuncDialect, arith::ArithDialect>();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
@@ -390,76 +429,50 @@ OwningOpRef<ModuleOp> Importer::run() {
       return nullptr;
     constants[t.name()] = *v;
   }
-  SmallVector<const onnx::ValueInfoProto *> inputs;
-  for (const auto &in : graph.input())
-    if (!constants.count(in.name()))
-      inputs.push_back(&in);
   loc = NameLoc::get(b.getStringAttr("graph '" + graph.name() + "'"), fileLoc);
-  if (inputs.size() != 1 || graph.output_size() != 1) {
-    error() << inputs.size() << " inputs and " << graph.output_size()
-            << " outputs; exactly one of each is supported";
+  if (graph.output_size() == 0) {
+    error() << "has no outputs";
     return nullptr;
   }
-  const auto &in = *inputs.front();
-  loc = NameLoc::get(b.getStringAttr("input '" + in.name() + "'"), fileLoc);
-  if (!in.type().has_tensor_type()) {
-    error() << "not a tensor, but the generated code reads one tensor";
-    return nullptr;
-  }
-  Type inElement = graphElementType(in.type().tensor_type().elem_type());
-  if (!inElement) {
-    error() << StringRef(onnx::TensorProto::DataType_Name(in.type().tensor_type().elem_type())).lower()
-            << " tensor, but the generated code reads float32, float64, uint8, int8, int32 or int64 tensors";
-    return nullptr;
-  }
-  Ints inShape;
-  const auto &dims = in.type().tensor_type().shape().dim();
-  for (int i = 0; i < dims.size(); ++i) {
-    if (dims[i].has_dim_value() && dims[i].dim_value() > 0) {
-      inShape.push_back(dims[i].dim_value());
-    } else if (i == 0) {
-      inShape.push_back(options.batch);
-    } else {
-      error() << "dimension " << i << " is dynamic; only the batch dimension may be";
+  SmallVector<const onnx::ValueInfoProto *> inputs;
+  SmallVector<Type> inputTypes;
+  for (const auto &in : graph.input()) {
+    if (constants.count(in.name()))
+      continue;
+    FailureOr<RankedTensorType> type = graphInputType(in);
+    if (failed(type))
+      return nullptr;
+    if (llvm::any_of(inputs, [&](const onnx::ValueInfoProto *other) { return other->name() == in.name(); })) {
+      error() << "is listed twice";
       return nullptr;
     }
+    inputs.push_back(&in);
+    inputTypes.push_back(*type);
   }
-  if (failed(checkShape(inShape)))
-    return nullptr;
 
   b.setInsertionPointToEnd(module->getBody());
-  const auto inType = RankedTensorType::get(inShape, inElement);
-  auto func = b.create<func::FuncOp>(fileLoc, "main", b.getFunctionType({inType}, {}));
+  auto func = b.create<func::FuncOp>(fileLoc, "main", b.getFunctionType(inputTypes, {}));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
-  values[in.name()] = body->getArgument(0);
+  for (auto [in, arg] : llvm::zip(inputs, body->getArguments())) {
+    arg.setLoc(NameLoc::get(b.getStringAttr(in->name()), fileLoc));
+    values[in->name()] = arg;
+  }
 
   for (int i = 0; i < graph.node_size(); ++i)
     if (failed(importNode(graph.node(i), i)))
       return nullptr;
 
-  const auto &out = graph.output(0);
-  loc = NameLoc::get(b.getStringAttr("output '" + out.name() + "'"), fileLoc);
-  Value result = materialize(out.name());
-  if (!result) {
-    error() << "is not produced by any node";
-    return nullptr;
-  }
-  if (qnn::cElementTypeName(cast<RankedTensorType>(result.getType()).getElementType()).empty()) {
-    error() << result.getType()
-            << ", but the generated code writes float32, float64, uint8, int8, int32 or int64 tensors";
-    return nullptr;
-  }
-  if (out.type().has_tensor_type() && out.type().tensor_type().elem_type() != onnx::TensorProto::UNDEFINED &&
-      graphElementType(out.type().tensor_type().elem_type()) !=
-          cast<RankedTensorType>(result.getType()).getElementType()) {
-    error() << "declared " << StringRef(onnx::TensorProto::DataType_Name(out.type().tensor_type().elem_type())).lower()
-            << ", but the graph computes " << result.getType();
-    return nullptr;
+  SmallVector<Value> results;
+  for (const auto &out : graph.output()) {
+    FailureOr<Value> result = graphOutput(out);
+    if (failed(result))
+      return nullptr;
+    results.push_back(*result);
   }
   b.setInsertionPointToEnd(body);
-  b.create<func::ReturnOp>(loc, result);
-  func.setFunctionType(b.getFunctionType({inType}, {result.getType()}));
+  b.create<func::ReturnOp>(loc, results);
+  func.setFunctionType(b.getFunctionType(inputTypes, ValueRange(results).getTypes()));
   if (failed(verify(*module)))
     return nullptr;
   return module;

@@ -6,9 +6,10 @@ A test is in scope when every node of its model is an operator qnnc reads
 (`qnnc --list-ops`). Its model then runs with the test's own tensors: the
 first input stays the model's input, of whatever element type, every other
 input becomes an initializer holding the test's value, and qnnc's
-evaluator (byte-identical to the generated code, e2e) computes the output
-of each data set from the input's own bytes, which must match the test's
-expected output: read as the expected element type, integers exactly,
+evaluator (byte-identical to the generated code, e2e) computes the outputs
+of each data set from the input's own bytes (a model without inputs: from
+none), which must match the test's expected outputs, every one in order:
+read as the expected element types, integers exactly,
 floats to relative 1e-4, absolute 1e-5, NaN where it has NaN. An in-scope model qnnc cannot compile must get one line
 `qnnc: error: ...` and exit 1. No test may give a wrong result, crash, or
 say more than one line.
@@ -125,10 +126,17 @@ def run_test(qnnc, test_dir, model, work, keep_as):
         if p.returncode != 0:
             clean = p.returncode == 1 and len(lines) == 1 and lines[0].startswith("qnnc: error: ")
             return ("rejected" if clean else "unclean"), (lines[0] if clean else f"exit {p.returncode}: {p.stderr[-400:]}")
-        # The output's bytes as the element type the test expects.
-        got = np.fromfile(dst, dtype=expected[0].dtype if len(expected) == 1 else np.float32)
-        if len(expected) != 1 or not matches(got, expected[0]):
-            return "wrong", f"{len(expected)} expected outputs" if len(expected) != 1 else "output differs"
+        # The outputs' bytes, one after another, as the element types the
+        # test expects.
+        data = open(dst, "rb").read()
+        if len(data) != sum(e.nbytes for e in expected):
+            return "wrong", f"{len(data)} output bytes, expected {sum(e.nbytes for e in expected)}"
+        at = 0
+        for k, e in enumerate(expected):
+            got = np.frombuffer(data, dtype=e.dtype, count=e.size, offset=at)
+            at += e.nbytes
+            if not matches(got, e):
+                return "wrong", f"output {k} differs"
     onnx.save(first, keep_as)
     return "pass", ""
 

@@ -851,12 +851,104 @@ def typed_graphs(qnnc, work):
         exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name))
         got = e2e_lib.run_qnnc_output(exe, x, d, tag=name, output_dtype=dtype, input_dtype=dtype)
         with open(os.path.join(d, name, "model.h")) as f:
-            declared = f"MODEL_INPUT_TYPE {c_type}" in f.read()
+            declared = f"MODEL_INPUT0_TYPE {c_type}" in f.read()
         # Bit for bit, float64 too: one rounding per operation either side.
         same = np.array_equal(got.view(np.uint8), ref.view(np.uint8))
         check(f"{name} graph matches ORT exactly", declared and same,
               f"header declares {c_type}: {declared}, {int(np.sum(got != ref))} of {ref.size} differ")
         evaluator_identical(qnnc, path, x, got, d, f"{name} graph")
+
+
+def several_inputs_and_outputs(qnnc, work):
+    """A graph of three inputs (two float32, one int32) and five outputs: a
+    convolution of their sum, an int32 product, an input passed through, a
+    max pool, and the convolution again. The generated <name>_run takes
+    them in the graph's order; model_main reads records of every input and
+    writes every output of each, as ONNX Runtime computes them (the float
+    ones to 1e-5, the others exactly), on the portable and the native
+    target with 2 threads; the evaluator gives the same bytes. A graph
+    without inputs (a Constant) runs once."""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    d = os.path.join(work, "several_inputs_and_outputs")
+    os.makedirs(d, exist_ok=True)
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((4, 2, 3, 3)).astype(np.float32)
+    nodes = [helper.make_node("Add", ["x", "b"], ["s"]),
+             helper.make_node("Conv", ["s", "w"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c"], ["conv"]),
+             helper.make_node("Mul", ["n", "n"], ["square"]),
+             helper.make_node("MaxPool", ["x"], ["pool"], kernel_shape=[2, 2], strides=[2, 2])]
+    inputs = [("x", TensorProto.FLOAT, np.float32, (1, 2, 6, 6)), ("b", TensorProto.FLOAT, np.float32, (1, 2, 6, 6)),
+              ("n", TensorProto.INT32, np.int32, (2, 3))]
+    outputs = [("conv", TensorProto.FLOAT, np.float32), ("square", TensorProto.INT32, np.int32),
+               ("b", TensorProto.FLOAT, np.float32), ("pool", TensorProto.FLOAT, np.float32),
+               ("conv", TensorProto.FLOAT, np.float32)]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(n, t, list(s)) for n, t, _, s in inputs],
+                          [helper.make_tensor_value_info(n, t, None) for n, t, _ in outputs],
+                          [numpy_helper.from_array(w, "w")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    path = os.path.join(d, "several.onnx")
+    onnx.save(m, path)
+    records = 3
+    values = [rng.standard_normal((records, *s)).astype(dt) if dt == np.float32 else
+              rng.integers(-50000, 50000, size=(records, *s), dtype=dt) for _, _, dt, s in inputs]
+    src = os.path.join(d, "in.bin")
+    with open(src, "wb") as f:
+        for r in range(records):
+            for v in values:
+                f.write(np.ascontiguousarray(v[r]).tobytes())
+    spec = ";".join(f"{np.dtype(dt).name}:{','.join(map(str, s))}" for _, _, dt, s in inputs)
+    ort_out = os.path.join(d, "ort.bin")
+    e2e_lib.run(["node", os.path.join(e2e_lib.ROOT, "tools", "ort_run.js"), path, src, ort_out, spec])
+    ort_bytes = open(ort_out, "rb").read()
+    sizes = [len(ort_bytes) // records]
+
+    def split(data):
+        """Each record's outputs, as arrays of their types, in order."""
+        got, at = [], 0
+        for _ in range(records):
+            for name, _, dt in outputs:
+                count = {"conv": 4 * 36, "square": 6, "b": 72, "pool": 18}[name]
+                got.append(np.frombuffer(data, dtype=dt, count=count, offset=at))
+                at += count * np.dtype(dt).itemsize
+        return got, at == len(data)
+
+    ref, whole = split(ort_bytes)
+    check("several inputs and outputs: ORT writes them all", whole, f"{len(ort_bytes)} bytes, {sizes[0]} a record")
+    for target, threads in (("generic", 1), ("native", 2)):
+        out = os.path.join(d, f"{target}_{threads}")
+        exe = e2e_lib.compile_model(qnnc, path, out, extra=[f"--target={target}", f"--threads={threads}"])
+        with open(os.path.join(out, "model.h")) as f:
+            declared = ("void model_run(const float *input0, const float *input1, const int32_t *input2, "
+                        "float *output0, int32_t *output1, float *output2, float *output3, float *output4, "
+                        "void *arena);") in f.read()
+        dst = os.path.join(out, "out.bin")
+        e2e_lib.run([exe, src, dst])
+        got_bytes = open(dst, "rb").read()
+        got, whole = split(got_bytes)
+        worst = max(e2e_lib.relative_error(g, r) if g.dtype == np.float32 else float(not np.array_equal(g, r))
+                    for g, r in zip(got, ref))
+        check(f"several inputs and outputs ({target}, {threads} threads) match ORT",
+              declared and whole and worst <= 1e-5, f"header as expected: {declared}, worst relative error {worst:.2e}")
+        if target == "generic":
+            e2e_lib.run([qnnc, path, f"--evaluate={src}", "-o", os.path.join(d, "evaluated.bin")])
+            same = open(os.path.join(d, "evaluated.bin"), "rb").read() == got_bytes
+            check("several inputs and outputs: qnnc --evaluate = generated code", same, f"{len(got_bytes)} bytes")
+
+    k = np.array([[0.5, -3.0], [7.0, 1e-3]], np.float32)
+    g = helper.make_graph([helper.make_node("Constant", [], ["k"], value=numpy_helper.from_array(k))], "c", [],
+                          [helper.make_tensor_value_info("k", TensorProto.FLOAT, None)])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    path = os.path.join(d, "constant.onnx")
+    onnx.save(m, path)
+    exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, "constant"))
+    dst = os.path.join(d, "constant.bin")
+    e2e_lib.run([exe, "/dev/null", dst])
+    got = np.fromfile(dst, dtype=np.float32)
+    check("a graph without inputs runs once on an empty file", np.array_equal(got, k.ravel()), str(got))
 
 
 def torchvision_models(qnnc, work):
@@ -922,6 +1014,7 @@ def main():
     pixel_rows_convs(args.qnnc, args.work)
     volumetric_layers(args.qnnc, args.work)
     typed_graphs(args.qnnc, args.work)
+    several_inputs_and_outputs(args.qnnc, args.work)
     torchvision_models(args.qnnc, args.work)
     if not os.environ.get("QNNC_E2E_SKIP_SHIPPED"):
         shipped_model(args.qnnc, args.work)

@@ -25,10 +25,10 @@ func.func @main(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 
 // -----
 
-// The entry point takes one float tensor and returns one.
-// expected-error @+2 {{'func.func' op needs exactly one input and one output}}
+// The entry point takes and returns tensors of the C element types only.
+// expected-error @+2 {{'func.func' op inputs and outputs must be tensors of float32, float64, uint8, int8, int32 or int64}}
 // expected-error @+1 {{failed to legalize operation 'func.func'}}
-func.func @main(%x: tensor<1x2xf32>, %z: tensor<1x2xf32>) -> tensor<1x2xf32> {
+func.func @main(%x: tensor<1x2xf32>, %z: tensor<1x2xf16>) -> tensor<1x2xf32> {
   %y = qnn.relu %x : tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }

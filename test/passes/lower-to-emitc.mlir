@@ -8,7 +8,7 @@
 // CHECK: emitc.global static const @bias_data : !emitc.array<16xf32>
 // The ops run in a static function that the entry point runs on every
 // thread of one parallel region (or once, without threads).
-// CHECK: emitc.func @net_ops({{.*}}) attributes {specifiers = ["static"]}
+// CHECK: emitc.func @net_ops({{.*}}) attributes {qnn.model_type = (tensor<1x16xf32>) -> tensor<1x16xf32>, specifiers = ["static"]}
 // CHECK: %[[A:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}
 // CHECK: emitc.call_opaque "qnn_rt::relu_f32"(%arg0, %[[A]]) {args = [0 : index, 1 : index, 16]}
 // CHECK: %[[B:.*]] = emitc.call_opaque "qnn_rt::arena_at"(%arg2) {args = [0 : index, 0], template_args = [f32]}

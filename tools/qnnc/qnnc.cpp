@@ -25,6 +25,7 @@
 #include <onnx/common/version.h>
 
 #include <cstring>
+#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -97,8 +98,9 @@ std::vector<std::string> renameThreadsFlag(int argc, char **argv) {
 }
 cl::opt<std::string> evaluatePath(
     "evaluate",
-    cl::desc("run the compiled model inside qnnc on every input of FILE (raw tensors of the input's element type, "
-             "as model_main reads them) and write the outputs to -o OUTPUT.bin, bit-identical to the generated code"),
+    cl::desc("run the compiled model inside qnnc on every record of FILE (raw tensors of each input's element "
+             "type in turn, as model_main reads them; empty for a model without inputs) and write the outputs to "
+             "-o OUTPUT.bin, bit-identical to the generated code"),
     cl::value_desc("FILE"), cl::cat(qnncCategory));
 cl::opt<std::string> bitsSpec("bits",
                               cl::desc("post-training quantization of a float model: weights and activations of its "
@@ -214,15 +216,21 @@ FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readBinaryFile(StringRef path) {
   return std::move(*file);
 }
 
-/// The file `path` if it holds a whole number of `tensorBytes`-byte input
-/// tensors, at least one, as model_main reads them.
-FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readTensorFile(StringRef path, size_t tensorBytes) {
+/// The file `path` if it holds a whole number of `recordBytes`-byte
+/// records (one tensor per model input, one after another), at least one,
+/// as model_main reads them; or nothing for a model without inputs.
+FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readTensorFile(StringRef path, size_t recordBytes) {
   auto file = readBinaryFile(path);
   if (failed(file))
     return failure();
   const size_t size = (*file)->getBufferSize();
-  if (size == 0 || size % tensorBytes != 0) {
-    llvm::errs() << "qnnc: error: " << path << " holds " << size << " bytes, not a whole number of " << tensorBytes
+  if (recordBytes == 0 && size != 0) {
+    llvm::errs() << "qnnc: error: " << path << " holds " << size
+                 << " bytes, but the model has no inputs (give an empty file)\n";
+    return failure();
+  }
+  if (recordBytes != 0 && (size == 0 || size % recordBytes != 0)) {
+    llvm::errs() << "qnnc: error: " << path << " holds " << size << " bytes, not a whole number of " << recordBytes
                  << "-byte input tensors\n";
     return failure();
   }
@@ -244,8 +252,8 @@ FailureOr<std::vector<float>> readTensors(StringRef path, int64_t elements) {
 /// The number of floats in the input of `module`'s @main.
 int64_t inputElements(ModuleOp module) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
-  auto type = main && main.getNumArguments() == 1 ? dyn_cast<RankedTensorType>(main.getArgument(0).getType())
-                                                  : RankedTensorType();
+  auto type = main && main.getNumArguments() ? dyn_cast<RankedTensorType>(main.getArgument(0).getType())
+                                             : RankedTensorType();
   return type && type.hasStaticShape() ? type.getNumElements() : 0;
 }
 
@@ -284,6 +292,11 @@ FailureOr<Calibration> readCalibration(ModuleOp module, StringRef what, bool lab
   static std::optional<std::vector<float>> tensorsRead;
   auto main = module.lookupSymbol<func::FuncOp>("main");
   auto isF32 = [](Type t) { return isa<RankedTensorType>(t) && cast<RankedTensorType>(t).getElementType().isF32(); };
+  if (main && (main.getNumArguments() != 1 || main.getNumResults() != 1)) {
+    llvm::errs() << "qnnc: error: " << what << " needs a model with one input and one output (this one has "
+                 << main.getNumArguments() << " and " << main.getNumResults() << ")\n";
+    return failure();
+  }
   if (main && !(llvm::all_of(main.getFunctionType().getInputs(), isF32) &&
                 llvm::all_of(main.getFunctionType().getResults(), isF32))) {
     llvm::errs() << "qnnc: error: " << what << " needs a model whose input and output are float32\n";
@@ -441,13 +454,15 @@ LogicalResult quantize(ModuleOp module, PassManager &pm, std::optional<qnnc::Bit
   return success();
 }
 
-/// --evaluate: every input tensor of `inputs` through the Evaluator, the
-/// outputs in order into `outputPath`.
+/// --evaluate: every record of `inputs` (one tensor per model input) through
+/// the Evaluator, the outputs of each in order into `outputPath`.
 LogicalResult evaluateFile(ModuleOp module, StringRef inputs, StringRef outputPath) {
   auto evaluator = qnnc::Evaluator::create(module);
   if (failed(evaluator))
     return failure();
-  auto data = readTensorFile(inputs, evaluator->inputBytes());
+  ArrayRef<int64_t> inBytes = evaluator->inputBytes(), outBytes = evaluator->outputBytes();
+  const size_t recordBytes = std::accumulate(inBytes.begin(), inBytes.end(), size_t(0));
+  auto data = readTensorFile(inputs, recordBytes);
   if (failed(data))
     return failure();
   std::error_code error;
@@ -457,14 +472,30 @@ LogicalResult evaluateFile(ModuleOp module, StringRef inputs, StringRef outputPa
     return failure();
   }
   // 8-byte aligned copies: the kernels read their elements in place.
-  const size_t inBytes = evaluator->inputBytes();
-  std::vector<uint64_t> input((inBytes + 7) / 8), output((evaluator->outputBytes() + 7) / 8);
+  auto buffers = [](ArrayRef<int64_t> bytes) {
+    std::vector<std::vector<uint64_t>> words;
+    for (int64_t b : bytes)
+      words.emplace_back((b + 7) / 8);
+    return words;
+  };
+  std::vector<std::vector<uint64_t>> input = buffers(inBytes), output = buffers(outBytes);
+  SmallVector<const void *> inPointers;
+  SmallVector<void *> outPointers;
+  for (auto &words : input)
+    inPointers.push_back(words.data());
+  for (auto &words : output)
+    outPointers.push_back(words.data());
   StringRef bytes = (*data)->getBuffer();
-  for (size_t at = 0; at < bytes.size(); at += inBytes) {
-    std::memcpy(input.data(), bytes.data() + at, inBytes);
-    evaluator->run(input.data(), output.data());
-    out.write(reinterpret_cast<const char *>(output.data()), evaluator->outputBytes());
-  }
+  size_t at = 0;
+  do { // once for a model without inputs
+    for (auto [words, size] : llvm::zip(input, inBytes)) {
+      std::memcpy(words.data(), bytes.data() + at, size);
+      at += size;
+    }
+    evaluator->run(inPointers, outPointers);
+    for (auto [words, size] : llvm::zip(output, outBytes))
+      out.write(reinterpret_cast<const char *>(words.data()), size);
+  } while (at < bytes.size());
   return success();
 }
 
