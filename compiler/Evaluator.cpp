@@ -43,7 +43,7 @@ StringRef cElementType(Type t) { return cElementTypeName(getElementTypeOrSelf(t)
 std::string kernelName(StringRef call, Operation *op) {
   if (call == "qnn_rt::quantize_linear")
     return (call + "<" + cElementType(op->getResult(0).getType()) + ">").str();
-  if (call == "qnn_rt::max_pool" || call == "qnn_rt::dequantize_linear" || call == "qnn_rt::qconv2d" ||
+  if (call == "qnn_rt::max_pool" || call == "qnn_rt::max_pool_indices" || call == "qnn_rt::dequantize_linear" || call == "qnn_rt::qconv2d" ||
       call.ends_with("_int"))
     return (call + "<" + cElementType(op->getOperand(0).getType()) + ">").str();
   return call.str();

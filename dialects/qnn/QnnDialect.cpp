@@ -422,6 +422,13 @@ LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor a, Sma
                      cast<ShapedType>(a.getInput().getType()).getElementType(), types);
 }
 
+LogicalResult MaxPoolIndicesOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                 SmallVectorImpl<Type> &types) {
+  return inferTensor(poolOutput(loc, shapeOf(a.getInput()), a.getKernel(), a.getStrides(), a.getPads(),
+                                a.getDilations()),
+                     IntegerType::get(ctx, 64), types);
+}
+
 LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
   return inferTensor(poolOutput(loc, shapeOf(a.getInput()), a.getKernel(), a.getStrides(), a.getPads(), {1, 1}),
                      f32(ctx), types);

@@ -368,6 +368,15 @@ LogicalResult MaxPoolOp::buildKernelCall(KernelCall &call) {
   return success();
 }
 
+LogicalResult MaxPoolIndicesOp::buildKernelCall(KernelCall &call) {
+  auto in = getInput().getType().getShape(), o = getIndices().getType().getShape();
+  auto k = getKernel(), s = getStrides(), p = getPads(), d = getDilations();
+  call.call("qnn_rt::max_pool_indices").operand(0).result();
+  call.integers({in[0] * in[1], in[2], in[3], o[2], o[3], k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]});
+  call.boolean(getColumnMajor());
+  return success();
+}
+
 LogicalResult AvgPoolOp::buildKernelCall(KernelCall &call) {
   auto in = getInput().getType().getShape(), o = getOutput().getType().getShape();
   auto k = getKernel(), s = getStrides(), p = getPads();

@@ -187,6 +187,22 @@ def Qnn_MaxPoolOp : Qnn_KernelOp<"max_pool", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Qnn_MaxPoolIndicesOp : Qnn_KernelOp<"max_pool_indices", [Pure, InferTypeOpAdaptor]> {
+  let summary = "where each window of a 2-D max pooling has its maximum (ONNX MaxPool's Indices)";
+  let description = [{
+    The flat index into the input (batch and channel included) of the first
+    tap inside the image holding the window's maximum, row-major within a
+    plane (h * W + w), or column-major with `column_major` (ONNX
+    storage_order = 1: h + w * H). The same windows as `qnn.max_pool` of the
+    same attributes.
+  }];
+  let arguments = (ins Qnn_NumericTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, BoolAttr:$column_major);
+  let results = (outs TensorOf<[I64]>:$indices);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def Qnn_AvgPoolOp : Qnn_KernelOp<"avg_pool", [Pure, InferTypeOpAdaptor], ChannelsLastTied> {
   let summary = "2-D average pooling (ONNX AveragePool)";
   let arguments = (ins Qnn_F32Tensor:$input, DenseI64ArrayAttr:$kernel,

@@ -341,10 +341,35 @@ LogicalResult Importer::pool(bool isMax) {
                  : create<AvgPoolOp>(in, b.getDenseI64ArrayAttr(w.kernel), b.getDenseI64ArrayAttr(w.strides),
                                      b.getDenseI64ArrayAttr(w.pads), b.getBoolAttr(*cip));
   };
-  if (rank == 2)
+  // MaxPool's optional second output, Indices: of 2-D windows (1-D as
+  // height 1, where both storage orders count w).
+  const bool indices = isMax && node->output_size() > 1 && !node->output(1).empty();
+  auto storageOrder = isMax ? intAttr("storage_order", 0) : FailureOr<int64_t>(0);
+  if (failed(storageOrder))
+    return failure();
+  if (*storageOrder != 0 && *storageOrder != 1)
+    return error() << "storage_order must be 0 (row major) or 1 (column major), not " << *storageOrder;
+  if (indices && rank == 3)
+    return error() << "the Indices output of 3-D max pooling is not supported";
+  auto indices2D = [&](Value in, const Window &w) {
+    return create<MaxPoolIndicesOp>(in, b.getDenseI64ArrayAttr(w.kernel), b.getDenseI64ArrayAttr(w.strides),
+                                    b.getDenseI64ArrayAttr(w.pads), b.getDenseI64ArrayAttr(w.dilations),
+                                    b.getBoolAttr(*storageOrder == 1));
+  };
+  if (rank == 2) {
+    if (indices && failed(setOutput(indices2D(*x, *win), 1)))
+      return failure();
     return setOutput(pool2D(*x, *win));
+  }
   if (rank == 1) {
-    auto y = pool2D(reshapeTo(*x, {xs[0], xs[1], 1, xs[2]}), Window::unit(1).then(*win));
+    const Value rows = reshapeTo(*x, {xs[0], xs[1], 1, xs[2]});
+    const Window rowWindow = Window::unit(1).then(*win);
+    if (indices) {
+      auto i = indices2D(rows, rowWindow);
+      if (failed(i) || failed(setOutput(reshapeTo(*i, {xs[0], xs[1], typeOf(*i).getShape()[3]}), 1)))
+        return failure();
+    }
+    auto y = pool2D(rows, rowWindow);
     return failed(y) ? failure() : setOutput(reshapeTo(*y, {xs[0], xs[1], typeOf(*y).getShape()[3]}));
   }
   // 3-D: the window is a box, so its maximum is the maximum over depth of

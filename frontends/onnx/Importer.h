@@ -96,7 +96,9 @@ private:
   FailureOr<Value> graphOutput(const onnx::ValueInfoProto &out);
   LogicalResult setOutput(Value v, int i = 0);
   LogicalResult checkArity(int minIn, int maxIn);
-  LogicalResult checkOutputsUnused();
+  /// Why no value is named `name`: "computed: it is output K of node
+  /// 'N' (Op), which qnnc does not compute", or `otherwise`.
+  std::string uncomputed(StringRef name, StringRef otherwise);
   LogicalResult checkSchema();
   LogicalResult checkShape(ArrayRef<int64_t> shape);
 
@@ -175,7 +177,7 @@ private:
     state.types.assign(types.begin(), types.end());
     return b.create(state)->getResult(0);
   }
-  LogicalResult setOutput(FailureOr<Value> v) { return failed(v) ? failure() : setOutput(*v); }
+  LogicalResult setOutput(FailureOr<Value> v, int i = 0) { return failed(v) ? failure() : setOutput(*v, i); }
 
   /// v as 2-D [prod(dims before axis), prod(dims from axis)].
   Value flattenAt(Value v, int64_t axis) {

@@ -165,7 +165,8 @@ FailureOr<Value> Importer::optionalInput(int i, Elements elements) {
     return Value();
   Value v = materialize(node->input(i));
   if (!v)
-    return error() << "input '" << node->input(i) << "' is not produced by any earlier node, initializer or graph input";
+    return error() << "input '" << node->input(i) << "' is not "
+                   << uncomputed(node->input(i), "produced by any earlier node, initializer or graph input");
   Type t = typeOf(v).getElementType();
   if (elements == Elements::Float && !t.isF32())
     return error() << "input '" << node->input(i) << "' must be a float tensor";
@@ -215,7 +216,9 @@ LogicalResult Importer::checkArity(int minIn, int maxIn) {
   if (node->input_size() < minIn || node->input_size() > maxIn)
     return error() << "expects " << minIn << (minIn == maxIn ? "" : " to " + std::to_string(maxIn))
                    << " inputs, got " << node->input_size();
-  return checkOutputsUnused();
+  if (node->output_size() < 1)
+    return error() << "has no outputs";
+  return success();
 }
 
 /// A node of the default domain against its ONNX schema at the model's
@@ -241,19 +244,15 @@ LogicalResult Importer::checkSchema() {
   return success();
 }
 
-LogicalResult Importer::checkOutputsUnused() {
-  if (node->output_size() < 1)
-    return error() << "has no outputs";
-  // Extra outputs (BatchNormalization's statistics, MaxPool's indices) are
-  // training or index outputs that must not be consumed.
-  for (int i = 1; i < node->output_size(); ++i)
-    if (!node->output(i).empty())
-      for (const auto &other : model.graph().node())
-        for (const auto &in : other.input())
-          if (in == node->output(i))
-            return error() << "output " << i << " ('" << node->output(i) << "') is used by node '"
-                           << other.name() << "', which is not supported";
-  return success();
+std::string Importer::uncomputed(StringRef name, StringRef otherwise) {
+  const auto &nodes = model.graph().node();
+  for (int index = 0; index < nodes.size(); ++index)
+    for (int k = 0; k < nodes[index].output_size(); ++k)
+      if (nodes[index].output(k) == name)
+        return "computed: it is output " + std::to_string(k) + " of node '" +
+               (nodes[index].name().empty() ? "#" + std::to_string(index) : nodes[index].name()) + "' (" +
+               nodes[index].op_type() + "), which qnnc does not compute";
+  return otherwise.str();
 }
 
 //===----------------------------------------------------------------------===//
@@ -397,7 +396,7 @@ FailureOr<Value> Importer::graphOutput(const onnx::ValueInfoProto &out) {
   loc = NameLoc::get(b.getStringAttr("output '" + out.name() + "'"), fileLoc);
   Value result = materialize(out.name());
   if (!result)
-    return error() << "is not produced by any node";
+    return error() << "is not " << uncomputed(out.name(), "produced by any node");
   Type element = typeOf(result).getElementType();
   if (qnn::cElementTypeName(element).empty())
     return error() << result.getType()

@@ -916,6 +916,43 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
   }
 }
 
+/// ONNX MaxPool's Indices output, as the ONNX reference computes it: for
+/// each window the flat index into x (N and C included) of the first of its
+/// taps inside the image (row-major window order) that holds their maximum
+/// by `>` (a NaN is kept only as the first tap), h * W + w within its
+/// plane, or h + w * H with `column_major` (storage_order = 1). A window
+/// without a tap inside the image counts h = w = -1.
+template <class T>
+inline void max_pool_indices(const T *x, std::int64_t *indices, index_t NC, index_t H, index_t W, index_t OH,
+                             index_t OW, index_t KH, index_t KW, index_t SH, index_t SW, index_t PT, index_t PL,
+                             index_t DH, index_t DW, bool column_major) {
+  QNN_RT_PARALLEL_FOR
+  for (index_t row = 0; row < NC * OH; ++row) {
+    const index_t p = row / OH, oh = row % OH;
+    for (index_t ow = 0; ow < OW; ++ow) {
+      index_t bestH = -1, bestW = -1;
+      T best = T();
+      for (index_t kh = 0; kh < KH; ++kh) {
+        const index_t ih = oh * SH - PT + kh * DH;
+        if (ih < 0 || ih >= H)
+          continue;
+        for (index_t kw = 0; kw < KW; ++kw) {
+          const index_t iw = ow * SW - PL + kw * DW;
+          if (iw < 0 || iw >= W)
+            continue;
+          const T v = x[(p * H + ih) * W + iw];
+          if (bestH < 0 || v > best) {
+            best = v;
+            bestH = ih;
+            bestW = iw;
+          }
+        }
+      }
+      indices[row * OW + ow] = p * H * W + (column_major ? bestH + bestW * H : bestH * W + bestW);
+    }
+  }
+}
+
 /// Average pooling of a float [NC, H, W] tensor (2-D window, no dilation);
 /// with `channelsLast`, of a channels-last [NC / C, H, W, C] one into a
 /// channels-last result. Each output is the same sum, taps in the same

@@ -860,9 +860,10 @@ def typed_graphs(qnnc, work):
 
 
 def several_inputs_and_outputs(qnnc, work):
-    """A graph of three inputs (two float32, one int32) and five outputs: a
+    """A graph of three inputs (two float32, one int32) and six outputs: a
     convolution of their sum, an int32 product, an input passed through, a
-    max pool, and the convolution again. The generated <name>_run takes
+    max pool, the convolution again and the int64 Indices of a padded,
+    dilated max pool with storage_order = 1. The generated <name>_run takes
     them in the graph's order; model_main reads records of every input and
     writes every output of each, as ONNX Runtime computes them (the float
     ones to 1e-5, the others exactly), on the portable and the native
@@ -878,12 +879,14 @@ def several_inputs_and_outputs(qnnc, work):
              helper.make_node("Conv", ["s", "w"], ["c"], pads=[1, 1, 1, 1]),
              helper.make_node("Relu", ["c"], ["conv"]),
              helper.make_node("Mul", ["n", "n"], ["square"]),
-             helper.make_node("MaxPool", ["x"], ["pool"], kernel_shape=[2, 2], strides=[2, 2])]
+             helper.make_node("MaxPool", ["x"], ["pool"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("MaxPool", ["b"], ["pool2", "where"], kernel_shape=[2, 3], pads=[1, 0, 1, 2],
+                              dilations=[2, 1], storage_order=1)]
     inputs = [("x", TensorProto.FLOAT, np.float32, (1, 2, 6, 6)), ("b", TensorProto.FLOAT, np.float32, (1, 2, 6, 6)),
               ("n", TensorProto.INT32, np.int32, (2, 3))]
     outputs = [("conv", TensorProto.FLOAT, np.float32), ("square", TensorProto.INT32, np.int32),
                ("b", TensorProto.FLOAT, np.float32), ("pool", TensorProto.FLOAT, np.float32),
-               ("conv", TensorProto.FLOAT, np.float32)]
+               ("conv", TensorProto.FLOAT, np.float32), ("where", TensorProto.INT64, np.int64)]
     g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(n, t, list(s)) for n, t, _, s in inputs],
                           [helper.make_tensor_value_info(n, t, None) for n, t, _ in outputs],
                           [numpy_helper.from_array(w, "w")])
@@ -910,7 +913,7 @@ def several_inputs_and_outputs(qnnc, work):
         got, at = [], 0
         for _ in range(records):
             for name, _, dt in outputs:
-                count = {"conv": 4 * 36, "square": 6, "b": 72, "pool": 18}[name]
+                count = {"conv": 4 * 36, "square": 6, "b": 72, "pool": 18, "where": 2 * 6 * 6}[name]
                 got.append(np.frombuffer(data, dtype=dt, count=count, offset=at))
                 at += count * np.dtype(dt).itemsize
         return got, at == len(data)
@@ -923,7 +926,7 @@ def several_inputs_and_outputs(qnnc, work):
         with open(os.path.join(out, "model.h")) as f:
             declared = ("void model_run(const float *input0, const float *input1, const int32_t *input2, "
                         "float *output0, int32_t *output1, float *output2, float *output3, float *output4, "
-                        "void *arena);") in f.read()
+                        "int64_t *output5, void *arena);") in f.read()
         dst = os.path.join(out, "out.bin")
         e2e_lib.run([exe, src, dst])
         got_bytes = open(dst, "rb").read()

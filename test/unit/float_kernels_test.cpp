@@ -356,6 +356,62 @@ TEST(MaxPool, MatchesDefinition) {
   }
 }
 
+/// MaxPool's Indices as the ONNX reference computes them: the first tap
+/// inside the input, then each tap greater than the best so far; its flat
+/// index row-major (h * W + w) or column-major (h + w * H) in its plane.
+template <class T>
+std::vector<int64_t> referenceMaxPoolIndices(const std::vector<T> &x, int64_t nc, int64_t h, int64_t w, int64_t oh,
+                                             int64_t ow, int64_t k, int64_t s, int64_t pad, int64_t d,
+                                             bool columnMajor) {
+  std::vector<int64_t> y(nc * oh * ow);
+  for (int64_t p = 0; p < nc; ++p)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        int64_t bestR = -1, bestC = -1;
+        for (int64_t a = 0; a < k; ++a)
+          for (int64_t b = 0; b < k; ++b) {
+            const int64_t r = i * s - pad + a * d, c = j * s - pad + b * d;
+            if (r < 0 || r >= h || c < 0 || c >= w)
+              continue;
+            if (bestR < 0 || x[(p * h + r) * w + c] > x[(p * h + bestR) * w + bestC]) {
+              bestR = r;
+              bestC = c;
+            }
+          }
+        y[(p * oh + i) * ow + j] = p * h * w + (columnMajor ? bestR + bestC * h : bestR * w + bestC);
+      }
+  return y;
+}
+
+TEST(MaxPoolIndices, MatchesReference) {
+  std::mt19937 rng(6);
+  struct Case {
+    int64_t h, w, k, s, pad, d;
+  };
+  for (const Case &c : {Case{13, 13, 3, 2, 1, 1}, Case{12, 17, 2, 2, 0, 1}, Case{9, 11, 3, 1, 1, 2},
+                        Case{7, 5, 3, 3, 2, 1}, Case{1, 1, 2, 1, 1, 2}}) {
+    const int64_t nc = 3, oh = (c.h + 2 * c.pad - c.d * (c.k - 1) - 1) / c.s + 1;
+    const int64_t ow = (c.w + 2 * c.pad - c.d * (c.k - 1) - 1) / c.s + 1;
+    // Few distinct values: windows with tied maxima, where the first wins.
+    std::vector<float> x(nc * c.h * c.w);
+    for (float &v : x)
+      v = static_cast<float>(rng() % 5);
+    std::vector<uint8_t> xu(x.size());
+    for (size_t i = 0; i < x.size(); ++i)
+      xu[i] = static_cast<uint8_t>(rng() % 7 + 250);
+    for (bool columnMajor : {false, true}) {
+      std::vector<int64_t> got(nc * oh * ow);
+      qnn_rt::max_pool_indices(x.data(), got.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pad, c.pad, c.d,
+                               c.d, columnMajor);
+      ASSERT_EQ(got, referenceMaxPoolIndices(x, nc, c.h, c.w, oh, ow, c.k, c.s, c.pad, c.d, columnMajor))
+          << c.h << "x" << c.w << (columnMajor ? " column-major" : "");
+      qnn_rt::max_pool_indices(xu.data(), got.data(), nc, c.h, c.w, oh, ow, c.k, c.k, c.s, c.s, c.pad, c.pad, c.d,
+                               c.d, columnMajor);
+      ASSERT_EQ(got, referenceMaxPoolIndices(xu, nc, c.h, c.w, oh, ow, c.k, c.s, c.pad, c.d, columnMajor));
+    }
+  }
+}
+
 /// Average pooling by definition: taps inside the input summed in window
 /// order from 0, divided by their count or, with count_include_pad, by the
 /// window clipped to the padded input.
