@@ -104,6 +104,7 @@ constexpr Kernel kKernels[] = {
     QNNC_KERNEL("qnn_rt::max_pool<uint8_t>", qnn_rt::max_pool<std::uint8_t>),
     QNNC_KERNEL("qnn_rt::max_pool<int8_t>", qnn_rt::max_pool<std::int8_t>),
     QNNC_KERNEL("qnn_rt::max_pool_indices<float>", qnn_rt::max_pool_indices<float>),
+    QNNC_KERNEL("qnn_rt::batch_norm_training_f32", qnn_rt::batch_norm_training_f32),
     QNNC_KERNEL("qnn_rt::max_pool_indices<int32_t>", qnn_rt::max_pool_indices<std::int32_t>),
     QNNC_KERNEL("qnn_rt::max_pool_indices<uint8_t>", qnn_rt::max_pool_indices<std::uint8_t>),
     QNNC_KERNEL("qnn_rt::max_pool_indices<int8_t>", qnn_rt::max_pool_indices<std::int8_t>),

@@ -395,6 +395,19 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor a, S
   return success();
 }
 
+LogicalResult BatchNormTrainingOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
+                                                   SmallVectorImpl<Type> &types) {
+  auto in = shapeOf(a.getInput());
+  if (failed(expectChannels(loc, in)))
+    return failure();
+  for (Value v : {a.getScale(), a.getBias(), a.getMean(), a.getVariance()})
+    if (shapeOf(v) != ArrayRef<int64_t>{in[1]})
+      return emitOptionalError(loc, "scale, bias, mean and variance must have shape [", in[1], "]");
+  types.push_back(a.getInput().getType());
+  types.append(2, RankedTensorType::get({in[1]}, f32(ctx)));
+  return success();
+}
+
 /// Numpy broadcasting of lhs and rhs (upstream's broadcast rule).
 template <class Adaptor>
 static LogicalResult inferBroadcast(MLIRContext *ctx, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {

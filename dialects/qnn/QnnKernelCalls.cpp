@@ -308,6 +308,13 @@ LogicalResult BatchNormOp::buildKernelCall(KernelCall &call) {
   return success();
 }
 
+LogicalResult BatchNormTrainingOp::buildKernelCall(KernelCall &call) {
+  call.call("qnn_rt::batch_norm_training_f32").operand(0).operand(1).operand(2).operand(3).operand(4);
+  call.f32(getEpsilon()).f32(getMomentum()).result(0).result(1).result(2);
+  ncs(call, getInput());
+  return success();
+}
+
 LogicalResult ReluOp::buildKernelCall(KernelCall &call) {
   call.call("qnn_rt::relu_f32").operand(0).result().integer(numElements(getInput()));
   return success();

@@ -140,6 +140,22 @@ def Qnn_BatchNormOp : Qnn_ElementwiseOp<"batch_norm", [Pure, InferTypeOpAdaptor]
   }];
 }
 
+def Qnn_BatchNormTrainingOp : Qnn_KernelOp<"batch_norm_training", [Pure, InferTypeOpAdaptor]> {
+  let summary = "training-mode batch normalization over axis 1, with running statistics";
+  let description = [{
+    ONNX BatchNormalization with training_mode = 1: the output is normalized
+    by the mean and population variance of the input over every axis but
+    1; `running_mean` and `running_variance` are `mean` and `variance`
+    times `momentum` plus the batch's statistics times 1 - momentum.
+  }];
+  let arguments = (ins Qnn_F32Tensor:$input, Qnn_F32Tensor:$scale, Qnn_F32Tensor:$bias,
+                       Qnn_F32Tensor:$mean, Qnn_F32Tensor:$variance, F32Attr:$epsilon, F32Attr:$momentum);
+  let results = (outs Qnn_F32Tensor:$output, Qnn_F32Tensor:$running_mean, Qnn_F32Tensor:$running_variance);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 class Qnn_UnaryF32Op<string mnemonic, string desc> : Qnn_ElementwiseOp<mnemonic, [Pure, SameOperandsAndResultType]> {
   let summary = desc;
   let arguments = (ins Qnn_F32Tensor:$input);

@@ -231,12 +231,23 @@ LogicalResult Importer::batchNorm() {
     in.push_back(*v);
   }
   auto eps = floatAttr("epsilon");
+  auto momentum = floatAttr("momentum", 0.9f);
   auto training = intAttr("training_mode", 0); // opset 14 added it
-  if (failed(eps) || failed(training))
+  if (failed(eps) || failed(momentum) || failed(training))
     return failure();
-  if (*training)
-    return error() << "training_mode = 1 is not supported (inference only)";
-  return setOutput(create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4], b.getF32FloatAttr(*eps)));
+  if (!*training)
+    return setOutput(create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4], b.getF32FloatAttr(*eps)));
+  // Training mode: normalized by the batch's statistics; outputs 1 and 2
+  // (optional) are the running mean and variance.
+  auto norm = create<BatchNormTrainingOp>(in[0], in[1], in[2], in[3], in[4], b.getF32FloatAttr(*eps),
+                                          b.getF32FloatAttr(*momentum));
+  if (failed(norm))
+    return failure();
+  Operation *op = norm->getDefiningOp();
+  for (int i = 1; i < std::min(node->output_size(), 3); ++i)
+    if (!node->output(i).empty() && failed(setOutput(op->getResult(i), i)))
+      return failure();
+  return setOutput(op->getResult(0));
 }
 
 template <class Op> LogicalResult Importer::unary() {

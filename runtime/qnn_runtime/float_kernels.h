@@ -717,6 +717,35 @@ inline void batch_norm_f32(const float *x, const float *scale, const float *bias
   }
 }
 
+/// Training-mode batch normalization (ONNX BatchNormalization with
+/// training_mode = 1): per channel the mean and population variance of x
+/// over N and HW (summed in double, rounded to float), y normalized by them
+/// as batch_norm_value does, and the running statistics
+/// mean * momentum + batch mean * (1 - momentum), the same for the variance.
+inline void batch_norm_training_f32(const float *x, const float *scale, const float *bias, const float *mean,
+                                    const float *var, float eps, float momentum, float *y, float *running_mean,
+                                    float *running_var, index_t N, index_t C, index_t HW) {
+  QNN_RT_PARALLEL_FOR
+  for (index_t c = 0; c < C; ++c) {
+    double sum = 0, squares = 0;
+    for (index_t n = 0; n < N; ++n)
+      for (index_t i = 0; i < HW; ++i)
+        sum += x[(n * C + c) * HW + i];
+    const double count = static_cast<double>(N * HW), batchMean = sum / count;
+    for (index_t n = 0; n < N; ++n)
+      for (index_t i = 0; i < HW; ++i) {
+        const double d = x[(n * C + c) * HW + i] - batchMean;
+        squares += d * d;
+      }
+    const float m = static_cast<float>(batchMean), v = static_cast<float>(squares / count);
+    for (index_t n = 0; n < N; ++n)
+      for (index_t i = 0; i < HW; ++i)
+        y[(n * C + c) * HW + i] = batch_norm_value(x[(n * C + c) * HW + i], scale[c], bias[c], m, v, eps);
+    running_mean[c] = mean[c] * momentum + m * (1.0f - momentum);
+    running_var[c] = var[c] * momentum + v * (1.0f - momentum);
+  }
+}
+
 /// max(0, x) as ONNX Runtime computes it: NaN and -0 pass through.
 inline void relu_f32(const float *x, float *y, index_t n) {
   QNN_RT_PARALLEL_FOR

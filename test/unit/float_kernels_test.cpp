@@ -356,6 +356,41 @@ TEST(MaxPool, MatchesDefinition) {
   }
 }
 
+TEST(BatchNormTraining, MatchesDefinition) {
+  // ONNX's definition in double: batch mean and population variance over
+  // N and HW per channel, y normalized by them, running statistics mixed
+  // by momentum.
+  const int64_t N = 2, C = 3, HW = 5;
+  std::mt19937 rng(8);
+  std::normal_distribution<float> normal(1.0f, 3.0f);
+  std::vector<float> x(N * C * HW), scale(C), bias(C), mean(C), var(C);
+  for (auto *v : {&x, &scale, &bias, &mean})
+    for (float &e : *v)
+      e = normal(rng);
+  for (float &e : var)
+    e = std::abs(normal(rng));
+  const float eps = 1e-3f, momentum = 0.7f;
+  std::vector<float> y(x.size()), runningMean(C), runningVar(C);
+  qnn_rt::batch_norm_training_f32(x.data(), scale.data(), bias.data(), mean.data(), var.data(), eps, momentum,
+                                  y.data(), runningMean.data(), runningVar.data(), N, C, HW);
+  for (int64_t c = 0; c < C; ++c) {
+    double m = 0, v = 0;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t i = 0; i < HW; ++i)
+        m += x[(n * C + c) * HW + i] / double(N * HW);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t i = 0; i < HW; ++i)
+        v += (x[(n * C + c) * HW + i] - m) * (x[(n * C + c) * HW + i] - m) / double(N * HW);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t i = 0; i < HW; ++i) {
+        const double expected = (x[(n * C + c) * HW + i] - m) / std::sqrt(v + eps) * scale[c] + bias[c];
+        EXPECT_NEAR(y[(n * C + c) * HW + i], expected, 1e-5 * std::abs(expected) + 1e-6) << c << " " << n << " " << i;
+      }
+    EXPECT_NEAR(runningMean[c], mean[c] * momentum + m * (1 - momentum), 1e-5) << c;
+    EXPECT_NEAR(runningVar[c], var[c] * momentum + v * (1 - momentum), 1e-5 * v) << c;
+  }
+}
+
 /// MaxPool's Indices as the ONNX reference computes them: the first tap
 /// inside the input, then each tap greater than the best so far; its flat
 /// index row-major (h * W + w) or column-major (h + w * H) in its plane.
