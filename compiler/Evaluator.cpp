@@ -38,10 +38,10 @@ const llvm::StringMap<const eval::Kernel *> &kernels() {
 StringRef cElementType(Type t) { return cElementTypeName(getElementTypeOrSelf(t)); }
 
 /// The registry name of the kernel `call` names for `op`: templates with
-/// the element type they are deduced from (quantize_linear: its result's;
+/// the element type they are deduced from (quantize_linear[_axis]: its result's;
 /// the others: their input's).
 std::string kernelName(StringRef call, Operation *op) {
-  if (call == "qnn_rt::quantize_linear")
+  if (call == "qnn_rt::quantize_linear" || call == "qnn_rt::quantize_linear_axis")
     return (call + "<" + cElementType(op->getResult(0).getType()) + ">").str();
   if (call == "qnn_rt::max_pool" || call == "qnn_rt::max_pool_indices" || call == "qnn_rt::dequantize_linear" || call == "qnn_rt::qconv2d" ||
       call.ends_with("_int"))

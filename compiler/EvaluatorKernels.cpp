@@ -117,6 +117,8 @@ constexpr Kernel kKernels[] = {
     QNNC_KERNEL("qnn_rt::quantize_levels_f32", qnn_rt::quantize_levels_f32),
     QNNC_KERNEL("qnn_rt::quantize_linear<int8_t>", qnn_rt::quantize_linear<std::int8_t>),
     QNNC_KERNEL("qnn_rt::quantize_linear<uint8_t>", qnn_rt::quantize_linear<std::uint8_t>),
+    QNNC_KERNEL("qnn_rt::quantize_linear_axis<int8_t>", qnn_rt::quantize_linear_axis<std::int8_t>),
+    QNNC_KERNEL("qnn_rt::quantize_linear_axis<uint8_t>", qnn_rt::quantize_linear_axis<std::uint8_t>),
     QNNC_KERNEL("qnn_rt::relu_f32", qnn_rt::relu_f32),
     QNNC_KERNEL("qnn_rt::scale_bias_i32", qnn_rt::scale_bias_i32),
     QNNC_KERNEL("qnn_rt::sign_f32", qnn_rt::sign_f32),

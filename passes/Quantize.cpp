@@ -139,7 +139,8 @@ bool quantizeConvInt8(OpBuilder &b, Conv2DOp conv, float hi) {
   auto xType = cast<RankedTensorType>(conv.getInput().getType());
   const float step = hi / 255.0f;
   auto xq = b.create<QuantizeLinearOp>(loc, RankedTensorType::get(xType.getShape(), b.getIntegerType(8, false)),
-                                       conv.getInput(), b.getF32FloatAttr(step), b.getI64IntegerAttr(0));
+                                       conv.getInput(), b.getDenseF32ArrayAttr({step}), b.getDenseI64ArrayAttr({0}),
+                                       b.getI64IntegerAttr(0));
   auto xdq = b.create<DequantizeLinearOp>(loc, xType, xq, b.getDenseF32ArrayAttr({step}), b.getDenseI64ArrayAttr({0}),
                                           b.getI64IntegerAttr(1));
   conv.getInputMutable().set(xdq);

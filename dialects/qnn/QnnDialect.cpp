@@ -761,12 +761,20 @@ LogicalResult BitserialConv2DAffineOp::inferReturnTypes(MLIRContext *ctx, Loc lo
 // 8-bit operations
 
 LogicalResult QuantizeLinearOp::verify() {
-  float scale = getScale().convertToFloat();
-  if (!(scale > 0.0f) || !std::isfinite(scale))
-    return emitOpError("scale must be positive and finite");
+  if (getScale().empty() || getScale().size() != getZeroPoint().size())
+    return emitOpError("needs as many zero points as scales, at least one");
+  for (float scale : getScale())
+    if (!(scale > 0.0f) || !std::isfinite(scale))
+      return emitOpError("scale must be positive and finite");
   auto [lo, hi] = int8Range(getOutput().getType().getElementType());
-  if ((int64_t)getZeroPoint() < lo || (int64_t)getZeroPoint() > hi)
-    return emitOpError() << "zero point " << getZeroPoint() << " is outside [" << lo << ", " << hi << "]";
+  for (int64_t zeroPoint : getZeroPoint())
+    if (zeroPoint < lo || zeroPoint > hi)
+      return emitOpError() << "zero point " << zeroPoint << " is outside [" << lo << ", " << hi << "]";
+  auto shape = getInput().getType().getShape();
+  if (getScale().size() > 1 &&
+      (getAxis() < 0 || getAxis() >= (int64_t)shape.size() || shape[getAxis()] != (int64_t)getScale().size()))
+    return emitOpError() << getScale().size() << " scales do not match axis " << getAxis() << " of "
+                         << shapeString(shape);
   if (getOutput().getType().getShape() != getInput().getType().getShape())
     return emitOpError() << "result shape " << shapeString(getOutput().getType().getShape())
                          << " differs from the input's " << shapeString(getInput().getType().getShape());

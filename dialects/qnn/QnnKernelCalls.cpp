@@ -619,9 +619,20 @@ bool BitserialConv2DAffineOp::producesChannelsLast() { return true; }
 //===----------------------------------------------------------------------===//
 
 LogicalResult QuantizeLinearOp::buildKernelCall(KernelCall &call) {
-  bool isUnsigned = getOutput().getType().getElementType().isUnsignedInteger();
-  call.call("qnn_rt::quantize_linear").operand(0).result().integer(numElements(getInput())).f32(getScale());
-  call.integers({(int64_t)getZeroPoint(), isUnsigned ? 0 : -128, isUnsigned ? 255 : 127});
+  const bool isUnsigned = getOutput().getType().getElementType().isUnsignedInteger();
+  const int64_t lo = isUnsigned ? 0 : -128, hi = isUnsigned ? 255 : 127;
+  if (getScale().size() == 1) {
+    call.call("qnn_rt::quantize_linear").operand(0).result().integer(numElements(getInput())).f32(getScale()[0]);
+    call.integers({getZeroPoint()[0], lo, hi});
+    return success();
+  }
+  Builder b(getContext());
+  auto in = getInput().getType().getShape();
+  const int64_t axis = getAxis();
+  SmallVector<int32_t> zeroPoints(getZeroPoint().begin(), getZeroPoint().end());
+  call.call("qnn_rt::quantize_linear_axis").operand(0).result();
+  call.integers({product(in.take_front(axis)), in[axis], product(in.drop_front(axis + 1))});
+  call.table("scale", f32Table(b, getScale())).table("zero_point", i32Table(b, zeroPoints)).integers({lo, hi});
   return success();
 }
 

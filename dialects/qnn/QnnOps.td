@@ -481,12 +481,14 @@ def Qnn_BitserialConv2DAffineOp
 //===----------------------------------------------------------------------===//
 
 def Qnn_QuantizeLinearOp : Qnn_KernelOp<"quantize_linear", [Pure]> {
-  let summary = "ONNX QuantizeLinear, per tensor: saturate(round(x / scale) + zero_point)";
+  let summary = "ONNX QuantizeLinear: saturate(round(x / scale) + zero_point), per tensor or along `axis`";
   let description = [{
     Rounds half to even; saturates to the result's element type (i8:
-    [-128, 127], ui8: [0, 255]).
+    [-128, 127], ui8: [0, 255]). One scale and zero point for the tensor,
+    or one per index of dimension `axis` (unused with one).
   }];
-  let arguments = (ins Qnn_F32Tensor:$input, F32Attr:$scale, I64Attr:$zero_point);
+  let arguments = (ins Qnn_F32Tensor:$input, DenseF32ArrayAttr:$scale, DenseI64ArrayAttr:$zero_point,
+                       I64Attr:$axis);
   let results = (outs Qnn_Int8Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -55,14 +55,19 @@ LogicalResult Importer::quantizeLinear() {
   bool isUnsigned;
   auto params = quantParams(1, isUnsigned);
   auto x = input(0);
-  if (failed(params) || failed(x))
+  auto axis = intAttr("axis", 1);
+  if (failed(params) || failed(x) || failed(axis))
     return failure();
-  if (params->first.size() != 1)
-    return error() << "per-axis quantization of activations is not supported (one scale is)";
+  auto shape = typeOf(*x).getShape();
+  const int64_t rank = shape.size(), a = *axis < 0 ? *axis + rank : *axis;
+  if (params->first.size() > 1 && (a < 0 || a >= rank || shape[a] != (int64_t)params->first.size()))
+    return error() << params->first.size() << " scales do not match axis " << *axis << " of the input of shape "
+                   << shapeStr(shape);
   auto element = IntegerType::get(b.getContext(), 8, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
-  auto type = RankedTensorType::get(typeOf(*x).getShape(), element);
-  return setOutput(b.create<QuantizeLinearOp>(loc, type, *x, b.getF32FloatAttr(params->first[0]),
-                                              b.getI64IntegerAttr(params->second[0])));
+  return setOutput(b.create<QuantizeLinearOp>(loc, RankedTensorType::get(shape, element), *x,
+                                              b.getDenseF32ArrayAttr(params->first),
+                                              b.getDenseI64ArrayAttr(params->second),
+                                              b.getI64IntegerAttr(params->first.size() > 1 ? a : 0)));
 }
 
 LogicalResult Importer::dequantizeLinear() {
@@ -163,8 +168,8 @@ LogicalResult Importer::qlinear(bool isConv) {
   }
   auto element = IntegerType::get(b.getContext(), 8, isUnsigned ? IntegerType::Unsigned : IntegerType::Signless);
   return setOutput(b.create<QuantizeLinearOp>(loc, RankedTensorType::get(typeOf(result).getShape(), element), result,
-                                              b.getF32FloatAttr(yParams->first[0]),
-                                              b.getI64IntegerAttr(yParams->second[0])));
+                                              b.getDenseF32ArrayAttr(yParams->first[0]),
+                                              b.getDenseI64ArrayAttr(yParams->second[0]), b.getI64IntegerAttr(0)));
 }
 
 } // namespace qnnc::onnx_import

@@ -16,18 +16,34 @@ namespace qnn_rt {
 /// ONNX Runtime's x86 kernels do (and converting NaN to an integer would
 /// be undefined behaviour).
 template <class T>
+inline T quantize_value(float x, float scale, std::int32_t zeroPoint, std::int32_t lo, std::int32_t hi) {
+  float v = std::nearbyint(x / scale) + static_cast<float>(zeroPoint);
+  if (v != v)
+    return std::numeric_limits<T>::lowest();
+  v = v < static_cast<float>(lo) ? static_cast<float>(lo) : v;
+  v = v > static_cast<float>(hi) ? static_cast<float>(hi) : v;
+  return static_cast<T>(v);
+}
+
+/// quantize_value of every element, one scale and zero point.
+template <class T>
 inline void quantize_linear(const float *x, T *y, index_t n, float scale, std::int32_t zeroPoint, std::int32_t lo,
                             std::int32_t hi) {
   QNN_RT_PARALLEL_FOR
-  for (index_t i = 0; i < n; ++i) {
-    float v = std::nearbyint(x[i] / scale) + static_cast<float>(zeroPoint);
-    if (v != v) {
-      y[i] = std::numeric_limits<T>::lowest();
-      continue;
-    }
-    v = v < static_cast<float>(lo) ? static_cast<float>(lo) : v;
-    v = v > static_cast<float>(hi) ? static_cast<float>(hi) : v;
-    y[i] = static_cast<T>(v);
+  for (index_t i = 0; i < n; ++i)
+    y[i] = quantize_value<T>(x[i], scale, zeroPoint, lo, hi);
+}
+
+/// quantize_value with scale[c] and zeroPoint[c], c the index along the
+/// quantization axis ([outer][C][inner]).
+template <class T>
+inline void quantize_linear_axis(const float *x, T *y, index_t outer, index_t C, index_t inner, const float *scale,
+                                 const std::int32_t *zeroPoint, std::int32_t lo, std::int32_t hi) {
+  QNN_RT_PARALLEL_FOR
+  for (index_t oc = 0; oc < outer * C; ++oc) {
+    const index_t c = oc % C;
+    for (index_t i = 0; i < inner; ++i)
+      y[oc * inner + i] = quantize_value<T>(x[oc * inner + i], scale[c], zeroPoint[c], lo, hi);
   }
 }
 

@@ -154,7 +154,23 @@ func.func @levels_per_channel(%acc: tensor<1x2x4x4xi32>) {
 
 func.func @quantize_zero_point(%x: tensor<2xf32>) {
   // expected-error @+1 {{zero point 300 is outside [0, 255]}}
-  %q = qnn.quantize_linear %x {scale = 1.0 : f32, zero_point = 300 : i64} : (tensor<2xf32>) -> tensor<2xui8>
+  %q = qnn.quantize_linear %x {axis = 0 : i64, scale = array<f32: 1.0>, zero_point = array<i64: 300>} : (tensor<2xf32>) -> tensor<2xui8>
+  return
+}
+
+// -----
+
+func.func @quantize_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{2 scales do not match axis 1 of [2, 3]}}
+  %q = qnn.quantize_linear %x {axis = 1 : i64, scale = array<f32: 1.0, 2.0>, zero_point = array<i64: 0, 0>} : (tensor<2x3xf32>) -> tensor<2x3xui8>
+  return
+}
+
+// -----
+
+func.func @quantize_zero_points(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{needs as many zero points as scales, at least one}}
+  %q = qnn.quantize_linear %x {axis = 0 : i64, scale = array<f32: 1.0, 2.0>, zero_point = array<i64: 0>} : (tensor<2x3xf32>) -> tensor<2x3xui8>
   return
 }
 

@@ -50,13 +50,13 @@ func.func @lowbit_layer(%x: tensor<1x2x4x4xf32>, %t: tensor<1x3xf32>) -> tensor<
 // CHECK-LABEL: func @int8_layer
 func.func @int8_layer(%x: tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32> {
   // CHECK: qnn.quantize_linear %{{.*}} -> tensor<1x2x3x3xui8>
-  %q = qnn.quantize_linear %x {scale = 0.5 : f32, zero_point = 128 : i64} : (tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xui8>
+  %q = qnn.quantize_linear %x {axis = 0 : i64, scale = array<f32: 0.5>, zero_point = array<i64: 128>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xui8>
   // CHECK: qnn.qconv2d %{{.*}} -> tensor<1x1x3x3xi32>
   %acc = qnn.qconv2d %q {weight = dense<[[[[3]], [[-4]]]]> : tensor<1x2x1x1xi8>, input_zero_point = 128 : i64,
       strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
       : (tensor<1x2x3x3xui8>) -> tensor<1x1x3x3xi32>
   %f = qnn.to_float %acc : (tensor<1x1x3x3xi32>) -> tensor<1x1x3x3xf32>
-  %q2 = qnn.quantize_linear %f {scale = 2.0 : f32, zero_point = 0 : i64} : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xi8>
+  %q2 = qnn.quantize_linear %f {axis = 0 : i64, scale = array<f32: 2.0>, zero_point = array<i64: 0>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xi8>
   // CHECK: qnn.dequantize_linear %{{.*}} : (tensor<1x1x3x3xi8>) -> tensor<1x1x3x3xf32>
   %d = qnn.dequantize_linear %q2 {scale = array<f32: 2.0>, zero_point = array<i64: 0>, axis = 0 : i64}
       : (tensor<1x1x3x3xi8>) -> tensor<1x1x3x3xf32>

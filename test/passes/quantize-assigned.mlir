@@ -38,7 +38,7 @@ func.func @input_only(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
 
 // 8 and 8 on a convolution: QDQ onto the int8 kernels.
 // CHECK-LABEL: func.func @both_eight
-// CHECK: qnn.quantize_linear %arg0 {scale = 0.0117647061 : f32
+// CHECK: qnn.quantize_linear %arg0 {axis = 0 : i64, scale = array<f32: 0.0117647061>
 // CHECK: qnn.conv2d
 func.func @both_eight(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
   %w = arith.constant dense<[[[[0.7]], [[-0.1]]], [[[0.3]], [[0.0]]]]> : tensor<2x2x1x1xf32>

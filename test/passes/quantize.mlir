@@ -16,7 +16,7 @@
 // CHECK-LABEL: func.func @main
 // CHECK: %[[WQ:.*]] = arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
 // CHECK: %[[WD:.*]] = qnn.dequantize_linear %[[WQ]] {axis = 0 : i64, scale = array<f32: 0.00393700786, 0.00787401571>, zero_point = array<i64: 0, 0>}
-// CHECK: %[[XQ:.*]] = qnn.quantize_linear %arg0 {scale = 0.00392156886 : f32, zero_point = 0 : i64} : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xui8>
+// CHECK: %[[XQ:.*]] = qnn.quantize_linear %arg0 {axis = 0 : i64, scale = array<f32: 0.00392156886>, zero_point = array<i64: 0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xui8>
 // CHECK: %[[XD:.*]] = qnn.dequantize_linear %[[XQ]] {axis = 1 : i64, scale = array<f32: 0.00392156886>, zero_point = array<i64: 0>}
 // CHECK: qnn.conv2d %[[XD]], %[[WD]]
 // CHECK: %[[W1:.*]] = arith.constant dense<{{\[\[\[\[}}0.699996948]], {{\[\[}}-0.000000e+00]]], {{\[\[\[}}0.300003052]], {{\[\[}}0.000000e+00]]]]> : tensor<2x2x1x1xf32>

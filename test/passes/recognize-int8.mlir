@@ -13,7 +13,7 @@
 // CHECK-NOT: qnn.dequantize_linear
 // CHECK-NOT: qnn.conv2d
 func.func @qdq_conv(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
-  %q = qnn.quantize_linear %x {scale = 0.5 : f32, zero_point = 128 : i64} : (tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xui8>
+  %q = qnn.quantize_linear %x {axis = 0 : i64, scale = array<f32: 0.5>, zero_point = array<i64: 128>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xui8>
   %d = qnn.dequantize_linear %q {scale = array<f32: 0.5>, zero_point = array<i64: 128>, axis = 0 : i64}
       : (tensor<1x2x3x3xui8>) -> tensor<1x2x3x3xf32>
   %wq = arith.constant dense<[[[[3]], [[-4]]], [[[-5]], [[6]]]]> : tensor<2x2x1x1xi8>
@@ -33,7 +33,7 @@ func.func @qdq_conv(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
 // CHECK-NOT: qnn.qconv2d
 // CHECK: qnn.conv2d
 func.func @asymmetric_weights(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
-  %q = qnn.quantize_linear %x {scale = 0.5 : f32, zero_point = 0 : i64} : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xi8>
+  %q = qnn.quantize_linear %x {axis = 0 : i64, scale = array<f32: 0.5>, zero_point = array<i64: 0>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xi8>
   %d = qnn.dequantize_linear %q {scale = array<f32: 0.5>, zero_point = array<i64: 0>, axis = 0 : i64}
       : (tensor<1x1x3x3xi8>) -> tensor<1x1x3x3xf32>
   %wq = arith.constant dense<3> : tensor<1x1x1x1xi8>

@@ -35,6 +35,17 @@ TEST(Int8, QuantizeLinearOfNaNIsTheLowestValue) {
   EXPECT_EQ(u, (std::vector<uint8_t>{0, 0, 255, 0}));
 }
 
+TEST(Int8, QuantizeLinearPerAxis) {
+  // [outer 2][C 3][inner 2]: channel c's scale and zero point, rounding
+  // half to even, saturating.
+  const std::vector<float> x = {1, 3, 5, -6, 100, 0.5f, -1, 2.5f, 7, 9, -1000, 6};
+  const float scale[] = {0.5f, 2.0f, 4.0f};
+  const int32_t zp[] = {0, 10, -3};
+  std::vector<int8_t> s(x.size());
+  qnn_rt::quantize_linear_axis(x.data(), s.data(), 2, 3, 2, scale, zp, -128, 127);
+  EXPECT_EQ(s, (std::vector<int8_t>{2, 6, 12, 7, 22, -3, -2, 5, 14, 14, -128, -1}));
+}
+
 TEST(Int8, DequantizeLinearPerAxis) {
   const std::vector<int8_t> q = {1, 2, 3, 4, 5, 6}; // [outer 1][C 2][inner 3]
   const float scale[2] = {0.5f, 2.0f};
