@@ -95,9 +95,10 @@ FailureOr<GeneratedModel> qnnc::generateModel(ModuleOp module, const std::string
           << "_TYPE\n";
       p << (input ? "const " : "") << element << " *" << variable << ", ";
       a << variable << ", ";
-      bufs << "static " << numbered << "_TYPE " << variable << "[" << numbered << "_SIZE];\n";
+      bufs << "static " << numbered << "_TYPE " << variable << "[" << numbered << "_SIZE > 0 ? " << numbered
+           << "_SIZE : 1];\n";
       tables[input ? 0 : 2] += variable + ", ";
-      tables[input ? 1 : 3] += "sizeof " + variable + ", ";
+      tables[input ? 1 : 3] += numbered + "_SIZE * sizeof(" + numbered + "_TYPE), ";
     }
   };
   io("input", signature.getInputs());

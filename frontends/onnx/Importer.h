@@ -101,6 +101,12 @@ private:
   std::string uncomputed(StringRef name, StringRef otherwise);
   LogicalResult checkSchema();
   LogicalResult checkShape(ArrayRef<int64_t> shape);
+  /// Whether the node only moves its input's elements (Reshape, Flatten,
+  /// Identity): the ops an empty tensor may go through.
+  bool movesEmptyTensors() const {
+    return node->domain().empty() &&
+           (node->op_type() == "Reshape" || node->op_type() == "Flatten" || node->op_type() == "Identity");
+  }
 
   // --- attributes -----------------------------------------------------------
   const onnx::AttributeProto *attr(StringRef name, onnx::AttributeProto::AttributeType type, bool &bad);

@@ -204,9 +204,9 @@ LogicalResult Importer::setOutput(Value v, int i) {
   if (auto shaped = dyn_cast<ShapedType>(v.getType()); shaped && shaped.hasStaticShape()) {
     if (failed(checkShape(shaped.getShape())))
       return failure();
-    if (shaped.getNumElements() == 0)
+    if (shaped.getNumElements() == 0 && !movesEmptyTensors())
       return error() << "output '" << node->output(i) << "' of shape " << shapeStr(shaped.getShape())
-                     << " has no elements (empty tensors are not supported)";
+                     << " has no elements (empty tensors go only through Reshape, Flatten and Identity)";
   }
   values[node->output(i)] = v;
   return success();
@@ -366,6 +366,10 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n, int index) {
   }
   if (domain.empty() && failed(checkSchema()))
     return failure();
+  for (const std::string &name : n.input())
+    if (Value v = values.lookup(name); v && typeOf(v).getNumElements() == 0 && !movesEmptyTensors())
+      return error() << "input '" << name << "' of shape " << shapeStr(typeOf(v).getShape())
+                     << " has no elements (empty tensors go only through Reshape, Flatten and Identity)";
   return handler->import(*this);
 }
 
@@ -380,7 +384,7 @@ FailureOr<RankedTensorType> Importer::graphInputType(const onnx::ValueInfoProto 
   Ints shape;
   const auto &dims = in.type().tensor_type().shape().dim();
   for (int i = 0; i < dims.size(); ++i) {
-    if (dims[i].has_dim_value() && dims[i].dim_value() > 0)
+    if (dims[i].has_dim_value()) // 0 too: an empty tensor
       shape.push_back(dims[i].dim_value());
     else if (i == 0)
       shape.push_back(options.batch);

@@ -868,7 +868,8 @@ def several_inputs_and_outputs(qnnc, work):
     writes every output of each, as ONNX Runtime computes them (the float
     ones to 1e-5, the others exactly), on the portable and the native
     target with 2 threads; the evaluator gives the same bytes. A graph
-    without inputs (a Constant) runs once."""
+    without inputs (a Constant) runs once, as does one whose input is an
+    empty tensor."""
     import onnx
     from onnx import helper, numpy_helper, TensorProto
     d = os.path.join(work, "several_inputs_and_outputs")
@@ -952,6 +953,21 @@ def several_inputs_and_outputs(qnnc, work):
     e2e_lib.run([exe, "/dev/null", dst])
     got = np.fromfile(dst, dtype=np.float32)
     check("a graph without inputs runs once on an empty file", np.array_equal(got, k.ravel()), str(got))
+
+    # Empty tensors through a Reshape (allowzero): the project builds with
+    # its zero-element buffers and runs once, writing nothing.
+    g = helper.make_graph([helper.make_node("Reshape", ["e", "shape"], ["r"], allowzero=1)], "empty",
+                          [helper.make_tensor_value_info("e", TensorProto.FLOAT, [0, 3, 4])],
+                          [helper.make_tensor_value_info("r", TensorProto.FLOAT, None)],
+                          [numpy_helper.from_array(np.array([3, 4, 0], np.int64), "shape")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)])
+    m.ir_version = 8
+    path = os.path.join(d, "empty.onnx")
+    onnx.save(m, path)
+    exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, "empty"))
+    dst = os.path.join(d, "empty.bin")
+    e2e_lib.run([exe, "/dev/null", dst])
+    check("empty tensors build and run", os.path.getsize(dst) == 0, f"{os.path.getsize(dst)} output bytes")
 
 
 def torchvision_models(qnnc, work):

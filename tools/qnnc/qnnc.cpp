@@ -475,7 +475,7 @@ LogicalResult evaluateFile(ModuleOp module, StringRef inputs, StringRef outputPa
   auto buffers = [](ArrayRef<int64_t> bytes) {
     std::vector<std::vector<uint64_t>> words;
     for (int64_t b : bytes)
-      words.emplace_back((b + 7) / 8);
+      words.emplace_back((b + 7) / 8 + 1); // one more: an empty tensor's buffer is not null
     return words;
   };
   std::vector<std::vector<uint64_t>> input = buffers(inBytes), output = buffers(outBytes);
