@@ -174,7 +174,7 @@ FailureOr<Value> Importer::optionalInput(int i, Elements elements) {
   if (elements == Elements::FloatOrInteger && !t.isF32() && !integer)
     return error() << "input '" << node->input(i) << "' is a tensor of " << t
                    << "; this operator takes float32, uint8, int8 or int32";
-  if (elements == Elements::Any && !t.isF32() && !integer && !t.isSignlessInteger(64) && !t.isF64())
+  if (elements == Elements::Any && qnn::cElementTypeName(t).empty())
     return error() << "input '" << node->input(i) << "' is a tensor of " << t
                    << "; this operator takes float32, float64, uint8, int8, int32 or int64";
   return v;
