@@ -278,8 +278,8 @@ void Evaluator::run(ArrayRef<const void *> inputs, ArrayRef<void *> outputs, Obs
     return v;
   };
   SmallVector<eval::Arg, 32> args;
-  for (auto [value, data] : llvm::zip(plan->inputs, inputs))
-    if (observe)
+  if (observe)
+    for (auto [value, data] : llvm::zip(plan->inputs, inputs))
       observe(value, data);
   auto computed = plan->computed.begin();
   for (size_t i = 0; i <= plan->steps.size(); ++i) {

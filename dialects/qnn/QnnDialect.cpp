@@ -384,27 +384,33 @@ void GemmOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContex
   patterns.add<PretransposeGemmWeights>(context);
 }
 
-LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+/// The channels of a batch normalization's input, whose scale, bias, mean
+/// and variance hold one value each.
+template <class Adaptor>
+static FailureOr<int64_t> batchNormChannels(Loc loc, Adaptor a) {
   auto in = shapeOf(a.getInput());
   if (failed(expectChannels(loc, in)))
     return failure();
   for (Value v : {a.getScale(), a.getBias(), a.getMean(), a.getVariance()})
     if (shapeOf(v) != ArrayRef<int64_t>{in[1]})
       return emitOptionalError(loc, "scale, bias, mean and variance must have shape [", in[1], "]");
+  return in[1];
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor a, SmallVectorImpl<Type> &types) {
+  if (failed(batchNormChannels(loc, a)))
+    return failure();
   types.push_back(a.getInput().getType());
   return success();
 }
 
 LogicalResult BatchNormTrainingOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor a,
                                                    SmallVectorImpl<Type> &types) {
-  auto in = shapeOf(a.getInput());
-  if (failed(expectChannels(loc, in)))
+  auto channels = batchNormChannels(loc, a);
+  if (failed(channels))
     return failure();
-  for (Value v : {a.getScale(), a.getBias(), a.getMean(), a.getVariance()})
-    if (shapeOf(v) != ArrayRef<int64_t>{in[1]})
-      return emitOptionalError(loc, "scale, bias, mean and variance must have shape [", in[1], "]");
   types.push_back(a.getInput().getType());
-  types.append(2, RankedTensorType::get({in[1]}, f32(ctx)));
+  types.append(2, RankedTensorType::get({*channels}, f32(ctx)));
   return success();
 }
 

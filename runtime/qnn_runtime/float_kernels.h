@@ -840,6 +840,27 @@ inline typename Lanes<T>::type load_strided(const T *src, Stride stride) {
 }
 #endif
 
+/// A 2-D pooling window: kernel, strides, top / left padding, dilations.
+struct PoolWindow {
+  index_t KH, KW, SH, SW, PT, PL, DH, DW;
+};
+
+/// f(ih, iw) for each tap of output (oh, ow)'s window inside the H x W
+/// input, in row-major window order.
+template <class F>
+inline void for_window_taps(const PoolWindow &w, index_t H, index_t W, index_t oh, index_t ow, F f) {
+  for (index_t kh = 0; kh < w.KH; ++kh) {
+    const index_t ih = oh * w.SH - w.PT + kh * w.DH;
+    if (ih < 0 || ih >= H)
+      continue;
+    for (index_t kw = 0; kw < w.KW; ++kw) {
+      const index_t iw = ow * w.SW - w.PL + kw * w.DW;
+      if (iw >= 0 && iw < W)
+        f(ih, iw);
+    }
+  }
+}
+
 /// Max pooling for float, int32, uint8 or int8 tensors; padded positions
 /// never win.
 /// Taps in row-major window order, best = best > tap ? best : tap, as ONNX
@@ -861,20 +882,12 @@ inline void max_pool(const T *x, T *y, index_t NC, index_t H, index_t W, index_t
     auto checked = [&](index_t ow) {
       bool any = false;
       T best = T();
-      for (index_t kh = 0; kh < KH; ++kh) {
-        const index_t ih = oh * SH - PT + kh * DH;
-        if (ih < 0 || ih >= H)
-          continue;
-        for (index_t kw = 0; kw < KW; ++kw) {
-          const index_t iw = ow * SW - PL + kw * DW;
-          if (iw < 0 || iw >= W)
-            continue;
-          const T v = x[(p * H + ih) * W + iw];
-          if (!any || !(best > v))
-            best = v;
-          any = true;
-        }
-      }
+      for_window_taps({KH, KW, SH, SW, PT, PL, DH, DW}, H, W, oh, ow, [&](index_t ih, index_t iw) {
+        const T v = x[(p * H + ih) * W + iw];
+        if (!any || !(best > v))
+          best = v;
+        any = true;
+      });
       yrow[ow] = best;
     };
     for (index_t ow = 0; ow < owLo; ++ow)
@@ -961,22 +974,14 @@ inline void max_pool_indices(const T *x, std::int64_t *indices, index_t NC, inde
     for (index_t ow = 0; ow < OW; ++ow) {
       index_t bestH = -1, bestW = -1;
       T best = T();
-      for (index_t kh = 0; kh < KH; ++kh) {
-        const index_t ih = oh * SH - PT + kh * DH;
-        if (ih < 0 || ih >= H)
-          continue;
-        for (index_t kw = 0; kw < KW; ++kw) {
-          const index_t iw = ow * SW - PL + kw * DW;
-          if (iw < 0 || iw >= W)
-            continue;
-          const T v = x[(p * H + ih) * W + iw];
-          if (bestH < 0 || v > best) {
-            best = v;
-            bestH = ih;
-            bestW = iw;
-          }
+      for_window_taps({KH, KW, SH, SW, PT, PL, DH, DW}, H, W, oh, ow, [&](index_t ih, index_t iw) {
+        const T v = x[(p * H + ih) * W + iw];
+        if (bestH < 0 || v > best) {
+          best = v;
+          bestH = ih;
+          bestW = iw;
         }
-      }
+      });
       indices[row * OW + ow] = p * H * W + (column_major ? bestH + bestW * H : bestH * W + bestW);
     }
   }

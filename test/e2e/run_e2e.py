@@ -941,32 +941,32 @@ def several_inputs_and_outputs(qnnc, work):
             same = open(os.path.join(d, "evaluated.bin"), "rb").read() == got_bytes
             check("several inputs and outputs: qnnc --evaluate = generated code", same, f"{len(got_bytes)} bytes")
 
+    def run_once(name, graph, opset):
+        """The graph's generated project built and run on an empty file;
+        its output file."""
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+        m.ir_version = 8
+        path = os.path.join(d, f"{name}.onnx")
+        onnx.save(m, path)
+        exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, name))
+        dst = os.path.join(d, f"{name}.bin")
+        e2e_lib.run([exe, "/dev/null", dst])
+        return dst
+
     k = np.array([[0.5, -3.0], [7.0, 1e-3]], np.float32)
-    g = helper.make_graph([helper.make_node("Constant", [], ["k"], value=numpy_helper.from_array(k))], "c", [],
-                          [helper.make_tensor_value_info("k", TensorProto.FLOAT, None)])
-    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
-    m.ir_version = 8
-    path = os.path.join(d, "constant.onnx")
-    onnx.save(m, path)
-    exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, "constant"))
-    dst = os.path.join(d, "constant.bin")
-    e2e_lib.run([exe, "/dev/null", dst])
+    dst = run_once("constant", helper.make_graph(
+        [helper.make_node("Constant", [], ["k"], value=numpy_helper.from_array(k))], "c", [],
+        [helper.make_tensor_value_info("k", TensorProto.FLOAT, None)]), 13)
     got = np.fromfile(dst, dtype=np.float32)
     check("a graph without inputs runs once on an empty file", np.array_equal(got, k.ravel()), str(got))
 
     # Empty tensors through a Reshape (allowzero): the project builds with
     # its zero-element buffers and runs once, writing nothing.
-    g = helper.make_graph([helper.make_node("Reshape", ["e", "shape"], ["r"], allowzero=1)], "empty",
-                          [helper.make_tensor_value_info("e", TensorProto.FLOAT, [0, 3, 4])],
-                          [helper.make_tensor_value_info("r", TensorProto.FLOAT, None)],
-                          [numpy_helper.from_array(np.array([3, 4, 0], np.int64), "shape")])
-    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)])
-    m.ir_version = 8
-    path = os.path.join(d, "empty.onnx")
-    onnx.save(m, path)
-    exe = e2e_lib.compile_model(qnnc, path, os.path.join(d, "empty"))
-    dst = os.path.join(d, "empty.bin")
-    e2e_lib.run([exe, "/dev/null", dst])
+    dst = run_once("empty", helper.make_graph(
+        [helper.make_node("Reshape", ["e", "shape"], ["r"], allowzero=1)], "empty",
+        [helper.make_tensor_value_info("e", TensorProto.FLOAT, [0, 3, 4])],
+        [helper.make_tensor_value_info("r", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(np.array([3, 4, 0], np.int64), "shape")]), 14)
     check("empty tensors build and run", os.path.getsize(dst) == 0, f"{os.path.getsize(dst)} output bytes")
 
 
