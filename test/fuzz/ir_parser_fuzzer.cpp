@@ -1,6 +1,9 @@
 // libFuzzer target: bytes as textual MLIR with the dialects qnnc-opt reads
 // (qnn, func, arith, emitc), parsed and verified. Any input must end in a
 // diagnostic or a verified module, never a crash, hang or sanitizer report.
+// The module is checked as qnnc-opt checks it (compiler/IrInput.h) before
+// the verifier, whose errors print the op, sees it.
+#include "compiler/IrInput.h"
 #include "dialects/qnn/QnnDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,12 +25,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
   context.loadAllAvailableDialects();
   mlir::ScopedDiagnosticHandler quiet(&context, [](mlir::Diagnostic &) { return mlir::success(); });
-  mlir::ParserConfig config(&context);
+  mlir::ParserConfig config(&context, /*verifyAfterParse=*/false);
   // MLIR's lexer reads up to a terminating NUL, as files read by
   // mlir-opt and qnnc-opt have one (MemoryBuffer adds it).
   const std::string text(reinterpret_cast<const char *>(data), size);
   auto module = mlir::parseSourceString<mlir::ModuleOp>(text, config, "fuzz.mlir");
-  if (module)
+  if (module && mlir::succeeded(qnnc::checkDenseArrays(*module)))
     (void)mlir::verify(*module);
   return 0;
 }
