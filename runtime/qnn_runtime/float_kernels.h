@@ -170,11 +170,17 @@ struct GemmPrefetch {
 
 /// A GEMM's row operand, whose elements the block broadcasts: w[r][k] at
 /// data[r * rowStride + k * kStride]. Weights and channels-last pixels are
-/// rows of K contiguous values (kStride 1); a column matrix read as pixel
-/// rows is k-major (rowStride 1).
+/// rows of K contiguous values (kStride 1). An implicit column matrix
+/// (conv2d_f32_pixel_rows) gives each row's start and each k's offset
+/// instead: w[r][k] at data[rowOffsets[r] + kOffsets[k]].
 struct GemmRows {
   const float *data;
   index_t rowStride, kStride;
+  const index_t *rowOffsets = nullptr, *kOffsets = nullptr;
+
+  const float &at(index_t r, index_t k) const {
+    return data[(rowOffsets ? rowOffsets[r] : r * rowStride) + (kOffsets ? kOffsets[k] : k * kStride)];
+  }
 };
 
 /// The kGemmRows x kGemmCols register block: y[r][p..) = bias + sum_k
@@ -200,7 +206,7 @@ __attribute__((noinline)) inline void gemm_block(GemmRows w, const float *bias, 
   }
   for (index_t r = 0; r < kGemmRows; ++r) {
     const index_t row = r < rows ? r : rows - 1;
-    wr[r] = w.data + row * w.rowStride;
+    wr[r] = w.data + (w.rowOffsets ? w.rowOffsets[row] : row * w.rowStride);
     // b - (+0) is b for every b, -0 included: the same start as a scalar
     // sum from bias.
     if (columnBias) {
@@ -210,19 +216,28 @@ __attribute__((noinline)) inline void gemm_block(GemmRows w, const float *bias, 
       a[r][0] = a[r][1] = (bias ? bias[row] : 0.0f) - floatv{};
     }
   }
-  with_multiply_add([&](auto fma) {
-    for (index_t k = 0; k < K; ++k) {
-      __builtin_prefetch(prefetch.next + k * prefetch.step);
-      floatv c0, c1;
-      __builtin_memcpy(&c0, panel + k * pstride, sizeof(c0));
-      __builtin_memcpy(&c1, panel + k * pstride + kLanes, sizeof(c1));
-      for (index_t r = 0; r < kGemmRows; ++r) {
-        const floatv weight = wr[r][k * w.kStride] - floatv{};
-        a[r][0] = fma(weight, c0, a[r][0]);
-        a[r][1] = fma(weight, c1, a[r][1]);
+  // One loop per way of finding w[r][k], each with the k offset in a
+  // register.
+  auto sums = [&](auto offset) {
+    with_multiply_add([&](auto fma) {
+      for (index_t k = 0; k < K; ++k) {
+        __builtin_prefetch(prefetch.next + k * prefetch.step);
+        floatv c0, c1;
+        __builtin_memcpy(&c0, panel + k * pstride, sizeof(c0));
+        __builtin_memcpy(&c1, panel + k * pstride + kLanes, sizeof(c1));
+        const index_t at = offset(k);
+        for (index_t r = 0; r < kGemmRows; ++r) {
+          const floatv weight = wr[r][at] - floatv{};
+          a[r][0] = fma(weight, c0, a[r][0]);
+          a[r][1] = fma(weight, c1, a[r][1]);
+        }
       }
-    }
-  });
+    });
+  };
+  if (w.kOffsets)
+    sums([&](index_t k) { return w.kOffsets[k]; });
+  else
+    sums([&](index_t k) { return k * w.kStride; });
   for (index_t r = 0; r < kGemmRows; ++r)
     for (floatv &v : a[r])
       v = clamp_output(v, lo, hi);
@@ -259,7 +274,7 @@ inline void gemm_panel(GemmRows w, const float *bias, const float *panel, index_
     for (index_t q = 0; q < cols; ++q) {
       float acc = bias ? bias[columnBias ? q : r] : 0.0f;
       for (index_t k = 0; k < K; ++k)
-        acc = multiply_add(w.data[r * w.rowStride + k * w.kStride], panel[k * pstride + q], acc);
+        acc = multiply_add(w.at(r, k), panel[k * pstride + q], acc);
       y[r * ystride + q] = clamp_output(acc, lo, hi);
     }
 #endif
@@ -592,54 +607,96 @@ constexpr index_t pixel_rows_weight_index(index_t o, index_t k, index_t K) {
   return o / kMaxGemmCols * K * kMaxGemmCols + k * kMaxGemmCols + o % kMaxGemmCols;
 }
 
-/// Scratch floats conv2d_f32_pixel_rows needs, shared by all threads: one
-/// chunk's column matrix (conv2d_f32's chunks).
-inline index_t conv2d_pixel_rows_scratch_floats(const Conv2DParams &p) {
-  return p.C * p.KH * p.KW * conv2d_chunk_columns(p.C, p.KH, p.KW, p.OH, p.OW);
+/// The input a pixel-rows convolution reads: each channel's plane with its
+/// padding, `rows` x `columns` (every row and column a window reaches),
+/// `plane` floats apart (a multiple of 2, so the k offsets after the planes
+/// are aligned).
+struct PaddedPlanes {
+  index_t rows, columns, plane;
+};
+inline PaddedPlanes padded_planes(const Conv2DParams &p) {
+  const index_t rows = (p.OH - 1) * p.SH + (p.KH - 1) * p.DH + 1, columns = (p.OW - 1) * p.SW + (p.KW - 1) * p.DW + 1;
+  return {rows, columns, (rows * columns + 1) / 2 * 2};
 }
 
-/// An ungrouped convolution with the GEMM's roles exchanged: conv2d_f32's
-/// column matrix, chunk by chunk, read as rows of output pixels (k-major:
-/// GemmRows' rowStride 1), panels of output channels from the packed
-/// weights `wp` (pixel_rows_weight_index, panel_padded_channels(O) of them,
-/// zero-filled) and `b` (that many floats, or null). Each output is
-/// conv2d_f32's sum in the same order, so the values are bit-identical. A
-/// small image fills row blocks of kGemmRows pixels far better than column
-/// panels of kGemmCols (a 7x7 image uses 49 of 56 rows, against 49 of 64
-/// columns), and the weights stream as contiguous panels, the next one
-/// prefetched while the current one's row blocks run. Threads build a
-/// chunk's matrix by input channels, then take whole (panel, row block)
-/// units, each stored transposed through a register-block tile.
+/// Scratch floats conv2d_f32_pixel_rows needs, shared by all threads: the
+/// padded planes (padded_planes) and the K offsets of the window's taps.
+inline index_t conv2d_pixel_rows_scratch_floats(const Conv2DParams &p) {
+  const index_t K = p.C * p.KH * p.KW;
+  return p.C * padded_planes(p).plane + K * (sizeof(index_t) / sizeof(float));
+}
+
+/// An ungrouped convolution with the GEMM's roles exchanged: rows of output
+/// pixels, panels of output channels from the packed weights `wp`
+/// (pixel_rows_weight_index, panel_padded_channels(O) of them,
+/// zero-filled) and `b` (that many floats, or null). The column matrix is
+/// implicit: the input is copied once into zero-padded planes, where
+/// output pixel (oh, ow)'s tap k = (c, kh, kw) is at the pixel's offset
+/// (oh * SH * columns + ow * SW) plus the tap's (c * plane + kh * DH *
+/// columns + kw * DW); a padding tap reads a zero, as conv2d_f32's column
+/// matrix holds one. Each output is conv2d_f32's sum in the same order, so
+/// the values are bit-identical. A small image fills row blocks of
+/// kGemmRows pixels far better than column panels of kGemmCols (a 7x7 image
+/// uses 49 of 56 rows, against 49 of 64 columns); the padded planes are
+/// KH * KW times smaller than a column matrix, so they stay in the cache
+/// for every panel, and the weights stream as contiguous panels, the next
+/// one prefetched while the current one's row blocks run. Threads copy the
+/// planes by channels, then take whole (panel, row block) units, each
+/// stored transposed through a register-block tile.
 inline void conv2d_f32_pixel_rows(const float *x, const float *wp, const float *b, float *scratch, float *y,
                                   const Conv2DParams &p, float lo, float hi) {
   const index_t C = p.C, H = p.H, W = p.W, O = p.O, OH = p.OH, OW = p.OW, K = C * p.KH * p.KW;
-  const index_t chunk = conv2d_chunk_rows(C, p.KH, p.KW, OH, OW), panels = (O + kGemmCols - 1) / kGemmCols;
-  for (index_t n = 0; n < p.N; ++n)
-    for (index_t r0 = 0; r0 < OH; r0 += chunk) {
-      const index_t pixels = (OH - r0 < chunk ? OH - r0 : chunk) * OW, rowBlocks = (pixels + kGemmRows - 1) / kGemmRows;
-      const index_t stride = (pixels + kMaxGemmCols - 1) / kMaxGemmCols * kMaxGemmCols;
-      QNN_RT_PARALLEL_FOR
-      for (index_t c = 0; c < C; ++c)
-        im2col_channel(x + (n * C + c) * H * W, scratch, stride, p, c, r0, pixels / OW);
-      QNN_RT_PARALLEL_FOR
-      for (index_t u = 0; u < panels * rowBlocks; ++u) {
-        const index_t q0 = u / rowBlocks * kGemmCols, p0 = u % rowBlocks * kGemmRows;
-        const index_t rows = pixels - p0 < kGemmRows ? pixels - p0 : kGemmRows;
-        const index_t cols = O - q0 < kGemmCols ? O - q0 : kGemmCols;
-        // Each of a panel's row blocks streams its share of the next
-        // panel's K * kMaxGemmCols weights: K * step floats from share * K
-        // on.
-        const index_t step = (kMaxGemmCols + rowBlocks - 1) / rowBlocks;
-        const index_t share = u % rowBlocks * step < kMaxGemmCols ? u % rowBlocks * step : kMaxGemmCols - 1;
-        float tile[kGemmRows * kGemmCols];
-        gemm_panel({scratch + p0, 1, stride}, b ? b + q0 : nullptr, wp + pixel_rows_weight_index(q0, 0, K),
-                   kMaxGemmCols, tile, kGemmCols, rows, K, cols, lo, hi, /*columnBias=*/true,
-                   {wp + pixel_rows_weight_index(q0 + kGemmCols, 0, K) + share * K, step});
-        for (index_t q = 0; q < cols; ++q)
-          for (index_t r = 0; r < rows; ++r)
-            y[(n * O + q0 + q) * OH * OW + r0 * OW + p0 + r] = tile[r * kGemmCols + q];
+  const index_t P = OH * OW, panels = (O + kGemmCols - 1) / kGemmCols, rowBlocks = (P + kGemmRows - 1) / kGemmRows;
+  const PaddedPlanes padded = padded_planes(p);
+  index_t *tapOffsets = reinterpret_cast<index_t *>(scratch + C * padded.plane);
+  // Image rows [firstRow, endRow) and columns [firstColumn, endColumn) of
+  // a padded plane hold the input; the rest is zeros.
+  const index_t firstRow = p.PT < padded.rows ? p.PT : padded.rows;
+  const index_t endRow = clamp_index(H + p.PT, firstRow, padded.rows);
+  const index_t firstColumn = p.PL < padded.columns ? p.PL : padded.columns;
+  const index_t endColumn = clamp_index(W + p.PL, firstColumn, padded.columns);
+  for (index_t n = 0; n < p.N; ++n) {
+    QNN_RT_PARALLEL_FOR
+    for (index_t c = 0; c < C; ++c) {
+      for (index_t kh = 0; kh < p.KH; ++kh)
+        for (index_t kw = 0; kw < p.KW; ++kw)
+          tapOffsets[(c * p.KH + kh) * p.KW + kw] = c * padded.plane + kh * p.DH * padded.columns + kw * p.DW;
+      float *plane = scratch + c * padded.plane;
+      const float *image = x + (n * C + c) * H * W;
+      for (index_t i = 0; i < padded.rows; ++i) {
+        float *row = plane + i * padded.columns;
+        if (i < firstRow || i >= endRow) {
+          std::memset(row, 0, padded.columns * sizeof(float));
+          continue;
+        }
+        std::memset(row, 0, firstColumn * sizeof(float));
+        std::memcpy(row + firstColumn, image + (i - p.PT) * W + firstColumn - p.PL,
+                    (endColumn - firstColumn) * sizeof(float));
+        std::memset(row + endColumn, 0, (padded.columns - endColumn) * sizeof(float));
       }
     }
+    QNN_RT_PARALLEL_FOR
+    for (index_t u = 0; u < panels * rowBlocks; ++u) {
+      const index_t q0 = u / rowBlocks * kGemmCols, p0 = u % rowBlocks * kGemmRows;
+      const index_t rows = P - p0 < kGemmRows ? P - p0 : kGemmRows;
+      const index_t cols = O - q0 < kGemmCols ? O - q0 : kGemmCols;
+      index_t pixelOffsets[kGemmRows];
+      for (index_t r = 0; r < rows; ++r)
+        pixelOffsets[r] = (p0 + r) / OW * p.SH * padded.columns + (p0 + r) % OW * p.SW;
+      // Each of a panel's row blocks streams its share of the next
+      // panel's K * kMaxGemmCols weights: K * step floats from share * K
+      // on.
+      const index_t step = (kMaxGemmCols + rowBlocks - 1) / rowBlocks;
+      const index_t share = u % rowBlocks * step < kMaxGemmCols ? u % rowBlocks * step : kMaxGemmCols - 1;
+      float tile[kGemmRows * kGemmCols];
+      gemm_panel({scratch, 0, 0, pixelOffsets, tapOffsets}, b ? b + q0 : nullptr,
+                 wp + pixel_rows_weight_index(q0, 0, K), kMaxGemmCols, tile, kGemmCols, rows, K, cols, lo, hi,
+                 /*columnBias=*/true, {wp + pixel_rows_weight_index(q0 + kGemmCols, 0, K) + share * K, step});
+      for (index_t q = 0; q < cols; ++q)
+        for (index_t r = 0; r < rows; ++r)
+          y[(n * O + q0 + q) * P + p0 + r] = tile[r * kGemmCols + q];
+    }
+  }
 }
 
 /// Y[M,N] = alpha * op(A) * op(B) + beta * C, C of shape [CR, CC] with CR in

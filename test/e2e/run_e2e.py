@@ -732,8 +732,8 @@ def float_model_on_x86_targets(qnnc, path, x, ref, d, what, kernel, calls_expect
 
 def pixel_rows_convs(qnnc, work):
     """Deep float convolutions of small images run as pixel rows
-    (qnn-pixel-rows-convs): one with strides and several chunks of output
-    rows, one dilated with a partial panel of output channels; they match
+    (qnn-pixel-rows-convs): one with strides and padding, one dilated
+    with a partial panel of output channels; they match
     ONNX Runtime and give bit-identical outputs on every x86 target, on 2
     threads and in the compiler's evaluator."""
     import onnx

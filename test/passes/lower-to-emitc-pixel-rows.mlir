@@ -1,11 +1,12 @@
 // RUN: qnnc-opt %s -qnn-plan-memory=threads=2 -qnn-lower-to-emitc | FileCheck %s
 
 // A pixel-rows convolution calls its kernel with the packed weights, the
-// padded bias, one scratch shared by all threads (its column matrix: 8
-// window values x 4 pixels, in whole 32-column panels: 1024 bytes, the
-// whole arena with two threads), and the convolution's Conv2DParams with
-// its kernel shape from the attribute.
-// CHECK: qnn.memory_plan = #qnn.memory_plan<arena_bytes = 1024,
+// padded bias, one scratch shared by all threads (the input's 2 planes of
+// 3x3 floats, each rounded up to 10, then the 8 taps' offsets as 8-byte
+// integers: 144 bytes, the whole arena in 64-byte units with two threads),
+// and the convolution's Conv2DParams with its kernel shape from the
+// attribute.
+// CHECK: qnn.memory_plan = #qnn.memory_plan<arena_bytes = 192,
 // CHECK: emitc.global static const @weights_params : !emitc.opaque<"qnn_rt::Conv2DParams"> = #emitc.opaque<"{/*N*/ 1, /*C*/ 2, /*H*/ 3, /*W*/ 3, /*O*/ 3, /*KH*/ 2, /*KW*/ 2, /*OH*/ 2, /*OW*/ 2, /*SH*/ 1, /*SW*/ 1, /*PT*/ 0, /*PL*/ 0, /*DH*/ 1, /*DW*/ 1, /*G*/ 1}">
 // CHECK: emitc.call_opaque "qnn_rt::conv2d_f32_pixel_rows"(%arg0, %{{[0-9]+}}, %{{[0-9]+}}, %{{[0-9]+}}, %arg1, %{{[0-9]+}})
 // CHECK-SAME: args = [0 : index, 1 : index, 2 : index, 3 : index, 4 : index, 5 : index, 0.000000e+00 : f32, 0x7F800000 : f32]

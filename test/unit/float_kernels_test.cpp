@@ -189,6 +189,7 @@ TEST(Pad, ReflectAndEdgeAsOnnx) {
 TEST(Conv2D, PaddedStride1) { checkConv({1, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 1); }
 TEST(Conv2D, Stride2AsymmetricPads) { checkConv({2, 4, 11, 10, 6, 7, 7, 2, 2, 3, 2, 3, 1, 1, 1, 1}, 2); }
 TEST(Conv2D, GroupsAndDilation) { checkConv({1, 6, 9, 9, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 3}, 3); }
+TEST(Conv2D, UngroupedDilationMixedStridesAndPads) { checkConv({2, 5, 12, 11, 9, 3, 3, 2, 1, 2, 1, 0, 2, 2, 3, 1}, 5); }
 TEST(Conv2D, PointwiseStride2) { checkConv({1, 16, 8, 8, 7, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1}, 4); }
 // Read in place from the input: whole panels only (8x8), and a partial last
 // panel that is copied (9x7).
