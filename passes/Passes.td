@@ -223,16 +223,18 @@ def PixelRowsConvs : Pass<"qnn-pixel-rows-convs", "mlir::func::FuncOp"> {
     panels of output channels. The GEMM over a small image wastes part of
     each column panel (a 7x7 image fills 49 of 64 columns); pixel rows fill
     49 of 56 rows, and the weights stream as contiguous panels (512 -> 512
-    3x3 at 7x7: 1.3x faster on AVX-512, 1.5x on AVX2). The defaults are
-    where the pixel-rows kernel measured faster on the shapes of ResNet-18
-    and SqueezeNet (x86-64-v4; v3 neutral or faster): shallower windows
-    and larger images (ResNet-18's stem and 56x56 layers, SqueezeNet's
-    expand layers) run as fast or faster as qnn.conv2d. Values are
-    unchanged: each output is the same sum in the same order.
+    3x3 at 7x7: 1.3x faster on AVX-512, 1.5x on AVX2), and its column
+    matrix is implicit (zero-padded input planes read through offsets). The
+    defaults are where the pixel-rows kernel measured faster in ResNet-18,
+    SqueezeNet and MobileNet-v2 (x86-64-v4): with them ResNet-18's 56x56
+    3x3 layers, SqueezeNet's deepest expand layers and MobileNet-v2's 1x1
+    layers of 576 and 960 input channels run as pixel rows; shallower windows (ResNet-18's stem,
+    its 1x1 downsamples) measured no faster. Values are unchanged: each
+    output is the same sum in the same order.
   }];
   let options = [
-    Option<"minWindow", "min-window", "int64_t", "1024", "fewest window values (C * KH * KW)">,
-    Option<"maxPixels", "max-pixels", "int64_t", "1024", "most output pixels (OH * OW)">,
+    Option<"minWindow", "min-window", "int64_t", "512", "fewest window values (C * KH * KW)">,
+    Option<"maxPixels", "max-pixels", "int64_t", "4096", "most output pixels (OH * OW)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::qnnc::qnn::QnnDialect"];
 }
