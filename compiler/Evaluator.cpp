@@ -43,8 +43,8 @@ StringRef cElementType(Type t) { return cElementTypeName(getElementTypeOrSelf(t)
 std::string kernelName(StringRef call, Operation *op) {
   if (call == "qnn_rt::quantize_linear" || call == "qnn_rt::quantize_linear_axis")
     return (call + "<" + cElementType(op->getResult(0).getType()) + ">").str();
-  if (call == "qnn_rt::max_pool" || call == "qnn_rt::max_pool_indices" || call == "qnn_rt::dequantize_linear" || call == "qnn_rt::qconv2d" ||
-      call.ends_with("_int"))
+  if (call == "qnn_rt::max_pool" || call == "qnn_rt::max_pool_indices" || call == "qnn_rt::dequantize_linear" ||
+      call == "qnn_rt::qconv2d" || call.ends_with("_int"))
     return (call + "<" + cElementType(op->getOperand(0).getType()) + ">").str();
   return call.str();
 }
@@ -129,15 +129,11 @@ FailureOr<Evaluator> Evaluator::create(ModuleOp module) {
   if (!main || !dialect || !dialect->getMemoryPlanAttrHelper().isAttrPresent(module))
     return module.emitError("the evaluator needs a @main planned by qnn-plan-memory");
   auto plan = std::make_unique<Plan>();
-  auto graphTensor = [](Type t) {
-    auto tensor = dyn_cast<RankedTensorType>(t);
-    return tensor && !cElementTypeName(tensor.getElementType()).empty() ? tensor : RankedTensorType();
-  };
   FunctionType type = main.getFunctionType();
   for (Type t : type.getInputs())
-    plan->inputTypes.push_back(graphTensor(t));
+    plan->inputTypes.push_back(graphTensorType(t));
   for (Type t : type.getResults())
-    plan->outputTypes.push_back(graphTensor(t));
+    plan->outputTypes.push_back(graphTensorType(t));
   if (llvm::is_contained(plan->inputTypes, RankedTensorType()) ||
       llvm::is_contained(plan->outputTypes, RankedTensorType()))
     return main.emitOpError("needs input and output tensors of float32, float64, uint8, int8, int32 or int64 to be "

@@ -107,21 +107,20 @@ struct EntryLowering : OpConversionPattern<func::FuncOp> {
   LogicalResult matchAndRewrite(func::FuncOp func, OpAdaptor, ConversionPatternRewriter &rewriter) const override {
     FunctionType type = func.getFunctionType();
     MLIRContext *ctx = getContext();
-    auto element = [](Type t) {
-      auto tensor = dyn_cast<RankedTensorType>(t);
-      return tensor && !cElementTypeName(tensor.getElementType()).empty() ? tensor.getElementType() : Type();
-    };
     auto ptr = [](Type t) { return emitc::PointerType::get(t); };
     SmallVector<Type> arguments;
     for (Type in : type.getInputs()) {
-      if (!element(in))
+      auto tensor = graphTensorType(in);
+      if (!tensor)
         return func.emitOpError("inputs and outputs must be tensors of float32, float64, uint8, int8, int32 or int64");
-      arguments.push_back(ptr(emitc::OpaqueType::get(ctx, ("const " + cElementTypeName(element(in))).str())));
+      arguments.push_back(
+          ptr(emitc::OpaqueType::get(ctx, ("const " + cElementTypeName(tensor.getElementType())).str())));
     }
     for (Type out : type.getResults()) {
-      if (!element(out))
+      auto tensor = graphTensorType(out);
+      if (!tensor)
         return func.emitOpError("inputs and outputs must be tensors of float32, float64, uint8, int8, int32 or int64");
-      arguments.push_back(ptr(element(out)));
+      arguments.push_back(ptr(tensor.getElementType()));
     }
     arguments.push_back(ptr(emitc::OpaqueType::get(ctx, "void")));
     Location loc = func.getLoc();

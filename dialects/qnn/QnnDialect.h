@@ -96,6 +96,13 @@ BroadcastView broadcastView(llvm::ArrayRef<int64_t> out, llvm::ArrayRef<llvm::Ar
 /// other type.
 llvm::StringRef cElementTypeName(mlir::Type element);
 
+/// `t` as a tensor a generated model can take or give (a ranked tensor of
+/// a cElementTypeName type), else null.
+inline mlir::RankedTensorType graphTensorType(mlir::Type t) {
+  auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(t);
+  return tensor && !cElementTypeName(tensor.getElementType()).empty() ? tensor : mlir::RankedTensorType();
+}
+
 /// Bytes of a tensor's elements, unaligned.
 inline int64_t tensorBytes(mlir::RankedTensorType tensor) {
   return tensor.getNumElements() * (tensor.getElementTypeBitWidth() / 8);
