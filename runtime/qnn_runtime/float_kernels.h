@@ -636,11 +636,12 @@ inline index_t conv2d_pixel_rows_scratch_floats(const Conv2DParams &p) {
 /// the values are bit-identical. A small image fills row blocks of
 /// kGemmRows pixels far better than column panels of kGemmCols (a 7x7 image
 /// uses 49 of 56 rows, against 49 of 64 columns); the padded planes are
-/// KH * KW times smaller than a column matrix, so they stay in the cache
-/// for every panel, and the weights stream as contiguous panels, the next
-/// one prefetched while the current one's row blocks run. Threads copy the
-/// planes by channels, then take whole (panel, row block) units, each
-/// stored transposed through a register-block tile.
+/// about KH * KW / (SH * SW) times smaller than a column matrix (9x for a
+/// 3x3 window at stride 1), so they stay in the cache for every panel; and
+/// the weights stream as contiguous panels, the next one prefetched while
+/// the current one's row blocks run. Threads copy the planes by channels,
+/// then take whole (panel, row block) units, each stored transposed
+/// through a register-block tile.
 inline void conv2d_f32_pixel_rows(const float *x, const float *wp, const float *b, float *scratch, float *y,
                                   const Conv2DParams &p, float lo, float hi) {
   const index_t C = p.C, H = p.H, W = p.W, O = p.O, OH = p.OH, OW = p.OW, K = C * p.KH * p.KW;
