@@ -168,6 +168,17 @@ struct GemmPrefetch {
   index_t step;
 };
 
+/// The prefetch of the K * step floats from `offset` on in an array of
+/// `size` floats, moved back to end at the array's end (the last block then
+/// prefetches itself again): a pointer past the array is undefined
+/// behaviour even if only prefetched, and GCC rejects it once it sees the
+/// array's size (-Warray-bounds).
+inline GemmPrefetch prefetch_within(const float *array, index_t size, index_t offset, index_t K, index_t step) {
+  const index_t last = size - K * step;
+  offset = offset < last ? offset : last;
+  return offset < 0 ? GemmPrefetch{array, 0} : GemmPrefetch{array + offset, step};
+}
+
 /// A GEMM's row operand, whose elements the block broadcasts: w[r][k] at
 /// data[r * rowStride + k * kStride]. Weights and channels-last pixels are
 /// rows of K contiguous values (kStride 1). An implicit column matrix
@@ -508,7 +519,8 @@ inline void conv2d_f32(const float *x, const float *w, const float *b, float *sc
             // after this block's).
             gemm_panel({w + o * K, K, 1}, b ? b + o : nullptr, inPlace ? xg + r0 * OW + q0 : cols + q0,
                        inPlace ? H * W : stride, y + (n * O + o) * OH * OW + r0 * OW + q0, OH * OW, block, K,
-                       P - q0 < kGemmCols ? P - q0 : kGemmCols, lo, hi, false, {w + (o + kGemmRows) * K, kGemmRows});
+                       P - q0 < kGemmCols ? P - q0 : kGemmCols, lo, hi, false,
+                       prefetch_within(w, O * K, (o + kGemmRows) * K, K, kGemmRows));
           }
         }
       }
@@ -564,7 +576,8 @@ inline void conv3d_f32(const float *x, const float *w, const float *b, float *sc
             const index_t q0 = pi * kGemmCols;
             gemm_panel({w + o * K, K, 1}, b ? b + o : nullptr, cols + q0, stride,
                        y + ((n * O + o) * OD + od) * OHW + r0 * OW + q0, OD * OHW, block, K,
-                       P - q0 < kGemmCols ? P - q0 : kGemmCols, lo, hi, false, {w + (o + kGemmRows) * K, kGemmRows});
+                       P - q0 < kGemmCols ? P - q0 : kGemmCols, lo, hi, false,
+                       prefetch_within(w, O * K, (o + kGemmRows) * K, K, kGemmRows));
           }
         }
       }
@@ -594,7 +607,7 @@ inline void pointwise_conv_f32_channels_last(const float *x, const float *wt, co
     for (index_t q0 = 0; q0 < O; q0 += kGemmCols)
       gemm_panel({x + p0 * C, C, 1}, b ? b + q0 : nullptr, wt + q0, OP, y + p0 * O + q0, O, rows, C,
                  O - q0 < kGemmCols ? O - q0 : kGemmCols, lo, hi, /*columnBias=*/true,
-                 {x + (p0 + kGemmRows) * C, kGemmRows});
+                 prefetch_within(x, P * C, (p0 + kGemmRows) * C, C, kGemmRows));
   }
 }
 
@@ -690,7 +703,9 @@ inline void conv2d_f32_pixel_rows(const float *x, const float *wp, const float *
       float tile[kGemmRows * kGemmCols];
       gemm_panel({scratch, 0, 0, pixelOffsets, tapOffsets}, b ? b + q0 : nullptr,
                  wp + pixel_rows_weight_index(q0, 0, K), kMaxGemmCols, tile, kGemmCols, rows, K, cols, lo, hi,
-                 /*columnBias=*/true, {wp + pixel_rows_weight_index(q0 + kGemmCols, 0, K) + share * K, step});
+                 /*columnBias=*/true,
+                 prefetch_within(wp, panel_padded_channels(O) * K,
+                                 pixel_rows_weight_index(q0 + kGemmCols, 0, K) + share * K, K, step));
       for (index_t q = 0; q < cols; ++q)
         for (index_t r = 0; r < rows; ++r)
           y[(n * O + q0 + q) * P + p0 + r] = tile[r * kGemmCols + q];
